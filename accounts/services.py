@@ -1,0 +1,28 @@
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from brokerage.teams import team_group_name
+
+from .models import User
+from .roles import BROKERAGE, Role
+
+# The finance and admin officers keep reference data in the Django admin.
+REFERENCE_DATA_PERMISSIONS = ["view_area", "add_area", "change_area"]
+
+
+@transaction.atomic
+def create_staff_user(*, username: str, password: str, roles: list[str], team: str = "", first_name: str = "",
+                      last_name: str = "", email: str = "") -> User:
+    """A user with their roles as groups; Brokerage staff also join their team's group."""
+    if set(roles) & BROKERAGE and not team:
+        raise ValueError("Brokerage officers and team leads need a team.")
+    user = User.objects.create_user(username=username, password=password, first_name=first_name,
+                                    last_name=last_name, email=email, team=team)
+    user.groups.add(*Group.objects.filter(name__in=roles))
+    if team and set(roles) & BROKERAGE:
+        user.groups.add(Group.objects.get_or_create(name=team_group_name(team))[0])
+    if Role.FINANCE_OFFICER in roles:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        user.user_permissions.add(*Permission.objects.filter(codename__in=REFERENCE_DATA_PERMISSIONS))
+    return user

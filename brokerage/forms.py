@@ -1,0 +1,42 @@
+from django import forms
+from django.utils import timezone
+
+from core.forms import DateTimeInput, GovUKForm
+from people.models import ServiceType
+from referrals.workflows import BROKERAGE_STATES, State
+
+from .models import ContactLogEntry
+
+
+class ContactLogForm(GovUKForm):
+    contact_with = forms.ChoiceField(label="Who was the contact with?", choices=ContactLogEntry.With.choices,
+                                     widget=forms.RadioSelect)
+    contact_name = forms.CharField(label="Their name", required=False, max_length=200)
+    method = forms.ChoiceField(label="How?", choices=ContactLogEntry.Method.choices, widget=forms.RadioSelect)
+    occurred_at = forms.DateTimeField(label="When?", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    summary = forms.CharField(label="What was said or agreed", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_occurred_at(self):
+        when = self.cleaned_data["occurred_at"]
+        if when > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError("The contact must have happened already")
+        return when
+
+
+class QueueFilterForm(GovUKForm):
+    service_type = forms.ChoiceField(label="Service", required=False,
+                                     choices=[("", "All services")] + [c for c in ServiceType.choices
+                                                                       if c[0] not in ("telecare", "minor_works", "ot_equipment")])
+    state = forms.ChoiceField(label="State", required=False,
+                              choices=[("", "All states")] + [(s, State(s).label) for s in BROKERAGE_STATES])
+    officer = forms.TypedChoiceField(label="Officer", required=False, coerce=int, empty_value=None)
+    overdue = forms.BooleanField(label="Only overdue", required=False)
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [("", "All officers")] + [(o.pk, str(o)) for o in officers]

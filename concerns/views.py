@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import Role
+from audit.services import record_refusal, record_view
+from core.exceptions import ActionRefused
+from core.views import refuse
+from people.access import access_person
+from referrals.access import access_referral
+
+from . import services
+from .access import access_concern
+from .forms import CloseConcernForm, ConcernForm
+from .selectors import inbox
+
+INBOX_ROLES = (Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING)
+
+
+def inbox_page(request):
+    if not request.user.has_role(*INBOX_ROLES):
+        raise PermissionDenied("This inbox is for the First Response team, the monitoring officer and contract monitoring.")
+    return render(request, "concerns/inbox.html", {"concerns": inbox(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def concern_create(request, person_id: int):
+    person = access_person(request.user, person_id)
+    referral = None
+    if request.GET.get("referral") or request.POST.get("referral"):
+        try:
+            referral = access_referral(request.user, int(request.GET.get("referral") or request.POST.get("referral")))
+        except ValueError:
+            referral = None
+        if referral is not None and referral.person_id != person.pk:
+            referral = None
+    form = ConcernForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern = services.raise_concern(acting_user=request.user, person=person, referral=referral, **form.cleaned_data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=person, person=person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"Your {concern.get_kind_display().lower()} has been sent to the "
+                                      f"{concern.get_routed_to_display()} (reference C-{concern.pk}).")
+            return redirect(referral.get_absolute_url() if referral else person.get_absolute_url())
+    return render(request, "concerns/concern_form.html", {"form": form, "person": person, "referral": referral},
+                  status=400 if form.errors else 200)
+
+
+def concern_detail(request, concern_id: int):
+    concern = access_concern(request.user, concern_id)
+    record_view(actor=request.user, obj=concern, person=concern.person, what=f"concern C-{concern.pk}")
+    return render(request, "concerns/concern_detail.html", {
+        "concern": concern, "can_handle": request.user.has_role(concern.routed_to), "close_form": CloseConcernForm()})
+
+
+@require_POST
+def concern_acknowledge(request, concern_id: int):
+    concern = access_concern(request.user, concern_id)
+    try:
+        services.acknowledge_concern(concern, acting_user=request.user)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, obj=concern, person=concern.person, redirect_to=f"/concerns/{concern.pk}/")
+    messages.success(request, "Acknowledged.")
+    return redirect("concerns:detail", concern.pk)
+
+
+@require_POST
+def concern_close(request, concern_id: int):
+    concern = access_concern(request.user, concern_id)
+    form = CloseConcernForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Record the outcome before closing.")
+        return redirect("concerns:detail", concern.pk)
+    try:
+        services.close_concern(concern, acting_user=request.user, outcome=form.cleaned_data["outcome"])
+    except ActionRefused as refusal:
+        return refuse(request, refusal, obj=concern, person=concern.person, redirect_to=f"/concerns/{concern.pk}/")
+    messages.success(request, "Closed.")
+    return redirect("concerns:detail", concern.pk)

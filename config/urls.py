@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("people/", include("people.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("brokerage/", include("brokerage.urls")),
+    path("concerns/", include("concerns.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "core.views.permission_denied"

@@ -1,0 +1,31 @@
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+
+
+def _items(user) -> list[tuple[str, str]]:
+    items = [("Home", "home")]
+    if user.is_practitioner:
+        items += [("My caseload", "people:list"), ("Record a person", "people:create")]
+    if user.is_brokerage:
+        items += [("Task queue", "brokerage:queue")]
+    if user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
+        items += [("Funding decisions", "referrals:funding_list")]
+    if user.has_role(Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING):
+        items += [("Inbox", "concerns:inbox")]
+    items += [("How referrals work", "referrals:workflow")]
+    return items
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    path = request.path
+    nav = []
+    for label, name in _items(user):
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        nav.append({"label": label, "url": url, "active": active})
+    return {"nav_items": nav, "now": timezone.now()}

@@ -1,0 +1,70 @@
+"""GOV.UK Design System classes and ARIA wiring for ordinary Django forms."""
+
+from django import forms
+
+# Most specific first: CheckboxSelectMultiple is a RadioSelect, and RadioSelect a Select.
+WIDGET_CLASSES = {
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+    forms.RadioSelect: "govuk-radios__input",
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+}
+# For these the fieldset carries aria-describedby, as GOV.UK does, not every option.
+GROUPED = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+ERROR_CLASSES = {"govuk-textarea": "govuk-textarea--error", "govuk-select": "govuk-select--error",
+                 "govuk-input": "govuk-input--error"}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class GovUKFormMixin:
+    """Adds the component classes, and points each field at its hint and error for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = next((c for t, c in WIDGET_CLASSES.items() if isinstance(widget, t)), "govuk-input")
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(widget, forms.NumberInput) or name.endswith("postcode"):
+                widget.attrs["class"] += " govuk-input--width-10"
+            described = []
+            if field.help_text:
+                described.append(f"id_{self.add_prefix(name)}-hint")
+            if described and not isinstance(widget, GROUPED):
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            if isinstance(widget, GROUPED):
+                continue
+            css = widget.attrs.get("class", "")
+            extra = [ERROR_CLASSES[c] for c in css.split() if c in ERROR_CLASSES]
+            widget.attrs["class"] = " ".join([css, *extra])
+            ids = [x for x in [widget.attrs.get("aria-describedby", ""), f"id_{self.add_prefix(name)}-error"] if x]
+            widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class GovUKForm(GovUKFormMixin, forms.Form):
+    pass
+
+
+class GovUKModelForm(GovUKFormMixin, forms.ModelForm):
+    pass

@@ -1,0 +1,145 @@
+"""Demo data for `make run`: one login per role, two teams, people with plans and referrals in
+several states. Runs once; a second run changes nothing."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import create_staff_user
+from brokerage.models import Area
+from brokerage.services import log_contact
+from brokerage.teams import Team
+from people import services as people_services
+from people.models import FundingDecision, ServiceType
+from referrals import services as referral_services
+from referrals.models import Referral
+
+DEMO_PASSWORD = "demo-password-2026"
+
+DEMO_USERS = [
+    ("social.worker", [Role.SOCIAL_WORKER], "", "Sam", "Okafor"),
+    ("social.worker2", [Role.SOCIAL_WORKER], "", "Priya", "Shah"),
+    ("officer.east", [Role.BROKERAGE_OFFICER], Team.EAST, "Eddie", "Marsh"),
+    ("officer.west", [Role.BROKERAGE_OFFICER], Team.WEST, "Wendy", "Lowe"),
+    ("lead.east", [Role.TEAM_LEAD], Team.EAST, "Lena", "Adeyemi"),
+    ("lead.west", [Role.TEAM_LEAD], Team.WEST, "Liam", "Walsh"),
+    ("cap.member", [Role.CAP_MEMBER], "", "Carol", "Penn"),
+    ("head.of.service", [Role.HEAD_OF_SERVICE], "", "Hugo", "Stanton"),
+    ("spa.worker", [Role.SPA_WORKER], "", "Sofia", "Pereira"),
+    ("review.team", [Role.REVIEW_TEAM], "", "Rita", "Vance"),
+    ("contract.monitoring", [Role.CONTRACT_MONITORING], "", "Conor", "Mills"),
+    ("dps.team", [Role.DPS_TEAM], "", "Dana", "Price"),
+    ("first.response", [Role.FIRST_RESPONSE], "", "Farah", "Rahman"),
+    ("monitoring.officer", [Role.MONITORING_OFFICER], "", "Martin", "Ogden"),
+    ("finance.officer", [Role.FINANCE_OFFICER], "", "Fiona", "Grant"),
+    ("provider.user", [Role.PROVIDER_USER], "", "Pat", "Kowalski"),
+]
+
+AREAS = [("Eastbrook", Team.EAST), ("Millwall Reach", Team.EAST), ("Riverside North", Team.EAST),
+         ("Westgate", Team.WEST), ("Hollins Park", Team.WEST), ("St Anne's", Team.WEST)]
+
+
+class Command(BaseCommand):
+    help = "Load demo users and cases, once."
+
+    def handle(self, *args, **options):
+        if User.objects.filter(username="officer.east").exists():
+            self.stdout.write("Demo data already loaded.")
+            return
+        with transaction.atomic():
+            self._load()
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Every demo login's password is {DEMO_PASSWORD}"))
+
+    def _load(self):
+        users = {
+            username: create_staff_user(username=username, password=DEMO_PASSWORD, roles=roles, team=team,
+                                        first_name=first, last_name=last,
+                                        email=f"{username}@riverside.example.gov.uk")
+            for username, roles, team, first, last in DEMO_USERS
+        }
+        areas = {name: Area.objects.get_or_create(name=name, defaults={"team": team})[0] for name, team in AREAS}
+        sw, sw2, spa = users["social.worker"], users["social.worker2"], users["spa.worker"]
+
+        def person(worker, first, last, dob, area, postcode, nhs):
+            return people_services.create_person(
+                acting_user=worker, first_name=first, last_name=last, date_of_birth=dob, nhs_number=nhs,
+                address_line_1=f"{len(first) + 3} {area} Road", town="Riverside", postcode=postcode,
+                phone="020 7946 0000", area=areas[area], representative_name=f"Alex {last}",
+                representative_relationship="Daughter", representative_phone="07700 900000",
+            )
+
+        def plan(worker, p, service, hours, budget):
+            a = people_services.record_assessment(
+                p, acting_user=worker, assessed_on=date.today() - timedelta(days=14),
+                presenting_needs="Needs help with washing, dressing and meals after a fall.",
+                eligible_needs="Personal care; nutrition; maintaining a habitable home.",
+                specific_or_complex_needs="Early-stage dementia.",
+            )
+            return people_services.create_plan(
+                p, acting_user=worker, assessment=a, service_type=service, weekly_hours=hours,
+                visit_schedule=[{"day": d, "time": "08:00", "minutes": 45, "carers": 1}
+                                for d in ("Monday", "Wednesday", "Friday")],
+                outcomes="To stay safely at home and keep cooking my own lunch.",
+                specific_or_complex_needs="Early-stage dementia; prefers a female carer.",
+                indicative_weekly_budget=budget,
+            )
+
+        # Funded and waiting in the East queue.
+        ada = person(sw, "Ada", "Thompson", date(1941, 3, 2), "Eastbrook", "E1 6AN", "9434765919")
+        r = referral_services.create_referral(acting_user=sw, person=ada, kind=Referral.Kind.SUPPORT_PLAN,
+                                              service_type=ServiceType.HOME_CARE, details="New home care package.",
+                                              plan=plan(sw, ada, ServiceType.HOME_CARE, Decimal("10.5"), Decimal("262.50")))
+        referral_services.record_funding_decision(r, acting_user=users["cap.member"], decision=FundingDecision.Decision.APPROVED,
+                                                  approved_weekly_amount=Decimal("262.50"), notes="Agreed at panel.")
+        # Awaiting the panel.
+        ben = person(sw, "Ben", "Carter", date(1950, 7, 19), "Westgate", "W2 1HB", "4010232137")
+        referral_services.create_referral(acting_user=sw, person=ben, kind=Referral.Kind.SUPPORT_PLAN,
+                                          service_type=ServiceType.HOME_CARE, details="Discharged home last week.",
+                                          plan=plan(sw, ben, ServiceType.HOME_CARE, Decimal("7"), Decimal("175.00")))
+        # Residential placement awaiting a head of service.
+        cora = person(sw2, "Cora", "Ellis", date(1936, 11, 5), "Millwall Reach", "E14 3AB", "")
+        referral_services.create_referral(acting_user=sw2, person=cora, kind=Referral.Kind.SUPPORT_PLAN,
+                                          service_type=ServiceType.RESIDENTIAL, details="Needs a residential placement near her son.",
+                                          plan=plan(sw2, cora, ServiceType.RESIDENTIAL, None, Decimal("850.00")))
+        # Urgent response, taken by the East officer with a contact logged.
+        dev = person(sw, "Dev", "Patel", date(1958, 1, 30), "Riverside North", "E3 4QQ", "")
+        urgent = referral_services.create_referral(acting_user=sw, person=dev, kind=Referral.Kind.URGENT_RESPONSE,
+                                                   service_type=ServiceType.HOME_CARE,
+                                                   details="Carer in hospital; needs morning visits from tomorrow.")
+        referral_services.take_referral(urgent, acting_user=users["officer.east"])
+        log_contact(urgent, acting_user=users["officer.east"], contact_with="social_worker", method="phone",
+                    occurred_at=timezone.now() - timedelta(hours=1), contact_name="Sam Okafor",
+                    summary="Confirmed visits needed from 8am tomorrow.")
+        # Sourcing support in the West queue.
+        eve = person(sw2, "Eve", "Nowak", date(1972, 9, 12), "Hollins Park", "W6 0NW", "")
+        draft = people_services.create_plan(eve, acting_user=sw2, service_type=ServiceType.DAY_OPPORTUNITIES,
+                                            outcomes="To meet people and keep active.")
+        referral_services.create_referral(acting_user=sw2, person=eve, kind=Referral.Kind.SOURCING_SUPPORT,
+                                          service_type=ServiceType.DAY_OPPORTUNITIES, plan=draft,
+                                          details="What day centres near Hollins Park have places on Tuesdays?")
+        # A reduction held until risk strategies are agreed.
+        fay = person(sw, "Fay", "Morgan", date(1945, 4, 23), "St Anne's", "W9 2PL", "")
+        fay_plan = plan(sw, fay, ServiceType.HOME_CARE, Decimal("5"), Decimal("125.00"))
+        referral_services.create_referral(acting_user=sw, person=fay, kind=Referral.Kind.CHANGE, change=Referral.Change.REDUCE,
+                                          service_type=ServiceType.HOME_CARE, plan=fay_plan, puts_person_at_risk=True,
+                                          effective_date=date.today() + timedelta(days=7),
+                                          details="Family now helps at weekends; reduce to weekdays.")
+        # SPA's reablement referral, funded and queued East.
+        gus = person(spa, "Gus", "Hale", date(1948, 6, 8), "Eastbrook", "E1 7QX", "")
+        rr = referral_services.create_referral(acting_user=spa, person=gus, kind=Referral.Kind.SUPPORT_PLAN,
+                                               service_type=ServiceType.REABLEMENT, details="Hospital discharge pathway 1.",
+                                               plan=plan(spa, gus, ServiceType.REABLEMENT, Decimal("14"), Decimal("350.00")))
+        referral_services.record_funding_decision(rr, acting_user=users["cap.member"], decision=FundingDecision.Decision.APPROVED,
+                                                  approved_weekly_amount=Decimal("350.00"))
+        from concerns.services import raise_concern
+
+        raise_concern(acting_user=users["officer.east"], person=dev, referral=urgent, kind="safeguarding",
+                      details="Neighbour reports Dev has been left without food for two days.")
+        raise_concern(acting_user=sw, person=ada, kind="complaint", details="Ada's daughter complains about delays.")
+        raise_concern(acting_user=sw, person=fay, kind="quality_alert", provider_name="Brightcare Homecare Ltd",
+                      details="Carers arriving 90 minutes late on three days this month.")

@@ -1,0 +1,46 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from accounts.roles import Role
+from audit.services import record_refusal
+from core.exceptions import ActionRefused
+
+
+def refuse(request, refusal: ActionRefused, *, obj, person=None, redirect_to: str):
+    """Tell the user why not, keep a record of the attempt, and change nothing."""
+    record_refusal(actor=request.user, obj=obj, person=person, reason=refusal.message)
+    messages.error(request, refusal.message)
+    return redirect(redirect_to)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"exception": exception}, status=403)
+
+
+def home(request):
+    """Each role's own work, on one page."""
+    from brokerage.selectors import QueueFilters, QueueView, queue, queue_counts, team_workload
+    from concerns.selectors import inbox
+    from people.selectors import caseload
+    from referrals.selectors import referrals_awaiting_funding, referrals_made_by
+
+    user = request.user
+    context = {"user_roles": user.role_labels}
+    if user.is_practitioner:
+        context["caseload"] = caseload(user)[:10]
+        context["referrals_made"] = referrals_made_by(user)[:10]
+    if user.is_brokerage:
+        context["counts"] = queue_counts(user)
+        context["my_tasks"] = queue(user, QueueFilters(view=QueueView.MINE))[:10]
+        context["team_label"] = user.get_team_display()
+        if user.is_team_lead:
+            context["workload"] = team_workload(user.team)
+    if user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
+        context["awaiting_funding"] = referrals_awaiting_funding(user)[:20]
+    if user.has_role(Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING):
+        context["inbox"] = inbox(user)[:20]
+    context["is_review_team"] = user.has_role(Role.REVIEW_TEAM)
+    context["is_dps_team"] = user.has_role(Role.DPS_TEAM)
+    context["is_finance"] = user.has_role(Role.FINANCE_OFFICER)
+    context["is_provider"] = user.has_role(Role.PROVIDER_USER)
+    return render(request, "core/home.html", context)

@@ -1,0 +1,1 @@
+# Models arrive with issue 3 (sourcing and commissioning).

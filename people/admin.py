@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from core.admin import ReadOnlyAdmin
+
+from .models import CareAndSupportPlan, FundingDecision, NeedsAssessment, Person
+
+
+@admin.register(Person)
+class PersonAdmin(ReadOnlyAdmin):
+    list_display = ["last_name", "first_name", "area", "allocated_worker"]
+    search_fields = ["last_name", "first_name"]
+
+
+@admin.register(NeedsAssessment)
+class NeedsAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["person", "version", "assessed_on"]
+
+
+@admin.register(CareAndSupportPlan)
+class CareAndSupportPlanAdmin(ReadOnlyAdmin):
+    list_display = ["person", "version", "service_type", "indicative_weekly_budget"]
+
+
+@admin.register(FundingDecision)
+class FundingDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "route", "decision", "approved_weekly_amount", "decided_by", "decided_at"]

@@ -1,0 +1,104 @@
+from django import forms
+
+from accounts.models import User
+from accounts.roles import PRACTITIONERS
+from core.forms import DateInput, GovUKForm, GovUKModelForm
+
+from .models import CareAndSupportPlan, NeedsAssessment, Person, ServiceType
+from .validators import normalise_nhs_number, normalise_postcode
+
+
+class PersonForm(GovUKModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "first_name", "last_name", "date_of_birth", "nhs_number", "address_line_1", "address_line_2", "town",
+            "postcode", "phone", "area", "representative_name", "representative_relationship",
+            "representative_phone", "allocated_worker",
+        ]
+        widgets = {"date_of_birth": DateInput()}
+        help_texts = {
+            "nhs_number": "10 digits, like 485 777 3456",
+            "area": "Decides which Brokerage team, East or West, works with this person.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["allocated_worker"].queryset = User.objects.filter(
+            groups__name__in=list(PRACTITIONERS), is_active=True
+        ).distinct()
+        self.fields["allocated_worker"].label = "Allocated practitioner"
+        self.fields["postcode"].widget.attrs["autocomplete"] = "postal-code"
+
+    def clean_postcode(self):
+        return normalise_postcode(self.cleaned_data["postcode"])
+
+    def clean_nhs_number(self):
+        return normalise_nhs_number(self.cleaned_data["nhs_number"])
+
+
+class NeedsAssessmentForm(GovUKModelForm):
+    class Meta:
+        model = NeedsAssessment
+        fields = ["assessed_on", "presenting_needs", "eligible_needs", "specific_or_complex_needs"]
+        widgets = {"assessed_on": DateInput()}
+
+
+BROKERED_CHOICES = [(v, label) for v, label in ServiceType.choices if v not in ("telecare", "minor_works", "ot_equipment")]
+
+
+class PlanForm(GovUKModelForm):
+    visit_schedule_text = forms.CharField(
+        label="Visit schedule",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One visit a line: day, time, minutes, carers. For example: Monday, 08:00, 45, 2",
+    )
+
+    class Meta:
+        model = CareAndSupportPlan
+        fields = [
+            "assessment", "service_type", "weekly_hours", "outcomes", "specific_or_complex_needs",
+            "preferred_locations", "places_to_avoid",
+        ]
+        help_texts = {"weekly_hours": "Hours of support a week, if the service is counted in hours."}
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_type"].choices = [("", "Choose a service")] + BROKERED_CHOICES
+        self.fields["assessment"].queryset = NeedsAssessment.objects.filter(person=person)
+        self.fields["assessment"].required = False
+        if self.instance.pk and self.instance.visit_schedule:
+            self.initial["visit_schedule_text"] = "\n".join(
+                f"{v['day']}, {v['time']}, {v['minutes']}, {v['carers']}" for v in self.instance.visit_schedule
+            )
+
+    def clean_visit_schedule_text(self):
+        days = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+        visits = []
+        for number, line in enumerate(self.cleaned_data["visit_schedule_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(",")]
+            if len(parts) != 4 or parts[0].lower() not in days:
+                raise forms.ValidationError(f"Line {number}: write day, time, minutes, carers, like: Monday, 08:00, 45, 2")
+            day, time, minutes, carers = parts
+            if not (len(time) == 5 and time[2] == ":" and time[:2].isdigit() and time[3:].isdigit()
+                    and int(time[:2]) < 24 and int(time[3:]) < 60):
+                raise forms.ValidationError(f"Line {number}: enter the time as 24-hour hh:mm, like 08:00")
+            if not minutes.isdigit() or not 5 <= int(minutes) <= 720:
+                raise forms.ValidationError(f"Line {number}: a visit lasts between 5 and 720 minutes")
+            if not carers.isdigit() or not 1 <= int(carers) <= 4:
+                raise forms.ValidationError(f"Line {number}: a visit has between 1 and 4 carers")
+            visits.append({"day": day.capitalize(), "time": time, "minutes": int(minutes), "carers": int(carers)})
+        return visits
+
+
+class PlanCreateForm(PlanForm):
+    indicative_weekly_budget = forms.DecimalField(
+        label="Indicative weekly budget (£)", max_digits=9, decimal_places=2, min_value=0, required=False,
+    )
+
+
+class IndicativeBudgetForm(GovUKForm):
+    amount = forms.DecimalField(label="Indicative weekly budget (£)", max_digits=9, decimal_places=2, min_value=0)

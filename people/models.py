@@ -1,0 +1,230 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from core.models import TimeStampedModel
+
+from .validators import postcode_district, validate_nhs_number, validate_postcode
+
+
+class ServiceType(models.TextChoices):
+    """Every service Brokerage arranges (SPEC §3), and the three it turns away (SPEC §2)."""
+
+    HOME_CARE = "home_care", "Domiciliary care (home care)"
+    REABLEMENT = "reablement", "Reablement"
+    RESIDENTIAL = "residential", "Residential care"
+    NURSING = "nursing", "Nursing care"
+    RESPITE = "respite", "Respite"
+    SUPPORTED_LIVING = "supported_living", "Supported living"
+    SHARED_LIVES = "shared_lives", "Shared lives"
+    DAY_OPPORTUNITIES = "day_opportunities", "Day opportunities"
+    DIRECT_PAYMENT = "direct_payment", "Cash personal budget (direct payment)"
+    TRANSPORT = "transport", "Transport"
+    MEALS = "meals", "Meals on wheels"
+    CARERS_RELIEF = "carers_relief", "Carers relief"
+    ESCORT = "escort", "Escort service"
+    OUTREACH = "outreach", "Outreach"
+    EXTRA_CARE = "extra_care", "Extra care (referral only)"
+    CARERS_SUPPORT = "carers_support", "Carers' support (referral only)"
+    TELECARE = "telecare", "Telecare or assistive technology"
+    MINOR_WORKS = "minor_works", "Minor works or low-level adaptations"
+    OT_EQUIPMENT = "ot_equipment", "Occupational therapy equipment or major adaptations"
+
+
+# Not Brokerage's: a request for these is turned away, saying where it goes instead (SPEC §2).
+NOT_BROKERED = {
+    ServiceType.TELECARE: "Brokerage does not arrange telecare or assistive technology. "
+    "Refer the person to the Assistive Technology team.",
+    ServiceType.MINOR_WORKS: "Brokerage does not arrange minor works or low-level adaptations. "
+    "Refer the person to the Home Improvement Agency.",
+    ServiceType.OT_EQUIPMENT: "Brokerage does not arrange occupational therapy equipment or major adaptations. "
+    "Refer the person to the Occupational Therapy service.",
+}
+# Funded by a head of service's out-of-panel approval rather than the Care Authorisation Panel.
+OUT_OF_PANEL_SERVICES = {ServiceType.RESIDENTIAL, ServiceType.NURSING, ServiceType.SUPPORTED_LIVING}
+# Recorded with where they went; nothing is sourced (SPEC §3).
+REFERRAL_ONLY_SERVICES = {ServiceType.EXTRA_CARE, ServiceType.CARERS_SUPPORT}
+
+
+class Person(TimeStampedModel):
+    """A person who receives, or may receive, adult social care (a service user)."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number]
+    )
+    address_line_1 = models.CharField("Address line 1", max_length=200)
+    address_line_2 = models.CharField("Address line 2", max_length=200, blank=True)
+    town = models.CharField("Town or city", max_length=100)
+    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    phone = models.CharField("Phone number", max_length=30, blank=True)
+    representative_name = models.CharField("Next of kin or representative", max_length=200, blank=True)
+    representative_relationship = models.CharField("Relationship to the person", max_length=100, blank=True)
+    representative_phone = models.CharField("Their phone number", max_length=30, blank=True)
+    area = models.ForeignKey("brokerage.Area", on_delete=models.PROTECT, related_name="people")
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="caseload",
+        help_text="The practitioner who holds this person's case.",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nhs_number"], condition=~Q(nhs_number=""), name="person_nhs_number_unique"
+            ),
+        ]
+        permissions = [("view_person_record", "Can view a person's full record")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    @property
+    def postcode_district(self) -> str:
+        return postcode_district(self.postcode)
+
+    @property
+    def team(self) -> str:
+        return self.area.team
+
+
+class PersonUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+class PersonGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+class NeedsAssessment(TimeStampedModel):
+    """A practitioner's needs assessment. Versions are kept: a change is a new version."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments")
+    version = models.PositiveIntegerField()
+    assessed_on = models.DateField()
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    presenting_needs = models.TextField("What the person needs help with")
+    eligible_needs = models.TextField("Eligible needs under the Care Act 2014")
+    specific_or_complex_needs = models.TextField(
+        "Specific or complex needs", blank=True, help_text="What a provider must be skilled in."
+    )
+
+    class Meta:
+        ordering = ["person", "-version"]
+        constraints = [models.UniqueConstraint(fields=["person", "version"], name="assessment_version_unique")]
+
+    def __str__(self) -> str:
+        return f"Needs assessment v{self.version} for {self.person}"
+
+
+class CareAndSupportPlan(TimeStampedModel):
+    """How care should be delivered, and the indicative budget, as a practitioner wrote it.
+
+    A plan sent for funding or to Brokerage is frozen; a change makes a new version.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="plans")
+    version = models.PositiveIntegerField()
+    assessment = models.ForeignKey(NeedsAssessment, on_delete=models.PROTECT, related_name="plans", null=True, blank=True)
+    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    weekly_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    visit_schedule = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Visits as a list of {day, time, minutes, carers}, where the service has visits.",
+    )
+    outcomes = models.TextField("Outcomes the person wants to achieve")
+    specific_or_complex_needs = models.TextField("Specific or complex needs", blank=True)
+    preferred_locations = models.TextField("Preferred locations", blank=True)
+    places_to_avoid = models.TextField("Places to avoid", blank=True)
+    indicative_weekly_budget = models.DecimalField(
+        "Indicative weekly budget (£)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    budget_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    locked_at = models.DateTimeField(null=True, blank=True, help_text="Set when sent for funding or to Brokerage.")
+
+    class Meta:
+        ordering = ["person", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="plan_version_unique"),
+            models.CheckConstraint(
+                condition=~Q(service_type__in=["telecare", "minor_works", "ot_equipment"]),
+                name="plan_service_is_brokered",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__isnull=True) | Q(weekly_hours__gt=0, weekly_hours__lte=168),
+                name="plan_weekly_hours_in_a_week",
+            ),
+            models.CheckConstraint(
+                condition=Q(indicative_weekly_budget__isnull=True) | Q(indicative_weekly_budget__gte=0),
+                name="plan_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Care and support plan v{self.version} for {self.person}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:plan_detail", args=[self.person_id, self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    @property
+    def needs_out_of_panel_approval(self) -> bool:
+        return self.service_type in OUT_OF_PANEL_SERVICES
+
+
+class FundingDecision(models.Model):
+    """The Care Authorisation Panel's decision on a plan, or a head of service's out-of-panel approval."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        DEFERRED = "deferred", "Deferred"
+
+    class Route(models.TextChoices):
+        PANEL = "panel", "Care Authorisation Panel"
+        OUT_OF_PANEL = "out_of_panel", "Out-of-panel approval by a head of service"
+
+    plan = models.ForeignKey(CareAndSupportPlan, on_delete=models.PROTECT, related_name="funding_decisions")
+    route = models.CharField(max_length=16, choices=Route.choices)
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    approved_weekly_amount = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(decision="approved") & Q(approved_weekly_amount__gt=0))
+                | (~Q(decision="approved") & Q(approved_weekly_amount__isnull=True)),
+                name="funding_amount_only_when_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(route="panel") | Q(decision__in=["approved", "declined"]),
+                name="out_of_panel_is_approve_or_decline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.get_route_display()})"

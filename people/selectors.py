@@ -1,0 +1,26 @@
+from django.db.models import Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Person
+
+
+def caseload(user) -> QuerySet[Person]:
+    return Person.objects.filter(allocated_worker=user).select_related("area").order_by("last_name", "first_name")
+
+
+def people_visible_to(user, *, search: str = "") -> QuerySet[Person]:
+    qs = get_objects_for_user(user, "people.view_person", klass=Person, accept_global_perms=False)
+    if search:
+        terms = search.split()
+        for term in terms:
+            qs = qs.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(postcode__icontains=term)
+                           | Q(nhs_number=term.replace(" ", "")))
+    return qs.select_related("area", "allocated_worker").order_by("last_name", "first_name")
+
+
+def plans_for_person(person):
+    return person.plans.select_related("budget_set_by").prefetch_related("funding_decisions__decided_by")
+
+
+def assessments_for_person(person):
+    return person.assessments.select_related("assessed_by")

@@ -1,0 +1,179 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from audit.selectors import audit_events_for_person
+from audit.services import record_view
+from core.exceptions import ActionRefused
+from core.views import refuse
+from referrals.selectors import referrals_for_person
+
+from . import services
+from .access import access_person, access_plan
+from .forms import IndicativeBudgetForm, NeedsAssessmentForm, PersonForm, PlanCreateForm, PlanForm
+from .selectors import assessments_for_person, people_visible_to, plans_for_person
+
+
+def person_list(request):
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(people_visible_to(request.user, search=search), 25).get_page(request.GET.get("page"))
+    querystring = urlencode({"q": search}) if search else ""
+    return render(request, "people/person_list.html", {"page_obj": page, "search": search, "querystring": querystring})
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    if not request.user.is_practitioner:
+        raise PermissionDenied("Only a practitioner can record a new person.")
+    form = PersonForm(request.POST or None, initial={"allocated_worker": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_person(acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"{person} has been recorded.")
+            return redirect("people:detail", person.pk)
+    return render(request, "people/person_form.html", {"form": form, "title": "Record a person"}, status=400 if form.errors else 200)
+
+
+def person_detail(request, person_id: int):
+    person = access_person(request.user, person_id)
+    record_view(actor=request.user, obj=person, person=person, what="the person's record")
+    context = {
+        "person": person,
+        "assessments": assessments_for_person(person),
+        "plans": plans_for_person(person),
+        "referrals": referrals_for_person(person),
+        "can_change": request.user.is_practitioner and request.user.has_perm("people.change_person", person),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, person_id: int):
+    person = access_person(request.user, person_id)
+    if not (request.user.is_practitioner and request.user.has_perm("people.change_person", person)):
+        refusal = ActionRefused("Brokerage cannot change a person's record details." if request.user.is_brokerage
+                                else "Only the person's allocated practitioner can change their record.")
+        return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
+    form = PersonForm(request.POST or None, instance=access_person(request.user, person_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(person, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
+        messages.success(request, "The person's details have been saved.")
+        return redirect("people:detail", person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person, "title": f"Change {person}'s details"},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_create(request, person_id: int):
+    person = access_person(request.user, person_id)
+    if request.method == "GET" and not request.user.has_perm("people.change_person", person):
+        return refuse(request, ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN), obj=person, person=person,
+                      redirect_to=person.get_absolute_url())
+    form = NeedsAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_assessment(person, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
+        messages.success(request, "The needs assessment has been recorded.")
+        return redirect("people:detail", person.pk)
+    return render(request, "people/assessment_form.html", {"form": form, "person": person}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request, person_id: int):
+    person = access_person(request.user, person_id)
+    if request.method == "GET" and not request.user.has_perm("people.change_person", person):
+        return refuse(request, ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN), obj=person, person=person,
+                      redirect_to=person.get_absolute_url())
+    latest = person.plans.first()
+    initial = {}
+    if latest and request.method == "GET" and request.GET.get("from") == "latest":
+        initial = {f: getattr(latest, f) for f in PlanForm.Meta.fields if f != "assessment"}
+        initial["assessment"] = latest.assessment_id
+        initial["indicative_weekly_budget"] = latest.indicative_weekly_budget
+    form = PlanCreateForm(request.POST or None, person=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["visit_schedule"] = data.pop("visit_schedule_text")
+        try:
+            plan = services.create_plan(person, acting_user=request.user, **data)
+        except ActionRefused as refusal:
+            return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
+        messages.success(request, f"Care and support plan version {plan.version} has been saved.")
+        return redirect("people:plan_detail", person.pk, plan.pk)
+    return render(request, "people/plan_form.html", {"form": form, "person": person, "title": "Write a care and support plan"},
+                  status=400 if form.errors else 200)
+
+
+def plan_detail(request, person_id: int, plan_id: int):
+    person = access_person(request.user, person_id)
+    plan = access_plan(request.user, person, plan_id)
+    record_view(actor=request.user, obj=plan, person=person, what=f"care and support plan version {plan.version}")
+    can_change = request.user.is_practitioner and request.user.has_perm("people.change_person", person)
+    return render(request, "people/plan_detail.html", {
+        "person": person, "plan": plan, "decisions": plan.funding_decisions.select_related("decided_by"),
+        "can_change": can_change, "budget_form": IndicativeBudgetForm(initial={"amount": plan.indicative_weekly_budget}),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, person_id: int, plan_id: int):
+    person = access_person(request.user, person_id)
+    plan = access_plan(request.user, person, plan_id)
+    back = plan.get_absolute_url()
+    if request.method == "GET":
+        if not (request.user.is_practitioner and request.user.has_perm("people.change_person", person)):
+            return refuse(request, ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN), obj=plan, person=person, redirect_to=back)
+        if plan.is_locked:
+            return refuse(request, ActionRefused(services.PLAN_IS_LOCKED), obj=plan, person=person, redirect_to=back)
+    form = PlanForm(request.POST or None, instance=plan, person=person)
+    if request.method == "POST":
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in PlanForm.Meta.fields}
+            data["visit_schedule"] = form.cleaned_data["visit_schedule_text"]
+            try:
+                services.update_plan(access_plan(request.user, person, plan_id), acting_user=request.user, **data)
+            except ActionRefused as refusal:
+                return refuse(request, refusal, obj=plan, person=person, redirect_to=back)
+            messages.success(request, "The plan has been saved.")
+            return redirect(back)
+    return render(request, "people/plan_form.html", {"form": form, "person": person, "plan": plan,
+                                                     "title": f"Change plan version {plan.version}"},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["POST"])
+def plan_budget(request, person_id: int, plan_id: int):
+    person = access_person(request.user, person_id)
+    plan = access_plan(request.user, person, plan_id)
+    form = IndicativeBudgetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the indicative weekly budget in pounds, like 350.00")
+        return redirect(plan.get_absolute_url())
+    try:
+        services.set_indicative_budget(plan, acting_user=request.user, amount=form.cleaned_data["amount"])
+    except ActionRefused as refusal:
+        return refuse(request, refusal, obj=plan, person=person, redirect_to=plan.get_absolute_url())
+    messages.success(request, "The indicative weekly budget has been set.")
+    return redirect(plan.get_absolute_url())
+
+
+def person_history(request, person_id: int):
+    """Who has seen or changed this person's record: for the practitioner and team leads."""
+    person = access_person(request.user, person_id)
+    if not (request.user.has_perm("people.change_person", person)
+            or (request.user.is_team_lead and request.user.team == person.team)):
+        raise PermissionDenied("Only the person's practitioner and the Brokerage team lead can see this history.")
+    record_view(actor=request.user, obj=person, person=person, what="the record's audit trail")
+    return render(request, "people/person_history.html", {"person": person, "events": audit_events_for_person(person)})

@@ -1,0 +1,90 @@
+"""The referral state machine drawn as an SVG, from the transitions declared in workflows.py."""
+
+from dataclasses import dataclass
+
+from .models import Referral
+from .workflows import State
+
+# Where each state sits on the page (column, row): the main path runs down the middle.
+LAYOUT = {
+    State.DRAFT: (1, 0),
+    State.REFERRED_ON: (0, 0),
+    State.HELD_FOR_RISK: (0, 1),
+    State.AWAITING_FUNDING: (2, 1),
+    State.DECLINED: (2, 2),
+    State.QUEUED: (1, 2),
+    State.ALLOCATED: (1, 3),
+    State.OPTIONS_RETURNED: (0, 4),
+    State.WITHDRAWN: (2, 4),
+}
+BOX_W, BOX_H, COL_W, ROW_H, PAD = 220, 52, 300, 120, 20
+
+
+@dataclass
+class Box:
+    state: str
+    label: str
+    x: int
+    y: int
+    current: bool
+
+
+@dataclass
+class Edge:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str
+    lx: float
+    ly: float
+
+
+def _centre(state) -> tuple[float, float]:
+    col, row = LAYOUT[state]
+    return PAD + col * COL_W + BOX_W / 2, PAD + row * ROW_H + BOX_H / 2
+
+
+def _edge_point(state, towards: tuple[float, float]) -> tuple[float, float]:
+    """Where the line from a box's centre towards a point leaves the box."""
+    cx, cy = _centre(state)
+    dx, dy = towards[0] - cx, towards[1] - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    scale = min((BOX_W / 2) / abs(dx) if dx else float("inf"), (BOX_H / 2) / abs(dy) if dy else float("inf"))
+    return cx + dx * scale, cy + dy * scale
+
+
+def transitions() -> list[tuple[str, str, str]]:
+    """(source, target, names) for every declared move between two states; two transitions
+    between the same states (take, allocate) share one arrow."""
+    field = Referral._meta.get_field("state")
+    names: dict[tuple[str, str], list[str]] = {}
+    for transition in field.get_all_transitions(Referral):
+        if transition.source in ("*", "+") or transition.source == transition.target:
+            continue
+        names.setdefault((transition.source, transition.target), []).append(transition.name.replace("_", " "))
+    return sorted((source, target, " or ".join(sorted(n))) for (source, target), n in names.items())
+
+
+def diagram(current_state: str | None = None) -> dict:
+    boxes = [
+        Box(state=s, label=State(s).label, x=PAD + c * COL_W, y=PAD + r * ROW_H, current=s == current_state)
+        for s, (c, r) in LAYOUT.items()
+    ]
+    edges = []
+    for source, target, name in transitions():
+        if target == State.WITHDRAWN and source != State.ALLOCATED:
+            continue  # one withdrawal arrow stands for all, to keep the picture readable
+        start = _edge_point(source, _centre(target))
+        end = _edge_point(target, _centre(source))
+        edges.append(Edge(*start, *end, label=name, lx=(start[0] + end[0]) / 2, ly=(start[1] + end[1]) / 2 - 6))
+    cols = max(c for c, _ in LAYOUT.values()) + 1
+    rows = max(r for _, r in LAYOUT.values()) + 1
+    return {
+        "boxes": boxes,
+        "edges": edges,
+        "width": PAD * 2 + (cols - 1) * COL_W + BOX_W,
+        "height": PAD * 2 + (rows - 1) * ROW_H + BOX_H,
+        "all_transitions": transitions(),
+    }

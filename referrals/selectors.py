@@ -1,0 +1,37 @@
+from django.db.models import QuerySet
+
+from .models import Referral, ReferralTransition
+from .workflows import State
+
+
+def referrals_for_person(person) -> QuerySet[Referral]:
+    return Referral.objects.filter(person=person).select_related("allocated_to", "referred_by").order_by("-created_at")
+
+
+def referrals_made_by(user) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(referred_by=user)
+        .select_related("person", "allocated_to")
+        .order_by("-created_at")
+    )
+
+
+def referrals_awaiting_funding(user) -> QuerySet[Referral]:
+    """The funding decisions waiting on this user: panel plans for CAP, out-of-panel for heads of service."""
+    from accounts.roles import Role
+    from people.models import OUT_OF_PANEL_SERVICES
+
+    qs = Referral.objects.filter(state=State.AWAITING_FUNDING).select_related("person", "plan", "referred_by")
+    if user.has_role(Role.CAP_MEMBER) and user.has_role(Role.HEAD_OF_SERVICE):
+        return qs.order_by("submitted_at")
+    if user.has_role(Role.CAP_MEMBER):
+        return qs.exclude(service_type__in=OUT_OF_PANEL_SERVICES).order_by("submitted_at")
+    if user.has_role(Role.HEAD_OF_SERVICE):
+        return qs.filter(service_type__in=OUT_OF_PANEL_SERVICES).order_by("submitted_at")
+    return qs.none()
+
+
+def timeline(referral) -> QuerySet[ReferralTransition]:
+    return referral.transitions.select_related("by")
+
+

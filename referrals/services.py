@@ -1,0 +1,236 @@
+"""Domain actions on referrals. Each takes the acting user, checks the rules (the state machine
+in referrals.workflows and SPEC §2), and writes the timeline and the audit trail in one
+transaction. Views, admin, tasks and tests all call these."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from audit.services import record_change, record_transition
+from core.exceptions import ActionRefused
+from people.models import NOT_BROKERED, CareAndSupportPlan, FundingDecision, Person, ServiceType
+from people.services import grant_funding_view, lock_plan
+
+from .models import Referral, ReferralTransition
+from .workflows import State, user_may
+
+# Deadlines are data: when sourcing should be done by, counted from joining the queue.
+SOURCING_TARGET = {True: timedelta(days=1), False: timedelta(days=5)}
+
+BROKERAGE_CANNOT_INCREASE = (
+    "Brokerage cannot increase a service without a practitioner's authorisation. "
+    "The practitioner must send a funded care and support plan."
+)
+ONLY_PRACTITIONERS_REFER = "Only a practitioner can refer to Brokerage."
+REABLEMENT_ONLY_THROUGH_SPA = (
+    "Reablement is accepted only through the single point of access (SPA) team."
+)
+PLAN_REQUIRED = "Choose the care and support plan this referral is for."
+
+
+def unmet_conditions(referral: Referral, transition_name: str) -> list[str]:
+    """Why a transition cannot happen now, in words for the user (each condition's docstring)."""
+    method = getattr(referral, transition_name)
+    meta = method._django_fsm
+    transition = meta.get_transition(referral.state)
+    if transition is None:
+        return [f"A referral that is “{referral.get_state_display().lower()}” cannot do this."]
+    return [(c.__doc__ or c.__name__).strip() for c in transition.conditions if not c(referral)]
+
+
+def _apply(referral: Referral, transition_name: str, *, acting_user, note: str = "") -> Referral:
+    """Run one transition, refusing with a reason, and record it on the timeline and audit trail."""
+    method = getattr(referral, transition_name)
+    if not method._django_fsm.has_transition(referral.state):
+        raise ActionRefused(unmet_conditions(referral, transition_name)[0])
+    if not user_may(referral, transition_name, acting_user):
+        raise ActionRefused("You do not have permission to do this to this referral.")
+    reasons = unmet_conditions(referral, transition_name)
+    if reasons:
+        raise ActionRefused(" ".join(reasons))
+    source = referral.state
+    method()
+    referral.save()
+    ReferralTransition.objects.create(
+        referral=referral, name=transition_name, source=source, target=referral.state, by=acting_user, note=note
+    )
+    record_transition(
+        actor=acting_user, obj=referral, person=referral.person, source=source, target=referral.state,
+        name=transition_name, note=note,
+    )
+    return referral
+
+
+def _locked(referral: Referral) -> Referral:
+    """The referral re-read under a row lock, so two people cannot move it at once."""
+    return Referral.objects.select_for_update(of=("self",)).select_related("person__area", "plan").get(pk=referral.pk)
+
+
+def _check_new_referral(*, acting_user, person: Person, kind: str, change: str, service_type: str,
+                        plan: CareAndSupportPlan | None) -> None:
+    if service_type in NOT_BROKERED:
+        raise ActionRefused(NOT_BROKERED[service_type])
+    if not acting_user.is_practitioner:
+        if kind == Referral.Kind.CHANGE and change == Referral.Change.INCREASE:
+            raise ActionRefused(BROKERAGE_CANNOT_INCREASE)
+        raise ActionRefused(ONLY_PRACTITIONERS_REFER)
+    if not acting_user.has_perm("people.change_person", person):
+        raise ActionRefused("Only the person's allocated practitioner can refer them to Brokerage.")
+    if service_type == ServiceType.REABLEMENT and not acting_user.has_role(Role.SPA_WORKER):
+        raise ActionRefused(REABLEMENT_ONLY_THROUGH_SPA)
+    if kind == Referral.Kind.CHANGE and not change:
+        raise ActionRefused("Say what kind of change this is.")
+    if kind != Referral.Kind.CHANGE and change:
+        raise ActionRefused("Only a change to an existing service has a kind of change.")
+    needs_plan = kind in (Referral.Kind.SUPPORT_PLAN, Referral.Kind.LONGER_TERM_ASSESSMENT) or change in (
+        Referral.Change.INCREASE, Referral.Change.REDUCE, Referral.Change.CHANGE_PROVIDER
+    )
+    if needs_plan and plan is None:
+        raise ActionRefused(PLAN_REQUIRED)
+    if plan is not None:
+        if plan.person_id != person.pk:
+            raise ActionRefused("That plan belongs to someone else.")
+        if plan.service_type != service_type:
+            raise ActionRefused("The service asked for must be the service in the plan.")
+
+
+@transaction.atomic
+def create_referral(*, acting_user, person: Person, kind: str, service_type: str, details: str,
+                    plan: CareAndSupportPlan | None = None, change: str = "", urgent: bool = False,
+                    effective_date=None, end_date=None, puts_person_at_risk: bool = False,
+                    referred_on_to: str = "") -> Referral:
+    """Make a referral and send it on its way: to funding, to be held for risk, to the team
+    queue, or (referral-only services) on to where it goes."""
+    _check_new_referral(acting_user=acting_user, person=person, kind=kind, change=change,
+                        service_type=service_type, plan=plan)
+    if kind in (Referral.Kind.URGENT_RESPONSE,):
+        urgent = True
+    if service_type in (ServiceType.EXTRA_CARE, ServiceType.CARERS_SUPPORT) and not referred_on_to.strip():
+        raise ActionRefused("Say where this referral-only service was referred to.")
+    referral = Referral(
+        person=person, plan=plan, kind=kind, change=change, service_type=service_type, details=details,
+        urgent=urgent, effective_date=effective_date, end_date=end_date,
+        puts_person_at_risk=puts_person_at_risk and change in (Referral.Change.REDUCE, Referral.Change.SUSPEND),
+        referred_on_to=referred_on_to, team=person.team, referred_by=acting_user, created_by=acting_user,
+    )
+    referral.full_clean(exclude=["state"])  # the state moves only by transition
+    referral.save()
+    record_change(actor=acting_user, obj=referral, person=person, created=True,
+                  summary=f"Referred to Brokerage: {referral.get_kind_display()}",
+                  changes={"kind": kind, "service_type": service_type, "change": change, "urgent": urgent})
+    return submit_referral(referral, acting_user=acting_user)
+
+
+@transaction.atomic
+def submit_referral(referral: Referral, *, acting_user) -> Referral:
+    referral = _locked(referral)
+    referral.submitted_at = timezone.now()
+    if referral.is_referral_only:
+        return _apply(referral, "refer_on", acting_user=acting_user, note=f"Referred to {referral.referred_on_to}")
+    if referral.plan_id:
+        lock_plan(referral.plan)
+    if referral.puts_person_at_risk and referral.risk_strategies_agreed_at is None:
+        return _apply(referral, "hold_for_risk", acting_user=acting_user)
+    if referral.needs_funding and not referral.has_approved_funding:
+        route = Role.HEAD_OF_SERVICE if referral.needs_out_of_panel_approval else Role.CAP_MEMBER
+        grant_funding_view(referral.person, route_role=route)
+        return _apply(referral, "send_for_funding", acting_user=acting_user)
+    _mark_queued(referral)
+    return _apply(referral, "send_to_brokerage", acting_user=acting_user)
+
+
+def _mark_queued(referral: Referral) -> None:
+    referral.queued_at = timezone.now()
+    referral.due_by = referral.queued_at + SOURCING_TARGET[referral.urgent]
+
+
+@transaction.atomic
+def record_funding_decision(referral: Referral, *, acting_user, decision: str,
+                            approved_weekly_amount: Decimal | None = None, notes: str = "") -> FundingDecision:
+    """The panel's (or, out of panel, a head of service's) decision on the plan a referral waits on."""
+    referral = _locked(referral)
+    if referral.state != State.AWAITING_FUNDING:
+        raise ActionRefused("This referral is not waiting for a funding decision.")
+    route = FundingDecision.Route.OUT_OF_PANEL if referral.needs_out_of_panel_approval else FundingDecision.Route.PANEL
+    if decision == FundingDecision.Decision.APPROVED and not approved_weekly_amount:
+        raise ActionRefused("Enter the approved weekly amount.")
+    if decision != FundingDecision.Decision.APPROVED:
+        approved_weekly_amount = None
+    if route == FundingDecision.Route.OUT_OF_PANEL and decision == FundingDecision.Decision.DEFERRED:
+        raise ActionRefused("An out-of-panel approval is given or declined, not deferred.")
+    transition_name = {
+        FundingDecision.Decision.APPROVED: "authorise",
+        FundingDecision.Decision.DECLINED: "decline_funding",
+        FundingDecision.Decision.DEFERRED: "defer_funding",
+    }[decision]
+    if not user_may(referral, transition_name, acting_user):
+        who = "a head of service" if route == FundingDecision.Route.OUT_OF_PANEL else "a Care Authorisation Panel member"
+        raise ActionRefused(f"Only {who} can record this funding decision.")
+    funding = FundingDecision(plan=referral.plan, route=route, decision=decision,
+                              approved_weekly_amount=approved_weekly_amount, notes=notes, decided_by=acting_user)
+    funding.full_clean()
+    funding.save()
+    record_change(actor=acting_user, obj=funding, person=referral.person, created=True,
+                  summary=f"Funding {funding.get_decision_display().lower()} ({funding.get_route_display()})",
+                  changes={"decision": decision, "approved_weekly_amount": approved_weekly_amount, "notes": notes})
+    if decision == FundingDecision.Decision.APPROVED:
+        _mark_queued(referral)
+    note = notes or (f"£{approved_weekly_amount} a week" if approved_weekly_amount else "")
+    _apply(referral, transition_name, acting_user=acting_user, note=note)
+    return funding
+
+
+@transaction.atomic
+def record_risk_strategies_agreed(referral: Referral, *, acting_user, strategies: str) -> Referral:
+    """A practitioner records the agreed risk management strategies; the held change is released."""
+    referral = _locked(referral)
+    if not strategies.strip():
+        raise ActionRefused("Describe the risk management strategies that were agreed.")
+    if not user_may(referral, "release_after_risk_agreed", acting_user):
+        raise ActionRefused("Only the person's practitioner can record agreed risk strategies.")
+    referral.risk_strategies = strategies
+    referral.risk_strategies_agreed_at = timezone.now()
+    _mark_queued(referral)
+    return _apply(referral, "release_after_risk_agreed", acting_user=acting_user, note=strategies)
+
+
+@transaction.atomic
+def take_referral(referral: Referral, *, acting_user) -> Referral:
+    """An officer takes an unallocated task from their team's queue."""
+    referral = _locked(referral)
+    referral.allocated_to = acting_user
+    referral.allocated_at = timezone.now()
+    return _apply(referral, "take", acting_user=acting_user)
+
+
+@transaction.atomic
+def allocate_referral(referral: Referral, *, acting_user, officer: User) -> Referral:
+    """The team lead gives a task to an officer of the same team."""
+    referral = _locked(referral)
+    if not (officer.is_brokerage and officer.team == referral.team):
+        raise ActionRefused("Allocate the task to an officer of this referral's team.")
+    previous = referral.allocated_to
+    referral.allocated_to = officer
+    referral.allocated_at = timezone.now()
+    note = f"Allocated to {officer}" + (f" (was {previous})" if previous else "")
+    return _apply(referral, "allocate", acting_user=acting_user, note=note)
+
+
+@transaction.atomic
+def return_sourcing_options(referral: Referral, *, acting_user, options: str) -> Referral:
+    """Sourcing support: the officer returns the options found to the social worker."""
+    referral = _locked(referral)
+    referral.sourcing_options = options
+    return _apply(referral, "return_options", acting_user=acting_user, note=options[:500])
+
+
+@transaction.atomic
+def withdraw_referral(referral: Referral, *, acting_user, reason: str) -> Referral:
+    referral = _locked(referral)
+    if not reason.strip():
+        raise ActionRefused("Say why the referral is withdrawn.")
+    return _apply(referral, "withdraw", acting_user=acting_user, note=reason)

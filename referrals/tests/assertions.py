@@ -1,0 +1,27 @@
+import pytest
+
+from audit.models import AuditEvent
+from core.exceptions import ActionRefused
+from people.models import CareAndSupportPlan, FundingDecision, PersonGroupObjectPermission, PersonUserObjectPermission
+from referrals.models import Referral, ReferralTransition
+
+
+def _state_of_the_world(referral):
+    return {
+        "referral": Referral.objects.filter(pk=referral.pk).values().get(),
+        "plan": CareAndSupportPlan.objects.filter(pk=referral.plan_id).values().first(),
+        "transitions": ReferralTransition.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
+        "funding_decisions": FundingDecision.objects.count(),
+        "permissions": PersonUserObjectPermission.objects.count() + PersonGroupObjectPermission.objects.count(),
+    }
+
+
+def assert_refused(referral, action, message: str) -> ActionRefused:
+    """`action()` is refused with a message containing `message`, and nothing at all has changed."""
+    before = _state_of_the_world(referral)
+    with pytest.raises(ActionRefused) as refusal:
+        action()
+    assert message in refusal.value.message
+    assert _state_of_the_world(referral) == before
+    return refusal.value

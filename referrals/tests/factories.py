@@ -1,0 +1,85 @@
+"""Referrals in each state, reached through referrals.services as a user would reach them.
+
+Only a draft has no service (create_referral submits at once), so `draft_referral` saves one directly.
+"""
+
+from decimal import Decimal
+
+from people.models import ServiceType
+from people.tests.factories import make_plan
+from referrals import services
+from referrals.models import Referral
+
+DETAILS = "What Brokerage needs to know."
+
+
+def draft_referral(worker, person, *, plan=None, **overrides) -> Referral:
+    fields = {"kind": Referral.Kind.URGENT_RESPONSE, "service_type": ServiceType.HOME_CARE, "details": DETAILS,
+              "urgent": True} | overrides
+    return Referral.objects.create(person=person, plan=plan, team=person.team, referred_by=worker,
+                                   created_by=worker, **fields)
+
+
+def urgent_referral(worker, person, **overrides) -> Referral:
+    """An urgent response: no plan, no funding decision, straight to the queue."""
+    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.URGENT_RESPONSE,
+                                    **{"service_type": ServiceType.HOME_CARE, "details": DETAILS} | overrides)
+
+
+def suspension_referral(worker, person, **overrides) -> Referral:
+    """A suspension that puts no one at risk: a non-urgent referral straight to the queue."""
+    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.CHANGE,
+                                    change=Referral.Change.SUSPEND,
+                                    **{"service_type": ServiceType.HOME_CARE, "details": DETAILS} | overrides)
+
+
+def awaiting_funding_referral(worker, person, *, service_type=ServiceType.HOME_CARE, plan=None, **overrides) -> Referral:
+    """A new care and support plan waiting for the panel (or, out of panel, a head of service)."""
+    plan = plan or make_plan(worker, person, service_type=service_type)
+    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.SUPPORT_PLAN,
+                                    service_type=service_type, plan=plan, **{"details": DETAILS} | overrides)
+
+
+def approve(referral, funder, amount=Decimal("250.00")):
+    return services.record_funding_decision(referral, acting_user=funder, decision="approved",
+                                            approved_weekly_amount=amount)
+
+
+def queued_referral(worker, person, funder, **overrides) -> Referral:
+    """A funded new plan in its team's queue."""
+    referral = awaiting_funding_referral(worker, person, **overrides)
+    approve(referral, funder)
+    return Referral.objects.get(pk=referral.pk)
+
+
+def declined_referral(worker, person, funder, **overrides) -> Referral:
+    referral = awaiting_funding_referral(worker, person, **overrides)
+    services.record_funding_decision(referral, acting_user=funder, decision="declined", notes="Needs not eligible.")
+    return Referral.objects.get(pk=referral.pk)
+
+
+def allocated_referral(worker, person, officer, **overrides) -> Referral:
+    """An urgent referral taken from the queue by `officer`."""
+    return services.take_referral(urgent_referral(worker, person, **overrides), acting_user=officer)
+
+
+def held_referral(worker, person, *, change=Referral.Change.REDUCE, **overrides) -> Referral:
+    """A reduction (or suspension) that puts the person at risk, held for agreed risk strategies."""
+    plan = make_plan(worker, person) if change == Referral.Change.REDUCE else None
+    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.CHANGE, change=change,
+                                    service_type=ServiceType.HOME_CARE, plan=plan, puts_person_at_risk=True,
+                                    **{"details": DETAILS} | overrides)
+
+
+def sourcing_support_referral(worker, person, **overrides) -> Referral:
+    plan = make_plan(worker, person, service_type=ServiceType.DAY_OPPORTUNITIES, indicative_weekly_budget=None)
+    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.SOURCING_SUPPORT,
+                                    service_type=ServiceType.DAY_OPPORTUNITIES, plan=plan,
+                                    **{"details": "Which day centres have places on Tuesdays?"} | overrides)
+
+
+def referred_on_referral(worker, person, **overrides) -> Referral:
+    plan = make_plan(worker, person, service_type=ServiceType.EXTRA_CARE)
+    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.SUPPORT_PLAN,
+                                    service_type=ServiceType.EXTRA_CARE, plan=plan,
+                                    **{"details": DETAILS, "referred_on_to": "Extra Care Housing team"} | overrides)

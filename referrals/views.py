@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import Role
+from audit.services import record_refusal, record_view
+from brokerage.forms import ContactLogForm
+from brokerage.selectors import contacts_for_referral, team_officers
+from core.exceptions import ActionRefused
+from core.views import refuse
+from people.access import access_person
+
+from . import services
+from .access import access_referral
+from .diagram import diagram
+from .forms import (AllocateForm, FundingDecisionForm, ReferralForm, RiskStrategiesForm, SourcingOptionsForm,
+                    WithdrawForm)
+from .selectors import referrals_awaiting_funding, timeline
+from .workflows import is_sourcing_support, user_may
+
+
+@require_http_methods(["GET", "POST"])
+def referral_create(request, person_id: int):
+    person = access_person(request.user, person_id)
+    if not request.user.is_practitioner:
+        refusal = ActionRefused(services.ONLY_PRACTITIONERS_REFER)
+        return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
+    form = ReferralForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.create_referral(acting_user=request.user, person=person, **form.cleaned_data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=person, person=person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"Referral {referral.reference}: {referral.get_state_display().lower()}.")
+            return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/referral_form.html", {"form": form, "person": person},
+                  status=400 if form.errors else 200)
+
+
+def _actions(referral, user) -> dict[str, bool]:
+    """Which buttons this user sees: those whose transition they are permitted to attempt now."""
+    names = ["take", "allocate", "return_options", "release_after_risk_agreed", "withdraw", "authorise"]
+    allowed = {name: user_may(referral, name, user) for name in names}
+    # Returning options is only for sourcing support; the officer types them in, so that condition waits.
+    allowed["return_options"] = allowed["return_options"] and is_sourcing_support(referral)
+    return allowed
+
+
+def referral_detail(request, referral_id: int):
+    referral = access_referral(request.user, referral_id)
+    record_view(actor=request.user, obj=referral, person=referral.person, what=f"referral {referral.reference}")
+    user = request.user
+    actions = _actions(referral, user)
+    context = {
+        "referral": referral,
+        "person": referral.person,
+        "timeline": timeline(referral),
+        "contacts": contacts_for_referral(referral),
+        "actions": actions,
+        "can_log_contact": user.is_brokerage and user.team == referral.team,
+        "contact_form": ContactLogForm(),
+        "allocate_form": AllocateForm(officers=team_officers(referral.team)) if actions["allocate"] else None,
+        "risk_form": RiskStrategiesForm(),
+        "options_form": SourcingOptionsForm(initial={"options": referral.sourcing_options}),
+        "withdraw_form": WithdrawForm(),
+        "funding_form": FundingDecisionForm() if actions["authorise"] else None,
+        "unmet_options": services.unmet_conditions(referral, "return_options") if actions["return_options"] else [],
+        "diagram": diagram(referral.state),
+    }
+    return render(request, "referrals/referral_detail.html", context)
+
+
+def _post_action(request, referral_id: int, action, form_class=None, success: str = "", form_kwargs=None):
+    referral = access_referral(request.user, referral_id)
+    kwargs = {}
+    if form_class is not None:
+        form = form_class(request.POST, **(form_kwargs(referral) if form_kwargs else {}))
+        if not form.is_valid():
+            first = next(iter(form.errors.values()))[0]
+            messages.error(request, first)
+            return redirect("referrals:detail", referral.pk)
+        kwargs = form.cleaned_data
+    try:
+        action(referral, acting_user=request.user, **kwargs)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, obj=referral, person=referral.person,
+                      redirect_to=referral.get_absolute_url())
+    messages.success(request, success)
+    return redirect("referrals:detail", referral.pk)
+
+
+@require_POST
+def referral_take(request, referral_id: int):
+    return _post_action(request, referral_id, services.take_referral, success="You have taken this task.")
+
+
+@require_POST
+def referral_allocate(request, referral_id: int):
+    return _post_action(request, referral_id, services.allocate_referral, AllocateForm,
+                        success="The task has been allocated.",
+                        form_kwargs=lambda r: {"officers": team_officers(r.team)})
+
+
+@require_POST
+def referral_risk(request, referral_id: int):
+    return _post_action(request, referral_id, services.record_risk_strategies_agreed, RiskStrategiesForm,
+                        success="Risk strategies recorded: the change has gone to Brokerage.")
+
+
+@require_POST
+def referral_options(request, referral_id: int):
+    return _post_action(request, referral_id, services.return_sourcing_options, SourcingOptionsForm,
+                        success="The options have been returned to the social worker.")
+
+
+@require_POST
+def referral_withdraw(request, referral_id: int):
+    return _post_action(request, referral_id, services.withdraw_referral, WithdrawForm,
+                        success="The referral has been withdrawn.")
+
+
+@require_http_methods(["GET", "POST"])
+def funding_decision(request, referral_id: int):
+    referral = access_referral(request.user, referral_id)
+    if not request.user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
+        raise PermissionDenied("Only the Care Authorisation Panel and heads of service record funding decisions.")
+    form = FundingDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_funding_decision(referral, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            return refuse(request, refusal, obj=referral, person=referral.person, redirect_to="referrals:funding_list")
+        messages.success(request, f"Funding decision recorded for {referral.reference}.")
+        return redirect("referrals:funding_list")
+    record_view(actor=request.user, obj=referral, person=referral.person, what=f"referral {referral.reference} for funding")
+    return render(request, "referrals/funding_form.html", {"form": form, "referral": referral, "plan": referral.plan},
+                  status=400 if form.errors else 200)
+
+
+def funding_list(request):
+    if not request.user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
+        raise PermissionDenied("Only the Care Authorisation Panel and heads of service record funding decisions.")
+    return render(request, "referrals/funding_list.html", {"referrals": referrals_awaiting_funding(request.user)})
+
+
+def workflow(request):
+    return render(request, "referrals/workflow.html", {"diagram": diagram()})
