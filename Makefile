@@ -55,8 +55,7 @@ run: venv assets
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@set -e; \
-	if [ -n "$$REDIS_URL" ]; then \
+	@if [ -n "$$REDIS_URL" ]; then \
 	  $(VENV)/bin/celery -A config worker -l info & worker=$$!; \
 	  $(VENV)/bin/celery -A config beat -l info --schedule var/celerybeat-schedule & beat=$$!; \
 	  trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \

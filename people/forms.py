@@ -5,10 +5,14 @@ from accounts.roles import PRACTITIONERS
 from core.forms import DateInput, GovUKForm, GovUKModelForm
 
 from .models import CareAndSupportPlan, NeedsAssessment, Person, ServiceType
-from .validators import normalise_nhs_number, normalise_postcode
+from .validators import normalise_nhs_number, normalise_postcode, validate_nhs_number
 
 
 class PersonForm(GovUKModelForm):
+    # Wider than the stored 10 digits, so "485 777 3456" can be typed with its spaces.
+    nhs_number = forms.CharField(label="NHS number", max_length=14, required=False,
+                                 help_text="10 digits, like 485 777 3456")
+
     class Meta:
         model = Person
         fields = [
@@ -34,7 +38,10 @@ class PersonForm(GovUKModelForm):
         return normalise_postcode(self.cleaned_data["postcode"])
 
     def clean_nhs_number(self):
-        return normalise_nhs_number(self.cleaned_data["nhs_number"])
+        number = normalise_nhs_number(self.cleaned_data["nhs_number"])
+        if number:
+            validate_nhs_number(number)
+        return number
 
 
 class NeedsAssessmentForm(GovUKModelForm):

@@ -141,7 +141,7 @@ class CareAndSupportPlan(TimeStampedModel):
     version = models.PositiveIntegerField()
     assessment = models.ForeignKey(NeedsAssessment, on_delete=models.PROTECT, related_name="plans", null=True, blank=True)
     service_type = models.CharField(max_length=32, choices=ServiceType.choices)
-    weekly_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    weekly_hours = models.DecimalField("Hours a week", max_digits=5, decimal_places=2, null=True, blank=True)
     visit_schedule = models.JSONField(
         default=list,
         blank=True,

@@ -12,9 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from accounts.roles import Role
 from audit.services import diff, record_change, snapshot
-from brokerage.teams import Team, team_group_name
+from brokerage.teams import team_group_name
 from core.exceptions import ActionRefused
 
 from .models import CareAndSupportPlan, NeedsAssessment, Person

@@ -14,8 +14,14 @@ from people.access import access_person
 from . import services
 from .access import access_referral
 from .diagram import diagram
-from .forms import (AllocateForm, FundingDecisionForm, ReferralForm, RiskStrategiesForm, SourcingOptionsForm,
-                    WithdrawForm)
+from .forms import (
+    AllocateForm,
+    FundingDecisionForm,
+    ReferralForm,
+    RiskStrategiesForm,
+    SourcingOptionsForm,
+    WithdrawForm,
+)
 from .selectors import referrals_awaiting_funding, timeline
 from .workflows import is_sourcing_support, user_may
 

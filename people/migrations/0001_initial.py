@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('modified_at', models.DateTimeField(auto_now=True)),
                 ('version', models.PositiveIntegerField()),
                 ('service_type', models.CharField(choices=[('home_care', 'Domiciliary care (home care)'), ('reablement', 'Reablement'), ('residential', 'Residential care'), ('nursing', 'Nursing care'), ('respite', 'Respite'), ('supported_living', 'Supported living'), ('shared_lives', 'Shared lives'), ('day_opportunities', 'Day opportunities'), ('direct_payment', 'Cash personal budget (direct payment)'), ('transport', 'Transport'), ('meals', 'Meals on wheels'), ('carers_relief', 'Carers relief'), ('escort', 'Escort service'), ('outreach', 'Outreach'), ('extra_care', 'Extra care (referral only)'), ('carers_support', "Carers' support (referral only)"), ('telecare', 'Telecare or assistive technology'), ('minor_works', 'Minor works or low-level adaptations'), ('ot_equipment', 'Occupational therapy equipment or major adaptations')], max_length=32)),
-                ('weekly_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
+                ('weekly_hours', models.DecimalField(verbose_name='Hours a week', blank=True, decimal_places=2, max_digits=5, null=True)),
                 ('visit_schedule', models.JSONField(blank=True, default=list, help_text='Visits as a list of {day, time, minutes, carers}, where the service has visits.')),
                 ('outcomes', models.TextField(verbose_name='Outcomes the person wants to achieve')),
                 ('specific_or_complex_needs', models.TextField(blank=True, verbose_name='Specific or complex needs')),

@@ -1,0 +1,205 @@
+"""Every URL × every role, with other people's ids. A URL added without a row here fails
+`test_every_url_is_in_the_matrix`."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.roles import Role
+from accounts.services import create_staff_user
+from brokerage.models import Area
+from concerns.models import Concern
+from concerns.services import raise_concern
+from people import services as people_services
+from people.models import FundingDecision, ServiceType
+from referrals import services as referral_services
+from referrals.models import Referral, ReferralTransition
+
+ROLES = {
+    "sw": ([Role.SOCIAL_WORKER], ""),
+    "sw2": ([Role.SOCIAL_WORKER], ""),
+    "spa": ([Role.SPA_WORKER], ""),
+    "officer_east": ([Role.BROKERAGE_OFFICER], "east"),
+    "officer_west": ([Role.BROKERAGE_OFFICER], "west"),
+    "lead_east": ([Role.TEAM_LEAD], "east"),
+    "lead_west": ([Role.TEAM_LEAD], "west"),
+    "cap": ([Role.CAP_MEMBER], ""),
+    "hos": ([Role.HEAD_OF_SERVICE], ""),
+    "review": ([Role.REVIEW_TEAM], ""),
+    "contract": ([Role.CONTRACT_MONITORING], ""),
+    "dps": ([Role.DPS_TEAM], ""),
+    "first_response": ([Role.FIRST_RESPONSE], ""),
+    "monitoring": ([Role.MONITORING_OFFICER], ""),
+    "finance": ([Role.FINANCE_OFFICER], ""),
+    "provider": ([Role.PROVIDER_USER], ""),
+}
+ALL = ["anon", *ROLES]
+
+
+@pytest.fixture
+def world(db):
+    users = {name: create_staff_user(username=name, password="pw-not-used-123", roles=roles, team=team)
+             for name, (roles, team) in ROLES.items()}
+    east = Area.objects.create(name="Eastbrook", team="east")
+    west = Area.objects.create(name="Westgate", team="west")
+
+    def person(worker, area, last):
+        return people_services.create_person(
+            acting_user=worker, first_name="Test", last_name=last, date_of_birth=date(1940, 1, 1),
+            address_line_1="1 High Street", town="Riverside", postcode="E1 6AN", area=area)
+
+    a = person(users["sw"], east, "Able")
+    plan_a = people_services.create_plan(a, acting_user=users["sw"], service_type=ServiceType.HOME_CARE,
+                                         outcomes="Stay at home", weekly_hours=Decimal("7"))
+    ra = referral_services.create_referral(acting_user=users["sw"], person=a, kind=Referral.Kind.SUPPORT_PLAN,
+                                           service_type=ServiceType.HOME_CARE, details="x", plan=plan_a)
+    referral_services.record_funding_decision(ra, acting_user=users["cap"], decision=FundingDecision.Decision.APPROVED,
+                                              approved_weekly_amount=Decimal("100"))
+    b = person(users["sw2"], west, "Baker")
+    plan_b = people_services.create_plan(b, acting_user=users["sw2"], service_type=ServiceType.HOME_CARE, outcomes="x")
+    rb = referral_services.create_referral(acting_user=users["sw2"], person=b, kind=Referral.Kind.SUPPORT_PLAN,
+                                           service_type=ServiceType.HOME_CARE, details="x", plan=plan_b)
+    concern = raise_concern(acting_user=users["officer_east"], person=a, kind=Concern.Kind.SAFEGUARDING, details="x")
+    return {"users": users, "a": a, "plan_a": plan_a, "ra": ra.__class__.objects.get(pk=ra.pk), "b": b, "rb": rb,
+            "concern": concern}
+
+
+# Who sees person A (East, held by sw, funded by the panel) and person B (West, held by sw2, awaiting the panel).
+SEES_A = {"sw", "officer_east", "lead_east", "cap"}
+SEES_B = {"sw2", "officer_west", "lead_west", "cap"}
+LOGGED_IN = set(ROLES)
+BROKERAGE = {"officer_east", "officer_west", "lead_east", "lead_west"}
+PRACTITIONERS = {"sw", "sw2", "spa"}
+INBOX = {"first_response", "monitoring", "contract"}
+
+
+def expect(ok: set, ok_code: int = 200, seen_code: int | None = None, seen: set = frozenset(), other: int = 404):
+    """ok roles get ok_code; roles in `seen` but not ok get seen_code; the rest `other`; anon goes to sign in."""
+    table = {"anon": 302}
+    for role in ROLES:
+        table[role] = ok_code if role in ok else (seen_code if role in seen else other)
+    return table
+
+
+# name → (args from the world, expected status by role) for GET.
+GET_MATRIX = {
+    "home": (lambda w: [], expect(LOGGED_IN)),
+    "login": (lambda w: [], {**expect(set(), other=302), "anon": 200}),
+    "logout": (lambda w: [], expect(set(), other=405)),
+    "people:list": (lambda w: [], expect(LOGGED_IN)),
+    "people:create": (lambda w: [], expect(PRACTITIONERS, other=403)),
+    "people:detail": (lambda w: [w["a"].pk], expect(SEES_A)),
+    "people:edit": (lambda w: [w["a"].pk], expect({"sw"}, seen=SEES_A, seen_code=302)),
+    "people:history": (lambda w: [w["a"].pk], expect({"sw", "lead_east"}, seen=SEES_A, seen_code=403)),
+    "people:assessment_create": (lambda w: [w["a"].pk], expect({"sw"}, seen=SEES_A, seen_code=302)),
+    "people:plan_create": (lambda w: [w["a"].pk], expect({"sw"}, seen=SEES_A, seen_code=302)),
+    "people:plan_detail": (lambda w: [w["a"].pk, w["plan_a"].pk], expect(SEES_A)),
+    # Plan A is locked (sent to the panel): even its practitioner is turned back.
+    "people:plan_edit": (lambda w: [w["a"].pk, w["plan_a"].pk], expect(set(), seen=SEES_A, seen_code=302)),
+    "people:plan_budget": (lambda w: [w["a"].pk, w["plan_a"].pk], expect(LOGGED_IN, ok_code=405)),
+    "referrals:create": (lambda w: [w["a"].pk], expect({"sw"}, seen=SEES_A, seen_code=302)),
+    "referrals:funding_list": (lambda w: [], expect({"cap", "hos"}, other=403)),
+    "referrals:workflow": (lambda w: [], expect(LOGGED_IN)),
+    "referrals:detail": (lambda w: [w["ra"].pk], expect(SEES_A)),
+    "referrals:funding": (lambda w: [w["rb"].pk], expect({"cap"}, seen=SEES_B, seen_code=403)),
+    "referrals:take": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
+    "referrals:allocate": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
+    "referrals:risk": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
+    "referrals:options": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
+    "referrals:withdraw": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
+    "brokerage:queue": (lambda w: [], expect(BROKERAGE, other=403)),
+    "brokerage:contact_create": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
+    "concerns:inbox": (lambda w: [], expect(INBOX, other=403)),
+    "concerns:create": (lambda w: [w["a"].pk], expect(SEES_A)),
+    "concerns:detail": (lambda w: [w["concern"].pk], expect({"first_response", "officer_east"})),
+    "concerns:acknowledge": (lambda w: [w["concern"].pk], expect(LOGGED_IN, ok_code=405)),
+    "concerns:close": (lambda w: [w["concern"].pk], expect(LOGGED_IN, ok_code=405)),
+    "admin:index": (lambda w: [], expect({"finance"}, other=302)),
+}
+
+
+def _url_names(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from _url_names(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    assert set(_url_names()) - set(GET_MATRIX) == set()
+
+
+@pytest.mark.parametrize("name", sorted(GET_MATRIX))
+def test_get_by_every_role(client, world, name):
+    args_of, expected = GET_MATRIX[name]
+    url = reverse(name, args=args_of(world))
+    got = {}
+    for role in ALL:
+        client.logout()
+        if role != "anon":
+            client.force_login(world["users"][role])
+        got[role] = client.get(url).status_code
+    assert got == expected
+
+
+def _state(referral):
+    return Referral.objects.get(pk=referral.pk).state
+
+
+# POST actions: roles who may not act get nothing changed; those who cannot see the case get 404.
+POST_CASES = [
+    # (url name, object, data, roles allowed, roles who see it but are refused)
+    ("referrals:take", "ra", {}, {"officer_east", "lead_east"}, SEES_A),
+    ("referrals:withdraw", "ra", {"reason": "No longer needed"}, {"sw"}, SEES_A),
+    ("referrals:allocate", "ra", "officer", {"lead_east"}, SEES_A),
+    ("brokerage:contact_create", "ra", "contact", {"officer_east", "lead_east"}, SEES_A),
+]
+
+
+@pytest.mark.parametrize("name,key,data,allowed,seen", POST_CASES, ids=[c[0] for c in POST_CASES])
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_post_action_by_every_role(client, world, name, key, data, allowed, seen, role):
+    referral = world[key]
+    if data == "officer":
+        data = {"officer": world["users"]["officer_east"].pk}
+    elif data == "contact":
+        data = {"contact_with": "provider", "method": "phone", "occurred_at": "2026-01-05T10:00", "summary": "Rang"}
+    client.force_login(world["users"][role])
+    before_transitions = ReferralTransition.objects.count()
+    before_contacts = referral.contacts.count()
+    response = client.post(reverse(name, args=[referral.pk]), data)
+    changed = (ReferralTransition.objects.count() != before_transitions) or (referral.contacts.count() != before_contacts)
+    if role in allowed:
+        assert response.status_code == 302 and changed
+    elif role in seen:
+        assert response.status_code == 302 and not changed
+    else:
+        assert response.status_code == 404 and not changed
+
+
+def test_funding_decision_on_someone_elses_route_changes_nothing(client, world):
+    """A head of service cannot see a panel case; a CAP member's decision on it is accepted."""
+    rb = world["rb"]
+    client.force_login(world["users"]["hos"])
+    assert client.post(reverse("referrals:funding", args=[rb.pk]), {"decision": "approved", "approved_weekly_amount": "50"}).status_code == 404
+    assert _state(rb) == "awaiting_funding"
+    client.force_login(world["users"]["cap"])
+    assert client.post(reverse("referrals:funding", args=[rb.pk]), {"decision": "approved", "approved_weekly_amount": "50"}).status_code == 302
+    assert _state(rb) == "queued"
+
+
+def test_concern_acknowledge_only_by_receiving_team(client, world):
+    concern = world["concern"]
+    client.force_login(world["users"]["officer_east"])
+    client.post(reverse("concerns:acknowledge", args=[concern.pk]))
+    assert Concern.objects.get(pk=concern.pk).status == "open"
+    client.force_login(world["users"]["monitoring"])
+    assert client.post(reverse("concerns:acknowledge", args=[concern.pk])).status_code == 404
+    client.force_login(world["users"]["first_response"])
+    client.post(reverse("concerns:acknowledge", args=[concern.pk]))
+    assert Concern.objects.get(pk=concern.pk).status == "acknowledged"
