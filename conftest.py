@@ -1,10 +1,11 @@
 """Shared fixtures: one user per role, the two teams' areas, and a person in each."""
 
 import pytest
+from django.contrib.auth.models import Group
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from brokerage.teams import Team
+from brokerage.teams import Team, team_group_name
 from brokerage.tests.factories import AreaFactory
 from people.tests.factories import make_person
 
@@ -14,97 +15,105 @@ def _user(*roles, team=""):
 
 
 @pytest.fixture
-def social_worker(db):
+def role_groups(db):
+    """The role and team groups the accounts migration makes. A transactional test flushes the
+    database when it ends, migration data included, so a reused test database may lack them."""
+    for name in [*Role.values, *(team_group_name(team) for team in Team.values)]:
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def social_worker(role_groups):
     return _user(Role.SOCIAL_WORKER)
 
 
 @pytest.fixture
-def other_social_worker(db):
+def other_social_worker(role_groups):
     return _user(Role.SOCIAL_WORKER)
 
 
 @pytest.fixture
-def spa_worker(db):
+def spa_worker(role_groups):
     return _user(Role.SPA_WORKER)
 
 
 @pytest.fixture
-def officer_east(db):
+def officer_east(role_groups):
     return _user(Role.BROKERAGE_OFFICER, team=Team.EAST)
 
 
 @pytest.fixture
-def other_officer_east(db):
+def other_officer_east(role_groups):
     return _user(Role.BROKERAGE_OFFICER, team=Team.EAST)
 
 
 @pytest.fixture
-def officer_west(db):
+def officer_west(role_groups):
     return _user(Role.BROKERAGE_OFFICER, team=Team.WEST)
 
 
 @pytest.fixture
-def lead_east(db):
+def lead_east(role_groups):
     return _user(Role.TEAM_LEAD, team=Team.EAST)
 
 
 @pytest.fixture
-def lead_west(db):
+def lead_west(role_groups):
     return _user(Role.TEAM_LEAD, team=Team.WEST)
 
 
 @pytest.fixture
-def cap_member(db):
+def cap_member(role_groups):
     return _user(Role.CAP_MEMBER)
 
 
 @pytest.fixture
-def head_of_service(db):
+def head_of_service(role_groups):
     return _user(Role.HEAD_OF_SERVICE)
 
 
 @pytest.fixture
-def first_response(db):
+def first_response(role_groups):
     return _user(Role.FIRST_RESPONSE)
 
 
 @pytest.fixture
-def monitoring_officer(db):
+def monitoring_officer(role_groups):
     return _user(Role.MONITORING_OFFICER)
 
 
 @pytest.fixture
-def contract_monitoring(db):
+def contract_monitoring(role_groups):
     return _user(Role.CONTRACT_MONITORING)
 
 
 @pytest.fixture
-def review_team(db):
+def review_team(role_groups):
     return _user(Role.REVIEW_TEAM)
 
 
 @pytest.fixture
-def dps_team(db):
+def dps_team(role_groups):
     return _user(Role.DPS_TEAM)
 
 
 @pytest.fixture
-def finance_officer(db):
+def finance_officer(role_groups):
     return _user(Role.FINANCE_OFFICER)
 
 
 @pytest.fixture
-def provider_user(db):
+def provider_user(role_groups):
     return _user(Role.PROVIDER_USER)
 
 
 @pytest.fixture
-def east_area(db):
+def east_area(role_groups):
     return AreaFactory(team=Team.EAST)
 
 
 @pytest.fixture
-def west_area(db):
+def west_area(role_groups):
     return AreaFactory(team=Team.WEST)
 
 

@@ -56,8 +56,7 @@ def test_a_refusal_is_recorded_with_its_reason(officer_east, person):
     assert (event.actor, event.person, event.summary) == (officer_east, person, "Brokerage cannot change a plan.")
 
 
-def test_a_persons_history_lists_every_event_about_them_newest_first(social_worker, officer_east, person,
-                                                                     west_person):
+def test_a_persons_history_lists_every_event_about_them_newest_first(social_worker, officer_east, person, west_person):
     record_view(actor=officer_east, obj=person, person=person, what="the person's record")
     history = list(audit_events_for_person(person))
     assert [e.action for e in history] == ["viewed", "created"]

@@ -101,8 +101,9 @@ def test_queue_counts(social_worker, officer_east, other_officer_east, person, w
     assert counts == {"unallocated": 2, "urgent": 1, "mine": 2, "mine_overdue": 1, "overdue": 3}
 
 
-def test_team_workload_counts_open_and_overdue_tasks_per_officer(social_worker, lead_east, officer_east,
-                                                                 other_officer_east, officer_west, person):
+def test_team_workload_counts_open_and_overdue_tasks_per_officer(
+    social_worker, lead_east, officer_east, other_officer_east, officer_west, person
+):
     at(MONDAY, lambda: services.take_referral(urgent_referral(social_worker, person), acting_user=officer_east))
     at(MONDAY, lambda: services.take_referral(suspension_referral(social_worker, person), acting_user=officer_east))
     done = at(MONDAY, lambda: services.take_referral(urgent_referral(social_worker, person), acting_user=officer_east))
@@ -113,8 +114,9 @@ def test_team_workload_counts_open_and_overdue_tasks_per_officer(social_worker, 
 
 
 @pytest.mark.parametrize("how_many", [3, 30])
-def test_a_queue_page_takes_one_query_however_long_the_queue(how_many, social_worker, lead_east, officer_east,
-                                                             east_area, django_assert_num_queries):
+def test_a_queue_page_takes_one_query_however_long_the_queue(
+    how_many, social_worker, lead_east, officer_east, east_area, django_assert_num_queries
+):
     people = [make_person(social_worker, east_area) for _ in range(3)]
     for n in range(how_many):
         make = urgent_referral if n % 2 else suspension_referral

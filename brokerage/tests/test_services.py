@@ -13,10 +13,18 @@ pytestmark = pytest.mark.django_db
 
 
 def log(referral, user, **fields):
-    return log_contact(referral, acting_user=user, **{
-        "contact_with": "provider", "method": "phone", "occurred_at": timezone.now() - timedelta(hours=1),
-        "summary": "Provider can start on Monday.", "contact_name": "Oak Homecare",
-    } | fields)
+    return log_contact(
+        referral,
+        acting_user=user,
+        **{
+            "contact_with": "provider",
+            "method": "phone",
+            "occurred_at": timezone.now() - timedelta(hours=1),
+            "summary": "Provider can start on Monday.",
+            "contact_name": "Oak Homecare",
+        }
+        | fields,
+    )
 
 
 @pytest.mark.parametrize("who", ["officer_east", "other_officer_east", "lead_east"])

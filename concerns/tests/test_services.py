@@ -25,36 +25,54 @@ def assert_refused(call, message, concern):
     assert Concern.objects.filter(pk=concern.pk).values().get() == before
 
 
-@pytest.mark.parametrize("kind, route", [
-    ("safeguarding", Role.FIRST_RESPONSE),
-    ("complaint", Role.MONITORING_OFFICER),
-    ("quality_alert", Role.CONTRACT_MONITORING),
-])
+@pytest.mark.parametrize(
+    "kind, route",
+    [
+        ("safeguarding", Role.FIRST_RESPONSE),
+        ("complaint", Role.MONITORING_OFFICER),
+        ("quality_alert", Role.CONTRACT_MONITORING),
+    ],
+)
 def test_each_kind_is_routed_to_the_team_that_handles_it(kind, route, social_worker, officer_east, person):
     referral = allocated_referral(social_worker, person, officer_east)
     concern = raise_(officer_east, person, kind, referral=referral, provider_name="Oak Homecare")
     assert (concern.routed_to, concern.status, concern.raised_by) == (route, Concern.Status.OPEN, officer_east)
 
 
-def test_brokerage_cannot_handle_a_safeguarding_concern_but_first_response_can(officer_east, lead_east,
-                                                                               first_response, person):
+def test_brokerage_cannot_handle_a_safeguarding_concern_but_first_response_can(
+    officer_east, lead_east, first_response, person
+):
     concern = raise_(officer_east, person, "safeguarding")
     for brokerage in (officer_east, lead_east):
-        assert_refused(lambda: acknowledge_concern(concern, acting_user=brokerage),
-                       "Only the First Response team handles this safeguarding concern.", concern)
-        assert_refused(lambda: close_concern(concern, acting_user=brokerage, outcome="Dealt with"),
-                       "Only the First Response team handles", concern)
+        assert_refused(
+            lambda user=brokerage: acknowledge_concern(concern, acting_user=user),
+            "Only the First Response team handles this safeguarding concern.",
+            concern,
+        )
+        assert_refused(
+            lambda user=brokerage: close_concern(concern, acting_user=user, outcome="Dealt with"),
+            "Only the First Response team handles",
+            concern,
+        )
     acknowledge_concern(concern, acting_user=first_response)
     concern = close_concern(concern, acting_user=first_response, outcome="Section 42 enquiry opened")
-    assert (concern.status, concern.handled_by, concern.outcome) == ("closed", first_response, "Section 42 enquiry opened")
+    assert (concern.status, concern.handled_by, concern.outcome) == (
+        "closed",
+        first_response,
+        "Section 42 enquiry opened",
+    )
 
 
-def test_complaint_is_for_the_monitoring_officer_only(social_worker, officer_east, first_response,
-                                                      monitoring_officer, person):
+def test_complaint_is_for_the_monitoring_officer_only(
+    social_worker, officer_east, first_response, monitoring_officer, person
+):
     concern = raise_(social_worker, person, "complaint")
     for other in (officer_east, first_response, social_worker):
-        assert_refused(lambda: acknowledge_concern(concern, acting_user=other),
-                       "Only the Monitoring officer handles this complaint.", concern)
+        assert_refused(
+            lambda user=other: acknowledge_concern(concern, acting_user=user),
+            "Only the Monitoring officer handles this complaint.",
+            concern,
+        )
     assert acknowledge_concern(concern, acting_user=monitoring_officer).status == "acknowledged"
 
 
@@ -72,15 +90,25 @@ def test_cannot_raise_a_concern_about_someone_you_cannot_see(officer_west, perso
 
 def test_closing_needs_an_outcome_and_happens_once(social_worker, first_response, person):
     concern = raise_(social_worker, person, "safeguarding")
-    assert_refused(lambda: close_concern(concern, acting_user=first_response, outcome=" "), "Record the outcome", concern)
+    assert_refused(
+        lambda: close_concern(concern, acting_user=first_response, outcome=" "), "Record the outcome", concern
+    )
     close_concern(concern, acting_user=first_response, outcome="No further action")
-    assert_refused(lambda: close_concern(concern, acting_user=first_response, outcome="Again"), "already closed", concern)
-    assert_refused(lambda: acknowledge_concern(concern, acting_user=first_response), "already been acknowledged",
-                   concern)
+    assert_refused(
+        lambda: close_concern(concern, acting_user=first_response, outcome="Again"), "already closed", concern
+    )
+    assert_refused(
+        lambda: acknowledge_concern(concern, acting_user=first_response), "already been acknowledged", concern
+    )
 
 
 def test_routed_team_is_e_mailed_once_without_personal_data(
-    social_worker, officer_east, first_response, monitoring_officer, east_area, mailoutbox,
+    social_worker,
+    officer_east,
+    first_response,
+    monitoring_officer,
+    east_area,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     colleague = UserFactory(roles=[Role.FIRST_RESPONSE])
@@ -97,8 +125,9 @@ def test_routed_team_is_e_mailed_once_without_personal_data(
         assert personal not in text
 
 
-def test_no_e_mail_before_the_transaction_commits(social_worker, person, first_response, mailoutbox,
-                                                 django_capture_on_commit_callbacks):
+def test_no_e_mail_before_the_transaction_commits(
+    social_worker, person, first_response, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         raise_(social_worker, person, "safeguarding")
     assert mailoutbox == []

@@ -11,7 +11,7 @@ from people.models import CareAndSupportPlan, NeedsAssessment, Person, ServiceTy
 
 def nhs_check_digit(first_nine: str) -> int:
     """The modulus 11 check digit of nine digits; 10 means no valid number has them."""
-    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1)))
+    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
     check = 11 - total % 11
     return 0 if check == 11 else check
 

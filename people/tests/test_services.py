@@ -31,8 +31,9 @@ def assert_refused(call, message, *, unchanged=()):
 
 # Recording people ---------------------------------------------------------------------------
 def test_practitioner_records_a_person_and_holds_the_case(social_worker, east_area):
-    person = services.create_person(acting_user=social_worker, **PersonFields(
-        area=east_area, postcode=" e1 6an", nhs_number="943 476 5919"))
+    person = services.create_person(
+        acting_user=social_worker, **PersonFields(area=east_area, postcode=" e1 6an", nhs_number="943 476 5919")
+    )
     assert person.allocated_worker == social_worker
     assert (person.postcode, person.nhs_number) == ("E1 6AN", "9434765919")
 
@@ -55,13 +56,19 @@ def test_invalid_nhs_number_is_refused(social_worker, east_area):
 
 
 def test_brokerage_cannot_change_a_persons_record(officer_east, person):
-    assert_refused(lambda: services.update_person(person, acting_user=officer_east, phone="0"),
-                   "Brokerage cannot change a person's record details.", unchanged=[person])
+    assert_refused(
+        lambda: services.update_person(person, acting_user=officer_east, phone="0"),
+        "Brokerage cannot change a person's record details.",
+        unchanged=[person],
+    )
 
 
 def test_another_practitioner_cannot_change_the_record(other_social_worker, person):
-    assert_refused(lambda: services.update_person(person, acting_user=other_social_worker, phone="0"),
-                   "Only the person's allocated practitioner", unchanged=[person])
+    assert_refused(
+        lambda: services.update_person(person, acting_user=other_social_worker, phone="0"),
+        "Only the person's allocated practitioner",
+        unchanged=[person],
+    )
 
 
 # (b) plans and assessments ------------------------------------------------------------------
@@ -77,8 +84,11 @@ def test_brokerage_cannot_write_a_plan(officer_east, person):
 
 def test_brokerage_cannot_change_a_plan(officer_east, social_worker, person):
     plan = make_plan(social_worker, person)
-    assert_refused(lambda: services.update_plan(plan, acting_user=officer_east, weekly_hours=Decimal("20")),
-                   BROKERAGE_CANNOT_CHANGE_PLAN, unchanged=[plan])
+    assert_refused(
+        lambda: services.update_plan(plan, acting_user=officer_east, weekly_hours=Decimal("20")),
+        BROKERAGE_CANNOT_CHANGE_PLAN,
+        unchanged=[plan],
+    )
 
 
 def test_practitioner_changes_an_unsent_plan(social_worker, person):
@@ -91,10 +101,16 @@ def test_practitioner_changes_an_unsent_plan(social_worker, person):
 
 def test_locked_plan_cannot_be_changed_but_a_new_version_can_be_made(social_worker, person):
     plan = awaiting_funding_referral(social_worker, person).plan
-    assert_refused(lambda: services.update_plan(plan, acting_user=social_worker, weekly_hours=Decimal("20")),
-                   PLAN_IS_LOCKED, unchanged=[plan])
-    assert_refused(lambda: services.set_indicative_budget(plan, acting_user=social_worker, amount=Decimal("1")),
-                   PLAN_IS_LOCKED, unchanged=[plan])
+    assert_refused(
+        lambda: services.update_plan(plan, acting_user=social_worker, weekly_hours=Decimal("20")),
+        PLAN_IS_LOCKED,
+        unchanged=[plan],
+    )
+    assert_refused(
+        lambda: services.set_indicative_budget(plan, acting_user=social_worker, amount=Decimal("1")),
+        PLAN_IS_LOCKED,
+        unchanged=[plan],
+    )
     new = make_plan(social_worker, person, weekly_hours=Decimal("20"))
     assert (new.version, new.is_locked) == (plan.version + 1, False)
 
@@ -109,21 +125,27 @@ def test_assessments_are_versioned(social_worker, person):
 @pytest.mark.parametrize("who", ["officer_east", "lead_east"])
 def test_brokerage_cannot_set_the_indicative_budget(who, request, social_worker, person):
     plan = make_plan(social_worker, person, indicative_weekly_budget=None)
-    assert_refused(lambda: services.set_indicative_budget(plan, acting_user=request.getfixturevalue(who),
-                                                          amount=Decimal("300")),
-                   BROKERAGE_CANNOT_SET_BUDGET, unchanged=[plan])
+    assert_refused(
+        lambda: services.set_indicative_budget(plan, acting_user=request.getfixturevalue(who), amount=Decimal("300")),
+        BROKERAGE_CANNOT_SET_BUDGET,
+        unchanged=[plan],
+    )
 
 
 def test_brokerage_cannot_set_a_budget_by_writing_a_plan(officer_east, person):
-    assert_refused(lambda: make_plan(officer_east, person, indicative_weekly_budget=Decimal("300")),
-                   BROKERAGE_CANNOT_CHANGE_PLAN)
+    assert_refused(
+        lambda: make_plan(officer_east, person, indicative_weekly_budget=Decimal("300")), BROKERAGE_CANNOT_CHANGE_PLAN
+    )
     assert not CareAndSupportPlan.objects.exists()
 
 
 def test_budget_is_not_changed_through_update_plan(social_worker, person):
     plan = make_plan(social_worker, person)
-    assert_refused(lambda: services.update_plan(plan, acting_user=social_worker, indicative_weekly_budget=Decimal("1")),
-                   "Set the indicative budget with its own action", unchanged=[plan])
+    assert_refused(
+        lambda: services.update_plan(plan, acting_user=social_worker, indicative_weekly_budget=Decimal("1")),
+        "Set the indicative budget with its own action",
+        unchanged=[plan],
+    )
 
 
 def test_practitioner_sets_the_budget_and_who_set_it_is_kept(social_worker, person):
@@ -141,8 +163,18 @@ def test_worker_and_area_team_can_see_a_new_person(social_worker, officer_east, 
     assert not officer_east.has_perm("people.change_person", person)
 
 
-@pytest.mark.parametrize("who", ["officer_west", "lead_west", "other_social_worker", "cap_member", "head_of_service",
-                                 "provider_user", "first_response"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "officer_west",
+        "lead_west",
+        "other_social_worker",
+        "cap_member",
+        "head_of_service",
+        "provider_user",
+        "first_response",
+    ],
+)
 def test_others_cannot_see_a_person(who, request, person):
     assert not request.getfixturevalue(who).has_perm("people.view_person", person)
 
@@ -155,15 +187,17 @@ def test_cap_sees_a_person_only_once_their_plan_is_sent_for_funding(social_worke
     assert not head_of_service.has_perm("people.view_person", person)
 
 
-def test_head_of_service_sees_a_person_sent_for_out_of_panel_approval(social_worker, cap_member, head_of_service,
-                                                                      person):
+def test_head_of_service_sees_a_person_sent_for_out_of_panel_approval(
+    social_worker, cap_member, head_of_service, person
+):
     awaiting_funding_referral(social_worker, person, service_type=ServiceType.RESIDENTIAL)
     assert head_of_service.has_perm("people.view_person", person)
     assert not cap_member.has_perm("people.view_person", person)
 
 
-def test_moving_to_the_other_teams_area_moves_the_team_permission(social_worker, officer_east, officer_west,
-                                                                   west_area, person):
+def test_moving_to_the_other_teams_area_moves_the_team_permission(
+    social_worker, officer_east, officer_west, west_area, person
+):
     services.update_person(person, acting_user=social_worker, area=west_area)
     assert officer_west.has_perm("people.view_person", person)
     assert not officer_east.has_perm("people.view_person", person)
@@ -178,8 +212,13 @@ def test_changing_the_allocated_worker_moves_the_worker_permission(social_worker
 
 
 def test_update_person_records_only_the_changed_fields(social_worker, person):
-    services.update_person(person, acting_user=social_worker, first_name=person.first_name, postcode="e1 7qx",
-                           date_of_birth=date(1945, 3, 2))
+    services.update_person(
+        person,
+        acting_user=social_worker,
+        first_name=person.first_name,
+        postcode="e1 7qx",
+        date_of_birth=date(1945, 3, 2),
+    )
     event = AuditEvent.objects.filter(action="changed", object_id=str(person.pk)).get()
     assert event.changes == {"postcode": ["E1 6AN", "E1 7QX"]}
     assert (event.actor, event.person) == (social_worker, person)

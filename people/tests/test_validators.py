@@ -11,9 +11,16 @@ from people.validators import (
 )
 
 
-@pytest.mark.parametrize("raw, normal", [
-    ("e16an", "E1 6AN"), (" sw1a 1aa ", "SW1A 1AA"), ("EC1A1BB", "EC1A 1BB"), ("w2  1hb", "W2 1HB"), ("gir0aa", "GIR 0AA"),
-])
+@pytest.mark.parametrize(
+    "raw, normal",
+    [
+        ("e16an", "E1 6AN"),
+        (" sw1a 1aa ", "SW1A 1AA"),
+        ("EC1A1BB", "EC1A 1BB"),
+        ("w2  1hb", "W2 1HB"),
+        ("gir0aa", "GIR 0AA"),
+    ],
+)
 def test_postcode_is_normalised_to_upper_case_with_one_space(raw, normal):
     assert normalise_postcode(raw) == normal
 
@@ -29,7 +36,9 @@ def test_malformed_postcodes_are_refused(postcode):
         validate_postcode(postcode)
 
 
-@pytest.mark.parametrize("postcode, district", [("E1 6AN", "E1"), ("e14 3ab", "E14"), ("SW1A1AA", "SW1A"), ("W2 1HB", "W2")])
+@pytest.mark.parametrize(
+    "postcode, district", [("E1 6AN", "E1"), ("e14 3ab", "E14"), ("SW1A1AA", "SW1A"), ("W2 1HB", "W2")]
+)
 def test_postcode_district_is_the_outward_code(postcode, district):
     assert postcode_district(postcode) == district
 

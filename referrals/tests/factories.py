@@ -14,35 +14,57 @@ DETAILS = "What Brokerage needs to know."
 
 
 def draft_referral(worker, person, *, plan=None, **overrides) -> Referral:
-    fields = {"kind": Referral.Kind.URGENT_RESPONSE, "service_type": ServiceType.HOME_CARE, "details": DETAILS,
-              "urgent": True} | overrides
-    return Referral.objects.create(person=person, plan=plan, team=person.team, referred_by=worker,
-                                   created_by=worker, **fields)
+    fields = {
+        "kind": Referral.Kind.URGENT_RESPONSE,
+        "service_type": ServiceType.HOME_CARE,
+        "details": DETAILS,
+        "urgent": True,
+    } | overrides
+    return Referral.objects.create(
+        person=person, plan=plan, team=person.team, referred_by=worker, created_by=worker, **fields
+    )
 
 
 def urgent_referral(worker, person, **overrides) -> Referral:
     """An urgent response: no plan, no funding decision, straight to the queue."""
-    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.URGENT_RESPONSE,
-                                    **{"service_type": ServiceType.HOME_CARE, "details": DETAILS} | overrides)
+    return services.create_referral(
+        acting_user=worker,
+        person=person,
+        kind=Referral.Kind.URGENT_RESPONSE,
+        **{"service_type": ServiceType.HOME_CARE, "details": DETAILS} | overrides,
+    )
 
 
 def suspension_referral(worker, person, **overrides) -> Referral:
     """A suspension that puts no one at risk: a non-urgent referral straight to the queue."""
-    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.CHANGE,
-                                    change=Referral.Change.SUSPEND,
-                                    **{"service_type": ServiceType.HOME_CARE, "details": DETAILS} | overrides)
+    return services.create_referral(
+        acting_user=worker,
+        person=person,
+        kind=Referral.Kind.CHANGE,
+        change=Referral.Change.SUSPEND,
+        **{"service_type": ServiceType.HOME_CARE, "details": DETAILS} | overrides,
+    )
 
 
-def awaiting_funding_referral(worker, person, *, service_type=ServiceType.HOME_CARE, plan=None, **overrides) -> Referral:
+def awaiting_funding_referral(
+    worker, person, *, service_type=ServiceType.HOME_CARE, plan=None, **overrides
+) -> Referral:
     """A new care and support plan waiting for the panel (or, out of panel, a head of service)."""
     plan = plan or make_plan(worker, person, service_type=service_type)
-    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.SUPPORT_PLAN,
-                                    service_type=service_type, plan=plan, **{"details": DETAILS} | overrides)
+    return services.create_referral(
+        acting_user=worker,
+        person=person,
+        kind=Referral.Kind.SUPPORT_PLAN,
+        service_type=service_type,
+        plan=plan,
+        **{"details": DETAILS} | overrides,
+    )
 
 
 def approve(referral, funder, amount=Decimal("250.00")):
-    return services.record_funding_decision(referral, acting_user=funder, decision="approved",
-                                            approved_weekly_amount=amount)
+    return services.record_funding_decision(
+        referral, acting_user=funder, decision="approved", approved_weekly_amount=amount
+    )
 
 
 def queued_referral(worker, person, funder, **overrides) -> Referral:
@@ -66,20 +88,37 @@ def allocated_referral(worker, person, officer, **overrides) -> Referral:
 def held_referral(worker, person, *, change=Referral.Change.REDUCE, **overrides) -> Referral:
     """A reduction (or suspension) that puts the person at risk, held for agreed risk strategies."""
     plan = make_plan(worker, person) if change == Referral.Change.REDUCE else None
-    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.CHANGE, change=change,
-                                    service_type=ServiceType.HOME_CARE, plan=plan, puts_person_at_risk=True,
-                                    **{"details": DETAILS} | overrides)
+    return services.create_referral(
+        acting_user=worker,
+        person=person,
+        kind=Referral.Kind.CHANGE,
+        change=change,
+        service_type=ServiceType.HOME_CARE,
+        plan=plan,
+        puts_person_at_risk=True,
+        **{"details": DETAILS} | overrides,
+    )
 
 
 def sourcing_support_referral(worker, person, **overrides) -> Referral:
     plan = make_plan(worker, person, service_type=ServiceType.DAY_OPPORTUNITIES, indicative_weekly_budget=None)
-    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.SOURCING_SUPPORT,
-                                    service_type=ServiceType.DAY_OPPORTUNITIES, plan=plan,
-                                    **{"details": "Which day centres have places on Tuesdays?"} | overrides)
+    return services.create_referral(
+        acting_user=worker,
+        person=person,
+        kind=Referral.Kind.SOURCING_SUPPORT,
+        service_type=ServiceType.DAY_OPPORTUNITIES,
+        plan=plan,
+        **{"details": "Which day centres have places on Tuesdays?"} | overrides,
+    )
 
 
 def referred_on_referral(worker, person, **overrides) -> Referral:
     plan = make_plan(worker, person, service_type=ServiceType.EXTRA_CARE)
-    return services.create_referral(acting_user=worker, person=person, kind=Referral.Kind.SUPPORT_PLAN,
-                                    service_type=ServiceType.EXTRA_CARE, plan=plan,
-                                    **{"details": DETAILS, "referred_on_to": "Extra Care Housing team"} | overrides)
+    return services.create_referral(
+        acting_user=worker,
+        person=person,
+        kind=Referral.Kind.SUPPORT_PLAN,
+        service_type=ServiceType.EXTRA_CARE,
+        plan=plan,
+        **{"details": DETAILS, "referred_on_to": "Extra Care Housing team"} | overrides,
+    )

@@ -40,18 +40,35 @@ def assert_not_referred(call, message):
 @pytest.mark.parametrize("who", ["officer_east", "lead_east"])
 def test_brokerage_cannot_increase_a_service(who, request, social_worker, person):
     plan = make_plan(social_worker, person)
-    assert_not_referred(lambda: refer(request.getfixturevalue(who), person, kind="change", change="increase",
-                                      service_type=ServiceType.HOME_CARE, plan=plan), BROKERAGE_CANNOT_INCREASE)
+    assert_not_referred(
+        lambda: refer(
+            request.getfixturevalue(who),
+            person,
+            kind="change",
+            change="increase",
+            service_type=ServiceType.HOME_CARE,
+            plan=plan,
+        ),
+        BROKERAGE_CANNOT_INCREASE,
+    )
 
 
 def test_brokerage_cannot_make_any_other_referral(officer_east, person):
-    assert_not_referred(lambda: refer(officer_east, person, kind="urgent_response", service_type=ServiceType.HOME_CARE),
-                        ONLY_PRACTITIONERS_REFER)
+    assert_not_referred(
+        lambda: refer(officer_east, person, kind="urgent_response", service_type=ServiceType.HOME_CARE),
+        ONLY_PRACTITIONERS_REFER,
+    )
 
 
 def test_unfunded_increase_waits_for_funding_not_in_the_queue(social_worker, person, cap_member):
-    referral = refer(social_worker, person, kind="change", change="increase", service_type=ServiceType.HOME_CARE,
-                     plan=make_plan(social_worker, person))
+    referral = refer(
+        social_worker,
+        person,
+        kind="change",
+        change="increase",
+        service_type=ServiceType.HOME_CARE,
+        plan=make_plan(social_worker, person),
+    )
     assert referral.state == S.AWAITING_FUNDING and referral.queued_at is None
     approve(referral, cap_member)
     referral.refresh_from_db()
@@ -61,23 +78,28 @@ def test_unfunded_increase_waits_for_funding_not_in_the_queue(social_worker, per
 def test_increase_on_an_already_funded_plan_goes_straight_to_the_queue(social_worker, person, cap_member):
     plan = make_plan(social_worker, person)
     approve(awaiting_funding_referral(social_worker, person, plan=plan), cap_member)
-    referral = refer(social_worker, person, kind="change", change="increase", service_type=ServiceType.HOME_CARE,
-                     plan=plan)
+    referral = refer(
+        social_worker, person, kind="change", change="increase", service_type=ServiceType.HOME_CARE, plan=plan
+    )
     assert referral.state == S.QUEUED
 
 
 # (f) services Brokerage does not handle -----------------------------------------------------
-@pytest.mark.parametrize("service_type, goes_to", [
-    (ServiceType.TELECARE, "Assistive Technology team"),
-    (ServiceType.MINOR_WORKS, "Home Improvement Agency"),
-    (ServiceType.OT_EQUIPMENT, "Occupational Therapy service"),
-])
+@pytest.mark.parametrize(
+    "service_type, goes_to",
+    [
+        (ServiceType.TELECARE, "Assistive Technology team"),
+        (ServiceType.MINOR_WORKS, "Home Improvement Agency"),
+        (ServiceType.OT_EQUIPMENT, "Occupational Therapy service"),
+    ],
+)
 @pytest.mark.parametrize("who", ["social_worker", "officer_east"])
 def test_services_brokerage_does_not_handle_are_turned_away_saying_where_they_go(
     service_type, goes_to, who, request, person
 ):
-    assert_not_referred(lambda: refer(request.getfixturevalue(who), person, kind="urgent_response",
-                                      service_type=service_type), goes_to)
+    assert_not_referred(
+        lambda: refer(request.getfixturevalue(who), person, kind="urgent_response", service_type=service_type), goes_to
+    )
     assert goes_to in NOT_BROKERED[service_type]
 
 
@@ -93,14 +115,22 @@ def test_risky_change_is_held_until_risk_strategies_are_agreed_then_queued(chang
 
 
 def test_reduction_without_risk_goes_to_the_queue(social_worker, person):
-    referral = refer(social_worker, person, kind="change", change="reduce", service_type=ServiceType.HOME_CARE,
-                     plan=make_plan(social_worker, person), effective_date=date(2026, 1, 5))
+    referral = refer(
+        social_worker,
+        person,
+        kind="change",
+        change="reduce",
+        service_type=ServiceType.HOME_CARE,
+        plan=make_plan(social_worker, person),
+        effective_date=date(2026, 1, 5),
+    )
     assert referral.state == S.QUEUED
 
 
 def test_risk_flag_is_ignored_for_changes_that_are_not_reductions_or_suspensions(social_worker, person):
-    referral = refer(social_worker, person, kind="urgent_response", service_type=ServiceType.HOME_CARE,
-                     puts_person_at_risk=True)
+    referral = refer(
+        social_worker, person, kind="urgent_response", service_type=ServiceType.HOME_CARE, puts_person_at_risk=True
+    )
     assert referral.state == S.QUEUED and not referral.puts_person_at_risk
 
 
@@ -108,11 +138,18 @@ def test_risk_flag_is_ignored_for_changes_that_are_not_reductions_or_suspensions
 def test_reablement_only_through_spa(social_worker, spa_worker, east_area):
     sw_person = make_person(social_worker, east_area)
     plan = make_plan(social_worker, sw_person, service_type=ServiceType.REABLEMENT)
-    assert_not_referred(lambda: refer(social_worker, sw_person, kind="support_plan",
-                                      service_type=ServiceType.REABLEMENT, plan=plan), REABLEMENT_ONLY_THROUGH_SPA)
+    assert_not_referred(
+        lambda: refer(social_worker, sw_person, kind="support_plan", service_type=ServiceType.REABLEMENT, plan=plan),
+        REABLEMENT_ONLY_THROUGH_SPA,
+    )
     spa_person = make_person(spa_worker, east_area)
-    referral = refer(spa_worker, spa_person, kind="support_plan", service_type=ServiceType.REABLEMENT,
-                     plan=make_plan(spa_worker, spa_person, service_type=ServiceType.REABLEMENT))
+    referral = refer(
+        spa_worker,
+        spa_person,
+        kind="support_plan",
+        service_type=ServiceType.REABLEMENT,
+        plan=make_plan(spa_worker, spa_person, service_type=ServiceType.REABLEMENT),
+    )
     assert referral.state == S.AWAITING_FUNDING
 
 
@@ -123,8 +160,10 @@ def test_referral_is_allocated_to_the_team_for_the_persons_area(area, team, requ
 
 
 def test_only_the_allocated_practitioner_can_refer(other_social_worker, person):
-    assert_not_referred(lambda: refer(other_social_worker, person, kind="urgent_response",
-                                      service_type=ServiceType.HOME_CARE), "Only the person's allocated practitioner")
+    assert_not_referred(
+        lambda: refer(other_social_worker, person, kind="urgent_response", service_type=ServiceType.HOME_CARE),
+        "Only the person's allocated practitioner",
+    )
 
 
 def test_urgent_response_is_due_in_a_day_and_other_work_in_five(social_worker, person):
@@ -134,14 +173,22 @@ def test_urgent_response_is_due_in_a_day_and_other_work_in_five(social_worker, p
     assert not routine.urgent and routine.due_by - routine.queued_at == timedelta(days=5)
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"kind": "support_plan"}, PLAN_REQUIRED),
-    ({"kind": "change", "change": "increase"}, PLAN_REQUIRED),
-    ({"kind": "change"}, "Say what kind of change this is."),
-    ({"kind": "urgent_response", "change": "suspend"}, "Only a change to an existing service has a kind of change."),
-    ({"kind": "support_plan", "service_type": ServiceType.EXTRA_CARE, "plan": "extra_care"},
-     "Say where this referral-only service was referred to."),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"kind": "support_plan"}, PLAN_REQUIRED),
+        ({"kind": "change", "change": "increase"}, PLAN_REQUIRED),
+        ({"kind": "change"}, "Say what kind of change this is."),
+        (
+            {"kind": "urgent_response", "change": "suspend"},
+            "Only a change to an existing service has a kind of change.",
+        ),
+        (
+            {"kind": "support_plan", "service_type": ServiceType.EXTRA_CARE, "plan": "extra_care"},
+            "Say where this referral-only service was referred to.",
+        ),
+    ],
+)
 def test_incomplete_referral_is_refused(fields, message, social_worker, person):
     fields = {"service_type": ServiceType.HOME_CARE} | fields
     if fields.get("plan"):
@@ -151,11 +198,17 @@ def test_incomplete_referral_is_refused(fields, message, social_worker, person):
 
 def test_plan_must_be_the_persons_and_for_the_service_asked(social_worker, person, west_person):
     other_plan = make_plan(social_worker, west_person)
-    assert_not_referred(lambda: refer(social_worker, person, kind="support_plan", service_type=ServiceType.HOME_CARE,
-                                      plan=other_plan), "That plan belongs to someone else.")
+    assert_not_referred(
+        lambda: refer(social_worker, person, kind="support_plan", service_type=ServiceType.HOME_CARE, plan=other_plan),
+        "That plan belongs to someone else.",
+    )
     respite_plan = make_plan(social_worker, person, service_type=ServiceType.RESPITE)
-    assert_not_referred(lambda: refer(social_worker, person, kind="support_plan", service_type=ServiceType.HOME_CARE,
-                                      plan=respite_plan), "The service asked for must be the service in the plan.")
+    assert_not_referred(
+        lambda: refer(
+            social_worker, person, kind="support_plan", service_type=ServiceType.HOME_CARE, plan=respite_plan
+        ),
+        "The service asked for must be the service in the plan.",
+    )
 
 
 def test_sending_a_plan_locks_it(social_worker, person):
@@ -166,23 +219,32 @@ def test_sending_a_plan_locks_it(social_worker, person):
 # Funding decisions --------------------------------------------------------------------------
 def test_funding_approval_needs_an_amount_and_records_it(social_worker, person, cap_member):
     referral = awaiting_funding_referral(social_worker, person)
-    assert_refused(referral, lambda: services.record_funding_decision(
-        referral, acting_user=cap_member, decision="approved"), "Enter the approved weekly amount.")
+    assert_refused(
+        referral,
+        lambda: services.record_funding_decision(referral, acting_user=cap_member, decision="approved"),
+        "Enter the approved weekly amount.",
+    )
     funding = approve(referral, cap_member, amount=Decimal("312.40"))
-    assert (funding.decision, funding.approved_weekly_amount, funding.decided_by) == ("approved", Decimal("312.40"), cap_member)
+    assert (funding.decision, funding.approved_weekly_amount, funding.decided_by) == (
+        "approved",
+        Decimal("312.40"),
+        cap_member,
+    )
     assert funding.route == FundingDecision.Route.PANEL
 
 
 def test_amount_is_not_kept_on_a_decline(social_worker, person, cap_member):
     referral = awaiting_funding_referral(social_worker, person)
-    funding = services.record_funding_decision(referral, acting_user=cap_member, decision="declined",
-                                               approved_weekly_amount=Decimal("100"))
+    funding = services.record_funding_decision(
+        referral, acting_user=cap_member, decision="declined", approved_weekly_amount=Decimal("100")
+    )
     assert funding.approved_weekly_amount is None
 
 
 @pytest.mark.parametrize("service_type", [ServiceType.RESIDENTIAL, ServiceType.NURSING, ServiceType.SUPPORTED_LIVING])
-def test_head_of_service_not_cap_decides_out_of_panel_services(service_type, social_worker, person, cap_member,
-                                                              head_of_service):
+def test_head_of_service_not_cap_decides_out_of_panel_services(
+    service_type, social_worker, person, cap_member, head_of_service
+):
     referral = awaiting_funding_referral(social_worker, person, service_type=service_type)
     assert_refused(referral, lambda: approve(referral, cap_member), "Only a head of service")
     funding = approve(referral, head_of_service, amount=Decimal("850.00"))

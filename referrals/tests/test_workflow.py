@@ -70,8 +70,9 @@ def test_send_to_brokerage_queues_an_urgent_response(social_worker, person):
 
 def test_authorise_approves_funding_and_queues(social_worker, person, cap_member):
     referral = awaiting_funding_referral(social_worker, person)
-    services.record_funding_decision(referral, acting_user=cap_member, decision="approved",
-                                     approved_weekly_amount=Decimal("300.00"))
+    services.record_funding_decision(
+        referral, acting_user=cap_member, decision="approved", approved_weekly_amount=Decimal("300.00")
+    )
     assert_recorded(referral, "authorise", S.AWAITING_FUNDING, S.QUEUED, cap_member, "£300.00 a week")
     assert referral.queued_at is not None
 
@@ -92,7 +93,9 @@ def test_decline_funding_ends_the_referral(social_worker, person, cap_member):
 def test_release_after_risk_agreed_queues_the_held_change(social_worker, person):
     referral = held_referral(social_worker, person)
     services.record_risk_strategies_agreed(referral, acting_user=social_worker, strategies="Daughter visits daily")
-    assert_recorded(referral, "release_after_risk_agreed", S.HELD_FOR_RISK, S.QUEUED, social_worker, "Daughter visits daily")
+    assert_recorded(
+        referral, "release_after_risk_agreed", S.HELD_FOR_RISK, S.QUEUED, social_worker, "Daughter visits daily"
+    )
     assert referral.risk_strategies_agreed_at is not None and referral.queued_at is not None
 
 
@@ -107,8 +110,11 @@ def test_take_gives_the_task_to_the_officer(social_worker, person, officer_east)
 def test_allocate_by_the_team_lead_from_queue_or_to_another_officer(
     already_allocated, social_worker, person, lead_east, officer_east, other_officer_east
 ):
-    referral = (allocated_referral(social_worker, person, other_officer_east) if already_allocated
-                else urgent_referral(social_worker, person))
+    referral = (
+        allocated_referral(social_worker, person, other_officer_east)
+        if already_allocated
+        else urgent_referral(social_worker, person)
+    )
     source = referral.state
     services.allocate_referral(referral, acting_user=lead_east, officer=officer_east)
     assert_recorded(referral, "allocate", source, S.ALLOCATED, lead_east, f"Allocated to {officer_east}")
@@ -138,8 +144,11 @@ def test_withdraw_from_any_open_state_by_the_practitioner(make, social_worker, p
 @pytest.mark.parametrize("transition", ["refer_on", "hold_for_risk", "send_for_funding", "send_to_brokerage"])
 def test_draft_only_transitions_refused_once_queued(transition, social_worker, person):
     referral = urgent_referral(social_worker, person)
-    assert_refused(referral, lambda: apply_transition(referral, transition, acting_user=social_worker),
-                   "A referral that is “in the team queue” cannot do this.")
+    assert_refused(
+        referral,
+        lambda: apply_transition(referral, transition, acting_user=social_worker),
+        "A referral that is “in the team queue” cannot do this.",
+    )
 
 
 def test_submitting_again_is_refused(social_worker, person):
@@ -149,40 +158,59 @@ def test_submitting_again_is_refused(social_worker, person):
 
 def test_funding_decision_refused_when_not_awaiting_funding(social_worker, person, cap_member):
     referral = urgent_referral(social_worker, person)
-    assert_refused(referral, lambda: services.record_funding_decision(
-        referral, acting_user=cap_member, decision="approved", approved_weekly_amount=Decimal("100")),
-        "This referral is not waiting for a funding decision.")
+    assert_refused(
+        referral,
+        lambda: services.record_funding_decision(
+            referral, acting_user=cap_member, decision="approved", approved_weekly_amount=Decimal("100")
+        ),
+        "This referral is not waiting for a funding decision.",
+    )
 
 
 def test_decline_refused_once_declined(social_worker, person, cap_member):
     referral = declined_referral(social_worker, person, cap_member)
-    assert_refused(referral, lambda: services.record_funding_decision(
-        referral, acting_user=cap_member, decision="declined"), "not waiting for a funding decision")
+    assert_refused(
+        referral,
+        lambda: services.record_funding_decision(referral, acting_user=cap_member, decision="declined"),
+        "not waiting for a funding decision",
+    )
 
 
 def test_release_refused_when_nothing_is_held(social_worker, person):
     referral = urgent_referral(social_worker, person)
-    assert_refused(referral, lambda: services.record_risk_strategies_agreed(
-        referral, acting_user=social_worker, strategies="Daily calls"), "Only the person's practitioner")
+    assert_refused(
+        referral,
+        lambda: services.record_risk_strategies_agreed(referral, acting_user=social_worker, strategies="Daily calls"),
+        "Only the person's practitioner",
+    )
 
 
 @pytest.mark.parametrize("make", ["allocated", "awaiting_funding"])
 def test_take_refused_unless_queued(make, social_worker, person, officer_east, other_officer_east):
-    referral = (allocated_referral(social_worker, person, other_officer_east) if make == "allocated"
-                else awaiting_funding_referral(social_worker, person))
+    referral = (
+        allocated_referral(social_worker, person, other_officer_east)
+        if make == "allocated"
+        else awaiting_funding_referral(social_worker, person)
+    )
     assert_refused(referral, lambda: services.take_referral(referral, acting_user=officer_east), "cannot do this")
 
 
 def test_allocate_refused_while_awaiting_funding(social_worker, person, lead_east, officer_east):
     referral = awaiting_funding_referral(social_worker, person)
-    assert_refused(referral, lambda: services.allocate_referral(referral, acting_user=lead_east, officer=officer_east),
-                   "A referral that is “awaiting a funding decision” cannot do this.")
+    assert_refused(
+        referral,
+        lambda: services.allocate_referral(referral, acting_user=lead_east, officer=officer_east),
+        "A referral that is “awaiting a funding decision” cannot do this.",
+    )
 
 
 def test_return_options_refused_before_anyone_takes_it(social_worker, person, officer_east):
     referral = sourcing_support_referral(social_worker, person)
-    assert_refused(referral, lambda: services.return_sourcing_options(
-        referral, acting_user=officer_east, options="Oak Day Centre"), "cannot do this")
+    assert_refused(
+        referral,
+        lambda: services.return_sourcing_options(referral, acting_user=officer_east, options="Oak Day Centre"),
+        "cannot do this",
+    )
 
 
 @pytest.mark.parametrize("make", ["declined", "referred_on", "withdrawn"])
@@ -192,10 +220,14 @@ def test_withdraw_refused_once_closed(make, social_worker, person, cap_member):
     elif make == "referred_on":
         referral = referred_on_referral(social_worker, person)
     else:
-        referral = services.withdraw_referral(urgent_referral(social_worker, person), acting_user=social_worker,
-                                              reason="Not needed")
-    assert_refused(referral, lambda: services.withdraw_referral(referral, acting_user=social_worker, reason="Again"),
-                   "cannot do this")
+        referral = services.withdraw_referral(
+            urgent_referral(social_worker, person), acting_user=social_worker, reason="Not needed"
+        )
+    assert_refused(
+        referral,
+        lambda: services.withdraw_referral(referral, acting_user=social_worker, reason="Again"),
+        "cannot do this",
+    )
 
 
 # Refused: wrong role or other team ----------------------------------------------------------
@@ -205,18 +237,28 @@ def test_submit_refused_for_anyone_but_the_referrer(make, social_worker, other_s
     fields = {}
     if make == "extra_care":
         plan = make_plan(social_worker, person, service_type=ServiceType.EXTRA_CARE)
-        fields = {"kind": Referral.Kind.SUPPORT_PLAN, "service_type": ServiceType.EXTRA_CARE,
-                  "referred_on_to": "Extra Care Housing team", "urgent": False}
+        fields = {
+            "kind": Referral.Kind.SUPPORT_PLAN,
+            "service_type": ServiceType.EXTRA_CARE,
+            "referred_on_to": "Extra Care Housing team",
+            "urgent": False,
+        }
     elif make == "risky_reduction":
         plan = make_plan(social_worker, person)
-        fields = {"kind": Referral.Kind.CHANGE, "change": Referral.Change.REDUCE, "puts_person_at_risk": True,
-                  "urgent": False}
+        fields = {
+            "kind": Referral.Kind.CHANGE,
+            "change": Referral.Change.REDUCE,
+            "puts_person_at_risk": True,
+            "urgent": False,
+        }
     elif make == "new_plan":
         plan = make_plan(social_worker, person)
         fields = {"kind": Referral.Kind.SUPPORT_PLAN, "urgent": False}
     referral = draft_referral(social_worker, person, plan=plan, **fields)
     for someone_else in (other_social_worker, officer_east):
-        assert_refused(referral, lambda: services.submit_referral(referral, acting_user=someone_else), NO_PERMISSION)
+        assert_refused(
+            referral, lambda user=someone_else: services.submit_referral(referral, acting_user=user), NO_PERMISSION
+        )
 
 
 @pytest.mark.parametrize("funder", ["social_worker", "officer_east", "head_of_service"])
@@ -224,95 +266,138 @@ def test_panel_decision_refused_for_anyone_but_a_cap_member(funder, request, soc
     referral = awaiting_funding_referral(social_worker, person)
     user = request.getfixturevalue(funder)
     for decision in ("approved", "deferred", "declined"):
-        assert_refused(referral, lambda: services.record_funding_decision(
-            referral, acting_user=user, decision=decision,
-            approved_weekly_amount=Decimal("100") if decision == "approved" else None),
-            "Only a Care Authorisation Panel member can record this funding decision.")
+        amount = Decimal("100") if decision == "approved" else None
+        assert_refused(
+            referral,
+            lambda decision=decision, amount=amount: services.record_funding_decision(
+                referral, acting_user=user, decision=decision, approved_weekly_amount=amount
+            ),
+            "Only a Care Authorisation Panel member can record this funding decision.",
+        )
 
 
 def test_out_of_panel_decision_refused_for_cap_member(social_worker, person, cap_member):
     referral = awaiting_funding_referral(social_worker, person, service_type=ServiceType.RESIDENTIAL)
-    assert_refused(referral, lambda: services.record_funding_decision(
-        referral, acting_user=cap_member, decision="declined"), "Only a head of service can record this funding decision.")
+    assert_refused(
+        referral,
+        lambda: services.record_funding_decision(referral, acting_user=cap_member, decision="declined"),
+        "Only a head of service can record this funding decision.",
+    )
 
 
 def test_out_of_panel_decision_cannot_be_deferred(social_worker, person, head_of_service):
     referral = awaiting_funding_referral(social_worker, person, service_type=ServiceType.NURSING)
-    assert_refused(referral, lambda: services.record_funding_decision(
-        referral, acting_user=head_of_service, decision="deferred"), "is given or declined, not deferred")
+    assert_refused(
+        referral,
+        lambda: services.record_funding_decision(referral, acting_user=head_of_service, decision="deferred"),
+        "is given or declined, not deferred",
+    )
 
 
 @pytest.mark.parametrize("who", ["officer_east", "other_social_worker"])
 def test_release_refused_for_anyone_but_the_persons_practitioner(who, request, social_worker, person):
     referral = held_referral(social_worker, person)
-    assert_refused(referral, lambda: services.record_risk_strategies_agreed(
-        referral, acting_user=request.getfixturevalue(who), strategies="Daily calls"),
-        "Only the person's practitioner can record agreed risk strategies.")
+    assert_refused(
+        referral,
+        lambda: services.record_risk_strategies_agreed(
+            referral, acting_user=request.getfixturevalue(who), strategies="Daily calls"
+        ),
+        "Only the person's practitioner can record agreed risk strategies.",
+    )
 
 
 @pytest.mark.parametrize("who", ["officer_west", "lead_west", "social_worker", "cap_member"])
 def test_take_refused_outside_the_referrals_team(who, request, social_worker, person):
     referral = urgent_referral(social_worker, person)
-    assert_refused(referral, lambda: services.take_referral(referral, acting_user=request.getfixturevalue(who)),
-                   NO_PERMISSION)
+    assert_refused(
+        referral, lambda: services.take_referral(referral, acting_user=request.getfixturevalue(who)), NO_PERMISSION
+    )
 
 
 @pytest.mark.parametrize("who", ["officer_east", "lead_west"])
 def test_allocate_refused_for_an_officer_or_another_teams_lead(who, request, social_worker, person, officer_east):
     referral = urgent_referral(social_worker, person)
-    assert_refused(referral, lambda: services.allocate_referral(
-        referral, acting_user=request.getfixturevalue(who), officer=officer_east), NO_PERMISSION)
+    assert_refused(
+        referral,
+        lambda: services.allocate_referral(referral, acting_user=request.getfixturevalue(who), officer=officer_east),
+        NO_PERMISSION,
+    )
 
 
 def test_allocate_refused_to_an_officer_of_the_other_team(social_worker, person, lead_east, officer_west):
     referral = urgent_referral(social_worker, person)
-    assert_refused(referral, lambda: services.allocate_referral(referral, acting_user=lead_east, officer=officer_west),
-                   "Allocate the task to an officer of this referral's team.")
+    assert_refused(
+        referral,
+        lambda: services.allocate_referral(referral, acting_user=lead_east, officer=officer_west),
+        "Allocate the task to an officer of this referral's team.",
+    )
 
 
-def test_return_options_refused_for_an_officer_not_holding_the_task(social_worker, person, officer_east,
-                                                                     other_officer_east):
+def test_return_options_refused_for_an_officer_not_holding_the_task(
+    social_worker, person, officer_east, other_officer_east
+):
     referral = services.take_referral(sourcing_support_referral(social_worker, person), acting_user=officer_east)
-    assert_refused(referral, lambda: services.return_sourcing_options(
-        referral, acting_user=other_officer_east, options="Oak Day Centre"), NO_PERMISSION)
+    assert_refused(
+        referral,
+        lambda: services.return_sourcing_options(referral, acting_user=other_officer_east, options="Oak Day Centre"),
+        NO_PERMISSION,
+    )
 
 
 @pytest.mark.parametrize("who", ["officer_east", "lead_east", "other_social_worker", "cap_member"])
 def test_withdraw_refused_for_anyone_but_the_practitioner(who, request, social_worker, person):
     referral = urgent_referral(social_worker, person)
-    assert_refused(referral, lambda: services.withdraw_referral(
-        referral, acting_user=request.getfixturevalue(who), reason="Not needed"), NO_PERMISSION)
+    assert_refused(
+        referral,
+        lambda: services.withdraw_referral(referral, acting_user=request.getfixturevalue(who), reason="Not needed"),
+        NO_PERMISSION,
+    )
 
 
 # Refused: an unmet condition ----------------------------------------------------------------
 def test_refer_on_refused_for_a_brokered_service(social_worker, person):
     referral = draft_referral(social_worker, person)
-    assert_refused(referral, lambda: apply_transition(referral, "refer_on", acting_user=social_worker),
-                   "Only extra care and carers' support are referred on.")
+    assert_refused(
+        referral,
+        lambda: apply_transition(referral, "refer_on", acting_user=social_worker),
+        "Only extra care and carers' support are referred on.",
+    )
 
 
 def test_hold_for_risk_refused_when_no_one_is_at_risk(social_worker, person):
-    referral = draft_referral(social_worker, person, kind=Referral.Kind.CHANGE, change=Referral.Change.SUSPEND,
-                              urgent=False)
-    assert_refused(referral, lambda: apply_transition(referral, "hold_for_risk", acting_user=social_worker),
-                   "This change does not put the person or carer at risk.")
+    referral = draft_referral(
+        social_worker, person, kind=Referral.Kind.CHANGE, change=Referral.Change.SUSPEND, urgent=False
+    )
+    assert_refused(
+        referral,
+        lambda: apply_transition(referral, "hold_for_risk", acting_user=social_worker),
+        "This change does not put the person or carer at risk.",
+    )
 
 
 def test_send_for_funding_refused_when_the_plan_is_already_funded(social_worker, person, cap_member):
     plan = make_plan(social_worker, person)
-    FundingDecision.objects.create(plan=plan, route="panel", decision="approved",
-                                   approved_weekly_amount=Decimal("250.00"), decided_by=cap_member)
-    referral = draft_referral(social_worker, person, plan=plan, kind=Referral.Kind.CHANGE,
-                              change=Referral.Change.INCREASE, urgent=False)
-    assert_refused(referral, lambda: apply_transition(referral, "send_for_funding", acting_user=social_worker),
-                   "This referral needs no funding decision.")
+    FundingDecision.objects.create(
+        plan=plan, route="panel", decision="approved", approved_weekly_amount=Decimal("250.00"), decided_by=cap_member
+    )
+    referral = draft_referral(
+        social_worker, person, plan=plan, kind=Referral.Kind.CHANGE, change=Referral.Change.INCREASE, urgent=False
+    )
+    assert_refused(
+        referral,
+        lambda: apply_transition(referral, "send_for_funding", acting_user=social_worker),
+        "This referral needs no funding decision.",
+    )
 
 
-@pytest.mark.parametrize("make, reason", [
-    ("unfunded_plan", "The plan needs funding from the Care Authorisation Panel or a head of service first."),
-    ("risky_reduction", "risk strategies must be agreed first"),
-    ("extra_care", "This service is referral-only"),
-])
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        ("unfunded_plan", "The plan needs funding from the Care Authorisation Panel or a head of service first."),
+        ("risky_reduction", "risk strategies must be agreed first"),
+        ("extra_care", "This service is referral-only"),
+    ],
+)
 def test_send_to_brokerage_refused_while_a_condition_is_unmet(make, reason, social_worker, person):
     service = ServiceType.EXTRA_CARE if make == "extra_care" else ServiceType.HOME_CARE
     plan = make_plan(social_worker, person, service_type=service)
@@ -325,42 +410,62 @@ def test_send_to_brokerage_refused_while_a_condition_is_unmet(make, reason, soci
 
 def test_authorise_refused_without_an_approved_funding_decision(social_worker, person, cap_member):
     referral = awaiting_funding_referral(social_worker, person)
-    assert_refused(referral, lambda: apply_transition(referral, "authorise", acting_user=cap_member),
-                   "The plan needs funding from the Care Authorisation Panel")
+    assert_refused(
+        referral,
+        lambda: apply_transition(referral, "authorise", acting_user=cap_member),
+        "The plan needs funding from the Care Authorisation Panel",
+    )
 
 
 def test_approval_refused_without_the_weekly_amount(social_worker, person, cap_member):
     referral = awaiting_funding_referral(social_worker, person)
-    assert_refused(referral, lambda: services.record_funding_decision(referral, acting_user=cap_member,
-                                                                      decision="approved"),
-                   "Enter the approved weekly amount.")
+    assert_refused(
+        referral,
+        lambda: services.record_funding_decision(referral, acting_user=cap_member, decision="approved"),
+        "Enter the approved weekly amount.",
+    )
 
 
 def test_release_refused_without_strategies(social_worker, person):
     referral = held_referral(social_worker, person)
-    assert_refused(referral, lambda: services.record_risk_strategies_agreed(
-        referral, acting_user=social_worker, strategies="  "), "Describe the risk management strategies")
+    assert_refused(
+        referral,
+        lambda: services.record_risk_strategies_agreed(referral, acting_user=social_worker, strategies="  "),
+        "Describe the risk management strategies",
+    )
 
 
 def test_release_transition_refused_until_strategies_recorded_as_agreed(social_worker, person):
     referral = held_referral(social_worker, person)
-    assert_refused(referral, lambda: apply_transition(referral, "release_after_risk_agreed", acting_user=social_worker),
-                   "Risk management strategies have not been recorded as agreed.")
+    assert_refused(
+        referral,
+        lambda: apply_transition(referral, "release_after_risk_agreed", acting_user=social_worker),
+        "Risk management strategies have not been recorded as agreed.",
+    )
 
 
 def test_return_options_refused_for_other_kinds_of_referral(social_worker, person, officer_east):
     referral = allocated_referral(social_worker, person, officer_east)
-    assert_refused(referral, lambda: services.return_sourcing_options(
-        referral, acting_user=officer_east, options="Oak Day Centre"), "Options are returned only for a sourcing support request.")
+    assert_refused(
+        referral,
+        lambda: services.return_sourcing_options(referral, acting_user=officer_east, options="Oak Day Centre"),
+        "Options are returned only for a sourcing support request.",
+    )
 
 
 def test_return_options_refused_without_options(social_worker, person, officer_east):
     referral = services.take_referral(sourcing_support_referral(social_worker, person), acting_user=officer_east)
-    assert_refused(referral, lambda: services.return_sourcing_options(referral, acting_user=officer_east, options=" "),
-                   "Record the options found before returning them.")
+    assert_refused(
+        referral,
+        lambda: services.return_sourcing_options(referral, acting_user=officer_east, options=" "),
+        "Record the options found before returning them.",
+    )
 
 
 def test_withdraw_refused_without_a_reason(social_worker, person):
     referral = suspension_referral(social_worker, person)
-    assert_refused(referral, lambda: services.withdraw_referral(referral, acting_user=social_worker, reason=""),
-                   "Say why the referral is withdrawn.")
+    assert_refused(
+        referral,
+        lambda: services.withdraw_referral(referral, acting_user=social_worker, reason=""),
+        "Say why the referral is withdrawn.",
+    )
