@@ -22,6 +22,13 @@ def role_groups(db):
         Group.objects.get_or_create(name=name)
 
 
+@pytest.fixture(autouse=True)
+def _role_groups_for_database_tests(request):
+    """Every test that touches the database finds the role groups, whoever made its users."""
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("role_groups")
+
+
 @pytest.fixture
 def social_worker(role_groups):
     return _user(Role.SOCIAL_WORKER)

@@ -5,13 +5,15 @@ from accounts.roles import PRACTITIONERS
 from core.forms import DateInput, GovUKForm, GovUKModelForm
 
 from .models import CareAndSupportPlan, NeedsAssessment, Person, ServiceType
-from .validators import normalise_nhs_number, normalise_postcode, validate_nhs_number
+from .validators import normalise_nhs_number, normalise_postcode, validate_nhs_number, validate_postcode
 
 
 class PersonForm(GovUKModelForm):
     # Wider than the stored 10 digits, so "485 777 3456" can be typed with its spaces.
     nhs_number = forms.CharField(label="NHS number", max_length=14, required=False,
                                  help_text="10 digits, like 485 777 3456")
+
+    postcode = forms.CharField(max_length=12, help_text="For example, E1 6AN")
 
     class Meta:
         model = Person
@@ -35,7 +37,9 @@ class PersonForm(GovUKModelForm):
         self.fields["postcode"].widget.attrs["autocomplete"] = "postal-code"
 
     def clean_postcode(self):
-        return normalise_postcode(self.cleaned_data["postcode"])
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        validate_postcode(postcode)
+        return postcode
 
     def clean_nhs_number(self):
         number = normalise_nhs_number(self.cleaned_data["nhs_number"])

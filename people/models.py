@@ -6,7 +6,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import TimeStampedModel
 
-from .validators import postcode_district, validate_nhs_number, validate_postcode
+from .validators import postcode_district, validate_date_of_birth, validate_nhs_number, validate_postcode
 
 
 class ServiceType(models.TextChoices):
@@ -53,7 +53,7 @@ class Person(TimeStampedModel):
 
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[validate_date_of_birth])
     nhs_number = models.CharField(
         "NHS number", max_length=10, blank=True, validators=[validate_nhs_number]
     )

@@ -35,3 +35,12 @@ def validate_nhs_number(value: str) -> None:
     check = 0 if check == 11 else check
     if check == 10 or check != int(digits[9]):
         raise ValidationError("Enter a valid NHS number: this one fails its check digit", code="invalid_nhs_number")
+
+
+def validate_date_of_birth(value) -> None:
+    from datetime import date
+
+    if value > date.today():
+        raise ValidationError("Date of birth must be in the past", code="future_date_of_birth")
+    if value.year < date.today().year - 130:
+        raise ValidationError("Date of birth must be within the last 130 years", code="implausible_date_of_birth")

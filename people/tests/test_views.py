@@ -1,0 +1,119 @@
+"""People pages: bad input gets a clear message and changes nothing; views are audited."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from people.models import CareAndSupportPlan, Person
+
+from .factories import make_plan
+
+GOOD_PERSON = {
+    "first_name": "Ada", "last_name": "Thompson", "date_of_birth": "1941-03-02", "nhs_number": "943 476 5919",
+    "address_line_1": "12 Canal Street", "town": "Riverside", "postcode": "e16an",
+}
+
+
+@pytest.fixture
+def person_form(social_worker, east_area):
+    return GOOD_PERSON | {"area": east_area.pk, "allocated_worker": social_worker.pk}
+
+
+def test_recording_a_person_normalises_postcode_and_nhs_number(client, social_worker, person_form):
+    client.force_login(social_worker)
+    response = client.post(reverse("people:create"), person_form)
+    person = Person.objects.get()
+    assert response.status_code == 302
+    assert (person.postcode, person.nhs_number) == ("E1 6AN", "9434765919")
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("postcode", "ABC 123", "Enter a real postcode"),
+    ("nhs_number", "943 476 5918", "fails its check digit"),
+    ("nhs_number", "12345", "Enter an NHS number of 10 digits"),
+    ("date_of_birth", "2999-01-01", "Date of birth must be in the past"),
+    ("date_of_birth", "31/02/1950", "Enter a valid date"),
+    ("first_name", "", "This field is required"),
+])
+def test_bad_person_input_is_refused_and_nothing_is_saved(client, social_worker, person_form, field, value, message):
+    client.force_login(social_worker)
+    response = client.post(reverse("people:create"), person_form | {field: value})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_duplicate_nhs_number_is_refused(client, social_worker, person_form):
+    client.force_login(social_worker)
+    client.post(reverse("people:create"), person_form)
+    response = client.post(reverse("people:create"), person_form | {"first_name": "Other"})
+    assert response.status_code == 400
+    assert Person.objects.count() == 1
+
+
+def test_viewing_a_record_is_audited(client, officer_east, person):
+    client.force_login(officer_east)
+    client.get(reverse("people:detail", args=[person.pk]))
+    event = AuditEvent.objects.filter(action="viewed", person=person).get()
+    assert event.actor == officer_east
+
+
+def test_bad_visit_schedule_is_explained(client, social_worker, person):
+    client.force_login(social_worker)
+    response = client.post(reverse("people:plan_create", args=[person.pk]), {
+        "service_type": "home_care", "outcomes": "Stay home", "visit_schedule_text": "Funday, 8am, long, many"})
+    assert response.status_code == 400
+    assert "Line 1: write day, time, minutes, carers" in response.content.decode()
+    assert not CareAndSupportPlan.objects.exists()
+
+
+def test_officer_cannot_open_plan_editing_and_the_attempt_is_recorded(client, social_worker, officer_east, person):
+    plan = make_plan(social_worker, person)
+    client.force_login(officer_east)
+    response = client.get(reverse("people:plan_edit", args=[person.pk, plan.pk]), follow=True)
+    assert "Brokerage cannot change a care and support plan" in response.content.decode()
+    assert AuditEvent.objects.filter(action="refused", actor=officer_east).exists()
+
+
+def test_officer_cannot_set_the_budget_by_posting(client, social_worker, officer_east, person):
+    plan = make_plan(social_worker, person, indicative_weekly_budget=Decimal("250.00"))
+    client.force_login(officer_east)
+    response = client.post(reverse("people:plan_budget", args=[person.pk, plan.pk]), {"amount": "999"}, follow=True)
+    assert "Brokerage cannot set the indicative budget" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.indicative_weekly_budget == Decimal("250.00")
+
+
+def test_officer_cannot_change_person_details_by_posting(client, officer_east, person, person_form):
+    client.force_login(officer_east)
+    client.post(reverse("people:edit", args=[person.pk]), person_form | {"last_name": "Changed"})
+    person.refresh_from_db()
+    assert person.last_name != "Changed"
+
+
+def test_practitioner_sets_budget_on_an_unsent_plan(client, social_worker, person):
+    plan = make_plan(social_worker, person)
+    client.force_login(social_worker)
+    client.post(reverse("people:plan_budget", args=[person.pk, plan.pk]), {"amount": "300.00"})
+    plan.refresh_from_db()
+    assert (plan.indicative_weekly_budget, plan.budget_set_by) == (Decimal("300.00"), social_worker)
+
+
+def test_nonsense_budget_is_refused(client, social_worker, person):
+    plan = make_plan(social_worker, person, indicative_weekly_budget=Decimal("250.00"))
+    client.force_login(social_worker)
+    response = client.post(reverse("people:plan_budget", args=[person.pk, plan.pk]), {"amount": "-5"}, follow=True)
+    assert "Enter the indicative weekly budget in pounds" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.indicative_weekly_budget == Decimal("250.00")
+
+
+def test_search_finds_only_people_the_user_may_see(client, officer_west, person, west_person):
+    client.force_login(officer_west)
+    response = client.get(reverse("people:list"), {"q": person.first_name})
+    assert list(response.context["page_obj"].object_list) == []
+    response = client.get(reverse("people:list"), {"q": west_person.first_name})
+    assert list(response.context["page_obj"].object_list) == [west_person]

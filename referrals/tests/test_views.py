@@ -1,0 +1,94 @@
+"""Referral pages: bad input and refusals change nothing, with a message the user can act on."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from people.tests.factories import make_person, make_plan
+from referrals.models import Referral
+
+from .factories import awaiting_funding_referral, urgent_referral
+
+
+def refer(client, person, **data):
+    return client.post(reverse("referrals:create", args=[person.pk]), {"details": "Needs help", **data}, follow=True)
+
+
+@pytest.mark.parametrize("service,where", [
+    ("telecare", "Assistive Technology team"),
+    ("minor_works", "Home Improvement Agency"),
+    ("ot_equipment", "Occupational Therapy service"),
+])
+def test_services_brokerage_does_not_arrange_are_turned_away(client, social_worker, person, service, where):
+    client.force_login(social_worker)
+    response = refer(client, person, kind="urgent_response", service_type=service)
+    assert where in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_a_plan_of_another_person_cannot_be_used(client, social_worker, person, east_area):
+    other = make_person(social_worker, east_area)
+    other_plan = make_plan(social_worker, other)
+    client.force_login(social_worker)
+    response = refer(client, person, kind="support_plan", service_type="home_care", plan=other_plan.pk)
+    assert response.status_code == 400
+    assert not Referral.objects.exists()
+
+
+def test_support_plan_referral_goes_to_the_panel(client, social_worker, person):
+    plan = make_plan(social_worker, person)
+    client.force_login(social_worker)
+    refer(client, person, kind="support_plan", service_type="home_care", plan=plan.pk)
+    assert Referral.objects.get().state == Referral.State.AWAITING_FUNDING
+
+
+def test_approval_without_an_amount_is_refused(client, social_worker, cap_member, person):
+    referral = awaiting_funding_referral(social_worker, person)
+    client.force_login(cap_member)
+    response = client.post(reverse("referrals:funding", args=[referral.pk]), {"decision": "approved"})
+    assert response.status_code == 400
+    assert "Enter the approved weekly amount" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.AWAITING_FUNDING
+
+
+def test_withdrawal_needs_a_reason(client, social_worker, person):
+    referral = urgent_referral(social_worker, person)
+    client.force_login(social_worker)
+    response = client.post(reverse("referrals:withdraw", args=[referral.pk]), {"reason": ""}, follow=True)
+    assert "This field is required" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.QUEUED
+
+
+def test_taking_twice_is_refused_the_second_time(client, social_worker, officer_east, other_officer_east, person):
+    referral = urgent_referral(social_worker, person)
+    client.force_login(officer_east)
+    client.post(reverse("referrals:take", args=[referral.pk]))
+    client.force_login(other_officer_east)
+    response = client.post(reverse("referrals:take", args=[referral.pk]), follow=True)
+    referral.refresh_from_db()
+    assert referral.allocated_to == officer_east
+    assert "cannot do this" in response.content.decode()
+
+
+def test_detail_page_is_audited_and_shows_the_timeline(client, social_worker, officer_east, person):
+    referral = urgent_referral(social_worker, person)
+    client.force_login(officer_east)
+    response = client.get(reverse("referrals:detail", args=[referral.pk]))
+    assert "In the team queue" in response.content.decode()
+    assert AuditEvent.objects.filter(action="viewed", actor=officer_east, person=person).exists()
+
+
+def test_lead_cannot_allocate_to_an_officer_of_the_other_team(client, social_worker, lead_east, officer_west, person):
+    referral = urgent_referral(social_worker, person)
+    client.force_login(lead_east)
+    client.post(reverse("referrals:allocate", args=[referral.pk]), {"officer": officer_west.pk})
+    referral.refresh_from_db()
+    assert referral.state == Referral.State.QUEUED and referral.allocated_to is None
+
+
+def test_non_numeric_ids_are_not_found(client, social_worker):
+    client.force_login(social_worker)
+    assert client.get("/referrals/abc/").status_code == 404
+    assert client.get("/people/99999999/").status_code == 404
