@@ -18,7 +18,8 @@ def create_staff_user(*, username: str, password: str, roles: list[str], team: s
         raise ValueError("Brokerage officers and team leads need a team.")
     user = User.objects.create_user(username=username, password=password, first_name=first_name,
                                     last_name=last_name, email=email, team=team)
-    user.groups.add(*Group.objects.filter(name__in=roles))
+    # get_or_create, not filter: a database flushed by a transactional test has lost the migration's groups.
+    user.groups.add(*(Group.objects.get_or_create(name=role)[0] for role in roles))
     if team and set(roles) & BROKERAGE:
         user.groups.add(Group.objects.get_or_create(name=team_group_name(team))[0])
     if Role.FINANCE_OFFICER in roles:

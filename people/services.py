@@ -59,7 +59,7 @@ def sync_person_permissions(person: Person, *, previous_worker=None, previous_te
         remove_perm("people.view_person", previous_worker, person)
         remove_perm("people.change_person", previous_worker, person)
     if previous_team and previous_team != person.team:
-        remove_perm("people.view_person", Group.objects.get(name=team_group_name(previous_team)), person)
+        remove_perm("people.view_person", Group.objects.get_or_create(name=team_group_name(previous_team))[0], person)
     assign_perm("people.view_person", person.allocated_worker, person)
     assign_perm("people.change_person", person.allocated_worker, person)
     team_group, _ = Group.objects.get_or_create(name=team_group_name(person.team))
@@ -68,7 +68,7 @@ def sync_person_permissions(person: Person, *, previous_worker=None, previous_te
 
 def grant_funding_view(person: Person, *, route_role: str) -> None:
     """The panel, or the heads of service, see a person whose plan is put before them."""
-    assign_perm("people.view_person", Group.objects.get(name=route_role), person)
+    assign_perm("people.view_person", Group.objects.get_or_create(name=route_role)[0], person)
 
 
 def _clean_person_fields(fields: dict) -> dict:

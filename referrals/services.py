@@ -188,6 +188,8 @@ def record_funding_decision(referral: Referral, *, acting_user, decision: str,
 def record_risk_strategies_agreed(referral: Referral, *, acting_user, strategies: str) -> Referral:
     """A practitioner records the agreed risk management strategies; the held change is released."""
     referral = _locked(referral)
+    if referral.state != State.HELD_FOR_RISK:
+        raise ActionRefused("This referral is not held waiting for risk strategies.")
     if not strategies.strip():
         raise ActionRefused("Describe the risk management strategies that were agreed.")
     if not user_may(referral, "release_after_risk_agreed", acting_user):

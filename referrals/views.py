@@ -73,7 +73,6 @@ def referral_detail(request, referral_id: int):
         "options_form": SourcingOptionsForm(initial={"options": referral.sourcing_options}),
         "withdraw_form": WithdrawForm(),
         "funding_form": FundingDecisionForm() if actions["authorise"] else None,
-        "unmet_options": services.unmet_conditions(referral, "return_options") if actions["return_options"] else [],
         "diagram": diagram(referral.state),
     }
     return render(request, "referrals/referral_detail.html", context)

@@ -2,6 +2,6 @@ from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tests run tasks in process unless a test starts a real worker (see conftest `celery_worker`).
+# Tests run tasks in process unless a test starts a real worker (concerns/tests/test_notify_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 WHITENOISE_USE_FINDERS = True

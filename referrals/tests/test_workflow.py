@@ -181,7 +181,7 @@ def test_release_refused_when_nothing_is_held(social_worker, person):
     assert_refused(
         referral,
         lambda: services.record_risk_strategies_agreed(referral, acting_user=social_worker, strategies="Daily calls"),
-        "Only the person's practitioner",
+        "not held waiting for risk strategies",
     )
 
 
