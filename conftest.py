@@ -111,7 +111,9 @@ def finance_officer(role_groups):
 
 @pytest.fixture
 def provider_user(role_groups):
-    return _user(Role.PROVIDER_USER)
+    from providers.tests.factories import ProviderFactory
+
+    return UserFactory(roles=[Role.PROVIDER_USER], provider=ProviderFactory())
 
 
 @pytest.fixture

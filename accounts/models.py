@@ -17,6 +17,10 @@ class User(AbstractUser):
         blank=True,
         help_text="Brokerage officers and team leads belong to the East or West team.",
     )
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        help_text="For provider users: the organisation they work for.",
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

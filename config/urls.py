@@ -12,6 +12,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("brokerage/", include("brokerage.urls")),
     path("concerns/", include("concerns.urls")),
+    path("providers/", include("providers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class DpsConfig(AppConfig):
     name = "dps"
+    verbose_name = "Dynamic purchasing"

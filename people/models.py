@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -31,6 +32,21 @@ class ServiceType(models.TextChoices):
     TELECARE = "telecare", "Telecare or assistive technology"
     MINOR_WORKS = "minor_works", "Minor works or low-level adaptations"
     OT_EQUIPMENT = "ot_equipment", "Occupational therapy equipment or major adaptations"
+
+
+class Specialism(models.TextChoices):
+    """Skills a plan may need and a provider may offer; the shortlist matches one to the other."""
+
+    DEMENTIA = "dementia", "Dementia"
+    LEARNING_DISABILITY = "learning_disability", "Learning disability"
+    AUTISM = "autism", "Autism"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    PHYSICAL_DISABILITY = "physical_disability", "Physical disability"
+    SENSORY_IMPAIRMENT = "sensory_impairment", "Sensory impairment"
+    COMPLEX_CARE = "complex_care", "Complex care"
+    BARIATRIC_CARE = "bariatric_care", "Bariatric care"
+    END_OF_LIFE = "end_of_life", "End of life care"
+    DOUBLE_HANDED = "double_handed", "Double-handed care"
 
 
 # Not Brokerage's: a request for these is turned away, saying where it goes instead (SPEC §2).
@@ -149,6 +165,11 @@ class CareAndSupportPlan(TimeStampedModel):
     )
     outcomes = models.TextField("Outcomes the person wants to achieve")
     specific_or_complex_needs = models.TextField("Specific or complex needs", blank=True)
+    required_specialisms = ArrayField(
+        models.CharField(max_length=32, choices=Specialism.choices), default=list, blank=True,
+        verbose_name="Skills the provider needs", help_text="Used to shortlist providers with these skills.",
+    )
+    preferred_language = models.CharField("Language the carers should speak", max_length=50, blank=True)
     preferred_locations = models.TextField("Preferred locations", blank=True)
     places_to_avoid = models.TextField("Places to avoid", blank=True)
     indicative_weekly_budget = models.DecimalField(

@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class ProvidersConfig(AppConfig):
     name = "providers"
+    verbose_name = "Providers"

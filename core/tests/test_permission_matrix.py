@@ -40,7 +40,11 @@ ALL = ["anon", *ROLES]
 
 @pytest.fixture
 def world(db):
-    users = {name: create_staff_user(username=name, password="pw-not-used-123", roles=roles, team=team)
+    from providers.tests.factories import ProviderFactory
+
+    provider = ProviderFactory()
+    users = {name: create_staff_user(username=name, password="pw-not-used-123", roles=roles, team=team,
+                                     provider=provider if Role.PROVIDER_USER in roles else None)
              for name, (roles, team) in ROLES.items()}
     east = Area.objects.create(name="Eastbrook", team="east")
     west = Area.objects.create(name="Westgate", team="west")

@@ -38,6 +38,18 @@ DEMO_USERS = [
     ("monitoring.officer", [Role.MONITORING_OFFICER], "", "Martin", "Ogden"),
     ("finance.officer", [Role.FINANCE_OFFICER], "", "Fiona", "Grant"),
     ("provider.user", [Role.PROVIDER_USER], "", "Pat", "Kowalski"),
+    ("provider.user2", [Role.PROVIDER_USER], "", "Quinn", "Adebayo"),
+]
+# Which demo provider each provider user works for.
+PROVIDER_OF = {"provider.user": "Brightcare Homecare Ltd", "provider.user2": "Careway Support"}
+
+# (name, CQC rating, service type, on the framework?, districts, specialisms, capacity in hours a week)
+PROVIDERS = [
+    ("Brightcare Homecare Ltd", "good", "home_care", True, ["E1", "E3", "E14"], ["dementia"], 60),
+    ("Careway Support", "outstanding", "home_care", True, ["E1", "E2", "W2"], ["dementia", "learning_disability"], 40),
+    ("Westside Care", "requires_improvement", "home_care", True, ["W2", "W6", "W9"], ["physical_disability"], 80),
+    ("Homely Hands", "good", "home_care", False, ["E1", "E3"], [], 20),
+    ("Riverside Reablement", "good", "reablement", True, ["E1", "E3", "W2", "W6"], [], 100),
 ]
 
 AREAS = [("Eastbrook", Team.EAST), ("Millwall Reach", Team.EAST), ("Riverside North", Team.EAST),
@@ -55,11 +67,37 @@ class Command(BaseCommand):
             self._load()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Every demo login's password is {DEMO_PASSWORD}"))
 
+    def _providers(self) -> dict:
+        from dps.models import PurchasingArrangement
+        from providers.models import Provider, ProviderService
+
+        arrangements = {
+            "home_care": PurchasingArrangement.objects.create(
+                name="Home care DPS 2023 to 2027", kind="dps", service_type="home_care",
+                starts_on=date(2023, 4, 1), expires_on=date(2027, 3, 31)),
+            "reablement": PurchasingArrangement.objects.create(
+                name="Reablement Dynamic Market", kind="dynamic_market", service_type="reablement",
+                starts_on=date(2025, 4, 1)),
+        }
+        providers = {}
+        for name, rating, service, enrolled, districts, specialisms, capacity in PROVIDERS:
+            provider = providers.get(name) or Provider.objects.create(
+                name=name, cqc_rating=rating, cqc_registration_number=f"1-10{len(providers):07d}",
+                email=f"office@{name.split()[0].lower()}.example.com", phone="020 7946 0100",
+                contact_name="Registered manager")
+            providers[name] = provider
+            ProviderService.objects.create(
+                provider=provider, service_type=service, arrangement=arrangements[service] if enrolled else None,
+                districts=districts, specialisms=specialisms, weekly_hours_capacity=capacity)
+        return providers
+
     def _load(self):
+        providers = self._providers()
         users = {
             username: create_staff_user(username=username, password=DEMO_PASSWORD, roles=roles, team=team,
                                         first_name=first, last_name=last,
-                                        email=f"{username}@riverside.example.gov.uk")
+                                        email=f"{username}@riverside.example.gov.uk",
+                                        provider=providers.get(PROVIDER_OF.get(username)))
             for username, roles, team, first, last in DEMO_USERS
         }
         areas = {name: Area.objects.get_or_create(name=name, defaults={"team": team})[0] for name, team in AREAS}

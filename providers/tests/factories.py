@@ -1,0 +1,24 @@
+import factory
+
+from people.models import ServiceType
+from providers.models import Provider, ProviderService
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Care Provider {n} Ltd")
+    cqc_rating = Provider.CQCRating.GOOD
+    email = factory.Sequence(lambda n: f"office{n}@provider.example.com")
+
+
+class ProviderServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProviderService
+
+    provider = factory.SubFactory(ProviderFactory)
+    service_type = ServiceType.HOME_CARE
+    districts = factory.LazyFunction(lambda: ["E1"])
+    specialisms = factory.LazyFunction(list)
+    weekly_hours_capacity = 40
