@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from core.models import TimeStampedModel
+from people.models import ServiceType
 
 from .teams import Team
 
@@ -49,3 +50,42 @@ class ContactLogEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} with {self.get_contact_with_display()}"
+
+
+class ServiceAgreement(TimeStampedModel):
+    """What was commissioned from which provider, at what rate, from when."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="agreements")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="agreements")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="agreements")
+    bid = models.ForeignKey("dps.Bid", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    spot_contract_reason = models.TextField(blank=True)
+    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    weekly_hours = models.DecimalField("Hours a week", max_digits=5, decimal_places=2, null=True, blank=True)
+    visit_schedule = models.JSONField(default=list, blank=True)
+    hourly_rate = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    weekly_cost = models.DecimalField(max_digits=9, decimal_places=2)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekly_cost__gt=0), name="agreement_cost_positive"),
+            models.CheckConstraint(condition=models.Q(bid__isnull=False) | ~models.Q(spot_contract_reason=""),
+                                   name="agreement_from_a_bid_or_a_spot_reason"),
+            models.UniqueConstraint(fields=["referral"], condition=models.Q(status="active"),
+                                    name="one_active_agreement_per_referral"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_type_display()} from {self.provider}, from {self.start_date:%d %b %Y}"
+
+    @property
+    def reference(self) -> str:
+        return f"SA-{self.pk:06d}"

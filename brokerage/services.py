@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from audit.services import record_change, snapshot
+from audit.services import diff, record_change, snapshot
 from core.exceptions import ActionRefused
 from referrals.workflows import is_team_officer
 
@@ -22,3 +22,144 @@ def log_contact(referral, *, acting_user, contact_with: str, method: str, occurr
     record_change(actor=acting_user, obj=entry, person=referral.person, created=True,
                   summary=f"Logged a contact: {entry}", changes=snapshot(entry, ["contact_with", "method", "occurred_at", "summary"]))
     return entry
+
+
+def _approved_weekly_amount(referral):
+    from people.models import FundingDecision
+
+    if referral.plan_id is None:
+        return None
+    decision = referral.plan.funding_decisions.filter(decision=FundingDecision.Decision.APPROVED).first()
+    return decision.approved_weekly_amount if decision else None
+
+
+def _ensure_within_authorisation(referral, *, weekly_cost, weekly_hours) -> None:
+    """Brokerage may not commission more than a practitioner authorised (SPEC §2)."""
+    approved = _approved_weekly_amount(referral)
+    if approved is not None and weekly_cost > approved:
+        raise ActionRefused(
+            f"Brokerage cannot increase a service without a practitioner's authorisation: £{weekly_cost} a week "
+            f"is more than the £{approved} approved. Ask the practitioner for a new plan and funding decision."
+        )
+    planned = referral.plan.weekly_hours if referral.plan_id else None
+    if planned is not None and weekly_hours is not None and weekly_hours > planned:
+        raise ActionRefused(
+            f"Brokerage cannot increase a service without a practitioner's authorisation: the plan is for "
+            f"{planned} hours a week."
+        )
+
+
+def _weekly_cost(*, hourly_rate, weekly_hours, weekly_cost):
+    from decimal import Decimal
+
+    if hourly_rate is not None and weekly_hours:
+        return (hourly_rate * weekly_hours).quantize(Decimal("0.01"))
+    if weekly_cost is None or weekly_cost <= 0:
+        raise ActionRefused("Enter the hourly rate, or the weekly cost for a service not counted in hours.")
+    return weekly_cost
+
+
+@transaction.atomic
+def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, weekly_cost=None):
+    """Make the service agreement with the chosen provider and share the person's details with it.
+
+    From here the provider's users may see the person, the package and the plan (each view
+    audited); the social worker is told; unsuccessful bidders are told without personal data.
+    """
+    from django.utils import timezone
+
+    from core.tasks import enqueue
+    from dps.models import DPSRequirement
+    from dps.tasks import notify_bidders_of_outcome
+    from referrals.models import Referral
+    from referrals.services import apply_transition
+    from referrals.workflows import State
+
+    from .models import ServiceAgreement
+    from .tasks import notify_award
+
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("person", "plan").get(pk=referral.pk)
+    if not is_team_officer(referral, acting_user) or referral.allocated_to_id != acting_user.pk:
+        raise ActionRefused("Only the officer this referral is allocated to can do this.")
+    if referral.state != State.PROVIDER_SELECTED:
+        raise ActionRefused("Choose the provider before making the agreement.")
+    if start_date < timezone.localdate():
+        raise ActionRefused("The start date cannot be in the past.")
+    plan = referral.plan
+    weekly_hours = plan.weekly_hours if plan else None
+    if hourly_rate is None and referral.chosen_bid and referral.chosen_bid.price_basis == "hourly":
+        hourly_rate = referral.chosen_bid.price
+    if weekly_cost is None and referral.chosen_bid and referral.chosen_bid.price_basis == "weekly":
+        weekly_cost = referral.chosen_bid.weekly_price
+    cost = _weekly_cost(hourly_rate=hourly_rate, weekly_hours=weekly_hours, weekly_cost=weekly_cost)
+    _ensure_within_authorisation(referral, weekly_cost=cost, weekly_hours=weekly_hours)
+    agreement = ServiceAgreement(
+        referral=referral, person=referral.person, provider=referral.chosen_provider, bid=referral.chosen_bid,
+        spot_contract_reason=referral.spot_contract_reason, service_type=referral.service_type, start_date=start_date,
+        weekly_hours=weekly_hours, visit_schedule=plan.visit_schedule if plan else [],
+        hourly_rate=hourly_rate if weekly_hours else None, weekly_cost=cost, created_by=acting_user,
+    )
+    agreement.full_clean()
+    agreement.save()
+    record_change(actor=acting_user, obj=agreement, person=referral.person, created=True,
+                  summary=f"Made service agreement {agreement.reference} with {agreement.provider}",
+                  changes=snapshot(agreement, ["provider_id", "start_date", "weekly_hours", "hourly_rate", "weekly_cost"]))
+    requirement = referral.requirements.filter(status=DPSRequirement.Status.CLOSED).first()
+    if requirement is not None:
+        requirement.status = DPSRequirement.Status.AWARDED
+        requirement.save(update_fields=["status"])
+        enqueue(notify_bidders_of_outcome, requirement.pk)
+    apply_transition(referral, "award", acting_user=acting_user,
+                     note=f"{agreement.reference}: {agreement.provider}, from {start_date:%d %B %Y}, £{cost} a week. "
+                          "Details shared with the provider; the social worker told.")
+    enqueue(notify_award, agreement.pk)
+    return agreement
+
+
+@transaction.atomic
+def issue_purchase_order_for(referral, *, acting_user):
+    """Update the record and issue the purchase order: the service is active."""
+    from django.utils import timezone
+
+    from purchase_orders.services import issue_purchase_order
+    from referrals.models import Referral
+    from referrals.services import apply_transition
+
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("person").get(pk=referral.pk)
+    agreement = referral.active_agreement
+    if agreement is None or agreement.purchase_orders.exists():
+        raise ActionRefused("There is no agreement waiting for a purchase order.")
+    if not (is_team_officer(referral, acting_user) and referral.allocated_to_id == acting_user.pk):
+        raise ActionRefused("Only the officer this referral is allocated to can do this.")
+    order = issue_purchase_order(agreement, acting_user=acting_user)
+    referral.active_at = timezone.now()
+    apply_transition(referral, "issue_purchase_order", acting_user=acting_user, note=f"Purchase order {order.number}")
+    return order
+
+
+@transaction.atomic
+def change_agreement(agreement, *, acting_user, start_date, hourly_rate=None, weekly_cost=None, reason: str):
+    """A change to an active agreement issues a revised purchase order superseding the last."""
+    from purchase_orders.services import revise_purchase_order
+
+    from .models import ServiceAgreement
+
+    agreement = ServiceAgreement.objects.select_for_update().select_related("referral__plan", "person").get(pk=agreement.pk)
+    referral = agreement.referral
+    if not is_team_officer(referral, acting_user):
+        raise ActionRefused("Only the Brokerage team working this case can change its agreement.")
+    if agreement.status != ServiceAgreement.Status.ACTIVE or not agreement.purchase_orders.exists():
+        raise ActionRefused("Only an active agreement with a purchase order can be changed.")
+    if not reason.strip():
+        raise ActionRefused("Say why the agreement is changing.")
+    cost = _weekly_cost(hourly_rate=hourly_rate, weekly_hours=agreement.weekly_hours, weekly_cost=weekly_cost)
+    _ensure_within_authorisation(referral, weekly_cost=cost, weekly_hours=agreement.weekly_hours)
+    before = snapshot(agreement, ["start_date", "hourly_rate", "weekly_cost"])
+    agreement.start_date = start_date
+    agreement.hourly_rate = hourly_rate if agreement.weekly_hours else None
+    agreement.weekly_cost = cost
+    agreement.full_clean()
+    agreement.save()
+    record_change(actor=acting_user, obj=agreement, person=agreement.person, summary=f"Changed {agreement.reference}",
+                  changes={"reason": reason, **diff(before, snapshot(agreement, list(before)))})
+    return revise_purchase_order(agreement, acting_user=acting_user, reason=reason)

@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from audit.services import record_change
+from core.tasks import enqueue
 from core.exceptions import ActionRefused
 from people.access import can_view_person
 
@@ -24,7 +25,7 @@ def raise_concern(*, acting_user, person, kind: str, details: str, referral=None
     concern.save()
     record_change(actor=acting_user, obj=concern, person=person, created=True,
                   summary=f"Raised a {concern.get_kind_display().lower()}, routed to {concern.get_routed_to_display()}")
-    transaction.on_commit(lambda: notify_inbox.delay(concern.pk))
+    enqueue(notify_inbox, concern.pk)
     return concern
 
 

@@ -1,7 +1,9 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
-from people.models import ServiceType
+from people.models import ServiceType, Specialism
 
 
 class PurchasingArrangement(models.Model):
@@ -41,3 +43,135 @@ class PurchasingArrangement(models.Model):
     def is_open_on(self, day=None) -> bool:
         day = day or timezone.localdate()
         return self.starts_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+
+class DPSRequirement(models.Model):
+    """A package put out to the providers on an arrangement for a mini-competition.
+
+    It holds its own copy of everything providers may see, so no provider-facing page ever
+    needs the person: the only personal information on it is the postcode district.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open for bids"
+        CLOSED = "closed", "Closed: bids being reviewed"
+        AWARDED = "awarded", "Awarded"
+        NOT_AWARDED = "not_awarded", "Not awarded"
+
+    referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="requirements")
+    arrangement = models.ForeignKey(PurchasingArrangement, on_delete=models.PROTECT, related_name="requirements")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    postcode_district = models.CharField(max_length=4)
+    weekly_hours = models.DecimalField("Hours a week", max_digits=5, decimal_places=2, null=True, blank=True)
+    visit_schedule = models.JSONField(default=list, blank=True)
+    start_date = models.DateField()
+    specialisms = ArrayField(models.CharField(max_length=32, choices=Specialism.choices), default=list, blank=True)
+    language = models.CharField(max_length=50, blank=True)
+    summary = models.TextField("About the package", help_text="What providers need to know. No names or personal details.")
+    closes_at = models.DateTimeField("Bidding closes")
+    quality_weight = models.PositiveSmallIntegerField(
+        "Weight of quality (%)", default=60, help_text="Price carries the rest."
+    )
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+    selected_bid = models.ForeignKey("Bid", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    selection_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        indexes = [models.Index(fields=["status", "service_type", "closes_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quality_weight__lte=100), name="requirement_weight_percent"),
+            models.UniqueConstraint(fields=["referral"], condition=models.Q(status__in=["open", "closed"]),
+                                    name="one_live_requirement_per_referral"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.get_service_type_display()} in {self.postcode_district}"
+
+    @property
+    def reference(self) -> str:
+        return f"DPS-{self.pk:06d}"
+
+    @property
+    def price_weight(self) -> int:
+        return 100 - self.quality_weight
+
+    @property
+    def is_open_for_bids(self) -> bool:
+        return self.status == self.Status.OPEN and timezone.now() < self.closes_at
+
+
+class OutcomeStatement(models.Model):
+    """An outcome the package must achieve; each bidder answers each one and the officer scores it."""
+
+    requirement = models.ForeignKey(DPSRequirement, on_delete=models.CASCADE, related_name="outcomes")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["requirement", "position"]
+        constraints = [models.UniqueConstraint(fields=["requirement", "position"], name="outcome_position_unique")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Bid(models.Model):
+    class Basis(models.TextChoices):
+        HOURLY = "hourly", "Per hour"
+        WEEKLY = "weekly", "Per week"
+
+    requirement = models.ForeignKey(DPSRequirement, on_delete=models.PROTECT, related_name="bids")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="bids")
+    price_basis = models.CharField(max_length=8, choices=Basis.choices)
+    price = models.DecimalField(max_digits=9, decimal_places=2)
+    weekly_price = models.DecimalField(max_digits=9, decimal_places=2)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["requirement", "weekly_price"]
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "provider"], name="one_bid_per_provider"),
+            models.CheckConstraint(condition=models.Q(price__gt=0, weekly_price__gt=0), name="bid_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: £{self.weekly_price} a week"
+
+
+class BidAnswer(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="answers")
+    outcome = models.ForeignKey(OutcomeStatement, on_delete=models.PROTECT, related_name="answers")
+    answer = models.TextField()
+    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 (no answer) to 5 (excellent)")
+
+    class Meta:
+        ordering = ["bid", "outcome__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "outcome"], name="one_answer_per_outcome"),
+            models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__lte=5), name="score_0_to_5"),
+        ]
+
+
+class SpotContractNotice(models.Model):
+    """A provider used off the framework: the DPS team is told, so it can invite them to enrol."""
+
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
+    referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="+")
+    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    reason = models.TextField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["acknowledged_by", "-raised_at"]
+
+    def __str__(self) -> str:
+        return f"Spot contract with {self.provider}"

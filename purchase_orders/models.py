@@ -1,1 +1,61 @@
-# Models arrive with issue 3 (sourcing and commissioning).
+from django.conf import settings
+from django.db import models
+
+
+class PurchaseOrderNumber(models.Model):
+    """The last purchase order number used in a year. Taken under a row lock in the same
+    transaction as the order, so numbers are gapless: a rolled-back order gives its number back."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class PurchaseOrder(models.Model):
+    """A numbered order to a provider for a service agreement. A change to the service issues a
+    revision with the same number that supersedes the last."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", "Issued"
+        SUPERSEDED = "superseded", "Superseded"
+
+    agreement = models.ForeignKey("brokerage.ServiceAgreement", on_delete=models.PROTECT, related_name="purchase_orders")
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    revision = models.PositiveSmallIntegerField(default=1)
+    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ISSUED)
+    # What was ordered, as it stood when the order was issued.
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="purchase_orders")
+    service_type = models.CharField(max_length=32)
+    period_start = models.DateField()
+    period_end = models.DateField(null=True, blank=True)
+    weekly_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    hourly_rate = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    weekly_cost = models.DecimalField(max_digits=9, decimal_places=2)
+    reason = models.CharField(max_length=300, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.FileField(upload_to="purchase_orders/", blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence", "revision"], name="po_number_revision_unique"),
+            models.UniqueConstraint(fields=["agreement"], condition=models.Q(status="issued"),
+                                    name="one_current_po_per_agreement"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def number(self) -> str:
+        return f"PO-{self.year}-{self.sequence:06d}"
+
+    @property
+    def display_number(self) -> str:
+        return self.number if self.revision == 1 else f"{self.number} revision {self.revision}"

@@ -14,8 +14,13 @@ LAYOUT = {
     State.DECLINED: (2, 2),
     State.QUEUED: (1, 2),
     State.ALLOCATED: (1, 3),
-    State.OPTIONS_RETURNED: (0, 4),
-    State.WITHDRAWN: (2, 4),
+    State.OPTIONS_RETURNED: (0, 3),
+    State.WITHDRAWN: (2, 3),
+    State.REQUIREMENT_PUBLISHED: (1, 4),
+    State.BIDDING_CLOSED: (1, 5),
+    State.PROVIDER_SELECTED: (1, 6),
+    State.DETAILS_SHARED: (1, 7),
+    State.ACTIVE: (1, 8),
 }
 BOX_W, BOX_H, COL_W, ROW_H, PAD = 220, 52, 300, 120, 20
 
@@ -31,10 +36,7 @@ class Box:
 
 @dataclass
 class Edge:
-    x1: float
-    y1: float
-    x2: float
-    y2: float
+    path: str
     label: str
     lx: float
     ly: float
@@ -73,12 +75,29 @@ def diagram(current_state: str | None = None) -> dict:
         for s, (c, r) in LAYOUT.items()
     ]
     edges = []
+    pairs = {(source, target) for source, target, _ in transitions()}
     for source, target, name in transitions():
         if target == State.WITHDRAWN and source != State.ALLOCATED:
             continue  # one withdrawal arrow stands for all, to keep the picture readable
         start = _edge_point(source, _centre(target))
         end = _edge_point(target, _centre(source))
-        edges.append(Edge(*start, *end, label=name, lx=(start[0] + end[0]) / 2, ly=(start[1] + end[1]) / 2 - 6))
+        (sc, sr), (tc, tr) = LAYOUT[source], LAYOUT[target]
+        if sc == tc and abs(sr - tr) > 1:
+            # A long jump down one column would cross the boxes between: bow it out to the left.
+            start = (start[0] - BOX_W / 2, _centre(source)[1])
+            end = (end[0] - BOX_W / 2, _centre(target)[1])
+            bend = (start[0] - COL_W * 0.4, (start[1] + end[1]) / 2)
+            path = f"M {start[0]:.0f} {start[1]:.0f} Q {bend[0]:.0f} {bend[1]:.0f} {end[0]:.0f} {end[1]:.0f}"
+            edges.append(Edge(path=path, label=name, lx=bend[0] + 40, ly=bend[1]))
+            continue
+        if (target, source) in pairs:
+            # Two arrows between the same states, one each way: draw them side by side.
+            shift = 12 if (source, target) < (target, source) else -12
+            start, end = (start[0] + shift, start[1]), (end[0] + shift, end[1])
+        path = f"M {start[0]:.0f} {start[1]:.0f} L {end[0]:.0f} {end[1]:.0f}"
+        lx = (start[0] + end[0]) / 2 + (60 if (target, source) in pairs and start[0] > _centre(source)[0] else 0)
+        lx -= 60 if (target, source) in pairs and start[0] < _centre(source)[0] else 0
+        edges.append(Edge(path=path, label=name, lx=lx, ly=(start[1] + end[1]) / 2 - 6))
     cols = max(c for c, _ in LAYOUT.values()) + 1
     rows = max(r for _, r in LAYOUT.values()) + 1
     return {

@@ -54,6 +54,13 @@ class Referral(ReferralWorkflow, TimeStampedModel):
     )
     allocated_at = models.DateTimeField(null=True, blank=True)
     sourcing_options = models.TextField(blank=True)
+    # The provider chosen, from a bid or as a spot contract, before the agreement is made.
+    chosen_provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    chosen_bid = models.ForeignKey("dps.Bid", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    spot_contract_reason = models.TextField(blank=True)
+    active_at = models.DateTimeField(null=True, blank=True, help_text="When the purchase order made it active.")
 
     class Meta:
         ordering = ["-urgent", "queued_at", "id"]
@@ -75,7 +82,9 @@ class Referral(ReferralWorkflow, TimeStampedModel):
                 name="referral_end_after_effective_date",
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=["allocated", "options_returned"]) | Q(allocated_to__isnull=False),
+                condition=~Q(state__in=["allocated", "options_returned", "requirement_published", "bidding_closed",
+                                        "provider_selected", "details_shared", "active"])
+                | Q(allocated_to__isnull=False),
                 name="referral_allocated_has_officer",
             ),
         ]
@@ -110,6 +119,22 @@ class Referral(ReferralWorkflow, TimeStampedModel):
         if self.plan_id is None:
             return False
         return self.plan.funding_decisions.filter(decision=FundingDecision.Decision.APPROVED).exists()
+
+    @property
+    def live_requirement(self):
+        """The requirement out for bids or under review, if any."""
+        return self.requirements.filter(status__in=["open", "closed"]).first()
+
+    @property
+    def active_agreement(self):
+        return self.agreements.filter(status="active").first()
+
+    @property
+    def sourcing_time(self):
+        """How long sourcing took: from joining the queue to the purchase order (SPEC §6)."""
+        if self.active_at and self.queued_at:
+            return self.active_at - self.queued_at
+        return None
 
     @property
     def is_open(self) -> bool:

@@ -42,7 +42,7 @@ def unmet_conditions(referral: Referral, transition_name: str) -> list[str]:
     return [(c.__doc__ or c.__name__).strip() for c in transition.conditions if not c(referral)]
 
 
-def _apply(referral: Referral, transition_name: str, *, acting_user, note: str = "") -> Referral:
+def apply_transition(referral: Referral, transition_name: str, *, acting_user, note: str = "") -> Referral:
     """Run one transition, refusing with a reason, and record it on the timeline and audit trail."""
     method = getattr(referral, transition_name)
     if not method._django_fsm.has_transition(referral.state):
@@ -130,17 +130,17 @@ def submit_referral(referral: Referral, *, acting_user) -> Referral:
     referral = _locked(referral)
     referral.submitted_at = timezone.now()
     if referral.is_referral_only:
-        return _apply(referral, "refer_on", acting_user=acting_user, note=f"Referred to {referral.referred_on_to}")
+        return apply_transition(referral, "refer_on", acting_user=acting_user, note=f"Referred to {referral.referred_on_to}")
     if referral.plan_id:
         lock_plan(referral.plan)
     if referral.puts_person_at_risk and referral.risk_strategies_agreed_at is None:
-        return _apply(referral, "hold_for_risk", acting_user=acting_user)
+        return apply_transition(referral, "hold_for_risk", acting_user=acting_user)
     if referral.needs_funding and not referral.has_approved_funding:
         route = Role.HEAD_OF_SERVICE if referral.needs_out_of_panel_approval else Role.CAP_MEMBER
         grant_funding_view(referral.person, route_role=route)
-        return _apply(referral, "send_for_funding", acting_user=acting_user)
+        return apply_transition(referral, "send_for_funding", acting_user=acting_user)
     _mark_queued(referral)
-    return _apply(referral, "send_to_brokerage", acting_user=acting_user)
+    return apply_transition(referral, "send_to_brokerage", acting_user=acting_user)
 
 
 def _mark_queued(referral: Referral) -> None:
@@ -180,7 +180,7 @@ def record_funding_decision(referral: Referral, *, acting_user, decision: str,
     if decision == FundingDecision.Decision.APPROVED:
         _mark_queued(referral)
     note = notes or (f"£{approved_weekly_amount} a week" if approved_weekly_amount else "")
-    _apply(referral, transition_name, acting_user=acting_user, note=note)
+    apply_transition(referral, transition_name, acting_user=acting_user, note=note)
     return funding
 
 
@@ -197,7 +197,7 @@ def record_risk_strategies_agreed(referral: Referral, *, acting_user, strategies
     referral.risk_strategies = strategies
     referral.risk_strategies_agreed_at = timezone.now()
     _mark_queued(referral)
-    return _apply(referral, "release_after_risk_agreed", acting_user=acting_user, note=strategies)
+    return apply_transition(referral, "release_after_risk_agreed", acting_user=acting_user, note=strategies)
 
 
 @transaction.atomic
@@ -206,7 +206,7 @@ def take_referral(referral: Referral, *, acting_user) -> Referral:
     referral = _locked(referral)
     referral.allocated_to = acting_user
     referral.allocated_at = timezone.now()
-    return _apply(referral, "take", acting_user=acting_user)
+    return apply_transition(referral, "take", acting_user=acting_user)
 
 
 @transaction.atomic
@@ -219,7 +219,7 @@ def allocate_referral(referral: Referral, *, acting_user, officer: User) -> Refe
     referral.allocated_to = officer
     referral.allocated_at = timezone.now()
     note = f"Allocated to {officer}" + (f" (was {previous})" if previous else "")
-    return _apply(referral, "allocate", acting_user=acting_user, note=note)
+    return apply_transition(referral, "allocate", acting_user=acting_user, note=note)
 
 
 @transaction.atomic
@@ -227,7 +227,7 @@ def return_sourcing_options(referral: Referral, *, acting_user, options: str) ->
     """Sourcing support: the officer returns the options found to the social worker."""
     referral = _locked(referral)
     referral.sourcing_options = options
-    return _apply(referral, "return_options", acting_user=acting_user, note=options[:500])
+    return apply_transition(referral, "return_options", acting_user=acting_user, note=options[:500])
 
 
 @transaction.atomic
@@ -235,4 +235,4 @@ def withdraw_referral(referral: Referral, *, acting_user, reason: str) -> Referr
     referral = _locked(referral)
     if not reason.strip():
         raise ActionRefused("Say why the referral is withdrawn.")
-    return _apply(referral, "withdraw", acting_user=acting_user, note=reason)
+    return apply_transition(referral, "withdraw", acting_user=acting_user, note=reason)

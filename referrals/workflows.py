@@ -5,6 +5,7 @@ about who may act. Side effects (timeline, audit, e-mail) live in referrals.serv
 """
 
 from django.db import models
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.roles import Role
@@ -16,14 +17,21 @@ class State(models.TextChoices):
     HELD_FOR_RISK = "held_for_risk", "Held until risk strategies are agreed"
     QUEUED = "queued", "In the team queue"
     ALLOCATED = "allocated", "With a brokerage officer"
+    REQUIREMENT_PUBLISHED = "requirement_published", "Requirement published for bids"
+    BIDDING_CLOSED = "bidding_closed", "Bidding closed: reviewing bids"
+    PROVIDER_SELECTED = "provider_selected", "Provider selected"
+    DETAILS_SHARED = "details_shared", "Agreed and shared with the provider"
+    ACTIVE = "active", "Active: purchase order issued"
     OPTIONS_RETURNED = "options_returned", "Options returned to the social worker"
     REFERRED_ON = "referred_on", "Referred on"
     DECLINED = "declined", "Funding declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-OPEN_STATES = (State.AWAITING_FUNDING, State.HELD_FOR_RISK, State.QUEUED, State.ALLOCATED)
-BROKERAGE_STATES = (State.QUEUED, State.ALLOCATED)
+SOURCING_STATES = (State.REQUIREMENT_PUBLISHED, State.BIDDING_CLOSED, State.PROVIDER_SELECTED)
+OPEN_STATES = (State.AWAITING_FUNDING, State.HELD_FOR_RISK, State.QUEUED, State.ALLOCATED, *SOURCING_STATES)
+# Brokerage's work in progress: what the queue shows.
+BROKERAGE_STATES = (State.QUEUED, State.ALLOCATED, *SOURCING_STATES, State.DETAILS_SHARED)
 
 
 # Who may act ------------------------------------------------------------------------------
@@ -97,6 +105,32 @@ def is_sourcing_support(referral) -> bool:
     return referral.kind == referral.Kind.SOURCING_SUPPORT
 
 
+def is_to_be_sourced(referral) -> bool:
+    """Sourcing support is answered with options, not commissioned."""
+    return referral.kind != referral.Kind.SOURCING_SUPPORT
+
+
+def has_live_requirement(referral) -> bool:
+    """Publish a requirement first."""
+    return referral.live_requirement is not None
+
+
+def bidding_time_over(referral) -> bool:
+    """Bidding is still open: wait for the closing time."""
+    requirement = referral.live_requirement
+    return requirement is not None and requirement.closes_at <= timezone.now()
+
+
+def provider_chosen(referral) -> bool:
+    """Choose a provider, with a reason, first."""
+    return referral.chosen_provider_id is not None
+
+
+def has_active_agreement(referral) -> bool:
+    """Create the service agreement first."""
+    return referral.active_agreement is not None
+
+
 def options_recorded(referral) -> bool:
     """Record the options found before returning them."""
     return bool(referral.sourcing_options.strip())
@@ -159,6 +193,41 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
                 conditions=[is_sourcing_support, options_recorded])
     def return_options(self):
         """Sourcing support: the options found go back to the social worker."""
+
+    @transition(state, source=State.ALLOCATED, target=State.REQUIREMENT_PUBLISHED, permission=is_allocated_officer,
+                conditions=[is_to_be_sourced, has_live_requirement])
+    def publish_requirement(self):
+        """The package goes out to the arrangement's providers, anonymised."""
+
+    @transition(state, source=State.REQUIREMENT_PUBLISHED, target=State.BIDDING_CLOSED,
+                permission=is_allocated_officer, conditions=[bidding_time_over])
+    def close_bidding(self):
+        """After the closing time the officer reviews the bids."""
+
+    @transition(state, source=State.BIDDING_CLOSED, target=State.REQUIREMENT_PUBLISHED,
+                permission=is_allocated_officer, conditions=[has_live_requirement])
+    def republish(self):
+        """No bids, or none acceptable: the package goes out again."""
+
+    @transition(state, source=State.BIDDING_CLOSED, target=State.PROVIDER_SELECTED,
+                permission=is_allocated_officer, conditions=[provider_chosen])
+    def select_provider(self):
+        """The best bid is confirmed, with a reason."""
+
+    @transition(state, source=[State.ALLOCATED, State.BIDDING_CLOSED], target=State.PROVIDER_SELECTED,
+                permission=is_allocated_officer, conditions=[is_to_be_sourced, provider_chosen])
+    def commission_spot_contract(self):
+        """No framework provider can deliver: a provider off the framework, with a reason."""
+
+    @transition(state, source=State.PROVIDER_SELECTED, target=State.DETAILS_SHARED,
+                permission=is_allocated_officer, conditions=[has_active_agreement])
+    def award(self):
+        """The service agreement is made and the person's details shared with the provider."""
+
+    @transition(state, source=State.DETAILS_SHARED, target=State.ACTIVE, permission=is_allocated_officer,
+                conditions=[has_active_agreement])
+    def issue_purchase_order(self):
+        """The record is updated and the purchase order issued: the service is active."""
 
     @transition(state, source=list(OPEN_STATES) + [State.DRAFT], target=State.WITHDRAWN, permission=may_withdraw)
     def withdraw(self):

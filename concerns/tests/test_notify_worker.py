@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core import mail
 
 from accounts.roles import Role
@@ -18,9 +17,11 @@ from people.services import create_person
 
 
 @pytest.fixture
-def real_worker(transactional_db):
+def real_worker(transactional_db, settings):
+    settings.TASKS_RUN_INLINE = False
+    settings.REDIS_URL = settings.REDIS_URL or "memory://"  # Redis in CI; an in-memory broker elsewhere
     app.conf.task_always_eager = False
-    app.conf.broker_url = settings.REDIS_URL or "memory://"
+    app.conf.broker_url = settings.REDIS_URL
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
         yield
     app.conf.task_always_eager = True

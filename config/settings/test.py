@@ -5,3 +5,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run tasks in process unless a test starts a real worker (concerns/tests/test_notify_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
 WHITENOISE_USE_FINDERS = True
+TASKS_RUN_INLINE = True  # background tasks run at once, in order, so tests can assert on them

@@ -1,7 +1,7 @@
 """The referral state machine: every allowed transition, and every kind of refusal, through the services.
 
 Transitions from a draft are made only by submit_referral, which always picks the one whose
-conditions hold; to prove each condition still guards its transition we call `_apply`, the one
+conditions hold; to prove each condition still guards its transition we call `apply_transition`, the one
 gate every service goes through.
 """
 
@@ -14,7 +14,7 @@ from people.models import FundingDecision, ServiceType
 from people.tests.factories import make_plan
 from referrals import services
 from referrals.models import Referral, ReferralTransition
-from referrals.services import _apply as apply_transition
+from referrals.services import apply_transition as apply_transition
 from referrals.tests.assertions import assert_refused
 from referrals.tests.factories import (
     allocated_referral,

@@ -1,0 +1,250 @@
+"""Putting a package out to the providers on an arrangement, bidding, evaluation and choice.
+
+Officers' actions move the referral through referrals.workflows; providers' bids never see
+the person. Every action is audited."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import Role
+from audit.services import record_change
+from core.exceptions import ActionRefused
+from core.tasks import enqueue
+from referrals.models import Referral
+from referrals.services import apply_transition
+from referrals.workflows import State, is_allocated_officer
+
+from .models import Bid, BidAnswer, DPSRequirement, OutcomeStatement, PurchasingArrangement, SpotContractNotice
+from .personal_data import find_personal_details
+from .selectors import is_open_to
+from .tasks import notify_bidders_of_outcome, notify_dps_team, notify_providers_of_requirement
+
+MAX_OUTCOMES = 10
+
+
+def _locked_referral(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update(of=("self",)).select_related("person", "plan").get(pk=referral.pk)
+
+
+def _ensure_allocated_officer(referral: Referral, user) -> None:
+    if not is_allocated_officer(referral, user):
+        raise ActionRefused("Only the officer this referral is allocated to can do this.")
+
+
+def _check_requirement_text(referral: Referral, summary: str, outcomes: list[str]) -> None:
+    """The guarantee: nothing but the postcode district of the person goes on a requirement."""
+    found = find_personal_details("\n".join([summary, *outcomes]), referral.person)
+    if found:
+        raise ActionRefused(
+            "A DPS requirement may not hold personal details. Remove the person's "
+            + ", ".join(found) + " from the text."
+        )
+
+
+def _create_requirement(referral: Referral, *, acting_user, arrangement: PurchasingArrangement, start_date: date,
+                        closes_at: datetime, summary: str, outcomes: list[str], quality_weight: int) -> DPSRequirement:
+    outcomes = [o.strip() for o in outcomes if o.strip()]
+    if not outcomes:
+        raise ActionRefused("Add at least one outcome statement for providers to answer.")
+    if len(outcomes) > MAX_OUTCOMES:
+        raise ActionRefused(f"Use at most {MAX_OUTCOMES} outcome statements.")
+    if arrangement.service_type != referral.service_type:
+        raise ActionRefused("Choose an arrangement for this referral's service.")
+    if not arrangement.is_open_on():
+        raise ActionRefused(f"{arrangement} is not open: it has expired or not yet started.")
+    if closes_at <= timezone.now():
+        raise ActionRefused("The closing time must be in the future.")
+    if start_date < timezone.localdate():
+        raise ActionRefused("The start date cannot be in the past.")
+    if not 0 <= quality_weight <= 100:
+        raise ActionRefused("The weight of quality is a percentage from 0 to 100.")
+    _check_requirement_text(referral, summary, outcomes)
+    plan = referral.plan
+    requirement = DPSRequirement.objects.create(
+        referral=referral, arrangement=arrangement, service_type=referral.service_type,
+        postcode_district=referral.person.postcode_district,
+        weekly_hours=plan.weekly_hours if plan else None,
+        visit_schedule=plan.visit_schedule if plan else [],
+        specialisms=plan.required_specialisms if plan else [],
+        language=plan.preferred_language if plan else "",
+        start_date=start_date, closes_at=closes_at, summary=summary.strip(), quality_weight=quality_weight,
+        published_by=acting_user,
+    )
+    OutcomeStatement.objects.bulk_create(
+        OutcomeStatement(requirement=requirement, position=i, text=text) for i, text in enumerate(outcomes, start=1)
+    )
+    record_change(actor=acting_user, obj=requirement, person=referral.person, created=True,
+                  summary=f"Published {requirement.reference} on {arrangement}",
+                  changes={"closes_at": closes_at, "outcomes": outcomes, "summary": summary})
+    enqueue(notify_providers_of_requirement, requirement.pk)
+    return requirement
+
+
+@transaction.atomic
+def publish_requirement(referral: Referral, *, acting_user, **fields) -> DPSRequirement:
+    """Put an allocated referral out for bids. The requirement copies the package, never the person."""
+    referral = _locked_referral(referral)
+    _ensure_allocated_officer(referral, acting_user)
+    if referral.state != State.ALLOCATED:
+        raise ActionRefused("A requirement can be published only for a referral with an officer and no live requirement.")
+    requirement = _create_requirement(referral, acting_user=acting_user, **fields)
+    apply_transition(referral, "publish_requirement", acting_user=acting_user, note=requirement.reference)
+    return requirement
+
+
+@transaction.atomic
+def close_bidding(referral: Referral, *, acting_user) -> DPSRequirement:
+    """After the closing time, the bids are opened for review."""
+    referral = _locked_referral(referral)
+    requirement = referral.live_requirement
+    apply_transition(referral, "close_bidding", acting_user=acting_user,
+                     note=f"{requirement.reference}: {requirement.bids.count()} bid(s)" if requirement else "")
+    requirement.status = DPSRequirement.Status.CLOSED
+    requirement.save(update_fields=["status"])
+    return requirement
+
+
+@transaction.atomic
+def republish_requirement(referral: Referral, *, acting_user, reason: str, **fields) -> DPSRequirement:
+    """No bids, or none acceptable: the old requirement is not awarded and a new one goes out."""
+    referral = _locked_referral(referral)
+    _ensure_allocated_officer(referral, acting_user)
+    if referral.state != State.BIDDING_CLOSED:
+        raise ActionRefused("A requirement can be republished only after its bidding has closed.")
+    if not reason.strip():
+        raise ActionRefused("Say why the requirement is republished.")
+    old = referral.live_requirement
+    old.status = DPSRequirement.Status.NOT_AWARDED
+    old.selection_reason = reason
+    old.save(update_fields=["status", "selection_reason"])
+    enqueue(notify_bidders_of_outcome, old.pk)
+    requirement = _create_requirement(referral, acting_user=acting_user, **fields)
+    apply_transition(referral, "republish", acting_user=acting_user, note=f"{old.reference} not awarded ({reason}); "
+                     f"republished as {requirement.reference}")
+    return requirement
+
+
+@transaction.atomic
+def submit_bid(requirement: DPSRequirement, *, acting_user, price_basis: str, price: Decimal,
+               answers: dict[int, str]) -> Bid:
+    """A provider's bid: one per provider, changeable until the closing time."""
+    provider = acting_user.provider
+    if not acting_user.has_role(Role.PROVIDER_USER) or provider is None:
+        raise ActionRefused("Only a provider's staff can bid.")
+    requirement = DPSRequirement.objects.select_for_update().get(pk=requirement.pk)
+    if not is_open_to(requirement, provider):
+        raise ActionRefused("This requirement is not open to your organisation.")
+    if not requirement.is_open_for_bids:
+        raise ActionRefused(f"Bidding closed at {timezone.localtime(requirement.closes_at):%H:%M on %d %B %Y}. "
+                            "Bids can no longer be made or changed.")
+    if price is None or price <= 0:
+        raise ActionRefused("Enter a price above £0.")
+    if price_basis == Bid.Basis.HOURLY:
+        if not requirement.weekly_hours:
+            raise ActionRefused("This package is not counted in hours: give a price per week.")
+        weekly_price = (price * requirement.weekly_hours).quantize(Decimal("0.01"))
+    elif price_basis == Bid.Basis.WEEKLY:
+        weekly_price = price
+    else:
+        raise ActionRefused("Say whether the price is per hour or per week.")
+    outcomes = list(requirement.outcomes.all())
+    missing = [o.position for o in outcomes if not answers.get(o.pk, "").strip()]
+    if missing:
+        raise ActionRefused("Answer every outcome statement (missing: " + ", ".join(map(str, missing)) + ").")
+    bid, created = Bid.objects.update_or_create(
+        requirement=requirement, provider=provider,
+        defaults={"price_basis": price_basis, "price": price, "weekly_price": weekly_price, "submitted_by": acting_user},
+    )
+    for outcome in outcomes:
+        BidAnswer.objects.update_or_create(bid=bid, outcome=outcome, defaults={"answer": answers[outcome.pk].strip()})
+    record_change(actor=acting_user, obj=bid, created=created,
+                  summary=f"{'Submitted' if created else 'Changed'} a bid on {requirement.reference}",
+                  changes={"price_basis": price_basis, "price": price, "weekly_price": weekly_price})
+    return bid
+
+
+@transaction.atomic
+def score_answers(requirement: DPSRequirement, *, acting_user, scores: dict[int, int]) -> None:
+    """The officer scores each outcome answer 0 to 5, only once bidding has closed."""
+    referral = _locked_referral(requirement.referral)
+    _ensure_allocated_officer(referral, acting_user)
+    requirement = DPSRequirement.objects.select_for_update().get(pk=requirement.pk)
+    if requirement.status != DPSRequirement.Status.CLOSED or referral.state != State.BIDDING_CLOSED:
+        raise ActionRefused("Bids can be scored only after bidding has closed and before a provider is chosen.")
+    answers = {a.pk: a for a in BidAnswer.objects.filter(bid__requirement=requirement)}
+    unknown = set(scores) - set(answers)
+    if unknown:
+        raise ActionRefused("Those answers are not bids on this requirement.")
+    for answer_id, score in scores.items():
+        if score is None or not 0 <= int(score) <= 5:
+            raise ActionRefused("Each score is a whole number from 0 to 5.")
+        answers[answer_id].score = int(score)
+    BidAnswer.objects.bulk_update([answers[i] for i in scores], ["score"])
+    record_change(actor=acting_user, obj=requirement, person=referral.person,
+                  summary=f"Scored {len(scores)} answer(s) on {requirement.reference}", changes={"scores": scores})
+
+
+@transaction.atomic
+def select_bid(referral: Referral, *, acting_user, bid: Bid, reason: str) -> Referral:
+    """Confirm the chosen provider, with a reason. Every bid must be scored first."""
+    from .selectors import rank_bids
+
+    referral = _locked_referral(referral)
+    _ensure_allocated_officer(referral, acting_user)
+    requirement = referral.live_requirement
+    if requirement is None or bid.requirement_id != requirement.pk:
+        raise ActionRefused("Choose one of the bids on this referral's requirement.")
+    if not reason.strip():
+        raise ActionRefused("Give the reason for choosing this provider.")
+    if not all(r.fully_scored for r in rank_bids(requirement)):
+        raise ActionRefused("Score every answer of every bid before choosing a provider.")
+    referral.chosen_bid = bid
+    referral.chosen_provider = bid.provider
+    requirement.selected_bid = bid
+    requirement.selection_reason = reason
+    requirement.save(update_fields=["selected_bid", "selection_reason"])
+    return apply_transition(referral, "select_provider", acting_user=acting_user,
+                            note=f"{bid.provider}, £{bid.weekly_price} a week: {reason}")
+
+
+@transaction.atomic
+def commission_spot_contract(referral: Referral, *, acting_user, provider, reason: str) -> Referral:
+    """No framework provider can deliver: use a provider off the framework. The DPS team is told."""
+    referral = _locked_referral(referral)
+    _ensure_allocated_officer(referral, acting_user)
+    if not reason.strip():
+        raise ActionRefused("Give the reason no framework provider can deliver.")
+    if not provider.active:
+        raise ActionRefused("That provider is not active.")
+    requirement = referral.live_requirement
+    if requirement is not None:
+        requirement.status = DPSRequirement.Status.NOT_AWARDED
+        requirement.selection_reason = f"Spot contract: {reason}"
+        requirement.save(update_fields=["status", "selection_reason"])
+        enqueue(notify_bidders_of_outcome, requirement.pk)
+    referral.chosen_provider = provider
+    referral.chosen_bid = None
+    referral.spot_contract_reason = reason
+    apply_transition(referral, "commission_spot_contract", acting_user=acting_user, note=f"{provider}: {reason}")
+    notice = SpotContractNotice.objects.create(provider=provider, referral=referral, service_type=referral.service_type,
+                                               reason=reason, raised_by=acting_user)
+    record_change(actor=acting_user, obj=notice, person=referral.person, created=True,
+                  summary=f"Told the DPS team about a spot contract with {provider}")
+    enqueue(notify_dps_team, notice.pk)
+    return referral
+
+
+@transaction.atomic
+def acknowledge_spot_contract_notice(notice: SpotContractNotice, *, acting_user) -> SpotContractNotice:
+    if not acting_user.has_role(Role.DPS_TEAM):
+        raise ActionRefused("Only the DPS team acknowledges these.")
+    notice = SpotContractNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.acknowledged_by_id:
+        raise ActionRefused("This has already been acknowledged.")
+    notice.acknowledged_by = acting_user
+    notice.save(update_fields=["acknowledged_by"])
+    record_change(actor=acting_user, obj=notice, summary="Acknowledged a spot contract notice")
+    return notice
