@@ -39,6 +39,7 @@ LOCAL_APPS = [
     "providers",
     "dps",
     "purchase_orders",
+    "portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

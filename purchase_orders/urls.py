@@ -1,0 +1,2 @@
+app_name = "purchase_orders"
+urlpatterns: list = []
