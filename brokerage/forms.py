@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateTimeInput, GovUKForm
+from core.forms import DateInput, DateTimeInput, GovUKForm
 from people.models import ServiceType
 from referrals.workflows import BROKERAGE_STATES, State
 
@@ -40,3 +40,24 @@ class QueueFilterForm(GovUKForm):
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = [("", "All officers")] + [(o.pk, str(o)) for o in officers]
+
+
+class AgreementForm(GovUKForm):
+    start_date = forms.DateField(label="Start date", widget=DateInput())
+    hourly_rate = forms.DecimalField(label="Hourly rate (£)", max_digits=7, decimal_places=2, min_value=0.01, required=False)
+    weekly_cost = forms.DecimalField(label="Weekly cost (£)", max_digits=9, decimal_places=2, min_value=0.01, required=False,
+                                     help_text="For a service not counted in hours.")
+
+    def __init__(self, *args, hours=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hours:
+            del self.fields["weekly_cost"]
+            self.fields["hourly_rate"].required = True
+            self.fields["hourly_rate"].help_text = f"The weekly cost is this times {hours} hours."
+        else:
+            del self.fields["hourly_rate"]
+            self.fields["weekly_cost"].required = True
+
+
+class ChangeAgreementForm(AgreementForm):
+    reason = forms.CharField(label="Why is the agreement changing?", widget=forms.Textarea(attrs={"rows": 3}))

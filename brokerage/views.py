@@ -2,13 +2,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.services import record_refusal
 from core.exceptions import ActionRefused
 from core.views import refuse
 from referrals.access import access_referral
 
-from .forms import ContactLogForm, QueueFilterForm
+from . import services
+from .access import access_agreement
+from .forms import AgreementForm, ChangeAgreementForm, ContactLogForm, QueueFilterForm
 from .selectors import QueueFilters, QueueView, queue, team_officers
 from .services import log_contact
 
@@ -52,3 +55,67 @@ def contact_create(request, referral_id: int):
         return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
     messages.success(request, "The contact has been added to the log.")
     return redirect(referral.get_absolute_url() + "#contact-log")
+
+
+def _officer_referral(request, referral_id: int):
+    referral = access_referral(request.user, referral_id)
+    if not (request.user.is_brokerage and request.user.team == referral.team):
+        raise PermissionDenied("Commissioning is done by the Brokerage team working the case.")
+    return referral
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_create(request, referral_id: int):
+    referral = _officer_referral(request, referral_id)
+    hours = referral.plan.weekly_hours if referral.plan_id else None
+    bid = referral.chosen_bid
+    initial = {"start_date": referral.live_requirement.start_date if referral.live_requirement else None}
+    if bid is not None:
+        initial["hourly_rate" if bid.price_basis == "hourly" else "weekly_cost"] = (
+            bid.price if bid.price_basis == "hourly" else bid.weekly_price)
+    form = AgreementForm(request.POST or None, hours=hours, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.award_agreement(referral, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"Service agreement {agreement.reference} made. {agreement.provider} can now "
+                                      "see the person's details and plan, and the social worker has been told.")
+            return redirect(referral.get_absolute_url())
+    return render(request, "brokerage/agreement_form.html",
+                  {"form": form, "referral": referral, "provider": referral.chosen_provider, "bid": bid, "hours": hours,
+                   "title": "Make the service agreement"}, status=400 if form.errors else 200)
+
+
+@require_POST
+def purchase_order_create(request, referral_id: int):
+    referral = _officer_referral(request, referral_id)
+    try:
+        order = services.issue_purchase_order_for(referral, acting_user=request.user)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
+    messages.success(request, f"Purchase order {order.number} issued. The service is active; the PDF is being made.")
+    return redirect(referral.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_change(request, agreement_id: int):
+    agreement = access_agreement(request.user, agreement_id)
+    referral = _officer_referral(request, agreement.referral_id)
+    form = ChangeAgreementForm(request.POST or None, hours=agreement.weekly_hours, initial={
+        "start_date": agreement.start_date, "hourly_rate": agreement.hourly_rate, "weekly_cost": agreement.weekly_cost})
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.change_agreement(agreement, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=agreement, person=agreement.person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"{order.display_number} issued, superseding the last purchase order.")
+            return redirect(referral.get_absolute_url())
+    return render(request, "brokerage/agreement_form.html",
+                  {"form": form, "referral": referral, "provider": agreement.provider, "agreement": agreement,
+                   "hours": agreement.weekly_hours, "title": f"Change agreement {agreement.reference}"},
+                  status=400 if form.errors else 200)

@@ -14,6 +14,10 @@ def _items(user) -> list[tuple[str, str]]:
         items += [("Funding decisions", "referrals:funding_list")]
     if user.has_role(Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING):
         items += [("Inbox", "concerns:inbox")]
+    if user.has_role(Role.DPS_TEAM):
+        items += [("Providers to enrol", "dps:notices")]
+    if user.has_role(Role.FINANCE_OFFICER):
+        items += [("Purchase orders", "purchase_orders:list")]
     items += [("How referrals work", "referrals:workflow")]
     return items
 

@@ -95,6 +95,10 @@ class DPSRequirement(models.Model):
         return f"DPS-{self.pk:06d}"
 
     @property
+    def specialism_labels(self) -> list[str]:
+        return [Specialism(s).label for s in self.specialisms]
+
+    @property
     def price_weight(self) -> int:
         return 100 - self.quality_weight
 

@@ -4,7 +4,7 @@ from accounts.models import User
 from accounts.roles import PRACTITIONERS
 from core.forms import DateInput, GovUKForm, GovUKModelForm
 
-from .models import CareAndSupportPlan, NeedsAssessment, Person, ServiceType
+from .models import CareAndSupportPlan, NeedsAssessment, Person, ServiceType, Specialism
 from .validators import normalise_nhs_number, normalise_postcode, validate_nhs_number, validate_postcode
 
 
@@ -59,6 +59,10 @@ BROKERED_CHOICES = [(v, label) for v, label in ServiceType.choices if v not in (
 
 
 class PlanForm(GovUKModelForm):
+    required_specialisms = forms.MultipleChoiceField(
+        label="Skills the provider needs", choices=Specialism.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="Used to shortlist providers with these skills.",
+    )
     visit_schedule_text = forms.CharField(
         label="Visit schedule",
         required=False,
@@ -70,7 +74,7 @@ class PlanForm(GovUKModelForm):
         model = CareAndSupportPlan
         fields = [
             "assessment", "service_type", "weekly_hours", "outcomes", "specific_or_complex_needs",
-            "preferred_locations", "places_to_avoid",
+            "required_specialisms", "preferred_language", "preferred_locations", "places_to_avoid",
         ]
         help_texts = {"weekly_hours": "Hours of support a week, if the service is counted in hours."}
 

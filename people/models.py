@@ -205,6 +205,10 @@ class CareAndSupportPlan(TimeStampedModel):
         return reverse("people:plan_detail", args=[self.person_id, self.pk])
 
     @property
+    def specialism_labels(self) -> list[str]:
+        return [Specialism(s).label for s in self.required_specialisms]
+
+    @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
 

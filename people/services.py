@@ -38,7 +38,7 @@ PERSON_FIELDS = [
 ]
 PLAN_FIELDS = [
     "service_type", "weekly_hours", "visit_schedule", "outcomes", "specific_or_complex_needs",
-    "preferred_locations", "places_to_avoid", "assessment_id",
+    "required_specialisms", "preferred_language", "preferred_locations", "places_to_avoid", "assessment_id",
 ]
 
 

@@ -23,7 +23,7 @@ from .forms import (
     WithdrawForm,
 )
 from .selectors import referrals_awaiting_funding, timeline
-from .workflows import is_sourcing_support, user_may
+from .workflows import bidding_time_over, is_sourcing_support, user_may
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,10 +48,14 @@ def referral_create(request, person_id: int):
 
 def _actions(referral, user) -> dict[str, bool]:
     """Which buttons this user sees: those whose transition they are permitted to attempt now."""
-    names = ["take", "allocate", "return_options", "release_after_risk_agreed", "withdraw", "authorise"]
+    names = ["take", "allocate", "return_options", "release_after_risk_agreed", "withdraw", "authorise",
+             "publish_requirement", "close_bidding", "commission_spot_contract", "award", "issue_purchase_order"]
     allowed = {name: user_may(referral, name, user) for name in names}
     # Returning options is only for sourcing support; the officer types them in, so that condition waits.
     allowed["return_options"] = allowed["return_options"] and is_sourcing_support(referral)
+    for name in ("publish_requirement", "commission_spot_contract"):
+        allowed[name] = allowed[name] and not is_sourcing_support(referral)
+    allowed["close_bidding"] = allowed["close_bidding"] and bidding_time_over(referral)
     return allowed
 
 
@@ -74,7 +78,12 @@ def referral_detail(request, referral_id: int):
         "withdraw_form": WithdrawForm(),
         "funding_form": FundingDecisionForm() if actions["authorise"] else None,
         "diagram": diagram(referral.state),
+        "requirements": referral.requirements.select_related("arrangement").order_by("-published_at"),
+        "agreement": referral.active_agreement,
+        "can_shortlist": user.is_brokerage and user.team == referral.team and not is_sourcing_support(referral),
     }
+    if context["agreement"] is not None:
+        context["orders"] = context["agreement"].purchase_orders.order_by("-revision")
     return render(request, "referrals/referral_detail.html", context)
 
 

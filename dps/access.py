@@ -1,0 +1,24 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from referrals.access import access_referral
+
+from .models import DPSRequirement, SpotContractNotice
+
+
+def access_requirement_for_officer(user, requirement_id: int) -> DPSRequirement:
+    """A requirement of a referral the user can see, for Brokerage staff of its team."""
+    requirement = DPSRequirement.objects.select_related("referral", "arrangement").filter(pk=requirement_id).first()
+    if requirement is None:
+        raise Http404("No such requirement")
+    access_referral(user, requirement.referral_id)
+    if not (user.is_brokerage and user.team == requirement.referral.team):
+        raise PermissionDenied("Requirements and their bids are for the Brokerage team working the case.")
+    return requirement
+
+
+def access_notice(user, notice_id: int) -> SpotContractNotice:
+    notice = SpotContractNotice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404("No such notice")
+    return notice

@@ -1,0 +1,158 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import Role
+from audit.services import record_refusal, record_view
+from core.exceptions import ActionRefused
+from core.views import refuse
+from referrals.access import access_referral
+
+from . import services
+from .access import access_notice, access_requirement_for_officer
+from .forms import RepublishForm, RequirementForm, ScoreForm, SelectBidForm, SpotContractForm
+from .models import BidAnswer, DPSRequirement
+from .selectors import rank_bids, spot_contract_notices
+
+
+def _brokerage_referral(request, referral_id: int):
+    referral = access_referral(request.user, referral_id)
+    if not (request.user.is_brokerage and request.user.team == referral.team):
+        raise PermissionDenied("Sourcing is done by the Brokerage team working the case.")
+    return referral
+
+
+def _requirement_form_page(request, referral, form_class, action, template_title, success):
+    form = form_class(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            requirement = action(referral, acting_user=request.user, **data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, success.format(reference=requirement.reference))
+            return redirect("dps:requirement", requirement.pk)
+    return render(request, "dps/requirement_form.html",
+                  {"form": form, "referral": referral, "plan": referral.plan, "title": template_title},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def publish(request, referral_id: int):
+    referral = _brokerage_referral(request, referral_id)
+    return _requirement_form_page(request, referral, RequirementForm, services.publish_requirement,
+                                  "Publish a requirement", "Requirement {reference} is open for bids.")
+
+
+@require_http_methods(["GET", "POST"])
+def republish(request, referral_id: int):
+    referral = _brokerage_referral(request, referral_id)
+    return _requirement_form_page(request, referral, RepublishForm, services.republish_requirement,
+                                  "Publish the requirement again", "Requirement {reference} is open for bids.")
+
+
+def requirement_detail(request, requirement_id: int):
+    """The officer's view: the package as providers see it; once bidding closes, the bids to score."""
+    requirement = access_requirement_for_officer(request.user, requirement_id)
+    referral = requirement.referral
+    record_view(actor=request.user, obj=requirement, person=referral.person, what=f"requirement {requirement.reference}")
+    closed = requirement.status != DPSRequirement.Status.OPEN
+    answers = list(BidAnswer.objects.filter(bid__requirement=requirement).select_related("bid__provider", "outcome")
+                   .order_by("bid__provider__name", "outcome__position")) if closed else []
+    ranked = rank_bids(requirement) if closed else []
+    reviewing = requirement.status == DPSRequirement.Status.CLOSED and referral.state == "bidding_closed"
+    return render(request, "dps/requirement_detail.html", {
+        "requirement": requirement, "referral": referral, "outcomes": requirement.outcomes.all(),
+        "bid_count": requirement.bids.count(), "ranked": ranked, "reviewing": reviewing,
+        "score_form": ScoreForm(answers=answers) if reviewing else None,
+        "select_form": SelectBidForm(requirement=requirement) if reviewing and ranked else None,
+        "answers_by_bid": _answers_by_bid(answers),
+    })
+
+
+def _answers_by_bid(answers):
+    grouped = {}
+    for answer in answers:
+        grouped.setdefault(answer.bid, []).append(answer)
+    return list(grouped.items())
+
+
+@require_POST
+def score(request, requirement_id: int):
+    requirement = access_requirement_for_officer(request.user, requirement_id)
+    answers = list(BidAnswer.objects.filter(bid__requirement=requirement).select_related("bid__provider", "outcome"))
+    form = ScoreForm(request.POST, answers=answers)
+    if not form.is_valid():
+        messages.error(request, "Each score is a whole number from 0 to 5.")
+        return redirect("dps:requirement", requirement.pk)
+    try:
+        services.score_answers(requirement, acting_user=request.user, scores=form.scores())
+    except ActionRefused as refusal:
+        return refuse(request, refusal, obj=requirement, person=requirement.referral.person,
+                      redirect_to=f"/dps/requirements/{requirement.pk}/")
+    messages.success(request, "Scores saved.")
+    return redirect("dps:requirement", requirement.pk)
+
+
+@require_POST
+def select(request, requirement_id: int):
+    requirement = access_requirement_for_officer(request.user, requirement_id)
+    form = SelectBidForm(request.POST, requirement=requirement)
+    if not form.is_valid():
+        messages.error(request, "Choose a provider and give the reason.")
+        return redirect("dps:requirement", requirement.pk)
+    try:
+        services.select_bid(requirement.referral, acting_user=request.user, **form.cleaned_data)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, obj=requirement, person=requirement.referral.person,
+                      redirect_to=f"/dps/requirements/{requirement.pk}/")
+    messages.success(request, f"{form.cleaned_data['bid'].provider} is selected. Now make the service agreement.")
+    return redirect("referrals:detail", requirement.referral_id)
+
+
+@require_POST
+def close_bidding(request, referral_id: int):
+    referral = _brokerage_referral(request, referral_id)
+    try:
+        requirement = services.close_bidding(referral, acting_user=request.user)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
+    messages.success(request, "Bidding is closed. Score the answers, then choose a provider.")
+    return redirect("dps:requirement", requirement.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def spot_contract(request, referral_id: int):
+    referral = _brokerage_referral(request, referral_id)
+    form = SpotContractForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commission_spot_contract(referral, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"Spot contract with {form.cleaned_data['provider']}: the DPS team has been told.")
+            return redirect(referral.get_absolute_url())
+    return render(request, "dps/spot_contract_form.html", {"form": form, "referral": referral},
+                  status=400 if form.errors else 200)
+
+
+def notices(request):
+    if not request.user.has_role(Role.DPS_TEAM):
+        raise PermissionDenied("Spot contract notices are for the DPS team.")
+    return render(request, "dps/notices.html", {"notices": spot_contract_notices()})
+
+
+@require_POST
+def acknowledge_notice(request, notice_id: int):
+    notice = access_notice(request.user, notice_id)
+    try:
+        services.acknowledge_spot_contract_notice(notice, acting_user=request.user)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, obj=notice, redirect_to="dps:notices")
+    messages.success(request, "Acknowledged.")
+    return redirect("dps:notices")

@@ -1,0 +1,40 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from accounts.roles import Role
+from audit.services import record_view
+from people.access import can_view_person
+
+from .models import PurchaseOrder
+
+
+def _access_order(user, order_id: int) -> PurchaseOrder:
+    """Council staff who may see the person, and finance officers, may open an order."""
+    order = PurchaseOrder.objects.select_related("agreement__person", "provider").filter(pk=order_id).first()
+    if order is None or not (user.has_role(Role.FINANCE_OFFICER) or can_view_person(user, order.agreement.person)):
+        raise Http404("No such purchase order, or not one you can see")
+    return order
+
+
+def order_list(request):
+    if not request.user.has_role(Role.FINANCE_OFFICER):
+        raise PermissionDenied("The list of purchase orders is for finance and admin officers.")
+    orders = PurchaseOrder.objects.select_related("provider", "agreement__person").order_by("-issued_at", "-id")
+    return render(request, "purchase_orders/order_list.html",
+                  {"page_obj": Paginator(orders, 50).get_page(request.GET.get("page")), "querystring": ""})
+
+
+def order_pdf(request, order_id: int):
+    order = _access_order(request.user, order_id)
+    if not order.pdf:
+        return render(request, "purchase_orders/pdf_pending.html", {"order": order}, status=202)
+    record_view(actor=request.user, obj=order, person=order.agreement.person,
+                what=f"purchase order {order.display_number}")
+    try:
+        handle = order.pdf.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The PDF file is missing") from missing
+    return FileResponse(handle, as_attachment=True, filename=f"{order.number}-r{order.revision}.pdf",
+                        content_type="application/pdf")
