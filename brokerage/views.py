@@ -8,6 +8,7 @@ from audit.services import record_refusal
 from core.exceptions import ActionRefused
 from core.views import refuse
 from referrals.access import access_referral
+from referrals.workflows import user_may
 
 from . import services
 from .access import access_agreement
@@ -67,6 +68,9 @@ def _officer_referral(request, referral_id: int):
 @require_http_methods(["GET", "POST"])
 def agreement_create(request, referral_id: int):
     referral = _officer_referral(request, referral_id)
+    if request.method == "GET" and not user_may(referral, "award", request.user):
+        return refuse(request, ActionRefused("The agreement is made by the allocated officer once a provider is chosen."),
+                      obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
     hours = referral.plan.weekly_hours if referral.plan_id else None
     bid = referral.chosen_bid
     initial = {"start_date": referral.live_requirement.start_date if referral.live_requirement else None}

@@ -8,6 +8,7 @@ from audit.services import record_refusal, record_view
 from core.exceptions import ActionRefused
 from core.views import refuse
 from referrals.access import access_referral
+from referrals.workflows import user_may
 
 from . import services
 from .access import access_notice, access_requirement_for_officer
@@ -21,6 +22,15 @@ def _brokerage_referral(request, referral_id: int):
     if not (request.user.is_brokerage and request.user.team == referral.team):
         raise PermissionDenied("Sourcing is done by the Brokerage team working the case.")
     return referral
+
+
+def _refuse_unless_may(request, referral, transition: str):
+    """Opening a form for a step that cannot be taken now says why, instead of a form that will fail."""
+    # Conditions the form itself supplies (a requirement, a chosen provider) are checked on submit.
+    if user_may(referral, transition, request.user):
+        return None
+    refusal = ActionRefused("Only the officer this referral is allocated to can do this, and only at this step.")
+    return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
 
 
 def _requirement_form_page(request, referral, form_class, action, template_title, success):
@@ -43,6 +53,8 @@ def _requirement_form_page(request, referral, form_class, action, template_title
 @require_http_methods(["GET", "POST"])
 def publish(request, referral_id: int):
     referral = _brokerage_referral(request, referral_id)
+    if request.method == "GET" and (refused := _refuse_unless_may(request, referral, "publish_requirement")):
+        return refused
     return _requirement_form_page(request, referral, RequirementForm, services.publish_requirement,
                                   "Publish a requirement", "Requirement {reference} is open for bids.")
 
@@ -50,6 +62,8 @@ def publish(request, referral_id: int):
 @require_http_methods(["GET", "POST"])
 def republish(request, referral_id: int):
     referral = _brokerage_referral(request, referral_id)
+    if request.method == "GET" and (refused := _refuse_unless_may(request, referral, "republish")):
+        return refused
     return _requirement_form_page(request, referral, RepublishForm, services.republish_requirement,
                                   "Publish the requirement again", "Requirement {reference} is open for bids.")
 
@@ -127,6 +141,8 @@ def close_bidding(request, referral_id: int):
 @require_http_methods(["GET", "POST"])
 def spot_contract(request, referral_id: int):
     referral = _brokerage_referral(request, referral_id)
+    if request.method == "GET" and (refused := _refuse_unless_may(request, referral, "commission_spot_contract")):
+        return refused
     form = SpotContractForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,7 +1,7 @@
 """Every URL × every role, with other people's ids. A URL added without a row here fails
 `test_every_url_is_in_the_matrix`."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -39,7 +39,7 @@ ALL = ["anon", *ROLES]
 
 
 @pytest.fixture
-def world(db):
+def world(db, django_capture_on_commit_callbacks):
     from providers.tests.factories import ProviderFactory
 
     provider = ProviderFactory()
@@ -67,7 +67,45 @@ def world(db):
                                            service_type=ServiceType.HOME_CARE, details="x", plan=plan_b)
     concern = raise_concern(acting_user=users["officer_east"], person=a, kind=Concern.Kind.SAFEGUARDING, details="x")
     return {"users": users, "a": a, "plan_a": plan_a, "ra": ra.__class__.objects.get(pk=ra.pk), "b": b, "rb": rb,
-            "concern": concern}
+            "concern": concern, **_active_case(users, a, provider, django_capture_on_commit_callbacks)}
+
+
+def _active_case(users, person, provider, capture_on_commit):
+    """A second referral for person A taken all the way to an active service with a purchase order."""
+    import time_machine
+    from django.utils import timezone
+
+    from brokerage.services import award_agreement, issue_purchase_order_for
+    from dps import services as dps
+    from dps.models import PurchasingArrangement, SpotContractNotice
+    from providers.tests.factories import ProviderServiceFactory
+
+    arrangement = PurchasingArrangement.objects.create(name="Home care DPS", kind="dps", service_type="home_care",
+                                                       starts_on=date(2023, 4, 1))
+    ProviderServiceFactory(provider=provider, arrangement=arrangement, districts=["E1"])
+    plan = people_services.create_plan(person, acting_user=users["sw"], service_type=ServiceType.HOME_CARE,
+                                       outcomes="Wash and dress", weekly_hours=Decimal("5"))
+    referral = referral_services.create_referral(acting_user=users["sw"], person=person, kind=Referral.Kind.CHANGE,
+                                                 change=Referral.Change.CHANGE_PROVIDER, service_type="home_care",
+                                                 details="x", plan=plan)
+    referral_services.record_funding_decision(referral, acting_user=users["cap"], decision="approved",
+                                              approved_weekly_amount=Decimal("200"))
+    referral_services.take_referral(referral, acting_user=users["officer_east"])
+    requirement = dps.publish_requirement(
+        referral, acting_user=users["officer_east"], arrangement=arrangement, start_date=timezone.localdate(),
+        closes_at=timezone.now() + timedelta(hours=1), summary="Morning visits", outcomes=["Personal care"],
+        quality_weight=60)
+    bid = dps.submit_bid(requirement, acting_user=users["provider"], price_basis="hourly", price=Decimal("25"),
+                         answers={requirement.outcomes.get().pk: "We can"})
+    with time_machine.travel(timezone.now() + timedelta(hours=2)), capture_on_commit(execute=True):
+        dps.close_bidding(referral, acting_user=users["officer_east"])
+        dps.score_answers(requirement, acting_user=users["officer_east"], scores={bid.answers.get().pk: 4})
+        dps.select_bid(referral, acting_user=users["officer_east"], bid=bid, reason="Only bid, good answer")
+        agreement = award_agreement(referral, acting_user=users["officer_east"], start_date=timezone.localdate())
+        order = issue_purchase_order_for(referral, acting_user=users["officer_east"])
+    notice = SpotContractNotice.objects.create(provider=provider, referral=referral, service_type="home_care",
+                                               reason="x", raised_by=users["officer_east"])
+    return {"rc": referral, "requirement": requirement, "agreement": agreement, "order": order, "notice": notice}
 
 
 # Who sees person A (East, held by sw, funded by the panel) and person B (West, held by sw2, awaiting the panel).
@@ -77,6 +115,8 @@ LOGGED_IN = set(ROLES)
 BROKERAGE = {"officer_east", "officer_west", "lead_east", "lead_west"}
 PRACTITIONERS = {"sw", "sw2", "spa"}
 INBOX = {"first_response", "monitoring", "contract"}
+TEAM_EAST = {"officer_east", "lead_east"}
+TEAM_EAST_302 = {"officer_east": 302, "lead_east": 302}
 
 
 def expect(ok: set, ok_code: int = 200, seen_code: int | None = None, seen: set = frozenset(), other: int = 404):
@@ -121,6 +161,21 @@ GET_MATRIX = {
     "concerns:acknowledge": (lambda w: [w["concern"].pk], expect(LOGGED_IN, ok_code=405)),
     "concerns:close": (lambda w: [w["concern"].pk], expect(LOGGED_IN, ok_code=405)),
     "admin:index": (lambda w: [], expect({"finance"}, other=302)),
+    # Sourcing (A's first referral is queued, not allocated: the forms turn everyone back).
+    "dps:publish": (lambda w: [w["ra"].pk], expect(set(), seen=SEES_A, seen_code=403, other=404) | TEAM_EAST_302),
+    "dps:republish": (lambda w: [w["ra"].pk], expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
+    "dps:spot_contract": (lambda w: [w["ra"].pk], expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
+    "dps:close_bidding": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
+    "dps:requirement": (lambda w: [w["requirement"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
+    "dps:score": (lambda w: [w["requirement"].pk], expect(LOGGED_IN, ok_code=405)),
+    "dps:select": (lambda w: [w["requirement"].pk], expect(LOGGED_IN, ok_code=405)),
+    "dps:notices": (lambda w: [], expect({"dps"}, other=403)),
+    "dps:acknowledge_notice": (lambda w: [w["notice"].pk], expect(LOGGED_IN, ok_code=405)),
+    "brokerage:agreement_create": (lambda w: [w["ra"].pk], expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
+    "brokerage:purchase_order_create": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
+    "brokerage:agreement_change": (lambda w: [w["agreement"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
+    "purchase_orders:list": (lambda w: [], expect({"finance"}, other=403)),
+    "purchase_orders:pdf": (lambda w: [w["order"].pk], expect(SEES_A | {"finance"})),
 }
 
 
