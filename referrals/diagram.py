@@ -22,7 +22,9 @@ LAYOUT = {
     State.DETAILS_SHARED: (1, 7),
     State.ACTIVE: (1, 8),
 }
-BOX_W, BOX_H, COL_W, ROW_H, PAD = 220, 52, 300, 120, 20
+
+
+BOX_W, BOX_H, COL_W, ROW_H, PAD = 270, 52, 390, 110, 20
 
 
 @dataclass
@@ -32,6 +34,16 @@ class Box:
     x: int
     y: int
     current: bool
+    width: int = BOX_W
+    height: int = BOX_H
+
+    @property
+    def text_x(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def text_y(self) -> float:
+        return self.y + self.height / 2 + 5
 
 
 @dataclass
@@ -82,7 +94,8 @@ def diagram(current_state: str | None = None) -> dict:
         start = _edge_point(source, _centre(target))
         end = _edge_point(target, _centre(source))
         (sc, sr), (tc, tr) = LAYOUT[source], LAYOUT[target]
-        if sc == tc and abs(sr - tr) > 1:
+        between = {(sc, r) for r in range(min(sr, tr) + 1, max(sr, tr))}
+        if sc == tc and between & set(LAYOUT.values()):
             # A long jump down one column would cross the boxes between: bow it out to the left.
             start = (start[0] - BOX_W / 2, _centre(source)[1])
             end = (end[0] - BOX_W / 2, _centre(target)[1])

@@ -67,6 +67,39 @@ class Command(BaseCommand):
             self._load()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Every demo login's password is {DEMO_PASSWORD}"))
 
+    def _sourcing(self, users, areas, person, plan):
+        """One package open for bids now, and one whose bidding has closed with two bids to review."""
+        from dps import services as dps
+        from dps.models import DPSRequirement, PurchasingArrangement
+
+        sw, officer, cap = users["social.worker"], users["officer.east"], users["cap.member"]
+        arrangement = PurchasingArrangement.objects.get(service_type="home_care")
+        outcomes = ["Support with washing and dressing each morning, at the person's pace",
+                    "Prompt and record medication as set out in the plan",
+                    "Help to prepare a hot lunch and encourage eating"]
+        requirements = []
+        for first, last, dob, postcode in [("Harriet", "Lane", date(1939, 5, 14), "E1 2AB"),
+                                           ("Ivy", "Moss", date(1944, 8, 30), "E1 4CD")]:
+            p = person(sw, first, last, dob, "Eastbrook", postcode, "")
+            referral = referral_services.create_referral(
+                acting_user=sw, person=p, kind=Referral.Kind.SUPPORT_PLAN, service_type=ServiceType.HOME_CARE,
+                details="Needs morning support at home.", plan=plan(sw, p, ServiceType.HOME_CARE, Decimal("7"), Decimal("200.00")))
+            referral_services.record_funding_decision(referral, acting_user=cap, decision=FundingDecision.Decision.APPROVED,
+                                                      approved_weekly_amount=Decimal("200.00"))
+            referral_services.take_referral(referral, acting_user=officer)
+            requirements.append(dps.publish_requirement(
+                referral, acting_user=officer, arrangement=arrangement, start_date=date.today() + timedelta(days=10),
+                closes_at=timezone.now() + timedelta(days=2), quality_weight=60, outcomes=outcomes,
+                summary="Older person living alone with early-stage dementia; needs a consistent, patient carer "
+                        "for three morning visits a week."))
+        closed = requirements[1]
+        for username, price in [("provider.user", Decimal("24.50")), ("provider.user2", Decimal("22.00"))]:
+            dps.submit_bid(closed, acting_user=users[username], price_basis="hourly", price=price,
+                           answers={o.pk: "Our dementia-trained carers will do this, with the same carer each visit."
+                                    for o in closed.outcomes.all()})
+        # Demo only: pretend its closing time has passed so the officer can review the bids at once.
+        DPSRequirement.objects.filter(pk=closed.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+
     def _providers(self) -> dict:
         from dps.models import PurchasingArrangement
         from providers.models import Provider, ProviderService
@@ -174,6 +207,7 @@ class Command(BaseCommand):
                                                plan=plan(spa, gus, ServiceType.REABLEMENT, Decimal("14"), Decimal("350.00")))
         referral_services.record_funding_decision(rr, acting_user=users["cap.member"], decision=FundingDecision.Decision.APPROVED,
                                                   approved_weekly_amount=Decimal("350.00"))
+        self._sourcing(users, areas, person, plan)
         from concerns.services import raise_concern
 
         raise_concern(acting_user=users["officer.east"], person=dev, referral=urgent, kind="safeguarding",
