@@ -144,7 +144,8 @@ def change_agreement(agreement, *, acting_user, start_date, hourly_rate=None, we
 
     from .models import ServiceAgreement
 
-    agreement = ServiceAgreement.objects.select_for_update().select_related("referral__plan", "person").get(pk=agreement.pk)
+    agreement = ServiceAgreement.objects.select_for_update(of=("self",)).select_related("referral__plan", "person").get(
+        pk=agreement.pk)
     referral = agreement.referral
     if not is_team_officer(referral, acting_user):
         raise ActionRefused("Only the Brokerage team working this case can change its agreement.")

@@ -1,0 +1,234 @@
+"""Making and changing service agreements (brokerage.services): the rate comes from the chosen bid,
+Brokerage never commissions more than was authorised (SPEC §2), and the right people are told."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from brokerage.models import ServiceAgreement
+from brokerage.services import _ensure_within_authorisation, award_agreement, change_agreement
+from core.exceptions import ActionRefused
+from dps import services as dps_services
+from dps.models import Bid, DPSRequirement
+from dps.tests.factories import (
+    APPROVED_WEEKLY,
+    PLAN_HOURS,
+    active,
+    after_closing,
+    awarded,
+    bidder,
+    footprint,
+    provider_staff,
+    published,
+    score_all,
+    selected,
+    submit,
+)
+from people.tests.factories import make_person, make_plan
+from purchase_orders.models import PurchaseOrder
+from referrals.models import Referral
+from referrals.workflows import State
+
+NEEDS_AUTHORISATION = "Brokerage cannot increase a service without a practitioner's authorisation"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _start():
+    return timezone.localdate() + timedelta(days=7)
+
+
+def _award(case, **kwargs):
+    return award_agreement(case.referral, acting_user=case.officer, **{"start_date": _start()} | kwargs)
+
+
+def _refused_award(case, match, **kwargs):
+    before = footprint(case.referral)
+    with pytest.raises(ActionRefused, match=match):
+        _award(case, **kwargs)
+    assert footprint(case.referral) == before
+
+
+def test_agreement_takes_the_rate_from_the_chosen_bid(person, cap_member, officer_east):
+    case = selected(person, cap_member, officer_east, prices=(Decimal("22.40"), Decimal("21.00")))
+
+    agreement = _award(case)
+
+    assert agreement.bid == case.bids[0]
+    assert (agreement.provider, agreement.person, agreement.referral) == (case.bids[0].provider, person, case.referral)
+    assert (agreement.hourly_rate, agreement.weekly_hours, agreement.weekly_cost) == (
+        Decimal("22.40"), PLAN_HOURS, Decimal("224.00"))
+    assert (agreement.start_date, agreement.status) == (_start(), ServiceAgreement.Status.ACTIVE)
+    case.refresh()
+    assert case.requirement.status == DPSRequirement.Status.AWARDED
+    assert case.referral.state == State.DETAILS_SHARED
+    assert case.referral.active_agreement == agreement
+
+
+def test_weekly_cost_is_rate_times_planned_hours(social_worker, east_area, cap_member, officer_east):
+    person = make_person(social_worker, east_area)
+    plan = make_plan(social_worker, person, weekly_hours=Decimal("7.50"))
+    case = selected(person, cap_member, officer_east, plan=plan, prices=(Decimal("21.20"),))
+    assert _award(case).weekly_cost == Decimal("159.00")
+
+
+def test_weekly_bid_for_a_package_without_hours(social_worker, east_area, cap_member, officer_east):
+    person = make_person(social_worker, east_area)
+    case = published(person, cap_member, officer_east, plan=make_plan(social_worker, person, weekly_hours=None),
+                     prices=())
+    bid = submit(case.requirement, bidder(case.arrangement), Decimal("180.00"), price_basis=Bid.Basis.WEEKLY)
+    with after_closing(case.requirement):
+        dps_services.close_bidding(case.referral, acting_user=officer_east)
+    score_all(case.requirement, officer_east)
+    dps_services.select_bid(case.referral, acting_user=officer_east, bid=bid, reason="Only bid")
+
+    agreement = _award(case.refresh())
+
+    assert (agreement.hourly_rate, agreement.weekly_hours, agreement.weekly_cost) == (None, None, Decimal("180.00"))
+
+
+def test_weekly_cost_above_the_approved_funding_is_refused(person, cap_member, officer_east):
+    case = selected(person, cap_member, officer_east, prices=(Decimal("25.01"),))  # £250.10 > £250 approved
+    _refused_award(case, NEEDS_AUTHORISATION)
+    assert case.refresh().requirement.status == DPSRequirement.Status.CLOSED
+
+
+def test_a_higher_rate_than_the_bid_above_funding_is_refused(person, cap_member, officer_east):
+    case = selected(person, cap_member, officer_east)
+    _refused_award(case, NEEDS_AUTHORISATION, hourly_rate=Decimal("30.00"))
+
+
+def test_weekly_cost_equal_to_the_approved_funding_is_allowed(person, cap_member, officer_east):
+    case = selected(person, cap_member, officer_east, prices=(Decimal("25.00"),))
+    assert _award(case).weekly_cost == APPROVED_WEEKLY
+
+
+def test_hours_above_the_plan_are_refused(person, cap_member, officer_east):
+    """The agreement's hours are the plan's, so the guard is checked as it is called."""
+    case = selected(person, cap_member, officer_east)
+    with pytest.raises(ActionRefused, match=NEEDS_AUTHORISATION):
+        _ensure_within_authorisation(case.referral, weekly_cost=Decimal("100.00"), weekly_hours=PLAN_HOURS + 1)
+    _ensure_within_authorisation(case.referral, weekly_cost=APPROVED_WEEKLY, weekly_hours=PLAN_HOURS)
+
+
+def test_start_date_in_the_past_is_refused(person, cap_member, officer_east):
+    case = selected(person, cap_member, officer_east)
+    _refused_award(case, "start date cannot be in the past", start_date=timezone.localdate() - timedelta(days=1))
+
+
+def test_start_date_today_is_allowed(person, cap_member, officer_east):
+    case = selected(person, cap_member, officer_east)
+    assert _award(case, start_date=timezone.localdate()).start_date == timezone.localdate()
+
+
+def test_award_tells_the_winner_the_social_worker_and_the_unsuccessful(
+        person, cap_member, officer_east, django_capture_on_commit_callbacks):
+    case = selected(person, cap_member, officer_east, prices=(Decimal("22.00"), Decimal("23.00"), Decimal("24.00")))
+    winner, *losers = case.bidders
+    winner_colleague = provider_staff(winner.provider)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement = _award(case)
+
+    by_recipient = {}
+    for message in mail.outbox:
+        by_recipient.setdefault(message.to[0], []).append(message)
+    assert set(by_recipient) == {winner.email, winner_colleague.email, person.allocated_worker.email,
+                                 *(u.email for u in losers)}
+    for user in (winner, winner_colleague):
+        assert [m.subject for m in by_recipient[user.email]] == [f"Service agreement {agreement.reference} awarded to you"]
+    assert [m.subject for m in by_recipient[person.allocated_worker.email]] == [
+        f"A provider has been sourced ({agreement.reference})"]
+    assert winner.provider.name in by_recipient[person.allocated_worker.email][0].body
+    for user in losers:
+        assert [m.subject for m in by_recipient[user.email]] == [
+            f"Requirement {case.requirement.reference}: your bid was not successful"]
+
+    provider_emails = [m for m in mail.outbox if m.to != [person.allocated_worker.email]]
+    personal = [person.first_name, person.last_name, person.postcode, person.address_line_1, person.nhs_number,
+                person.date_of_birth.strftime("%d/%m/%Y"), f"{person.date_of_birth:%-d %B %Y}"]
+    for message in provider_emails:
+        for detail in personal:
+            assert detail not in message.subject and detail not in message.body, (detail, message.subject)
+
+
+@pytest.mark.parametrize("who", ["other_officer_east", "lead_east", "officer_west", "social_worker"])
+def test_only_the_allocated_officer_makes_the_agreement(person, cap_member, officer_east, request, who):
+    case = selected(person, cap_member, officer_east)
+    case.officer = request.getfixturevalue(who)
+    _refused_award(case, "Only the officer this referral is allocated to")
+
+
+# Changing an agreement ---------------------------------------------------------------------------
+@pytest.fixture
+def live(person, cap_member, officer_east):
+    """An active case: agreement at £22 an hour for 10 hours, purchase order issued."""
+    return active(person, cap_member, officer_east)
+
+
+def _change(case, user=None, **kwargs):
+    fields = {"start_date": _start(), "hourly_rate": Decimal("24.00"), "reason": "Rate review"} | kwargs
+    return change_agreement(case.agreement, acting_user=user or case.officer, **fields)
+
+
+def test_change_issues_a_revision_superseding_the_last(live):
+    first = live.order
+
+    revision = _change(live)
+
+    first.refresh_from_db()
+    assert (revision.year, revision.sequence, revision.revision) == (first.year, first.sequence, 2)
+    assert revision.number == first.number and revision.display_number == f"{first.number} revision 2"
+    assert (revision.supersedes, revision.reason) == (first, "Rate review")
+    assert first.status == PurchaseOrder.Status.SUPERSEDED
+    assert list(PurchaseOrder.objects.filter(agreement=live.agreement, status="issued")) == [revision]
+    assert (revision.hourly_rate, revision.weekly_cost) == (Decimal("24.00"), Decimal("240.00"))
+    live.agreement.refresh_from_db()
+    assert (live.agreement.hourly_rate, live.agreement.weekly_cost) == (Decimal("24.00"), Decimal("240.00"))
+
+
+def test_second_change_supersedes_the_first_revision(live):
+    second = _change(live)
+    third = _change(live, hourly_rate=Decimal("24.50"), reason="Another review")
+    second.refresh_from_db()
+    assert (third.revision, third.supersedes, second.status) == (3, second, PurchaseOrder.Status.SUPERSEDED)
+    assert PurchaseOrder.objects.filter(agreement=live.agreement, status="issued").get() == third
+
+
+def _refused_change(case, match, user=None, **kwargs):
+    orders = list(PurchaseOrder.objects.values_list("pk", "status", "weekly_cost"))
+    agreement = ServiceAgreement.objects.values("hourly_rate", "weekly_cost", "start_date").get(pk=case.agreement.pk)
+    with pytest.raises(ActionRefused, match=match):
+        _change(case, user, **kwargs)
+    assert list(PurchaseOrder.objects.values_list("pk", "status", "weekly_cost")) == orders
+    assert ServiceAgreement.objects.values("hourly_rate", "weekly_cost", "start_date").get(
+        pk=case.agreement.pk) == agreement
+
+
+def test_change_above_the_approved_funding_is_refused(live):
+    _refused_change(live, NEEDS_AUTHORISATION, hourly_rate=Decimal("25.50"))
+
+
+def test_change_needs_a_reason(live):
+    _refused_change(live, "Say why", reason="  ")
+
+
+def test_change_by_the_other_team_is_refused(live, officer_west, social_worker):
+    _refused_change(live, "Only the Brokerage team working this case", user=officer_west)
+    _refused_change(live, "Only the Brokerage team working this case", user=social_worker)
+
+
+def test_change_before_the_purchase_order_is_refused(person, cap_member, officer_east):
+    case = awarded(person, cap_member, officer_east)
+    _refused_change(case, "Only an active agreement with a purchase order")
+
+
+def test_referral_is_active_after_the_purchase_order(live):
+    referral = Referral.objects.get(pk=live.referral.pk)
+    assert referral.state == State.ACTIVE and referral.active_agreement == live.agreement

@@ -1,0 +1,63 @@
+"""What the purchase order PDF says, read back with pypdf."""
+
+import io
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from brokerage.services import change_agreement
+from dps.tests.factories import active
+from purchase_orders.pdf import render_purchase_order_pdf
+from purchase_orders.tasks import render_purchase_order
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _text(pdf: bytes) -> str:
+    """The PDF's text with runs of whitespace made single spaces."""
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+
+
+@pytest.fixture
+def case(person, cap_member, officer_east):
+    return active(person, cap_member, officer_east, prices=(Decimal("22.40"), Decimal("23.00")))
+
+
+def test_pdf_states_the_order(case, person):
+    order = case.order
+    text = _text(render_purchase_order_pdf(order))
+
+    start = case.agreement.start_date
+    for expected in [
+        f"Purchase order {order.number}", order.provider.name, f"{person.first_name} {person.last_name}",
+        "Domiciliary care (home care)", "£224.00", "£22.40 an hour", f"From {start.day} {start:%B %Y}",
+        case.agreement.reference, f"Quote {order.number} on every invoice",
+    ]:
+        assert expected in text, expected
+    assert "supersedes" not in text
+
+
+def test_stored_pdf_is_the_rendered_one(case):
+    render_purchase_order(case.order.pk)
+    case.order.refresh_from_db()
+    assert case.order.number in _text(case.order.pdf.read())
+
+
+def test_revision_says_which_order_it_supersedes(case):
+    first = case.order
+    revision = change_agreement(case.agreement, acting_user=case.officer,
+                                start_date=timezone.localdate() + timedelta(days=14),
+                                hourly_rate=Decimal("23.50"), reason="Rate agreed at review")
+
+    text = _text(render_purchase_order_pdf(revision))
+
+    assert f"Purchase order {first.number} revision 2" in text
+    assert f"This revision supersedes {first.number}: Rate agreed at review" in text
+    assert "£235.00" in text and "£23.50 an hour" in text
