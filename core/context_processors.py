@@ -14,6 +14,8 @@ def _items(user) -> list[tuple[str, str]]:
         items += [("Funding decisions", "referrals:funding_list")]
     if user.has_role(Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING):
         items += [("Inbox", "concerns:inbox")]
+    if user.is_brokerage or user.has_role(Role.DPS_TEAM, Role.CONTRACT_MONITORING, Role.FINANCE_OFFICER):
+        items += [("Providers", "providers:list")]
     if user.has_role(Role.DPS_TEAM):
         items += [("Providers to enrol", "dps:notices")]
     if user.has_role(Role.FINANCE_OFFICER):

@@ -175,6 +175,10 @@ GET_MATRIX = {
     "brokerage:purchase_order_create": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
     "brokerage:agreement_change": (lambda w: [w["agreement"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
     "purchase_orders:list": (lambda w: [], expect({"finance"}, other=403)),
+    "providers:list": (lambda w: [], expect(BROKERAGE | {"contract", "dps", "finance"}, other=403)),
+    "providers:detail": (lambda w: [w["order"].provider_id], expect(BROKERAGE | {"contract", "dps", "finance"}, other=403)),
+    "providers:import": (lambda w: [], expect({"dps"}, other=403)),
+    "providers:shortlist": (lambda w: [w["ra"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
     "purchase_orders:pdf": (lambda w: [w["order"].pk], expect(SEES_A | {"finance"})),
 }
 

@@ -1,0 +1,145 @@
+"""Reads of the provider directory, and the shortlist of providers for a referral (SPEC §6)."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from dps.selectors import open_arrangements_for
+from people.models import ServiceType, Specialism
+
+from .models import CQC_RANK, Provider, ProviderService
+
+
+def providers_directory(*, search: str = "", district: str = "", service_type: str = "") -> QuerySet[Provider]:
+    """Providers by name, with those offering a service type or covering a district when asked.
+
+    `search` matches a name, a postcode district (like E1) or a service type's label.
+    """
+    services = ProviderService.objects.all()
+    providers = Provider.objects.all()
+    if search:
+        term = search.strip()
+        matching = Q(name__icontains=term)
+        if re.fullmatch(r"[A-Za-z]{1,2}[0-9][0-9A-Za-z]?", term):
+            matching |= Exists(services.filter(provider=OuterRef("pk"), districts__contains=[term.upper()]))
+        labels = [value for value, label in ServiceType.choices if term.casefold() in str(label).casefold()]
+        if labels:
+            matching |= Exists(services.filter(provider=OuterRef("pk"), service_type__in=labels))
+        providers = providers.filter(matching)
+    if district:
+        providers = providers.filter(Exists(services.filter(provider=OuterRef("pk"),
+                                                            districts__contains=[district.strip().upper()])))
+    if service_type:
+        providers = providers.filter(Exists(services.filter(provider=OuterRef("pk"), service_type=service_type)))
+    return providers.prefetch_related(
+        Prefetch("services", queryset=ProviderService.objects.select_related("arrangement").order_by("service_type"))
+    ).order_by("name", "pk")
+
+
+def provider_profile(provider_id: int) -> Provider | None:
+    return (
+        Provider.objects.filter(pk=provider_id)
+        .prefetch_related(Prefetch("services", queryset=ProviderService.objects.select_related("arrangement")))
+        .first()
+    )
+
+
+@dataclass
+class ShortlistEntry:
+    """A provider service that could take the package, and why it ranks where it does."""
+
+    provider_service: ProviderService
+    provider: Provider
+    matched_specialisms: list[Specialism]
+    missing_specialisms: list[Specialism]
+    reasons: list[str]
+    rank: int
+    speaks_language: bool = False
+
+
+def _needs(referral) -> tuple[str, list[Specialism], str]:
+    plan = referral.plan
+    required = [Specialism(s) for s in (plan.required_specialisms if plan else [])]
+    return referral.person.postcode_district, required, (plan.preferred_language.strip() if plan else "")
+
+
+def _covering(referral, district: str) -> QuerySet[ProviderService]:
+    return ProviderService.objects.filter(
+        service_type=referral.service_type, provider__active=True, districts__contains=[district]
+    ).select_related("provider", "arrangement")
+
+
+def _ranked(services, *, district: str, required: list[Specialism], language: str, extra_reason) -> list[ShortlistEntry]:
+    entries = []
+    for service in services:
+        offered = set(service.specialisms)
+        matched = [s for s in required if s in offered]
+        missing = [s for s in required if s not in offered]
+        spoken = next((lang for lang in service.languages if language and lang.casefold() == language.casefold()), None)
+        reasons = [f"Covers {district}"]
+        reasons += [f"Has {s.label.lower()}" for s in matched]
+        reasons += [f"Missing: {s.label.lower()}" for s in missing]
+        if language:
+            reasons.append(f"Speaks {spoken}" if spoken else f"Does not list {language}")
+        reasons.append(f"CQC: {service.provider.get_cqc_rating_display()}")
+        capacity = service.weekly_hours_capacity
+        reasons.append(f"Capacity {capacity} hours a week" if capacity is not None else "Capacity not known")
+        reasons += extra_reason(service)
+        entries.append(ShortlistEntry(service, service.provider, matched, missing, reasons, rank=0,
+                                      speaks_language=bool(spoken)))
+
+    def order(entry: ShortlistEntry):
+        capacity = entry.provider_service.weekly_hours_capacity
+        return (
+            bool(entry.missing_specialisms),  # all the skills the plan needs first
+            -len(entry.matched_specialisms),
+            not entry.speaks_language,
+            CQC_RANK.get(entry.provider.cqc_rating, len(CQC_RANK)),
+            capacity is None,
+            -(capacity or 0),
+            entry.provider.name.casefold(),
+            entry.provider.pk,
+        )
+
+    entries.sort(key=order)
+    for position, entry in enumerate(entries, start=1):
+        entry.rank = position
+    return entries
+
+
+def shortlist_for(referral) -> list[ShortlistEntry]:
+    """Providers that could take the referral's package through a mini-competition, best first.
+
+    Each covers the person's postcode district for the referral's service type, is active, and is
+    enrolled on an arrangement for that service type that is open today. Ranked by the plan's
+    required specialisms they have (any missing: after all that have every one), then the plan's
+    language, then CQC rating, then spare capacity, then name. One query, whatever the number.
+    """
+    district, required, language = _needs(referral)
+    services = _covering(referral, district).filter(arrangement__in=open_arrangements_for(referral.service_type))
+    return _ranked(services, district=district, required=required, language=language,
+                   extra_reason=lambda service: [])
+
+
+def off_framework_for(referral) -> list[ShortlistEntry]:
+    """Providers covering the district for the service but on no open arrangement for it: spot contract only.
+
+    Ranked as the shortlist is. Using one means recording why, and the DPS team is told (SPEC §4).
+    """
+    district, required, language = _needs(referral)
+    today = timezone.localdate()
+    services = _covering(referral, district).exclude(arrangement__in=open_arrangements_for(referral.service_type))
+
+    def why(service: ProviderService) -> list[str]:
+        arrangement = service.arrangement
+        if arrangement is None:
+            return ["Not on a purchasing arrangement"]
+        if arrangement.expires_on and arrangement.expires_on < today:
+            return [f"{arrangement.name} expired on {arrangement.expires_on:%-d %B %Y}"]
+        if arrangement.starts_on > today:
+            return [f"{arrangement.name} starts on {arrangement.starts_on:%-d %B %Y}"]
+        return [f"{arrangement.name} is not for this service"]
+
+    return _ranked(services, district=district, required=required, language=language, extra_reason=why)
