@@ -20,6 +20,8 @@ def _items(user) -> list[tuple[str, str]]:
         items += [("Providers to enrol", "dps:notices")]
     if user.has_role(Role.FINANCE_OFFICER):
         items += [("Purchase orders", "purchase_orders:list")]
+    if user.has_role(Role.PROVIDER_USER):
+        return [("Provider portal", "portal:home")]
     items += [("How referrals work", "referrals:workflow")]
     return items
 

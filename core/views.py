@@ -25,6 +25,8 @@ def home(request):
     from referrals.selectors import referrals_awaiting_funding, referrals_made_by
 
     user = request.user
+    if user.has_role(Role.PROVIDER_USER):
+        return redirect("portal:home")  # a provider's staff have only the portal
     context = {"user_roles": user.role_labels}
     if user.is_practitioner:
         context["caseload"] = caseload(user)[:10]
@@ -42,5 +44,4 @@ def home(request):
     context["is_review_team"] = user.has_role(Role.REVIEW_TEAM)
     context["is_dps_team"] = user.has_role(Role.DPS_TEAM)
     context["is_finance"] = user.has_role(Role.FINANCE_OFFICER)
-    context["is_provider"] = user.has_role(Role.PROVIDER_USER)
     return render(request, "core/home.html", context)

@@ -1,2 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("requirements/<int:requirement_id>/", views.requirement_detail, name="requirement"),
+    path("requirements/<int:requirement_id>/export.csv", views.requirement_export, name="requirement_export"),
+    path("agreements/<int:agreement_id>/", views.agreement_detail, name="agreement"),
+    path("purchase-orders/<int:order_id>/pdf/", views.purchase_order_pdf, name="purchase_order_pdf"),
+]

@@ -30,8 +30,9 @@ def _announce(order) -> int:
                            .exclude(email="").values_list("email", flat=True))
     worker = order.agreement.person.allocated_worker
     subject = f"Purchase order {order.display_number} issued"
-    body = f"Purchase order {order.display_number} has been issued. Sign in to Brokerage case management to download it."
+    body = f"Purchase order {order.display_number} has been issued. Sign in to the provider portal to download it."
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [e]) for e in provider_emails]
     if worker.email:
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [worker.email]))
+        staff_body = f"Purchase order {order.display_number} has been issued. Sign in to Brokerage case management to see it."
+        messages.append((subject, staff_body, settings.DEFAULT_FROM_EMAIL, [worker.email]))
     return send_mass_mail(messages)

@@ -1,0 +1,145 @@
+"""The provider portal: anonymised requirements and bidding, then, once awarded, the person's package.
+
+Every view is for provider users only (`provider_required`) and reads through portal.access, so
+another organisation's ids are "not found". Requirement pages see only a `RequirementBrief`: the
+referral and the person are never in their context.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.services import record_refusal, record_view
+from brokerage.models import ServiceAgreement
+from core.exceptions import ActionRefused
+from dps.services import submit_bid
+
+from .access import (
+    access_agreement,
+    access_purchase_order,
+    access_requirement,
+    own_bid,
+    provider_of,
+    provider_required,
+)
+from .forms import BidForm
+from .selectors import (
+    BID_STATUS_COLOURS,
+    BidStatus,
+    agreements_awarded_to,
+    bid_status,
+    open_requirements,
+    own_bids,
+    requirement_brief,
+    shared_record,
+)
+
+
+@require_GET
+@provider_required
+def home(request):
+    provider = provider_of(request.user)
+    return render(request, "portal/home.html", {
+        "provider": provider,
+        "open_requirements": list(open_requirements(provider)),
+        "bids": own_bids(provider),
+        "agreements": list(agreements_awarded_to(provider)),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@provider_required
+def requirement_detail(request, requirement_id: int):
+    requirement = access_requirement(request.user, requirement_id)
+    brief = requirement_brief(requirement)
+    bid = own_bid(request.user, requirement)
+    form = BidForm(request.POST or None, outcomes=brief.outcomes, weekly_hours=brief.weekly_hours, bid=bid)
+    if request.method == "POST":
+        valid = form.is_valid()
+        # After the closing time the service gives the reason, whatever was typed.
+        if valid or not brief.is_open_for_bids:
+            try:
+                submit_bid(requirement, acting_user=request.user, **form.bid_fields())
+            except ActionRefused as refusal:
+                record_refusal(actor=request.user, obj=requirement, reason=refusal.message)
+                if not brief.is_open_for_bids:
+                    form.errors.clear()
+                form.add_error(None, refusal.message)
+            else:
+                done = "changed" if bid else "submitted"
+                messages.success(request, f"Your bid on {brief.reference} has been {done}. You can change it until "
+                                          f"bidding closes.")
+                return redirect("portal:requirement", requirement.pk)
+    answers = {a.outcome_id: a.answer for a in bid.answers.all()} if bid else {}
+    status = bid_status(requirement, bid) if bid else None
+    agreement = (ServiceAgreement.objects.filter(bid=bid, provider=bid.provider_id).values_list("pk", flat=True).first()
+                 if status == BidStatus.AWARDED else None)
+    return render(request, "portal/requirement_detail.html", {
+        "requirement": brief,
+        "bid": bid,
+        "bid_answers": [(o, answers.get(o.pk, "")) for o in brief.outcomes],
+        "bid_status": status,
+        "bid_status_colour": BID_STATUS_COLOURS[status] if status else "",
+        "agreement_id": agreement,
+        "form": form,
+        "answer_fields": form.answer_fields(),
+    }, status=400 if form.errors else 200)
+
+
+def _safe_cell(value: str) -> str:
+    """Text a spreadsheet will show, never run: a leading =, +, - or @ would start a formula."""
+    value = str(value)
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@require_GET
+@provider_required
+def requirement_export(request, requirement_id: int):
+    brief = requirement_brief(access_requirement(request.user, requirement_id))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{brief.reference}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the £ sign and accents as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["Field", "Value"])
+    for key, value in brief.rows:
+        writer.writerow([key, _safe_cell(value)])
+    writer.writerow(["Weight of quality (%)", brief.quality_weight])
+    writer.writerow(["Weight of price (%)", brief.price_weight])
+    for line in brief.scoring:
+        writer.writerow(["How bids are scored", _safe_cell(line)])
+    writer.writerow([])
+    writer.writerow(["Outcome statement", "Text"])
+    for outcome in brief.outcomes:
+        writer.writerow([outcome.position, _safe_cell(outcome.text)])
+    return response
+
+
+@require_GET
+@provider_required
+def agreement_detail(request, agreement_id: int):
+    agreement = access_agreement(request.user, agreement_id)
+    record_view(actor=request.user, obj=agreement, person=agreement.person,
+                what=f"service agreement {agreement.reference} in the provider portal")
+    return render(request, "portal/agreement_detail.html", {"record": shared_record(agreement),
+                                                             "agreement_id": agreement.pk})
+
+
+@require_GET
+@provider_required
+def purchase_order_pdf(request, order_id: int):
+    order = access_purchase_order(request.user, order_id)
+    if not order.pdf:
+        return render(request, "portal/pdf_pending.html", {"order": order, "agreement_id": order.agreement_id},
+                      status=202)
+    try:
+        handle = order.pdf.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The PDF file is missing") from missing
+    # The order names the person: downloading it is a view of their record.
+    record_view(actor=request.user, obj=order, person=order.agreement.person,
+                what=f"purchase order {order.display_number} in the provider portal")
+    return FileResponse(handle, as_attachment=True, filename=f"{order.number}-r{order.revision}.pdf",
+                        content_type="application/pdf")
