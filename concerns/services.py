@@ -1,8 +1,8 @@
 from django.db import transaction
 
 from audit.services import record_change
-from core.tasks import enqueue
 from core.exceptions import ActionRefused
+from core.tasks import enqueue
 from people.access import can_view_person
 
 from .models import Concern
