@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.roles import Role
 from audit.selectors import audit_events_for_person
 from audit.services import record_view
 from core.exceptions import ActionRefused
@@ -19,6 +20,8 @@ from .selectors import assessments_for_person, people_visible_to, plans_for_pers
 
 
 def person_list(request):
+    if request.user.has_role(Role.PROVIDER_USER):
+        raise PermissionDenied("Providers see people only through the packages awarded to them, in their portal.")
     search = request.GET.get("q", "").strip()[:100]
     page = Paginator(people_visible_to(request.user, search=search), 25).get_page(request.GET.get("page"))
     querystring = urlencode({"q": search}) if search else ""

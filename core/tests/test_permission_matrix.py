@@ -129,10 +129,10 @@ def expect(ok: set, ok_code: int = 200, seen_code: int | None = None, seen: set 
 
 # name → (args from the world, expected status by role) for GET.
 GET_MATRIX = {
-    "home": (lambda w: [], expect(LOGGED_IN)),
+    "home": (lambda w: [], expect(LOGGED_IN) | {"provider": 302}),  # providers are sent to their portal
     "login": (lambda w: [], {**expect(set(), other=302), "anon": 200}),
     "logout": (lambda w: [], expect(set(), other=405)),
-    "people:list": (lambda w: [], expect(LOGGED_IN)),
+    "people:list": (lambda w: [], expect(LOGGED_IN) | {"provider": 403}),
     "people:create": (lambda w: [], expect(PRACTITIONERS, other=403)),
     "people:detail": (lambda w: [w["a"].pk], expect(SEES_A)),
     "people:edit": (lambda w: [w["a"].pk], expect({"sw"}, seen=SEES_A, seen_code=302)),
