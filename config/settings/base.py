@@ -160,3 +160,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now

@@ -157,6 +157,7 @@ class Command(BaseCommand):
                                 for d in ("Monday", "Wednesday", "Friday")],
                 outcomes="To stay safely at home and keep cooking my own lunch.",
                 specific_or_complex_needs="Early-stage dementia; prefers a female carer.",
+                required_specialisms=["dementia"] if service == ServiceType.HOME_CARE else [],
                 indicative_weekly_budget=budget,
             )
 
