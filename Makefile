@@ -67,7 +67,7 @@ test: venv assets browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv assets
-	@set -e; for script in bench/*.py; do \
+	@set -e; for script in bench/[!_]*.py; do \
 	  echo "== $$script" >&2; \
 	  $(PY) "$$script"; \
 	done

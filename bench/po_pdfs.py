@@ -35,10 +35,9 @@ import django  # noqa: E402
 
 django.setup()
 
-import psycopg2  # noqa: E402
+from _throwaway_db import create_bench_database, drop_bench_database  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -52,51 +51,6 @@ PDF_WAIT_SECONDS = 120
 
 def log(message: str) -> None:
     print(f"bench/po_pdfs: {message}", file=sys.stderr, flush=True)
-
-
-# --- The throwaway database ------------------------------------------------------------------
-def maintenance_connection():
-    """A connection to the server's `postgres` database, to create and drop the bench database."""
-    db = settings.DATABASES["default"]
-    params = {"dbname": "postgres", "user": db.get("USER"), "password": db.get("PASSWORD"),
-              "host": db.get("HOST"), "port": db.get("PORT")}
-    params = {key: value for key, value in params.items() if value}
-    if "sslmode" in db.get("OPTIONS", {}):
-        params["sslmode"] = db["OPTIONS"]["sslmode"]
-    conn = psycopg2.connect(**params)
-    conn.autocommit = True
-    return conn
-
-
-def drop_database(cursor) -> None:
-    try:
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-    except psycopg2.errors.SyntaxError:  # PostgreSQL before 13
-        cursor.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-
-
-def create_bench_database() -> None:
-    conn = maintenance_connection()
-    try:
-        with conn.cursor() as cursor:
-            drop_database(cursor)
-            cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    finally:
-        conn.close()
-    for settings_dict in (settings.DATABASES["default"], connections["default"].settings_dict):  # usually one dict
-        settings_dict["NAME"] = BENCH_DB
-        settings_dict["CONN_MAX_AGE"] = 60  # as with DATABASE_URL: a request, not a reconnect per request, is measured
-    assert connection.settings_dict["NAME"] == BENCH_DB
-
-
-def drop_bench_database() -> None:
-    connections.close_all()
-    conn = maintenance_connection()
-    try:
-        with conn.cursor() as cursor:
-            drop_database(cursor)
-    finally:
-        conn.close()
 
 
 # --- Cases, through the services ----------------------------------------------------------------
@@ -237,7 +191,7 @@ def main() -> int:
     from core.tasks import _executor
 
     log(f"creating database {BENCH_DB}")
-    create_bench_database()
+    create_bench_database(BENCH_DB)
     media = tempfile.mkdtemp(prefix="bench-po-")
     try:
         with override_settings(MEDIA_ROOT=media, TASKS_RUN_INLINE=True, ALLOWED_HOSTS=["testserver"]):
@@ -251,7 +205,7 @@ def main() -> int:
     finally:
         _executor.shutdown(wait=True)  # no background task may outlive the database
         log(f"dropping database {BENCH_DB}")
-        drop_bench_database()
+        drop_bench_database(BENCH_DB)
         shutil.rmtree(media, ignore_errors=True)
 
     print("\n".join(figures), flush=True)
