@@ -1,10 +1,21 @@
+from decimal import Decimal
+
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import diff, record_change, snapshot
 from core.exceptions import ActionRefused
-from referrals.workflows import is_team_officer
+from core.tasks import enqueue
+from dps.models import DPSRequirement
+from dps.tasks import notify_bidders_of_outcome
+from people.models import FundingDecision
+from purchase_orders.services import issue_purchase_order, revise_purchase_order
+from referrals.models import Referral
+from referrals.services import apply_transition
+from referrals.workflows import State, is_team_officer
 
-from .models import ContactLogEntry
+from .models import ContactLogEntry, ServiceAgreement
+from .tasks import notify_award
 
 
 @transaction.atomic
@@ -25,8 +36,6 @@ def log_contact(referral, *, acting_user, contact_with: str, method: str, occurr
 
 
 def _approved_weekly_amount(referral):
-    from people.models import FundingDecision
-
     if referral.plan_id is None:
         return None
     decision = referral.plan.funding_decisions.filter(decision=FundingDecision.Decision.APPROVED).first()
@@ -50,8 +59,6 @@ def _ensure_within_authorisation(referral, *, weekly_cost, weekly_hours) -> None
 
 
 def _weekly_cost(*, hourly_rate, weekly_hours, weekly_cost):
-    from decimal import Decimal
-
     if hourly_rate is not None and weekly_hours:
         return (hourly_rate * weekly_hours).quantize(Decimal("0.01"))
     if weekly_cost is None or weekly_cost <= 0:
@@ -66,18 +73,6 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
     From here the provider's users may see the person, the package and the plan (each view
     audited); the social worker is told; unsuccessful bidders are told without personal data.
     """
-    from django.utils import timezone
-
-    from core.tasks import enqueue
-    from dps.models import DPSRequirement
-    from dps.tasks import notify_bidders_of_outcome
-    from referrals.models import Referral
-    from referrals.services import apply_transition
-    from referrals.workflows import State
-
-    from .models import ServiceAgreement
-    from .tasks import notify_award
-
     referral = Referral.objects.select_for_update(of=("self",)).select_related("person", "plan").get(pk=referral.pk)
     if not is_team_officer(referral, acting_user) or referral.allocated_to_id != acting_user.pk:
         raise ActionRefused("Only the officer this referral is allocated to can do this.")
@@ -119,11 +114,6 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
 @transaction.atomic
 def issue_purchase_order_for(referral, *, acting_user):
     """Update the record and issue the purchase order: the service is active."""
-    from django.utils import timezone
-
-    from purchase_orders.services import issue_purchase_order
-    from referrals.models import Referral
-    from referrals.services import apply_transition
 
     referral = Referral.objects.select_for_update(of=("self",)).select_related("person").get(pk=referral.pk)
     agreement = referral.active_agreement
@@ -140,9 +130,6 @@ def issue_purchase_order_for(referral, *, acting_user):
 @transaction.atomic
 def change_agreement(agreement, *, acting_user, start_date, hourly_rate=None, weekly_cost=None, reason: str):
     """A change to an active agreement issues a revised purchase order superseding the last."""
-    from purchase_orders.services import revise_purchase_order
-
-    from .models import ServiceAgreement
 
     agreement = ServiceAgreement.objects.select_for_update(of=("self",)).select_related("referral__plan", "person").get(
         pk=agreement.pk)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
@@ -63,7 +64,7 @@ def concern_acknowledge(request, concern_id: int):
     try:
         services.acknowledge_concern(concern, acting_user=request.user)
     except ActionRefused as refusal:
-        return refuse(request, refusal, obj=concern, person=concern.person, redirect_to=f"/concerns/{concern.pk}/")
+        return refuse(request, refusal, obj=concern, person=concern.person, redirect_to=reverse("concerns:detail", args=[concern.pk]))
     messages.success(request, "Acknowledged.")
     return redirect("concerns:detail", concern.pk)
 
@@ -78,6 +79,6 @@ def concern_close(request, concern_id: int):
     try:
         services.close_concern(concern, acting_user=request.user, outcome=form.cleaned_data["outcome"])
     except ActionRefused as refusal:
-        return refuse(request, refusal, obj=concern, person=concern.person, redirect_to=f"/concerns/{concern.pk}/")
+        return refuse(request, refusal, obj=concern, person=concern.person, redirect_to=reverse("concerns:detail", args=[concern.pk]))
     messages.success(request, "Closed.")
     return redirect("concerns:detail", concern.pk)

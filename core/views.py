@@ -3,7 +3,11 @@ from django.shortcuts import redirect, render
 
 from accounts.roles import Role
 from audit.services import record_refusal
+from brokerage.selectors import QueueFilters, QueueView, queue, queue_counts, team_workload
+from concerns.selectors import inbox
 from core.exceptions import ActionRefused
+from people.selectors import caseload
+from referrals.selectors import referrals_awaiting_funding, referrals_made_by
 
 
 def refuse(request, refusal: ActionRefused, *, obj, person=None, redirect_to: str):
@@ -19,11 +23,6 @@ def permission_denied(request, exception=None):
 
 def home(request):
     """Each role's own work, on one page."""
-    from brokerage.selectors import QueueFilters, QueueView, queue, queue_counts, team_workload
-    from concerns.selectors import inbox
-    from people.selectors import caseload
-    from referrals.selectors import referrals_awaiting_funding, referrals_made_by
-
     user = request.user
     if user.has_role(Role.PROVIDER_USER):
         return redirect("portal:home")  # a provider's staff have only the portal

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
@@ -106,7 +107,7 @@ def score(request, requirement_id: int):
         services.score_answers(requirement, acting_user=request.user, scores=form.scores())
     except ActionRefused as refusal:
         return refuse(request, refusal, obj=requirement, person=requirement.referral.person,
-                      redirect_to=f"/dps/requirements/{requirement.pk}/")
+                      redirect_to=reverse("dps:requirement", args=[requirement.pk]))
     messages.success(request, "Scores saved.")
     return redirect("dps:requirement", requirement.pk)
 
@@ -122,7 +123,7 @@ def select(request, requirement_id: int):
         services.select_bid(requirement.referral, acting_user=request.user, **form.cleaned_data)
     except ActionRefused as refusal:
         return refuse(request, refusal, obj=requirement, person=requirement.referral.person,
-                      redirect_to=f"/dps/requirements/{requirement.pk}/")
+                      redirect_to=reverse("dps:requirement", args=[requirement.pk]))
     messages.success(request, f"{form.cleaned_data['bid'].provider} is selected. Now make the service agreement.")
     return redirect("referrals:detail", requirement.referral_id)
 

@@ -64,7 +64,7 @@ def person_edit(request, person_id: int):
         refusal = ActionRefused("Brokerage cannot change a person's record details." if request.user.is_brokerage
                                 else "Only the person's allocated practitioner can change their record.")
         return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
-    form = PersonForm(request.POST or None, instance=access_person(request.user, person_id))
+    form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(person, acting_user=request.user, **form.cleaned_data)

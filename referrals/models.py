@@ -7,7 +7,7 @@ from brokerage.teams import Team
 from core.models import TimeStampedModel
 from people.models import OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES, FundingDecision, ServiceType
 
-from .workflows import ReferralWorkflow, State
+from .workflows import OPEN_STATES, ReferralWorkflow, State
 
 
 class Referral(ReferralWorkflow, TimeStampedModel):
@@ -138,8 +138,6 @@ class Referral(ReferralWorkflow, TimeStampedModel):
 
     @property
     def is_open(self) -> bool:
-        from .workflows import OPEN_STATES
-
         return self.state in OPEN_STATES
 
 

@@ -1,5 +1,8 @@
 from django.db.models import QuerySet
 
+from accounts.roles import Role
+from people.models import OUT_OF_PANEL_SERVICES
+
 from .models import Referral, ReferralTransition
 from .workflows import State
 
@@ -18,9 +21,6 @@ def referrals_made_by(user) -> QuerySet[Referral]:
 
 def referrals_awaiting_funding(user) -> QuerySet[Referral]:
     """The funding decisions waiting on this user: panel plans for CAP, out-of-panel for heads of service."""
-    from accounts.roles import Role
-    from people.models import OUT_OF_PANEL_SERVICES
-
     qs = Referral.objects.filter(state=State.AWAITING_FUNDING).select_related("person", "plan", "referred_by")
     if user.has_role(Role.CAP_MEMBER) and user.has_role(Role.HEAD_OF_SERVICE):
         return qs.order_by("submitted_at")
