@@ -50,15 +50,19 @@ browser:
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
-# With REDIS_URL set, a Celery worker and beat run alongside runserver and stop when it exits.
+# With REDIS_URL set, a Celery worker and beat run alongside runserver. However it ends (Ctrl-C
+# included) the workers are stopped, and so is the embedded PostgreSQL, which a process killed
+# outright would otherwise leave running.
 run: venv assets
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@if [ -n "$$REDIS_URL" ]; then \
-	  $(VENV)/bin/celery -A config worker -l info & worker=$$!; \
-	  $(VENV)/bin/celery -A config beat -l info --schedule var/celerybeat-schedule & beat=$$!; \
-	  trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \
+	@pids=""; \
+	finish() { [ -z "$$pids" ] || { kill $$pids 2>/dev/null; wait $$pids 2>/dev/null; }; $(PY) -m config.embedded_postgres stop; }; \
+	trap finish EXIT; trap 'exit 130' INT TERM; \
+	if [ -n "$$REDIS_URL" ]; then \
+	  $(VENV)/bin/celery -A config worker -l info & pids="$$pids $$!"; \
+	  $(VENV)/bin/celery -A config beat -l info --schedule var/celerybeat-schedule & pids="$$pids $$!"; \
 	fi; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -1,6 +1,7 @@
 """The audit trail: who did what to whose record, for every change, transition, view and refusal."""
 
 import pytest
+from django.db import ProgrammingError, transaction
 
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for_person
@@ -67,3 +68,43 @@ def test_diff_keeps_only_changed_fields(person):
     before = snapshot(person, ["first_name", "town"])
     person.town = "Elsewhere"
     assert diff(before, snapshot(person, ["first_name", "town"])) == {"town": ["Riverside", "Elsewhere"]}
+
+
+# Nobody can alter the trail: the database refuses, whatever the code does ----------------------
+@pytest.fixture
+def event(social_worker, person):
+    return AuditEvent.objects.filter(person=person).earliest("id")
+
+
+def _unchanged(event):
+    stored = AuditEvent.objects.get(pk=event.pk)
+    return (stored.summary, stored.actor_id, stored.changes) == (event.summary, event.actor_id, event.changes)
+
+
+def test_a_plain_save_of_an_audit_event_is_refused(event):
+    original = event.summary
+    event.summary = "Nothing happened here"
+    with pytest.raises(ProgrammingError, match="audit trail cannot be altered"), transaction.atomic():
+        event.save()
+    event.summary = original
+    assert _unchanged(event)
+
+
+def test_a_bulk_update_of_the_trail_is_refused(event):
+    with pytest.raises(ProgrammingError, match="audit trail cannot be altered"), transaction.atomic():
+        AuditEvent.objects.all().update(summary="rewritten")
+    assert _unchanged(event)
+
+
+def test_deleting_an_audit_event_is_refused(event):
+    with pytest.raises(ProgrammingError, match="audit trail cannot be altered"), transaction.atomic():
+        event.delete()
+    with pytest.raises(ProgrammingError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk)._raw_delete(AuditEvent.objects.db)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_new_events_are_still_written(event, social_worker, person):
+    before = AuditEvent.objects.count()
+    record_view(actor=social_worker, obj=person, person=person, what="the person's record")
+    assert AuditEvent.objects.count() == before + 1

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,6 +25,7 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "axes",
+    "csp",
     "guardian",
     "django_fsm",
     "django_htmx",
@@ -45,6 +47,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SessionLimitsMiddleware",  # after messages: it tells the user why they were signed out
+    "core.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
@@ -76,17 +81,27 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL only. DATABASE_URL names a server; without it we start our own (see
-# config/embedded_postgres.py) so that a fresh clone runs with nothing configured.
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
-else:
+# PostgreSQL only. DATABASE_URL names a server. Development and test settings fall back to an
+# embedded server (config/embedded_postgres.py) so a fresh clone runs with nothing configured;
+# production refuses to start without one (config/settings/production.py).
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASES = (
+    {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)} if DATABASE_URL else {}
+)
+
+
+def embedded_database() -> dict:
+    """The embedded server's database, started on first use; its data in .pgdata/ in the checkout."""
     from config.embedded_postgres import database_settings
 
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-    DATABASES = {"default": database_settings(BASE_DIR / ".pgdata")}
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    raise RuntimeError("This service runs on PostgreSQL only.")
+    return database_settings(BASE_DIR / ".pgdata")
+
+
+def require_postgresql(databases: dict) -> None:
+    if not databases.get("default", {}).get("ENGINE", "").endswith("postgresql"):
+        raise RuntimeError("This service runs on PostgreSQL only.")
+
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -115,14 +130,35 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Case records of vulnerable adults: short idle sessions, cookies never readable by scripts.
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# Case records of vulnerable adults: a session ends after 30 minutes idle and after 8 hours in all
+# (core.middleware.SessionLimitsMiddleware decides both on the server), and when the browser closes.
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_MAX_SECONDS = 8 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour
+
+# Nothing runs but our own script files: no inline script, no inline style, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

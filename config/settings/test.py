@@ -1,5 +1,7 @@
 from .base import *  # noqa: F403
 
+DATABASES = DATABASES or {"default": embedded_database()}  # noqa: F405
+require_postgresql(DATABASES)  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run tasks in process unless a test starts a real worker (concerns/tests/test_notify_worker.py).

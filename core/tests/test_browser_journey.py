@@ -12,7 +12,7 @@ from accounts.services import create_staff_user
 from brokerage.models import Area
 from referrals.models import Referral
 
-from .browser import axe_violations, launch
+from .browser import axe_violations, launch, watch_csp
 
 PASSWORD = "journey-password-123"
 
@@ -44,10 +44,13 @@ class Journey:
         self.page = browser.new_page()
         self.base_url = base_url
         self.visited: dict[str, list] = {}
+        self.csp = watch_csp(self.page)
 
     def check(self):
-        """axe-core on the page as it is now; remembered per URL so a failure names the page."""
-        self.visited[self.page.url] = axe_violations(self.page)
+        """axe-core on the page as it is now, and any Content-Security-Policy violation since the last
+        check; remembered per URL so a failure names the page."""
+        self.visited[self.page.url] = self.visited.get(self.page.url, []) + axe_violations(self.page) + self.csp
+        self.csp.clear()
 
     def goto(self, path):
         self.page.goto(self.base_url + path)

@@ -132,6 +132,13 @@ GET_MATRIX = {
     "home": (lambda w: [], expect(LOGGED_IN) | {"provider": 302}),  # providers are sent to their portal
     "login": (lambda w: [], {**expect(set(), other=302), "anon": 200}),
     "logout": (lambda w: [], expect(set(), other=405)),
+    "password_change": (lambda w: [], expect(LOGGED_IN)),
+    "password_change_done": (lambda w: [], expect(LOGGED_IN)),
+    # Resetting a forgotten password needs no sign-in; a bad link says it does not work.
+    "password_reset": (lambda w: [], expect(LOGGED_IN) | {"anon": 200}),
+    "password_reset_done": (lambda w: [], expect(LOGGED_IN) | {"anon": 200}),
+    "password_reset_confirm": (lambda w: ["MQ", "not-a-token"], expect(LOGGED_IN) | {"anon": 200}),
+    "password_reset_complete": (lambda w: [], expect(LOGGED_IN) | {"anon": 200}),
     "people:list": (lambda w: [], expect(LOGGED_IN) | {"provider": 403}),
     "people:create": (lambda w: [], expect(PRACTITIONERS, other=403)),
     "people:detail": (lambda w: [w["a"].pk], expect(SEES_A)),
