@@ -135,3 +135,11 @@ def person(social_worker, east_area):
 @pytest.fixture
 def west_person(social_worker, west_area):
     return make_person(social_worker, west_area)
+
+
+@pytest.fixture
+def east_case(social_worker, person):
+    """Work for `person` in the East team's queue: from then the East team may see them (people.access)."""
+    from referrals.tests.factories import urgent_referral
+
+    return urgent_referral(social_worker, person)

@@ -14,7 +14,7 @@ from referrals.access import access_referral
 from . import services
 from .access import access_concern
 from .forms import CloseConcernForm, ConcernForm
-from .selectors import inbox
+from .selectors import contact_details_for, inbox
 
 INBOX_ROLES = (Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING)
 
@@ -53,9 +53,12 @@ def concern_create(request, person_id: int):
 
 def concern_detail(request, concern_id: int):
     concern = access_concern(request.user, concern_id)
-    record_view(actor=request.user, obj=concern, person=concern.person, what=f"concern C-{concern.pk}")
+    contact_details = contact_details_for(concern, request.user)
+    what = f"concern C-{concern.pk}" + (" with the person's address and phone number" if contact_details else "")
+    record_view(actor=request.user, obj=concern, person=concern.person, what=what)
     return render(request, "concerns/concern_detail.html", {
-        "concern": concern, "can_handle": request.user.has_role(concern.routed_to), "close_form": CloseConcernForm()})
+        "concern": concern, "can_handle": request.user.has_role(concern.routed_to), "close_form": CloseConcernForm(),
+        "contact_details": contact_details})
 
 
 @require_POST

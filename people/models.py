@@ -3,7 +3,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import TimeStampedModel
 
@@ -97,7 +96,6 @@ class Person(TimeStampedModel):
                 fields=["nhs_number"], condition=~Q(nhs_number=""), name="person_nhs_number_unique"
             ),
         ]
-        permissions = [("view_person_record", "Can view a person's full record")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -116,14 +114,6 @@ class Person(TimeStampedModel):
     @property
     def team(self) -> str:
         return self.area.team
-
-
-class PersonUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
-
-
-class PersonGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
 
 
 class NeedsAssessment(TimeStampedModel):

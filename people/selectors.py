@@ -1,6 +1,6 @@
 from django.db.models import Q, QuerySet
-from guardian.shortcuts import get_objects_for_user
 
+from .access import visible_people
 from .models import Person
 
 
@@ -9,7 +9,8 @@ def caseload(user) -> QuerySet[Person]:
 
 
 def people_visible_to(user, *, search: str = "") -> QuerySet[Person]:
-    qs = get_objects_for_user(user, "people.view_person", klass=Person, accept_global_perms=False)
+    """Everyone the user has work for now (people.access), optionally matching every search term."""
+    qs = Person.objects.filter(visible_people(user))
     if search:
         terms = search.split()
         for term in terms:

@@ -6,16 +6,14 @@ indicative budget (SPEC §2). Every function checks that itself, whatever the ca
 
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
 
 from audit.services import diff, record_change, snapshot
-from brokerage.teams import team_group_name
 from core.exceptions import ActionRefused
 
+from .access import can_change_person
 from .models import CareAndSupportPlan, NeedsAssessment, Person
 from .validators import normalise_nhs_number, normalise_postcode
 
@@ -49,26 +47,8 @@ def _ensure_practitioner(user, refusal: str) -> None:
 
 def _ensure_holds_case(user, person: Person, refusal: str) -> None:
     _ensure_practitioner(user, refusal)
-    if not user.has_perm("people.change_person", person):
+    if not can_change_person(user, person):
         raise ActionRefused("Only the person's allocated practitioner can change their record.")
-
-
-def sync_person_permissions(person: Person, *, previous_worker=None, previous_team: str | None = None) -> None:
-    """Who may see a person: their allocated practitioner, and the Brokerage team for their area."""
-    if previous_worker is not None and previous_worker != person.allocated_worker:
-        remove_perm("people.view_person", previous_worker, person)
-        remove_perm("people.change_person", previous_worker, person)
-    if previous_team and previous_team != person.team:
-        remove_perm("people.view_person", Group.objects.get_or_create(name=team_group_name(previous_team))[0], person)
-    assign_perm("people.view_person", person.allocated_worker, person)
-    assign_perm("people.change_person", person.allocated_worker, person)
-    team_group, _ = Group.objects.get_or_create(name=team_group_name(person.team))
-    assign_perm("people.view_person", team_group, person)
-
-
-def grant_funding_view(person: Person, *, route_role: str) -> None:
-    """The panel, or the heads of service, see a person whose plan is put before them."""
-    assign_perm("people.view_person", Group.objects.get_or_create(name=route_role)[0], person)
 
 
 def _clean_person_fields(fields: dict) -> dict:
@@ -89,7 +69,6 @@ def create_person(*, acting_user, **fields) -> Person:
     person = Person(created_by=acting_user, **fields)
     person.full_clean()
     person.save()
-    sync_person_permissions(person)
     record_change(
         actor=acting_user, obj=person, person=person, created=True,
         summary="Recorded a new person", changes=snapshot(person, PERSON_FIELDS),
@@ -102,13 +81,11 @@ def update_person(person: Person, *, acting_user, **fields) -> Person:
     _ensure_holds_case(acting_user, person, "Brokerage cannot change a person's record details.")
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = snapshot(person, PERSON_FIELDS)
-    previous_worker, previous_team = person.allocated_worker, person.team
     for name, value in _clean_person_fields(fields).items():
         setattr(person, name, value)
     person.full_clean()
     person.save()
     person.refresh_from_db()
-    sync_person_permissions(person, previous_worker=previous_worker, previous_team=previous_team)
     changes = diff(before, snapshot(person, PERSON_FIELDS))
     if changes:
         record_change(actor=acting_user, obj=person, person=person, summary="Changed the person's details", changes=changes)

@@ -14,7 +14,7 @@ from core.views import refuse
 from referrals.selectors import referrals_for_person
 
 from . import services
-from .access import access_person, access_plan
+from .access import access_person, access_plan, can_change_person
 from .forms import IndicativeBudgetForm, NeedsAssessmentForm, PersonForm, PlanCreateForm, PlanForm
 from .selectors import assessments_for_person, people_visible_to, plans_for_person
 
@@ -52,7 +52,7 @@ def person_detail(request, person_id: int):
         "assessments": assessments_for_person(person),
         "plans": plans_for_person(person),
         "referrals": referrals_for_person(person),
-        "can_change": request.user.is_practitioner and request.user.has_perm("people.change_person", person),
+        "can_change": can_change_person(request.user, person),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -60,7 +60,7 @@ def person_detail(request, person_id: int):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, person_id: int):
     person = access_person(request.user, person_id)
-    if not (request.user.is_practitioner and request.user.has_perm("people.change_person", person)):
+    if not can_change_person(request.user, person):
         refusal = ActionRefused("Brokerage cannot change a person's record details." if request.user.is_brokerage
                                 else "Only the person's allocated practitioner can change their record.")
         return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
@@ -79,7 +79,7 @@ def person_edit(request, person_id: int):
 @require_http_methods(["GET", "POST"])
 def assessment_create(request, person_id: int):
     person = access_person(request.user, person_id)
-    if request.method == "GET" and not request.user.has_perm("people.change_person", person):
+    if request.method == "GET" and not can_change_person(request.user, person):
         return refuse(request, ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN), obj=person, person=person,
                       redirect_to=person.get_absolute_url())
     form = NeedsAssessmentForm(request.POST or None)
@@ -96,7 +96,7 @@ def assessment_create(request, person_id: int):
 @require_http_methods(["GET", "POST"])
 def plan_create(request, person_id: int):
     person = access_person(request.user, person_id)
-    if request.method == "GET" and not request.user.has_perm("people.change_person", person):
+    if request.method == "GET" and not can_change_person(request.user, person):
         return refuse(request, ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN), obj=person, person=person,
                       redirect_to=person.get_absolute_url())
     latest = person.plans.first()
@@ -123,7 +123,7 @@ def plan_detail(request, person_id: int, plan_id: int):
     person = access_person(request.user, person_id)
     plan = access_plan(request.user, person, plan_id)
     record_view(actor=request.user, obj=plan, person=person, what=f"care and support plan version {plan.version}")
-    can_change = request.user.is_practitioner and request.user.has_perm("people.change_person", person)
+    can_change = can_change_person(request.user, person)
     return render(request, "people/plan_detail.html", {
         "person": person, "plan": plan, "decisions": plan.funding_decisions.select_related("decided_by"),
         "can_change": can_change, "budget_form": IndicativeBudgetForm(initial={"amount": plan.indicative_weekly_budget}),
@@ -136,7 +136,7 @@ def plan_edit(request, person_id: int, plan_id: int):
     plan = access_plan(request.user, person, plan_id)
     back = plan.get_absolute_url()
     if request.method == "GET":
-        if not (request.user.is_practitioner and request.user.has_perm("people.change_person", person)):
+        if not can_change_person(request.user, person):
             return refuse(request, ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN), obj=plan, person=person, redirect_to=back)
         if plan.is_locked:
             return refuse(request, ActionRefused(services.PLAN_IS_LOCKED), obj=plan, person=person, redirect_to=back)
@@ -175,8 +175,7 @@ def plan_budget(request, person_id: int, plan_id: int):
 def person_history(request, person_id: int):
     """Who has seen or changed this person's record: for the practitioner and team leads."""
     person = access_person(request.user, person_id)
-    if not (request.user.has_perm("people.change_person", person)
-            or (request.user.is_team_lead and request.user.team == person.team)):
+    if not (can_change_person(request.user, person) or request.user.is_team_lead):
         raise PermissionDenied("Only the person's practitioner and the Brokerage team lead can see this history.")
     record_view(actor=request.user, obj=person, person=person, what="the record's audit trail")
     return render(request, "people/person_history.html", {"person": person, "events": audit_events_for_person(person)})

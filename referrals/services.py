@@ -12,8 +12,9 @@ from accounts.models import User
 from accounts.roles import Role
 from audit.services import record_change, record_transition
 from core.exceptions import ActionRefused
+from people.access import can_change_person
 from people.models import NOT_BROKERED, CareAndSupportPlan, FundingDecision, Person, ServiceType
-from people.services import grant_funding_view, lock_plan
+from people.services import lock_plan
 
 from .models import Referral, ReferralTransition
 from .workflows import State, user_may
@@ -78,7 +79,7 @@ def _check_new_referral(*, acting_user, person: Person, kind: str, change: str, 
         if kind == Referral.Kind.CHANGE and change == Referral.Change.INCREASE:
             raise ActionRefused(BROKERAGE_CANNOT_INCREASE)
         raise ActionRefused(ONLY_PRACTITIONERS_REFER)
-    if not acting_user.has_perm("people.change_person", person):
+    if not can_change_person(acting_user, person):
         raise ActionRefused("Only the person's allocated practitioner can refer them to Brokerage.")
     if service_type == ServiceType.REABLEMENT and not acting_user.has_role(Role.SPA_WORKER):
         raise ActionRefused(REABLEMENT_ONLY_THROUGH_SPA)
@@ -136,8 +137,6 @@ def submit_referral(referral: Referral, *, acting_user) -> Referral:
     if referral.puts_person_at_risk and referral.risk_strategies_agreed_at is None:
         return apply_transition(referral, "hold_for_risk", acting_user=acting_user)
     if referral.needs_funding and not referral.has_approved_funding:
-        route = Role.HEAD_OF_SERVICE if referral.needs_out_of_panel_approval else Role.CAP_MEMBER
-        grant_funding_view(referral.person, route_role=route)
         return apply_transition(referral, "send_for_funding", acting_user=acting_user)
     _mark_queued(referral)
     return apply_transition(referral, "send_to_brokerage", acting_user=acting_user)

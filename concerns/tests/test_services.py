@@ -8,7 +8,7 @@ from concerns.models import Concern
 from concerns.services import acknowledge_concern, close_concern, raise_concern
 from core.exceptions import ActionRefused
 from people.tests.factories import make_person
-from referrals.tests.factories import allocated_referral
+from referrals.tests.factories import allocated_referral, urgent_referral
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_each_kind_is_routed_to_the_team_that_handles_it(kind, route, social_wor
 
 
 def test_brokerage_cannot_handle_a_safeguarding_concern_but_first_response_can(
-    officer_east, lead_east, first_response, person
+    officer_east, lead_east, first_response, person, east_case
 ):
     concern = raise_(officer_east, person, "safeguarding")
     for brokerage in (officer_east, lead_east):
@@ -113,6 +113,7 @@ def test_routed_team_is_e_mailed_once_without_personal_data(
 ):
     colleague = UserFactory(roles=[Role.FIRST_RESPONSE])
     person = make_person(social_worker, east_area, first_name="Adaeze", last_name="Thornbury", postcode="E1 7QX")
+    urgent_referral(social_worker, person)  # in the East queue, so the officer may see them
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         concern = raise_(officer_east, person, "safeguarding", details="Adaeze has been left without food.")
     assert len(callbacks) == 1

@@ -11,7 +11,8 @@ def test_quality_alert_needs_the_provider(client, social_worker, person):
     assert not Concern.objects.exists()
 
 
-def test_officer_raises_safeguarding_which_goes_to_first_response(client, officer_east, first_response, person):
+def test_officer_raises_safeguarding_which_goes_to_first_response(client, officer_east, first_response, person,
+                                                                  east_case):
     client.force_login(officer_east)
     client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising"})
     concern = Concern.objects.get()
@@ -21,7 +22,7 @@ def test_officer_raises_safeguarding_which_goes_to_first_response(client, office
     assert list(response.context["concerns"]) == [concern]
 
 
-def test_closing_needs_an_outcome(client, officer_east, first_response, person):
+def test_closing_needs_an_outcome(client, officer_east, first_response, person, east_case):
     client.force_login(officer_east)
     client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising"})
     concern = Concern.objects.get()
@@ -32,3 +33,38 @@ def test_closing_needs_an_outcome(client, officer_east, first_response, person):
     client.post(reverse("concerns:close", args=[concern.pk]), {"outcome": "Section 42 enquiry opened"})
     concern.refresh_from_db()
     assert (concern.status, concern.handled_by) == ("closed", first_response)
+
+
+def _safeguarding(client, officer, person):
+    client.force_login(officer)
+    client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising"})
+    return Concern.objects.get()
+
+
+def test_first_response_sees_address_and_phone_on_an_open_safeguarding_concern_only(
+    client, social_worker, officer_east, first_response, east_case
+):
+    person = east_case.person
+    person.phone = "020 7946 0123"
+    person.save()
+    concern = _safeguarding(client, officer_east, person)
+
+    client.force_login(first_response)
+    page = client.get(reverse("concerns:detail", args=[concern.pk])).content.decode()
+    assert person.address_line_1 in page and "020 7946 0123" in page and person.postcode in page
+    assert client.get(person.get_absolute_url()).status_code == 404  # the concern, not the whole record
+
+    client.post(reverse("concerns:close", args=[concern.pk]), {"outcome": "Section 42 enquiry opened"})
+    page = client.get(reverse("concerns:detail", args=[concern.pk])).content.decode()
+    assert person.address_line_1 not in page and "020 7946 0123" not in page
+
+
+def test_the_officer_who_raised_it_and_other_inboxes_see_no_contact_details_on_the_concern(
+    client, social_worker, officer_east, monitoring_officer, east_case
+):
+    person = east_case.person
+    concern = _safeguarding(client, officer_east, person)
+    page = client.get(reverse("concerns:detail", args=[concern.pk])).content.decode()
+    assert "Phone number" not in page
+    client.force_login(monitoring_officer)
+    assert client.get(reverse("concerns:detail", args=[concern.pk])).status_code == 404

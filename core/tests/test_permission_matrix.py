@@ -108,9 +108,11 @@ def _active_case(users, person, provider, capture_on_commit):
     return {"rc": referral, "requirement": requirement, "agreement": agreement, "order": order, "notice": notice}
 
 
-# Who sees person A (East, held by sw, funded by the panel) and person B (West, held by sw2, awaiting the panel).
-SEES_A = {"sw", "officer_east", "lead_east", "cap"}
-SEES_B = {"sw2", "officer_west", "lead_west", "cap"}
+# Who sees person A (East, held by sw, funded by the panel: work in the East queue and an active service)
+# and person B (West, held by sw2, awaiting the panel). Access follows need (people.access): the panel no
+# longer sees A after its decision; the West team does not see B before the work reaches its queue.
+SEES_A = {"sw", "officer_east", "lead_east"}
+SEES_B = {"sw2", "cap"}
 LOGGED_IN = set(ROLES)
 BROKERAGE = {"officer_east", "officer_west", "lead_east", "lead_west"}
 PRACTITIONERS = {"sw", "sw2", "spa"}
@@ -192,6 +194,12 @@ GET_MATRIX = {
     "providers:import": (lambda w: [], expect({"dps"}, other=403)),
     "providers:shortlist": (lambda w: [w["ra"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
     "purchase_orders:pdf": (lambda w: [w["order"].pk], expect(SEES_A | {"finance"})),
+    # Before the queue: B's plan waits for the panel, so only its practitioner and the panel see B.
+    "people:detail#before the queue": (lambda w: [w["b"].pk], expect(SEES_B)),
+    "referrals:detail#before the queue": (lambda w: [w["rb"].pk], expect(SEES_B)),
+    # After the decision: A's plan was decided, so the panel no longer sees A, A's plan or A's order.
+    "people:plan_detail#after the decision": (lambda w: [w["a"].pk, w["plan_a"].pk], expect(SEES_A)),
+    "referrals:funding#after the decision": (lambda w: [w["ra"].pk], expect(set(), seen=SEES_A, seen_code=403)),
 }
 
 
@@ -206,13 +214,14 @@ def _url_names(resolver=None, namespace=""):
 
 
 def test_every_url_is_in_the_matrix():
-    assert set(_url_names()) - set(GET_MATRIX) == set()
+    assert set(_url_names()) - {key.split("#")[0] for key in GET_MATRIX} == set()
 
 
-@pytest.mark.parametrize("name", sorted(GET_MATRIX))
-def test_get_by_every_role(client, world, name):
-    args_of, expected = GET_MATRIX[name]
-    url = reverse(name, args=args_of(world))
+@pytest.mark.parametrize("row", sorted(GET_MATRIX))
+def test_get_by_every_role(client, world, row):
+    """A row is a URL name, or "name#moment" for the same URL at another moment of a case."""
+    args_of, expected = GET_MATRIX[row]
+    url = reverse(row.split("#")[0], args=args_of(world))
     got = {}
     for role in ALL:
         client.logout()

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditEvent
 from core.exceptions import ActionRefused
 from people import services
-from people.models import CareAndSupportPlan, NeedsAssessment, ServiceType
+from people.models import CareAndSupportPlan, NeedsAssessment
 from people.services import BROKERAGE_CANNOT_CHANGE_PLAN, BROKERAGE_CANNOT_SET_BUDGET, PLAN_IS_LOCKED
 from people.tests.factories import PersonFields, make_assessment, make_person, make_plan
-from referrals.tests.factories import awaiting_funding_referral, urgent_referral
+from referrals.tests.factories import awaiting_funding_referral
 
 pytestmark = pytest.mark.django_db
 
@@ -152,63 +152,6 @@ def test_practitioner_sets_the_budget_and_who_set_it_is_kept(social_worker, pers
     plan = make_plan(social_worker, person, indicative_weekly_budget=None)
     plan = services.set_indicative_budget(plan, acting_user=social_worker, amount=Decimal("275.00"))
     assert (plan.indicative_weekly_budget, plan.budget_set_by) == (Decimal("275.00"), social_worker)
-
-
-# Who may see a person (django-guardian) -----------------------------------------------------
-def test_worker_and_area_team_can_see_a_new_person(social_worker, officer_east, lead_east, person):
-    assert social_worker.has_perm("people.view_person", person)
-    assert social_worker.has_perm("people.change_person", person)
-    assert officer_east.has_perm("people.view_person", person)
-    assert lead_east.has_perm("people.view_person", person)
-    assert not officer_east.has_perm("people.change_person", person)
-
-
-@pytest.mark.parametrize(
-    "who",
-    [
-        "officer_west",
-        "lead_west",
-        "other_social_worker",
-        "cap_member",
-        "head_of_service",
-        "provider_user",
-        "first_response",
-    ],
-)
-def test_others_cannot_see_a_person(who, request, person):
-    assert not request.getfixturevalue(who).has_perm("people.view_person", person)
-
-
-def test_cap_sees_a_person_only_once_their_plan_is_sent_for_funding(social_worker, cap_member, head_of_service, person):
-    urgent_referral(social_worker, person)
-    assert not cap_member.has_perm("people.view_person", person)
-    awaiting_funding_referral(social_worker, person)
-    assert cap_member.has_perm("people.view_person", person)
-    assert not head_of_service.has_perm("people.view_person", person)
-
-
-def test_head_of_service_sees_a_person_sent_for_out_of_panel_approval(
-    social_worker, cap_member, head_of_service, person
-):
-    awaiting_funding_referral(social_worker, person, service_type=ServiceType.RESIDENTIAL)
-    assert head_of_service.has_perm("people.view_person", person)
-    assert not cap_member.has_perm("people.view_person", person)
-
-
-def test_moving_to_the_other_teams_area_moves_the_team_permission(
-    social_worker, officer_east, officer_west, west_area, person
-):
-    services.update_person(person, acting_user=social_worker, area=west_area)
-    assert officer_west.has_perm("people.view_person", person)
-    assert not officer_east.has_perm("people.view_person", person)
-
-
-def test_changing_the_allocated_worker_moves_the_worker_permission(social_worker, other_social_worker, person):
-    services.update_person(person, acting_user=social_worker, allocated_worker=other_social_worker)
-    assert other_social_worker.has_perm("people.change_person", person)
-    assert other_social_worker.has_perm("people.view_person", person)
-    assert not social_worker.has_perm("people.view_person", person)
-    assert not social_worker.has_perm("people.change_person", person)
 
 
 def test_update_person_records_only_the_changed_fields(social_worker, person):

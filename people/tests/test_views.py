@@ -7,8 +7,15 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from people.models import CareAndSupportPlan, Person
+from referrals.tests.factories import urgent_referral
 
 from .factories import make_plan
+
+
+@pytest.fixture
+def in_the_east_queue(social_worker, person):
+    """Brokerage sees a person only once work for them reaches its queue (people.access)."""
+    return urgent_referral(social_worker, person)
 
 GOOD_PERSON = {
     "first_name": "Ada", "last_name": "Thompson", "date_of_birth": "1941-03-02", "nhs_number": "943 476 5919",
@@ -54,7 +61,7 @@ def test_duplicate_nhs_number_is_refused(client, social_worker, person_form):
     assert Person.objects.count() == 1
 
 
-def test_viewing_a_record_is_audited(client, officer_east, person):
+def test_viewing_a_record_is_audited(client, officer_east, person, in_the_east_queue):
     client.force_login(officer_east)
     client.get(reverse("people:detail", args=[person.pk]))
     event = AuditEvent.objects.filter(action="viewed", person=person).get()
@@ -70,7 +77,8 @@ def test_bad_visit_schedule_is_explained(client, social_worker, person):
     assert not CareAndSupportPlan.objects.exists()
 
 
-def test_officer_cannot_open_plan_editing_and_the_attempt_is_recorded(client, social_worker, officer_east, person):
+def test_officer_cannot_open_plan_editing_and_the_attempt_is_recorded(client, social_worker, officer_east, person,
+                                                                     in_the_east_queue):
     plan = make_plan(social_worker, person)
     client.force_login(officer_east)
     response = client.get(reverse("people:plan_edit", args=[person.pk, plan.pk]), follow=True)
@@ -78,7 +86,7 @@ def test_officer_cannot_open_plan_editing_and_the_attempt_is_recorded(client, so
     assert AuditEvent.objects.filter(action="refused", actor=officer_east).exists()
 
 
-def test_officer_cannot_set_the_budget_by_posting(client, social_worker, officer_east, person):
+def test_officer_cannot_set_the_budget_by_posting(client, social_worker, officer_east, person, in_the_east_queue):
     plan = make_plan(social_worker, person, indicative_weekly_budget=Decimal("250.00"))
     client.force_login(officer_east)
     response = client.post(reverse("people:plan_budget", args=[person.pk, plan.pk]), {"amount": "999"}, follow=True)
@@ -87,7 +95,7 @@ def test_officer_cannot_set_the_budget_by_posting(client, social_worker, officer
     assert plan.indicative_weekly_budget == Decimal("250.00")
 
 
-def test_officer_cannot_change_person_details_by_posting(client, officer_east, person, person_form):
+def test_officer_cannot_change_person_details_by_posting(client, officer_east, person, person_form, in_the_east_queue):
     client.force_login(officer_east)
     client.post(reverse("people:edit", args=[person.pk]), person_form | {"last_name": "Changed"})
     person.refresh_from_db()
@@ -111,7 +119,9 @@ def test_nonsense_budget_is_refused(client, social_worker, person):
     assert plan.indicative_weekly_budget == Decimal("250.00")
 
 
-def test_search_finds_only_people_the_user_may_see(client, officer_west, person, west_person):
+def test_search_finds_only_people_the_user_may_see(client, social_worker, officer_west, person, west_person):
+    urgent_referral(social_worker, person)
+    urgent_referral(social_worker, west_person)
     client.force_login(officer_west)
     response = client.get(reverse("people:list"), {"q": person.first_name})
     assert list(response.context["page_obj"].object_list) == []

@@ -2,7 +2,7 @@ import pytest
 
 from audit.models import AuditEvent
 from core.exceptions import ActionRefused
-from people.models import CareAndSupportPlan, FundingDecision, PersonGroupObjectPermission, PersonUserObjectPermission
+from people.models import CareAndSupportPlan, FundingDecision
 from referrals.models import Referral, ReferralTransition
 
 
@@ -13,7 +13,6 @@ def _state_of_the_world(referral):
         "transitions": ReferralTransition.objects.count(),
         "audit_events": AuditEvent.objects.count(),
         "funding_decisions": FundingDecision.objects.count(),
-        "permissions": PersonUserObjectPermission.objects.count() + PersonGroupObjectPermission.objects.count(),
     }
 
 
