@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import Q
+
+# A list view's event names the people whose names it showed under this key of `changes`.
+LIST_KEY = "people_shown"
 
 
 class AuditEvent(models.Model):
@@ -31,6 +36,9 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["person", "-at"]),
             models.Index(fields=["content_type", "object_id"]),
+            # "Whose list showed this person's name": containment on list views' events only.
+            GinIndex(fields=["changes"], name="audit_list_views", opclasses=["jsonb_path_ops"],
+                     condition=Q(person__isnull=True, action="viewed")),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,15 @@
 """Writing the audit trail. Every service that changes case data calls `record_change`; every
 view of a person's record calls `record_view`."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import AuditEvent
+from .models import LIST_KEY, AuditEvent
 
 
 def _plain(value: Any) -> Any:
@@ -70,3 +72,21 @@ def record_view(*, actor, obj: models.Model, person, what: str) -> AuditEvent:
 def record_refusal(*, actor, obj: models.Model, person=None, reason: str) -> AuditEvent:
     """A refused attempt matters to a security officer as much as a change: keep it."""
     return _record(actor=actor, action=AuditEvent.Action.REFUSED, obj=obj, person=person, summary=reason)
+
+
+def record_list_view(*, actor, what: str, people: Iterable[int]) -> AuditEvent | None:
+    """A page that shows people's names (a list, a search, a queue): who saw whose names, as one event
+    listing them, which each person's history finds (audit.selectors). Nothing for an empty page."""
+    shown = sorted({pk for pk in people if pk is not None})
+    if not shown:
+        return None
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=AuditEvent.Action.VIEWED,
+        content_type=ContentType.objects.get_for_model(apps.get_model("people", "Person")),
+        object_id="",
+        object_repr=what[:200],
+        person=None,
+        summary=f"Viewed {what}"[:300],
+        changes={LIST_KEY: shown},
+    )

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import record_refusal
+from audit.services import record_list_view, record_refusal
 from core.exceptions import ActionRefused
 from core.views import refuse
 from referrals.access import access_referral
@@ -34,6 +34,7 @@ def queue_page(request):
         filters = QueueFilters(view=view, service_type=form.cleaned_data["service_type"], state=form.cleaned_data["state"],
                                officer_id=form.cleaned_data["officer"], overdue=form.cleaned_data["overdue"])
     page = Paginator(queue(user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    record_list_view(actor=user, what=f"the {user.get_team_display()} task queue", people=[r.person_id for r in page])
     params = request.GET.copy()
     params.pop("page", None)
     context = {"page_obj": page, "form": form, "view": view, "views": views, "querystring": params.urlencode(),

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
-from audit.services import record_refusal, record_view
+from audit.services import record_list_view, record_refusal, record_view
 from core.exceptions import ActionRefused
 from core.views import refuse
 from people.access import access_person
@@ -22,7 +22,9 @@ INBOX_ROLES = (Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONIT
 def inbox_page(request):
     if not request.user.has_role(*INBOX_ROLES):
         raise PermissionDenied("This inbox is for the First Response team, the monitoring officer and contract monitoring.")
-    return render(request, "concerns/inbox.html", {"concerns": inbox(request.user)})
+    concerns = list(inbox(request.user))
+    record_list_view(actor=request.user, what="the concerns inbox", people=[c.person_id for c in concerns])
+    return render(request, "concerns/inbox.html", {"concerns": concerns})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,11 @@
 """GOV.UK Design System classes and ARIA wiring for ordinary Django forms."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+
+# Free text without a limit of its own (a summary, an outcome, a note) stops here: about four pages.
+# Anything longer is a paste gone wrong or an attack, and it would be stored and shown for years.
+FREE_TEXT_MAX_LENGTH = 10_000
 
 # Most specific first: CheckboxSelectMultiple is a RadioSelect, and RadioSelect a Select.
 WIDGET_CLASSES = {
@@ -36,6 +41,9 @@ class GovUKFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = FREE_TEXT_MAX_LENGTH
+                field.validators.append(MaxLengthValidator(FREE_TEXT_MAX_LENGTH))
             widget = field.widget
             css = next((c for t, c in WIDGET_CLASSES.items() if isinstance(widget, t)), "govuk-input")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

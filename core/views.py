@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from accounts.roles import Role
-from audit.services import record_refusal
+from audit.services import record_list_view, record_refusal
 from brokerage.selectors import QueueFilters, QueueView, queue, queue_counts, team_workload
 from concerns.selectors import inbox
 from core.exceptions import ActionRefused
@@ -27,19 +27,25 @@ def home(request):
     if user.has_role(Role.PROVIDER_USER):
         return redirect("portal:home")  # a provider's staff have only the portal
     context = {"user_roles": user.role_labels}
+    shown = []  # whose names the page lists, for the audit trail
     if user.is_practitioner:
-        context["caseload"] = caseload(user)[:10]
-        context["referrals_made"] = referrals_made_by(user)[:10]
+        context["caseload"] = list(caseload(user)[:10])
+        context["referrals_made"] = list(referrals_made_by(user)[:10])
+        shown += [p.pk for p in context["caseload"]] + [r.person_id for r in context["referrals_made"]]
     if user.is_brokerage:
         context["counts"] = queue_counts(user)
-        context["my_tasks"] = queue(user, QueueFilters(view=QueueView.MINE))[:10]
+        context["my_tasks"] = list(queue(user, QueueFilters(view=QueueView.MINE))[:10])
         context["team_label"] = user.get_team_display()
+        shown += [r.person_id for r in context["my_tasks"]]
         if user.is_team_lead:
             context["workload"] = team_workload(user.team)
     if user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
-        context["awaiting_funding"] = referrals_awaiting_funding(user)[:20]
+        context["awaiting_funding"] = list(referrals_awaiting_funding(user)[:20])
+        shown += [r.person_id for r in context["awaiting_funding"]]
     if user.has_role(Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING):
-        context["inbox"] = inbox(user)[:20]
+        context["inbox"] = list(inbox(user)[:20])
+        shown += [c.person_id for c in context["inbox"]]
+    record_list_view(actor=user, what="their home page", people=shown)
     context["is_review_team"] = user.has_role(Role.REVIEW_TEAM)
     context["is_dps_team"] = user.has_role(Role.DPS_TEAM)
     context["is_finance"] = user.has_role(Role.FINANCE_OFFICER)

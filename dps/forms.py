@@ -7,6 +7,7 @@ from core.forms import DateInput, DateTimeInput, GovUKForm
 from providers.models import Provider
 
 from .selectors import open_arrangements_for
+from .services import start_after_closing
 
 
 class RequirementForm(GovUKForm):
@@ -39,6 +40,13 @@ class RequirementForm(GovUKForm):
 
     def clean_outcomes(self):
         return [line.strip() for line in self.cleaned_data["outcomes"].splitlines() if line.strip()]
+
+    def clean(self):
+        data = super().clean()
+        start, closes = data.get("start_date"), data.get("closes_at")
+        if start and closes and start <= timezone.localtime(closes).date():
+            self.add_error("start_date", start_after_closing(closes))
+        return data
 
 
 class RepublishForm(RequirementForm):

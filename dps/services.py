@@ -25,6 +25,12 @@ from .tasks import notify_bidders_of_outcome, notify_dps_team, notify_providers_
 MAX_OUTCOMES = 10
 
 
+def start_after_closing(closes_at) -> str:
+    closes = timezone.localtime(closes_at)
+    return (f"The start date must be after bidding closes on {closes.day} {closes:%B %Y}, so the provider chosen "
+            "has time to prepare")
+
+
 def _locked_referral(referral: Referral) -> Referral:
     return Referral.objects.select_for_update(of=("self",)).select_related("person", "plan").get(pk=referral.pk)
 
@@ -59,6 +65,8 @@ def _create_requirement(referral: Referral, *, acting_user, arrangement: Purchas
         raise ActionRefused("The closing time must be in the future.")
     if start_date < timezone.localdate():
         raise ActionRefused("The start date cannot be in the past.")
+    if start_date <= timezone.localtime(closes_at).date():
+        raise ActionRefused(start_after_closing(closes_at) + ".")
     if not 0 <= quality_weight <= 100:
         raise ActionRefused("The weight of quality is a percentage from 0 to 100.")
     _check_requirement_text(referral, summary, outcomes)

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from accounts.models import User
@@ -117,3 +119,14 @@ class PlanCreateForm(PlanForm):
 
 class IndicativeBudgetForm(GovUKForm):
     amount = forms.DecimalField(label="Indicative weekly budget (£)", max_digits=9, decimal_places=2, min_value=0)
+
+
+class PersonSearchForm(GovUKForm):
+    q = forms.CharField(label="Search by name, postcode or NHS number", max_length=100, required=False,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())
+
+    def is_nhs_number_search(self) -> bool:
+        return self.is_valid() and bool(re.fullmatch(r"\d{10}", normalise_nhs_number(self.cleaned_data["q"])))

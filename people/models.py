@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -147,7 +150,11 @@ class CareAndSupportPlan(TimeStampedModel):
     version = models.PositiveIntegerField()
     assessment = models.ForeignKey(NeedsAssessment, on_delete=models.PROTECT, related_name="plans", null=True, blank=True)
     service_type = models.CharField(max_length=32, choices=ServiceType.choices)
-    weekly_hours = models.DecimalField("Hours a week", max_digits=5, decimal_places=2, null=True, blank=True)
+    weekly_hours = models.DecimalField(
+        "Hours a week", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"), "Hours a week must be more than 0"),
+                    MaxValueValidator(168, "Hours a week cannot be more than 168, the hours in a week")],
+    )
     visit_schedule = models.JSONField(
         default=list,
         blank=True,
@@ -163,7 +170,8 @@ class CareAndSupportPlan(TimeStampedModel):
     preferred_locations = models.TextField("Preferred locations", blank=True)
     places_to_avoid = models.TextField("Places to avoid", blank=True)
     indicative_weekly_budget = models.DecimalField(
-        "Indicative weekly budget (£)", max_digits=9, decimal_places=2, null=True, blank=True
+        "Indicative weekly budget (£)", max_digits=9, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0, "The indicative weekly budget cannot be less than £0")],
     )
     budget_set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -181,10 +189,12 @@ class CareAndSupportPlan(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(weekly_hours__isnull=True) | Q(weekly_hours__gt=0, weekly_hours__lte=168),
                 name="plan_weekly_hours_in_a_week",
+                violation_error_message="Hours a week must be more than 0 and no more than 168.",
             ),
             models.CheckConstraint(
                 condition=Q(indicative_weekly_budget__isnull=True) | Q(indicative_weekly_budget__gte=0),
                 name="plan_budget_not_negative",
+                violation_error_message="The indicative weekly budget cannot be less than £0.",
             ),
         ]
 

@@ -2,6 +2,7 @@ from django.db.models import Q, QuerySet
 
 from .access import visible_people
 from .models import Person
+from .validators import normalise_nhs_number
 
 
 def caseload(user) -> QuerySet[Person]:
@@ -9,13 +10,15 @@ def caseload(user) -> QuerySet[Person]:
 
 
 def people_visible_to(user, *, search: str = "") -> QuerySet[Person]:
-    """Everyone the user has work for now (people.access), optionally matching every search term."""
+    """Everyone the user has work for now (people.access): an NHS number finds its one person, other
+    searches match every term against names and postcode."""
     qs = Person.objects.filter(visible_people(user))
-    if search:
-        terms = search.split()
-        for term in terms:
-            qs = qs.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(postcode__icontains=term)
-                           | Q(nhs_number=term.replace(" ", "")))
+    digits = normalise_nhs_number(search)
+    if len(digits) == 10 and digits.isdigit():
+        qs = qs.filter(nhs_number=digits)
+    else:
+        for term in search.split():
+            qs = qs.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term) | Q(postcode__icontains=term))
     return qs.select_related("area", "allocated_worker").order_by("last_name", "first_name")
 
 

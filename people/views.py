@@ -8,24 +8,35 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role
 from audit.selectors import audit_events_for_person
-from audit.services import record_view
+from audit.services import record_list_view, record_view
 from core.exceptions import ActionRefused
 from core.views import refuse
 from referrals.selectors import referrals_for_person
 
 from . import services
 from .access import access_person, access_plan, can_change_person
-from .forms import IndicativeBudgetForm, NeedsAssessmentForm, PersonForm, PlanCreateForm, PlanForm
+from .forms import IndicativeBudgetForm, NeedsAssessmentForm, PersonForm, PersonSearchForm, PlanCreateForm, PlanForm
 from .selectors import assessments_for_person, people_visible_to, plans_for_person
 
 
 def person_list(request):
     if request.user.has_role(Role.PROVIDER_USER):
         raise PermissionDenied("Providers see people only through the packages awarded to them, in their portal.")
-    search = request.GET.get("q", "").strip()[:100]
+    form = PersonSearchForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "people/person_list.html", {"form": form, "page_obj": None}, status=400)
+    search = form.cleaned_data["q"] if form.is_bound else ""
     page = Paginator(people_visible_to(request.user, search=search), 25).get_page(request.GET.get("page"))
+    if form.is_bound and form.is_nhs_number_search():
+        # A search by NHS number points at one person: it goes on their own history.
+        for person in page:
+            record_view(actor=request.user, obj=person, person=person, what="their name, found by their NHS number")
+    else:
+        record_list_view(actor=request.user, people=[p.pk for p in page],
+                         what=f"the people list, searching for “{search}”" if search else "the people list")
     querystring = urlencode({"q": search}) if search else ""
-    return render(request, "people/person_list.html", {"page_obj": page, "search": search, "querystring": querystring})
+    return render(request, "people/person_list.html", {"page_obj": page, "form": form, "search": search,
+                                                       "querystring": querystring})
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,6 +75,8 @@ def person_edit(request, person_id: int):
         refusal = ActionRefused("Brokerage cannot change a person's record details." if request.user.is_brokerage
                                 else "Only the person's allocated practitioner can change their record.")
         return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
+    if request.method == "GET":
+        record_view(actor=request.user, obj=person, person=person, what="the person's whole record, to change it")
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,6 +118,8 @@ def plan_create(request, person_id: int):
         initial = {f: getattr(latest, f) for f in PlanForm.Meta.fields if f != "assessment"}
         initial["assessment"] = latest.assessment_id
         initial["indicative_weekly_budget"] = latest.indicative_weekly_budget
+        record_view(actor=request.user, obj=latest, person=person,
+                    what=f"care and support plan version {latest.version}, copied into a new version")
     form = PlanCreateForm(request.POST or None, person=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from accounts.roles import Role
-from audit.services import record_view
+from audit.services import record_list_view, record_view
 from people.access import can_view_person
 
 from .models import PurchaseOrder
@@ -22,8 +22,9 @@ def order_list(request):
     if not request.user.has_role(Role.FINANCE_OFFICER):
         raise PermissionDenied("The list of purchase orders is for finance and admin officers.")
     orders = PurchaseOrder.objects.select_related("provider", "agreement__person").order_by("-issued_at", "-id")
-    return render(request, "purchase_orders/order_list.html",
-                  {"page_obj": Paginator(orders, 50).get_page(request.GET.get("page")), "querystring": ""})
+    page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    record_list_view(actor=request.user, what="the purchase orders", people=[o.agreement.person_id for o in page])
+    return render(request, "purchase_orders/order_list.html", {"page_obj": page, "querystring": ""})
 
 
 def order_pdf(request, order_id: int):

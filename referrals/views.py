@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
-from audit.services import record_refusal, record_view
+from audit.services import record_list_view, record_refusal, record_view
 from brokerage.forms import ContactLogForm
 from brokerage.selectors import contacts_for_referral, team_officers
 from core.exceptions import ActionRefused
@@ -157,7 +157,9 @@ def funding_decision(request, referral_id: int):
 def funding_list(request):
     if not request.user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
         raise PermissionDenied("Only the Care Authorisation Panel and heads of service record funding decisions.")
-    return render(request, "referrals/funding_list.html", {"referrals": referrals_awaiting_funding(request.user)})
+    referrals = list(referrals_awaiting_funding(request.user))
+    record_list_view(actor=request.user, what="the funding decisions waiting", people=[r.person_id for r in referrals])
+    return render(request, "referrals/funding_list.html", {"referrals": referrals})
 
 
 def workflow(request):

@@ -49,3 +49,11 @@ def test_queue_filters_update_in_place_with_htmx(client, officer_east, referral)
     response = client.get(reverse("brokerage:queue"), {"service_type": "home_care"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "<html" not in body and referral.reference in body
+
+
+def test_a_two_megabyte_contact_summary_is_refused(client, officer_east, referral):
+    client.force_login(officer_east)
+    response = client.post(reverse("brokerage:contact_create", args=[referral.pk]),
+                           contact(summary="Rang the provider. " * 110_000), follow=True)
+    assert "Ensure this value has at most 10000 characters" in response.content.decode()
+    assert not ContactLogEntry.objects.exists()

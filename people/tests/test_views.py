@@ -127,3 +127,89 @@ def test_search_finds_only_people_the_user_may_see(client, social_worker, office
     assert list(response.context["page_obj"].object_list) == []
     response = client.get(reverse("people:list"), {"q": west_person.first_name})
     assert list(response.context["page_obj"].object_list) == [west_person]
+
+
+# Everything that shows a person is on the audit trail ---------------------------------------------
+def viewed(person, text):
+    return [e for e in AuditEvent.objects.filter(action="viewed", person=person) if text in e.summary]
+
+
+def test_opening_the_edit_form_is_a_view_of_the_whole_record(client, social_worker, person):
+    client.force_login(social_worker)
+    client.get(reverse("people:edit", args=[person.pk]))
+    assert [e.actor for e in viewed(person, "whole record, to change it")] == [social_worker]
+
+
+def test_a_search_by_nhs_number_goes_on_the_persons_history(client, social_worker, person):
+    client.force_login(social_worker)
+    typed = f"{person.nhs_number[:3]} {person.nhs_number[3:6]} {person.nhs_number[6:]}"
+    response = client.get(reverse("people:list"), {"q": typed})
+    assert list(response.context["page_obj"]) == [person]
+    assert [e.actor for e in viewed(person, "found by their NHS number")] == [social_worker]
+    history = client.get(reverse("people:history", args=[person.pk])).content.decode()
+    assert "found by their NHS number" in history
+
+
+def test_a_plan_copied_from_the_last_is_a_view_of_that_plan(client, social_worker, person):
+    plan = make_plan(social_worker, person)
+    client.force_login(social_worker)
+    client.get(reverse("people:plan_create", args=[person.pk]), {"from": "latest"})
+    events = viewed(person, f"plan version {plan.version}, copied")
+    assert [(e.actor, e.object_id) for e in events] == [(social_worker, str(plan.pk))]
+
+
+def test_a_list_that_shows_names_is_recorded_and_reaches_each_persons_history(
+    client, social_worker, officer_east, person, east_case
+):
+    client.force_login(officer_east)
+    client.get(reverse("people:list"))
+    client.get(reverse("brokerage:queue"))
+    client.get(reverse("home"))
+    lists = AuditEvent.objects.filter(action="viewed", person=None, actor=officer_east)
+    assert sorted(e.summary for e in lists) == ["Viewed the East task queue", "Viewed the people list"]
+    assert all(e.changes["people_shown"] == [person.pk] for e in lists)
+    client.force_login(social_worker)
+    history = client.get(reverse("people:history", args=[person.pk])).content.decode()
+    assert "Viewed the East task queue" in history and "Viewed the people list" in history
+
+
+def test_an_empty_list_records_nothing(client, officer_west):
+    client.force_login(officer_west)
+    client.get(reverse("people:list"))
+    assert not AuditEvent.objects.filter(action="viewed").exists()
+
+
+@pytest.mark.parametrize("query,message", [
+    ("\x00", "Null characters are not allowed"),
+    ("Ada\x00Thompson", "Null characters are not allowed"),
+    ("x" * 101, "Ensure this value has at most 100 characters"),
+])
+def test_a_bad_search_gets_a_message_next_to_the_field(client, social_worker, person, query, message):
+    client.force_login(social_worker)
+    response = client.get(reverse("people:list"), {"q": query})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page and 'id="id_q-error"' in page and 'href="#id_q"' in page
+    assert not AuditEvent.objects.filter(action="viewed").exists()
+
+
+def test_the_raw_nul_byte_in_a_url_is_answered_not_a_server_error(client, social_worker):
+    client.force_login(social_worker)
+    assert client.get("/people/?q=%00").status_code == 400
+
+
+@pytest.mark.parametrize("hours,message", [
+    ("-5", "Hours a week must be more than 0"),
+    ("0", "Hours a week must be more than 0"),
+    ("500", "Hours a week cannot be more than 168"),
+])
+def test_impossible_hours_get_a_plain_message_next_to_the_field(client, social_worker, person, hours, message):
+    client.force_login(social_worker)
+    response = client.post(reverse("people:plan_create", args=[person.pk]), {
+        "service_type": "home_care", "weekly_hours": hours, "outcomes": "Stay at home safely"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page and 'id="id_weekly_hours-error"' in page
+    assert "Constraint" not in page and "is violated" not in page
+    assert "Stay at home safely" in page
+    assert not CareAndSupportPlan.objects.exists()
