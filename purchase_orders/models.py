@@ -40,6 +40,12 @@ class PurchaseOrder(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
     pdf = models.FileField(upload_to="purchase_orders/", blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    # The PDF and the e-mails are made by a task that a killed worker can lose. When it was last queued
+    # is what the sweep (services.requeue_unfinished_orders) reads to queue it again, and not too often.
+    render_queued_at = models.DateTimeField(null=True, blank=True)
+    # Set in the transaction that holds the order's row lock while its e-mails are sent: a re-run after
+    # a crash sends them if this is empty and nothing if it is set.
+    announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]

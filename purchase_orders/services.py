@@ -1,6 +1,14 @@
-"""Numbering and issuing purchase orders. The PDF is made after commit, by a task."""
+"""Numbering and issuing purchase orders. The PDF and the e-mails are made after commit, by a task;
+a sweep queues the task again for an order a lost worker left without them."""
 
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import record_change
@@ -8,6 +16,15 @@ from core.tasks import enqueue
 
 from .models import PurchaseOrder, PurchaseOrderNumber
 from .tasks import render_purchase_order
+
+logger = logging.getLogger(__name__)
+
+# An order still without its PDF or its e-mails this long after its task was last queued is queued again.
+# Longer than a render may run (tasks.RENDER_TIME_LIMIT), so an order whose render is under way is not queued
+# twice; much shorter than the broker's visibility timeout, after which Redis would give back a message
+# that a worker killed outright had taken.
+REQUEUE_AFTER = timedelta(minutes=5)
+REQUEUE_BATCH = 100  # a sweep after an outage queues the rest a minute later
 
 
 def _next_sequence(year: int) -> int:
@@ -32,7 +49,7 @@ def issue_purchase_order(agreement, *, acting_user) -> PurchaseOrder:
     """A new numbered order for an agreement. Call inside the caller's transaction."""
     year = timezone.localdate().year
     order = PurchaseOrder.objects.create(year=year, sequence=_next_sequence(year), issued_by=acting_user,
-                                         **_order_fields(agreement))
+                                         render_queued_at=timezone.now(), **_order_fields(agreement))
     record_change(actor=acting_user, obj=order, person=agreement.person, created=True,
                   summary=f"Issued purchase order {order.number}", changes={"weekly_cost": order.weekly_cost})
     enqueue(render_purchase_order, order.pk)
@@ -46,7 +63,7 @@ def revise_purchase_order(agreement, *, acting_user, reason: str) -> PurchaseOrd
     current.save(update_fields=["status"])
     order = PurchaseOrder.objects.create(year=current.year, sequence=current.sequence, revision=current.revision + 1,
                                          supersedes=current, reason=reason, issued_by=acting_user,
-                                         **_order_fields(agreement))
+                                         render_queued_at=timezone.now(), **_order_fields(agreement))
     record_change(actor=acting_user, obj=order, person=agreement.person, created=True,
                   summary=f"Issued {order.display_number}, superseding {current.display_number}",
                   changes={"reason": reason, "weekly_cost": [current.weekly_cost, order.weekly_cost]})
@@ -63,7 +80,76 @@ def store_pdf(order_id: int, pdf_bytes: bytes) -> bool:
     if order.pdf:
         return False
     name = f"{order.number}-r{order.revision}.pdf"
+    # A run killed after writing the file and before committing left it behind, and no order refers to it:
+    # replace it, or the storage would save this one beside it under another name.
+    order.pdf.storage.delete(order.pdf.field.generate_filename(order, name))
     order.pdf.save(name, ContentFile(pdf_bytes), save=False)
     order.pdf_rendered_at = timezone.now()
     order.save(update_fields=["pdf", "pdf_rendered_at"])
     return True
+
+
+def render_pdf(order_id: int) -> bool:
+    """Render and keep the order's PDF unless it has one. True if this call stored it. WeasyPrint runs
+    outside any transaction: no lock is held while it works, and store_pdf keeps only the first PDF."""
+    from .pdf import render_purchase_order_pdf  # WeasyPrint is loaded only where PDFs are made
+
+    order = PurchaseOrder.objects.select_related(
+        "agreement__person__allocated_worker", "agreement__referral", "provider").get(pk=order_id)
+    if order.pdf:
+        return False
+    return store_pdf(order.pk, render_purchase_order_pdf(order))
+
+
+@transaction.atomic
+def announce_purchase_order(order_id: int) -> bool:
+    """Tell the provider's users and the social worker that the order's PDF is ready, once. True if this
+    call sent the e-mails; False if they were sent before or there is no PDF yet.
+
+    The order's row stays locked while they are sent and announced_at is set in the same transaction: a
+    second run waits for the lock, then finds announced_at set and sends nothing; a run that dies before
+    committing leaves it empty, so the next run (a redelivery, the sweep) sends them.
+    """
+    order = (PurchaseOrder.objects.select_for_update(of=("self",))
+             .select_related("provider", "agreement__person__allocated_worker").get(pk=order_id))
+    if order.announced_at is not None or not order.pdf:
+        return False
+    provider_emails = list(get_user_model().objects.filter(provider=order.provider, is_active=True)
+                           .exclude(email="").values_list("email", flat=True))
+    subject = f"Purchase order {order.display_number} issued"
+    body = f"Purchase order {order.display_number} has been issued. Sign in to the provider portal to download it."
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [e]) for e in provider_emails]
+    worker = order.agreement.person.allocated_worker
+    if worker is not None and worker.email:
+        staff_body = (f"Purchase order {order.display_number} has been issued. "
+                      "Sign in to Brokerage case management to see it.")
+        messages.append((subject, staff_body, settings.DEFAULT_FROM_EMAIL, [worker.email]))
+    send_mass_mail(messages)  # raises if the mail server refuses: the transaction rolls back, nothing is recorded
+    order.announced_at = timezone.now()
+    order.save(update_fields=["announced_at"])
+    return True
+
+
+def requeue_unfinished_orders() -> list[int]:
+    """Queue the PDF task again for each order still without its PDF or its e-mails REQUEUE_AFTER after the
+    task was last queued: a worker killed mid-task can lose it. Returns the ids queued, oldest first.
+
+    The due rows are taken under lock, skipping any that another sweep or a running task holds, and
+    stamped with the time they were queued before the transaction commits and the tasks are sent: a
+    second sweep, at once or alongside, queues none of them again until REQUEUE_AFTER has passed.
+    """
+    now = timezone.now()
+    cutoff = now - REQUEUE_AFTER
+    with transaction.atomic():
+        due = list(
+            PurchaseOrder.objects.select_for_update(skip_locked=True)
+            .filter(Q(pdf="") | Q(announced_at__isnull=True))
+            .filter(Q(render_queued_at__lte=cutoff) | Q(render_queued_at__isnull=True, issued_at__lte=cutoff))
+            .order_by("pk").values_list("pk", flat=True)[:REQUEUE_BATCH]
+        )
+        PurchaseOrder.objects.filter(pk__in=due).update(render_queued_at=now)
+        for order_id in due:
+            enqueue(render_purchase_order, order_id)
+    if due:
+        logger.warning("Queued the PDF and e-mails again for purchase orders %s: their task was lost or failed", due)
+    return due

@@ -1,38 +1,33 @@
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mass_mail
+
+# WeasyPrint takes a second or two for an order. The soft limit raises SoftTimeLimitExceeded in the task;
+# the hard limit kills the process running it. Either way the message is acknowledged and the order waits
+# for the sweep (services.requeue_unfinished_orders), which waits longer than this before queueing it again.
+# The broker's visibility timeout (CELERY_BROKER_TRANSPORT_OPTIONS) is comfortably longer than the hard limit.
+RENDER_SOFT_TIME_LIMIT = 60
+RENDER_TIME_LIMIT = 90
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=RENDER_SOFT_TIME_LIMIT,
+             time_limit=RENDER_TIME_LIMIT)
+def render_purchase_order(order_id: int) -> bool:
+    """Render and keep the order's PDF, then tell the provider and the social worker. True if this run
+    did either.
+
+    Idempotent, and safe to kill at any point: a second run (a message redelivered after its worker was
+    lost, or queued again by the sweep) makes the PDF only if there is none and sends the e-mails only if
+    they were not sent, so there is still one order, one PDF and one round of e-mails.
+    """
+    from .services import announce_purchase_order, render_pdf
+
+    stored = render_pdf(order_id)
+    announced = announce_purchase_order(order_id)
+    return stored or announced
 
 
 @shared_task(acks_late=True)
-def render_purchase_order(order_id: int) -> bool:
-    """Render and keep the order's PDF, then tell the provider and the social worker.
+def requeue_unfinished_purchase_orders() -> int:
+    """Beat runs this every minute (CELERY_BEAT_SCHEDULE). Safe to run twice, or on two workers at once."""
+    from .services import requeue_unfinished_orders
 
-    Idempotent: a second run (a redelivered message, a retry) finds the PDF and does nothing,
-    so there is still one order, one PDF and one round of e-mails.
-    """
-    from .models import PurchaseOrder
-    from .pdf import render_purchase_order_pdf
-    from .services import store_pdf
-
-    order = PurchaseOrder.objects.select_related("agreement__person__allocated_worker", "provider", "agreement__referral").get(pk=order_id)
-    if order.pdf:
-        return False
-    if not store_pdf(order.pk, render_purchase_order_pdf(order)):
-        return False
-    _announce(order)
-    return True
-
-
-def _announce(order) -> int:
-    from django.contrib.auth import get_user_model
-
-    provider_emails = list(get_user_model().objects.filter(provider=order.provider, is_active=True)
-                           .exclude(email="").values_list("email", flat=True))
-    worker = order.agreement.person.allocated_worker
-    subject = f"Purchase order {order.display_number} issued"
-    body = f"Purchase order {order.display_number} has been issued. Sign in to the provider portal to download it."
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [e]) for e in provider_emails]
-    if worker.email:
-        staff_body = f"Purchase order {order.display_number} has been issued. Sign in to Brokerage case management to see it."
-        messages.append((subject, staff_body, settings.DEFAULT_FROM_EMAIL, [worker.email]))
-    return send_mass_mail(messages)
+    return len(requeue_unfinished_orders())

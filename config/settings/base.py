@@ -182,10 +182,30 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A message is acknowledged once its task has finished, and goes back on the queue if the process running it
+# dies (SIGKILL, the OOM killer): without reject_on_worker_lost Celery acknowledges it even then, and the task
+# is lost for good. So a task may run more than once and must be safe to (purchase_orders/tasks.py is).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task runs longer than this; the purchase order PDF has its own shorter limits (purchase_orders/tasks.py).
+CELERY_TASK_TIME_LIMIT = 5 * 60
+# Redis gives a message that no worker has acknowledged within the visibility timeout to another worker. That
+# brings back a message whose whole worker was killed, but would also start a second copy of a task still
+# running, so it is several times the longest hard time limit above. The longer it is, the longer a killed
+# worker's message waits (Redis's default is an hour), which is why the purchase order sweep below does not
+# wait for it. No task uses an ETA or countdown: one longer than this would run again and again.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 30 * 60}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}  # every periodic task is declared here, in one place
+# Every periodic task is declared here, in one place.
+CELERY_BEAT_SCHEDULE: dict = {
+    # Orders whose PDF or e-mails a lost worker dropped (purchase_orders.services.requeue_unfinished_orders).
+    "requeue-unfinished-purchase-orders": {
+        "task": "purchase_orders.tasks.requeue_unfinished_purchase_orders",
+        "schedule": 60.0,
+        "options": {"expires": 55},  # a sweep no worker took in time is dropped: the next one does its work
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "brokerage@riverside.example.gov.uk"
