@@ -3,6 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from people.languages import language_choices
 from people.models import ServiceType, Specialism
 
 
@@ -67,7 +68,7 @@ class DPSRequirement(models.Model):
     visit_schedule = models.JSONField(default=list, blank=True)
     start_date = models.DateField()
     specialisms = ArrayField(models.CharField(max_length=32, choices=Specialism.choices), default=list, blank=True)
-    language = models.CharField(max_length=50, blank=True)
+    language = models.CharField(max_length=3, choices=language_choices, blank=True)
     summary = models.TextField("About the package", help_text="What providers need to know. No names or personal details.")
     closes_at = models.DateTimeField("Bidding closes")
     quality_weight = models.PositiveSmallIntegerField(

@@ -3,6 +3,7 @@
 Officers' actions move the referral through referrals.workflows; providers' bids never see
 the person. Every action is audited."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -13,6 +14,8 @@ from accounts.roles import Role
 from audit.services import record_change
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
+from people.languages import language_name
+from people.models import Specialism
 from referrals.models import Referral
 from referrals.services import apply_transition
 from referrals.workflows import State, is_allocated_officer
@@ -50,6 +53,36 @@ def _check_requirement_text(referral: Referral, summary: str, outcomes: list[str
         )
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _visit(visit) -> dict | None:
+    """A planned visit rebuilt from checked values only, or None: nothing else it holds is copied."""
+    try:
+        day, time, minutes, carers = visit["day"], visit["time"], int(visit["minutes"]), int(visit["carers"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if day not in WEEKDAYS or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(time)):
+        return None
+    if not (5 <= minutes <= 720 and 1 <= carers <= 4):
+        return None
+    return {"day": day, "time": time, "minutes": minutes, "carers": carers}
+
+
+def _package_from(plan) -> dict:
+    """What a requirement takes from the plan: numbers, choices from lists and the visit schedule, each checked.
+    No free text of the plan travels with it: the summary and outcomes the officer sends go through the guard."""
+    if plan is None:
+        return {"weekly_hours": None, "visit_schedule": [], "specialisms": [], "language": ""}
+    visits = [v for v in map(_visit, plan.visit_schedule if isinstance(plan.visit_schedule, list) else []) if v]
+    return {
+        "weekly_hours": plan.weekly_hours,
+        "visit_schedule": visits,
+        "specialisms": [s for s in plan.required_specialisms if s in Specialism.values],
+        "language": plan.preferred_language if language_name(plan.preferred_language) else "",
+    }
+
+
 def _create_requirement(referral: Referral, *, acting_user, arrangement: PurchasingArrangement, start_date: date,
                         closes_at: datetime, summary: str, outcomes: list[str], quality_weight: int) -> DPSRequirement:
     outcomes = [o.strip() for o in outcomes if o.strip()]
@@ -70,14 +103,9 @@ def _create_requirement(referral: Referral, *, acting_user, arrangement: Purchas
     if not 0 <= quality_weight <= 100:
         raise ActionRefused("The weight of quality is a percentage from 0 to 100.")
     _check_requirement_text(referral, summary, outcomes)
-    plan = referral.plan
     requirement = DPSRequirement.objects.create(
         referral=referral, arrangement=arrangement, service_type=referral.service_type,
-        postcode_district=referral.person.postcode_district,
-        weekly_hours=plan.weekly_hours if plan else None,
-        visit_schedule=plan.visit_schedule if plan else [],
-        specialisms=plan.required_specialisms if plan else [],
-        language=plan.preferred_language if plan else "",
+        postcode_district=referral.person.postcode_district, **_package_from(referral.plan),
         start_date=start_date, closes_at=closes_at, summary=summary.strip(), quality_weight=quality_weight,
         published_by=acting_user,
     )

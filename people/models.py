@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core.models import TimeStampedModel
 
+from .languages import language_choices
 from .validators import postcode_district, validate_date_of_birth, validate_nhs_number, validate_postcode
 
 
@@ -166,7 +167,10 @@ class CareAndSupportPlan(TimeStampedModel):
         models.CharField(max_length=32, choices=Specialism.choices), default=list, blank=True,
         verbose_name="Skills the provider needs", help_text="Used to shortlist providers with these skills.",
     )
-    preferred_language = models.CharField("Language the carers should speak", max_length=50, blank=True)
+    # A choice, never free text: it goes to every bidder on a DPS requirement.
+    preferred_language = models.CharField(
+        "Language the carers should speak", max_length=3, choices=language_choices, blank=True
+    )
     preferred_locations = models.TextField("Preferred locations", blank=True)
     places_to_avoid = models.TextField("Places to avoid", blank=True)
     indicative_weekly_budget = models.DecimalField(

@@ -57,6 +57,17 @@ def access_requirement(user, requirement_id: int) -> DPSRequirement:
     return requirement
 
 
+def may_read_requirement(requirement: DPSRequirement, provider, bid: Bid | None) -> bool:
+    """The requirement's text (the package, its outcomes, the CSV): while it is open to the provider, while
+    the provider's bid is being considered, and for the provider it is awarded to. Once it is decided, any
+    other bidder sees only the outcome of its own bid: the package went to someone else."""
+    if requirement.status == DPSRequirement.Status.OPEN:
+        return bid is not None or is_open_to(requirement, provider)
+    if requirement.status == DPSRequirement.Status.CLOSED:
+        return bid is not None
+    return bid is not None and requirement.status == DPSRequirement.Status.AWARDED and requirement.selected_bid_id == bid.pk
+
+
 def own_bid(user, requirement: DPSRequirement) -> Bid | None:
     """The user's organisation's bid on the requirement, with its answers; never anyone else's."""
     return (

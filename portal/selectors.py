@@ -130,7 +130,7 @@ def requirement_brief(requirement: DPSRequirement) -> RequirementBrief:
         ("Hours a week", str(requirement.weekly_hours) if requirement.weekly_hours else ""),
         ("Visits", "\n".join(visit_lines(requirement.visit_schedule))),
         ("Skills needed", specialism_labels(requirement.specialisms)),
-        ("Language the carers should speak", requirement.language),
+        ("Language the carers should speak", requirement.get_language_display()),
         ("About the package", requirement.summary),
         ("Bidding closes", long_datetime(requirement.closes_at)),
     ]
@@ -236,7 +236,7 @@ def shared_record(agreement: ServiceAgreement) -> SharedRecord:
         ("Outcomes the person wants to achieve", plan.outcomes),
         ("Specific or complex needs", plan.specific_or_complex_needs),
         ("Skills the provider needs", specialism_labels(plan.required_specialisms)),
-        ("Language the carers should speak", plan.preferred_language),
+        ("Language the carers should speak", plan.get_preferred_language_display()),
         ("Preferred locations", plan.preferred_locations),
         ("Places to avoid", plan.places_to_avoid),
     ] if plan is not None else None

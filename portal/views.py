@@ -21,6 +21,7 @@ from .access import (
     access_agreement,
     access_purchase_order,
     access_requirement,
+    may_read_requirement,
     own_bid,
     provider_of,
     provider_required,
@@ -54,8 +55,13 @@ def home(request):
 @provider_required
 def requirement_detail(request, requirement_id: int):
     requirement = access_requirement(request.user, requirement_id)
-    brief = requirement_brief(requirement)
     bid = own_bid(request.user, requirement)
+    if not may_read_requirement(requirement, provider_of(request.user), bid):
+        if bid is None:
+            raise Http404("No such requirement, or not one open to your organisation")
+        return render(request, "portal/bid_outcome.html", {"requirement_reference": requirement.reference, "bid": bid,
+                                                           "status": bid_status(requirement, bid)})
+    brief = requirement_brief(requirement)
     form = BidForm(request.POST or None, outcomes=brief.outcomes, weekly_hours=brief.weekly_hours, bid=bid)
     if request.method == "POST":
         valid = form.is_valid()
@@ -98,7 +104,10 @@ def _safe_cell(value: str) -> str:
 @require_GET
 @provider_required
 def requirement_export(request, requirement_id: int):
-    brief = requirement_brief(access_requirement(request.user, requirement_id))
+    requirement = access_requirement(request.user, requirement_id)
+    if not may_read_requirement(requirement, provider_of(request.user), own_bid(request.user, requirement)):
+        raise Http404("This requirement has been decided: only the outcome of your bid is shown")
+    brief = requirement_brief(requirement)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{brief.reference}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the £ sign and accents as UTF-8

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from dps.selectors import open_arrangements_for
+from people.languages import language_code, language_name
 from people.models import ServiceType, Specialism
 
 from .models import CQC_RANK, Provider, ProviderService
@@ -62,7 +63,7 @@ class ShortlistEntry:
 def _needs(referral) -> tuple[str, list[Specialism], str]:
     plan = referral.plan
     required = [Specialism(s) for s in (plan.required_specialisms if plan else [])]
-    return referral.person.postcode_district, required, (plan.preferred_language.strip() if plan else "")
+    return referral.person.postcode_district, required, (plan.preferred_language if plan else "")
 
 
 def _covering(referral, district: str) -> QuerySet[ProviderService]:
@@ -77,12 +78,13 @@ def _ranked(services, *, district: str, required: list[Specialism], language: st
         offered = set(service.specialisms)
         matched = [s for s in required if s in offered]
         missing = [s for s in required if s not in offered]
-        spoken = next((lang for lang in service.languages if language and lang.casefold() == language.casefold()), None)
+        # A provider's languages come from its feed as names or ISO codes; the plan's is an ISO 639-3 code.
+        spoken = next((lang for lang in service.languages if language and language_code(lang) == language), None)
         reasons = [f"Covers {district}"]
         reasons += [f"Has {s.label.lower()}" for s in matched]
         reasons += [f"Missing: {s.label.lower()}" for s in missing]
         if language:
-            reasons.append(f"Speaks {spoken}" if spoken else f"Does not list {language}")
+            reasons.append(f"Speaks {language_name(language)}" if spoken else f"Does not list {language_name(language)}")
         reasons.append(f"CQC: {service.provider.get_cqc_rating_display()}")
         capacity = service.weekly_hours_capacity
         reasons.append(f"Capacity {capacity} hours a week" if capacity is not None else "Capacity not known")

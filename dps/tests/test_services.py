@@ -60,7 +60,7 @@ def test_requirement_copies_the_package_from_the_plan_and_the_district(social_wo
                                                                        officer_east):
     person = make_person(social_worker, east_area, postcode="E2 7DG")
     plan = make_plan(social_worker, person, weekly_hours=Decimal("12.50"), visit_schedule=SCHEDULE,
-                     required_specialisms=[Specialism.DEMENTIA, Specialism.DOUBLE_HANDED], preferred_language="Polish")
+                     required_specialisms=[Specialism.DEMENTIA, Specialism.DOUBLE_HANDED], preferred_language="pol")
     case = allocated(person, cap_member, officer_east, plan=plan)
 
     requirement = _publish(case, quality_weight=70)
@@ -69,7 +69,7 @@ def test_requirement_copies_the_package_from_the_plan_and_the_district(social_wo
     assert requirement.weekly_hours == Decimal("12.50")
     assert requirement.visit_schedule == SCHEDULE
     assert requirement.specialisms == [Specialism.DEMENTIA, Specialism.DOUBLE_HANDED]
-    assert requirement.language == "Polish"
+    assert requirement.language == "pol" and requirement.get_language_display() == "Polish"
     assert requirement.postcode_district == "E2"
     assert (requirement.quality_weight, requirement.price_weight) == (70, 30)
     assert [o.text for o in requirement.outcomes.all()] == OUTCOMES

@@ -48,7 +48,7 @@ PLAN = {
     "outcomes": "Ottoline wants to keep going to the Thursday lunch club at St Brannoc's hall.",
     "specific_or_complex_needs": "Transfers with a ceiling hoist; carers trained in its use.",
     "required_specialisms": [Specialism.DEMENTIA],
-    "preferred_language": "Welsh",
+    "preferred_language": "cym",
     "preferred_locations": "The lunch club at St Brannoc's hall",
     "places_to_avoid": "The Gullwing Arcade betting shop",
     "indicative_weekly_budget": Decimal("250.00"),

@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from dps.models import Bid, BidAnswer
 from providers.tests.factories import ProviderServiceFactory
 
-from .conftest import LOSE_PRICE, PERSONAL, PLAN, WIN_PRICE, enrolled_user, provider_user
+from .conftest import LOSE_PRICE, OUTCOMES, PERSONAL, PLAN, SUMMARY, WIN_PRICE, enrolled_user, provider_user
 
 
 def portal_urls(case) -> dict[str, str]:
@@ -65,10 +65,11 @@ def test_a_provider_user_needs_both_the_role_and_an_organisation(client, active_
 
 # Other providers' bids ----------------------------------------------------------------------------
 def _all_pages(client, user, case) -> str:
+    """Every portal page of the case the user reaches (a decided requirement is "not found" to non-bidders)."""
     client.force_login(user)
     responses = [client.get(url) for name, url in portal_urls(case).items()
                  if name not in ("agreement", "purchase order")]
-    assert all(r.status_code == 200 for r in responses)
+    assert all(r.status_code in (200, 404) for r in responses)
     return "\n".join(text_of(r) for r in responses)
 
 
@@ -263,3 +264,24 @@ def test_a_second_organisation_with_the_same_service_is_kept_apart(client, open_
     assert f"£{WIN_PRICE}" in text_of(client.get(url))
     client.force_login(twin)
     assert f"£{WIN_PRICE}" not in text_of(client.get(url))
+
+
+def test_after_award_a_losing_bidder_sees_only_the_outcome_of_its_own_bid(client, active_case):
+    """The requirement's text (the package, its outcomes, the CSV) goes with the award, to the winner only."""
+    case = active_case
+    client.force_login(case.b)
+    page = text_of(client.get(reverse("portal:requirement", args=[case.requirement.pk])))
+    assert "Your bid was not successful" in page and str(case.bids[case.b].weekly_price) in page
+    for text in [SUMMARY, *OUTCOMES, "Bryn Homecare will do this", "Alys Care will do this"]:
+        assert text not in page
+    assert client.get(reverse("portal:requirement_export", args=[case.requirement.pk])).status_code == 404
+    client.force_login(case.c)  # enrolled, never bid: nothing at all
+    assert client.get(reverse("portal:requirement", args=[case.requirement.pk])).status_code == 404
+    client.force_login(case.a)  # the winner still reads the package it was awarded
+    assert SUMMARY in text_of(client.get(reverse("portal:requirement", args=[case.requirement.pk])))
+
+
+def test_while_bids_are_considered_the_bidders_still_read_the_requirement(client, closed_case):
+    client.force_login(closed_case.b)
+    assert SUMMARY in text_of(client.get(reverse("portal:requirement", args=[closed_case.requirement.pk])))
+    assert client.get(reverse("portal:requirement_export", args=[closed_case.requirement.pk])).status_code == 200

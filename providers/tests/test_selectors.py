@@ -41,7 +41,7 @@ def offer(name, *, arrangement=None, rating=Provider.CQCRating.GOOD, active=True
 def referral(social_worker, cap_member, person):
     """Home care for a person in E1 whose plan needs dementia and bariatric care, with Bengali-speaking carers."""
     plan = make_plan(social_worker, person, required_specialisms=[Specialism.DEMENTIA, Specialism.BARIATRIC_CARE],
-                     preferred_language="Bengali")
+                     preferred_language="ben")
     return Referral.objects.select_related("person", "plan").get(pk=queued_referral(social_worker, person, cap_member,
                                                                                     plan=plan).pk)
 
@@ -100,7 +100,7 @@ def test_ranked_by_skills_then_language_then_rating_then_capacity_then_name(refe
     assert names(entries) == ["Bravo", "Charlie", "Delta", "Echo", "Alpha", "Hotel", "Foxtrot", "Golf"]
     assert [e.rank for e in entries] == list(range(1, 9))
     bravo, foxtrot, golf = entries[0], entries[6], entries[7]
-    assert bravo.reasons == ["Covers E1", "Has dementia", "Has bariatric care", "Speaks bengali", "CQC: Requires improvement",
+    assert bravo.reasons == ["Covers E1", "Has dementia", "Has bariatric care", "Speaks Bengali", "CQC: Requires improvement",
                              "Capacity 5 hours a week"]
     assert foxtrot.matched_specialisms == [Specialism.DEMENTIA]
     assert foxtrot.missing_specialisms == [Specialism.BARIATRIC_CARE]

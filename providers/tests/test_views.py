@@ -181,7 +181,7 @@ def test_the_import_page_has_a_file_upload(client, dps_team):
 @pytest.fixture
 def referral(social_worker, cap_member, person):
     plan = make_plan(social_worker, person, required_specialisms=[Specialism.DEMENTIA, Specialism.BARIATRIC_CARE],
-                     preferred_language="Bengali", weekly_hours="12.50")
+                     preferred_language="ben", weekly_hours="12.50")
     return queued_referral(social_worker, person, cap_member, plan=plan)
 
 
