@@ -2,13 +2,14 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import DateInput, DateTimeInput, GovUKForm
+from core.once import OneTimeForm
 from people.models import ServiceType
 from referrals.workflows import BROKERAGE_STATES, State
 
 from .models import ContactLogEntry
 
 
-class ContactLogForm(GovUKForm):
+class ContactLogForm(OneTimeForm, GovUKForm):
     contact_with = forms.ChoiceField(label="Who was the contact with?", choices=ContactLogEntry.With.choices,
                                      widget=forms.RadioSelect)
     contact_name = forms.CharField(label="Their name", required=False, max_length=200)

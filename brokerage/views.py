@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import record_list_view, record_refusal
 from core.exceptions import ActionRefused
+from core.once import redirect_after, submit_once
 from core.views import refuse
 from referrals.access import access_referral
 from referrals.workflows import user_may
@@ -52,11 +53,11 @@ def contact_create(request, referral_id: int):
             messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {errors[0]}".lstrip(": "))
         return redirect(referral.get_absolute_url() + "#contact-log")
     try:
-        log_contact(referral, acting_user=request.user, **form.cleaned_data)
+        sent = submit_once(form, user=request.user, url=lambda _: referral.get_absolute_url() + "#contact-log",
+                           action=lambda data: log_contact(referral, acting_user=request.user, **data))
     except ActionRefused as refusal:
         return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
-    messages.success(request, "The contact has been added to the log.")
-    return redirect(referral.get_absolute_url() + "#contact-log")
+    return redirect_after(request, sent, lambda _: "The contact has been added to the log.")
 
 
 def _officer_referral(request, referral_id: int):

@@ -1,11 +1,12 @@
 from django import forms
 
 from core.forms import GovUKForm
+from core.once import OneTimeForm
 
 from .models import Concern
 
 
-class ConcernForm(GovUKForm):
+class ConcernForm(OneTimeForm, GovUKForm):
     kind = forms.ChoiceField(label="What are you raising?", choices=Concern.Kind.choices, widget=forms.RadioSelect,
                              help_text="Safeguarding concerns go to the First Response team, complaints to the "
                                        "monitoring officer, quality alerts to contract monitoring.")

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.roles import Role
 from audit.services import record_list_view, record_refusal, record_view
 from core.exceptions import ActionRefused
+from core.once import redirect_after, submit_once
 from core.views import refuse
 from people.access import access_person
 from referrals.access import access_referral
@@ -40,15 +41,17 @@ def concern_create(request, person_id: int):
             referral = None
     form = ConcernForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
+        back = referral.get_absolute_url() if referral else person.get_absolute_url()
         try:
-            concern = services.raise_concern(acting_user=request.user, person=person, referral=referral, **form.cleaned_data)
+            sent = submit_once(form, user=request.user, url=lambda _: back, action=lambda data: services.raise_concern(
+                acting_user=request.user, person=person, referral=referral, **data))
         except ActionRefused as refusal:
             record_refusal(actor=request.user, obj=person, person=person, reason=refusal.message)
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, f"Your {concern.get_kind_display().lower()} has been sent to the "
-                                      f"{concern.get_routed_to_display()} (reference C-{concern.pk}).")
-            return redirect(referral.get_absolute_url() if referral else person.get_absolute_url())
+            return redirect_after(request, sent, lambda concern: (
+                f"Your {concern.get_kind_display().lower()} has been sent to the {concern.get_routed_to_display()} "
+                f"(reference C-{concern.pk})."))
     return render(request, "concerns/concern_form.html", {"form": form, "person": person, "referral": referral},
                   status=400 if form.errors else 200)
 

@@ -41,7 +41,7 @@ class GovUKFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if isinstance(field, forms.CharField) and field.max_length is None:
+            if type(field) is forms.CharField and field.max_length is None:  # free text, not a UUID or e-mail
                 field.max_length = FREE_TEXT_MAX_LENGTH
                 field.validators.append(MaxLengthValidator(FREE_TEXT_MAX_LENGTH))
             widget = field.widget

@@ -13,3 +13,19 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class FormSubmission(models.Model):
+    """A form that has done its work: the one-time token it carried, and where its result is.
+
+    The same form sent again (a double click, a resubmitted page, three requests at once) finds its
+    token here and goes to the first result instead of making a second one (core.once).
+    """
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    result_url = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"Form {self.token} sent by {self.user_id}"

@@ -5,12 +5,13 @@ from django import forms
 from accounts.models import User
 from accounts.roles import PRACTITIONERS
 from core.forms import DateInput, GovUKForm, GovUKModelForm
+from core.once import OneTimeForm
 
 from .models import CareAndSupportPlan, NeedsAssessment, Person, ServiceType, Specialism
 from .validators import normalise_nhs_number, normalise_postcode, validate_nhs_number, validate_postcode
 
 
-class PersonForm(GovUKModelForm):
+class PersonForm(OneTimeForm, GovUKModelForm):
     # Wider than the stored 10 digits, so "485 777 3456" can be typed with its spaces.
     nhs_number = forms.CharField(label="NHS number", max_length=14, required=False,
                                  help_text="10 digits, like 485 777 3456")
@@ -50,7 +51,7 @@ class PersonForm(GovUKModelForm):
         return number
 
 
-class NeedsAssessmentForm(GovUKModelForm):
+class NeedsAssessmentForm(OneTimeForm, GovUKModelForm):
     class Meta:
         model = NeedsAssessment
         fields = ["assessed_on", "presenting_needs", "eligible_needs", "specific_or_complex_needs"]
@@ -111,7 +112,7 @@ class PlanForm(GovUKModelForm):
         return visits
 
 
-class PlanCreateForm(PlanForm):
+class PlanCreateForm(OneTimeForm, PlanForm):
     indicative_weekly_budget = forms.DecimalField(
         label="Indicative weekly budget (£)", max_digits=9, decimal_places=2, min_value=0, required=False,
     )

@@ -10,6 +10,7 @@ from accounts.roles import Role
 from audit.selectors import audit_events_for_person
 from audit.services import record_list_view, record_view
 from core.exceptions import ActionRefused
+from core.once import redirect_after, submit_once
 from core.views import refuse
 from referrals.selectors import referrals_for_person
 
@@ -46,12 +47,12 @@ def person_create(request):
     form = PersonForm(request.POST or None, initial={"allocated_worker": request.user})
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.create_person(acting_user=request.user, **form.cleaned_data)
+            sent = submit_once(form, user=request.user,
+                               action=lambda data: services.create_person(acting_user=request.user, **data))
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, f"{person} has been recorded.")
-            return redirect("people:detail", person.pk)
+            return redirect_after(request, sent, lambda person: f"{person} has been recorded.")
     return render(request, "people/person_form.html", {"form": form, "title": "Record a person"}, status=400 if form.errors else 200)
 
 
@@ -98,11 +99,11 @@ def assessment_create(request, person_id: int):
     form = NeedsAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_assessment(person, acting_user=request.user, **form.cleaned_data)
+            sent = submit_once(form, user=request.user, url=lambda _: person.get_absolute_url(),
+                               action=lambda data: services.record_assessment(person, acting_user=request.user, **data))
         except ActionRefused as refusal:
             return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
-        messages.success(request, "The needs assessment has been recorded.")
-        return redirect("people:detail", person.pk)
+        return redirect_after(request, sent, lambda _: "The needs assessment has been recorded.")
     return render(request, "people/assessment_form.html", {"form": form, "person": person}, status=400 if form.errors else 200)
 
 
@@ -122,14 +123,16 @@ def plan_create(request, person_id: int):
                     what=f"care and support plan version {latest.version}, copied into a new version")
     form = PlanCreateForm(request.POST or None, person=person, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["visit_schedule"] = data.pop("visit_schedule_text")
+
+        def create(data):
+            data["visit_schedule"] = data.pop("visit_schedule_text")
+            return services.create_plan(person, acting_user=request.user, **data)
+
         try:
-            plan = services.create_plan(person, acting_user=request.user, **data)
+            sent = submit_once(form, user=request.user, action=create)
         except ActionRefused as refusal:
             return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
-        messages.success(request, f"Care and support plan version {plan.version} has been saved.")
-        return redirect("people:plan_detail", person.pk, plan.pk)
+        return redirect_after(request, sent, lambda plan: f"Care and support plan version {plan.version} has been saved.")
     return render(request, "people/plan_form.html", {"form": form, "person": person, "title": "Write a care and support plan"},
                   status=400 if form.errors else 200)
 

@@ -2,12 +2,13 @@ from django import forms
 
 from accounts.models import User
 from core.forms import DateInput, GovUKForm
+from core.once import OneTimeForm
 from people.models import FundingDecision, ServiceType
 
 from .models import Referral
 
 
-class ReferralForm(GovUKForm):
+class ReferralForm(OneTimeForm, GovUKForm):
     kind = forms.ChoiceField(label="What is this referral for?", choices=Referral.Kind.choices, widget=forms.RadioSelect)
     change = forms.ChoiceField(label="If a change, what kind?", choices=[("", "Not a change")] + Referral.Change.choices,
                                required=False)

@@ -7,7 +7,7 @@ from brokerage.teams import Team
 from core.models import TimeStampedModel
 from people.models import OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES, FundingDecision, ServiceType
 
-from .workflows import OPEN_STATES, ReferralWorkflow, State
+from .workflows import LIVE_STATES, OPEN_STATES, ReferralWorkflow, State
 
 
 class Referral(ReferralWorkflow, TimeStampedModel):
@@ -80,6 +80,11 @@ class Referral(ReferralWorkflow, TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(effective_date__isnull=False, end_date__gt=models.F("effective_date")),
                 name="referral_end_after_effective_date",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "kind", "change"], condition=Q(plan__isnull=False, state__in=LIVE_STATES),
+                name="one_live_referral_per_plan_and_kind",
+                violation_error_message="There is already a referral of this kind for this plan.",
             ),
             models.CheckConstraint(
                 condition=~Q(state__in=["allocated", "options_returned", "requirement_published", "bidding_closed",

@@ -5,7 +5,7 @@ transaction. Views, admin, tasks and tests all call these."""
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,7 +17,7 @@ from people.models import NOT_BROKERED, CareAndSupportPlan, FundingDecision, Per
 from people.services import lock_plan
 
 from .models import Referral, ReferralTransition
-from .workflows import State, user_may
+from .workflows import LIVE_STATES, State, user_may
 
 # Deadlines are data: when sourcing should be done by, counted from joining the queue.
 SOURCING_TARGET = {True: timedelta(days=1), False: timedelta(days=5)}
@@ -99,6 +99,14 @@ def _check_new_referral(*, acting_user, person: Person, kind: str, change: str, 
             raise ActionRefused("The service asked for must be the service in the plan.")
 
 
+def _refuse_a_second_referral(*, plan, kind: str, change: str) -> None:
+    """One live referral of a kind for a plan (a database constraint too): say which one stands."""
+    earlier = Referral.objects.filter(plan=plan, kind=kind, change=change, state__in=LIVE_STATES).first()
+    if earlier is not None:
+        raise ActionRefused(f"There is already a referral of this kind for this plan: {earlier.reference}, "
+                            f"{earlier.get_state_display().lower()}. Withdraw it first to send a new one.")
+
+
 @transaction.atomic
 def create_referral(*, acting_user, person: Person, kind: str, service_type: str, details: str,
                     plan: CareAndSupportPlan | None = None, change: str = "", urgent: bool = False,
@@ -118,8 +126,15 @@ def create_referral(*, acting_user, person: Person, kind: str, service_type: str
         puts_person_at_risk=puts_person_at_risk and change in (Referral.Change.REDUCE, Referral.Change.SUSPEND),
         referred_on_to=referred_on_to, team=person.team, referred_by=acting_user, created_by=acting_user,
     )
-    referral.full_clean(exclude=["state"])  # the state moves only by transition
-    referral.save()
+    if plan is not None:
+        _refuse_a_second_referral(plan=plan, kind=kind, change=change)
+    referral.full_clean(exclude=["state"], validate_constraints=False)  # the state moves only by transition
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:  # the same referral, sent at the same moment by another request
+        _refuse_a_second_referral(plan=plan, kind=kind, change=change)
+        raise
     record_change(actor=acting_user, obj=referral, person=person, created=True,
                   summary=f"Referred to Brokerage: {referral.get_kind_display()}",
                   changes={"kind": kind, "service_type": service_type, "change": change, "urgent": urgent})

@@ -8,6 +8,7 @@ from audit.services import record_list_view, record_refusal, record_view
 from brokerage.forms import ContactLogForm
 from brokerage.selectors import contacts_for_referral, team_officers
 from core.exceptions import ActionRefused
+from core.once import redirect_after, submit_once
 from core.views import refuse
 from people.access import access_person
 
@@ -35,13 +36,14 @@ def referral_create(request, person_id: int):
     form = ReferralForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = services.create_referral(acting_user=request.user, person=person, **form.cleaned_data)
+            sent = submit_once(form, user=request.user, action=lambda data: services.create_referral(
+                acting_user=request.user, person=person, **data))
         except ActionRefused as refusal:
             record_refusal(actor=request.user, obj=person, person=person, reason=refusal.message)
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, f"Referral {referral.reference}: {referral.get_state_display().lower()}.")
-            return redirect("referrals:detail", referral.pk)
+            return redirect_after(request, sent, lambda referral: (
+                f"Referral {referral.reference}: {referral.get_state_display().lower()}."))
     return render(request, "referrals/referral_form.html", {"form": form, "person": person},
                   status=400 if form.errors else 200)
 

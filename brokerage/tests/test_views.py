@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from brokerage.models import ContactLogEntry
+from core.tests.forms import fresh_token
 from referrals.tests.factories import urgent_referral
 
 
@@ -15,7 +16,7 @@ def referral(social_worker, person):
 
 def contact(**overrides):
     return {"contact_with": "provider", "method": "phone", "occurred_at": "2026-01-05T10:00",
-            "summary": "Asked about capacity"} | overrides
+            "summary": "Asked about capacity", **fresh_token()} | overrides
 
 
 def test_officer_logs_a_contact(client, officer_east, referral):

@@ -1,11 +1,12 @@
 from django.urls import reverse
 
 from concerns.models import Concern
+from core.tests.forms import fresh_token
 
 
 def test_quality_alert_needs_the_provider(client, social_worker, person):
     client.force_login(social_worker)
-    response = client.post(reverse("concerns:create", args=[person.pk]), {"kind": "quality_alert", "details": "Late"})
+    response = client.post(reverse("concerns:create", args=[person.pk]), {"kind": "quality_alert", "details": "Late", **fresh_token()})
     assert response.status_code == 400
     assert "Name the provider" in response.content.decode()
     assert not Concern.objects.exists()
@@ -14,7 +15,7 @@ def test_quality_alert_needs_the_provider(client, social_worker, person):
 def test_officer_raises_safeguarding_which_goes_to_first_response(client, officer_east, first_response, person,
                                                                   east_case):
     client.force_login(officer_east)
-    client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising"})
+    client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising", **fresh_token()})
     concern = Concern.objects.get()
     assert concern.routed_to == "first_response"
     client.force_login(first_response)
@@ -24,7 +25,7 @@ def test_officer_raises_safeguarding_which_goes_to_first_response(client, office
 
 def test_closing_needs_an_outcome(client, officer_east, first_response, person, east_case):
     client.force_login(officer_east)
-    client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising"})
+    client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising", **fresh_token()})
     concern = Concern.objects.get()
     client.force_login(first_response)
     client.post(reverse("concerns:close", args=[concern.pk]), {"outcome": ""})
@@ -37,7 +38,7 @@ def test_closing_needs_an_outcome(client, officer_east, first_response, person, 
 
 def _safeguarding(client, officer, person):
     client.force_login(officer)
-    client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising"})
+    client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising", **fresh_token()})
     return Concern.objects.get()
 
 

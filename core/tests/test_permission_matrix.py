@@ -12,6 +12,7 @@ from accounts.services import create_staff_user
 from brokerage.models import Area
 from concerns.models import Concern
 from concerns.services import raise_concern
+from core.tests.forms import fresh_token
 from people import services as people_services
 from people.models import FundingDecision, ServiceType
 from referrals import services as referral_services
@@ -92,7 +93,7 @@ def _active_case(users, person, provider, capture_on_commit):
                                               approved_weekly_amount=Decimal("200"))
     referral_services.take_referral(referral, acting_user=users["officer_east"])
     requirement = dps.publish_requirement(
-        referral, acting_user=users["officer_east"], arrangement=arrangement, start_date=timezone.localdate(),
+        referral, acting_user=users["officer_east"], arrangement=arrangement, start_date=timezone.localdate() + timedelta(days=3),
         closes_at=timezone.now() + timedelta(hours=1), summary="Morning visits", outcomes=["Personal care"],
         quality_weight=60)
     bid = dps.submit_bid(requirement, acting_user=users["provider"], price_basis="hourly", price=Decimal("25"),
@@ -252,7 +253,8 @@ def test_post_action_by_every_role(client, world, name, key, data, allowed, seen
     if data == "officer":
         data = {"officer": world["users"]["officer_east"].pk}
     elif data == "contact":
-        data = {"contact_with": "provider", "method": "phone", "occurred_at": "2026-01-05T10:00", "summary": "Rang"}
+        data = {"contact_with": "provider", "method": "phone", "occurred_at": "2026-01-05T10:00", "summary": "Rang",
+                **fresh_token()}
     client.force_login(world["users"][role])
     before_transitions = ReferralTransition.objects.count()
     before_contacts = referral.contacts.count()

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.tests.forms import fresh_token
 from people.models import CareAndSupportPlan, Person
 from referrals.tests.factories import urgent_referral
 
@@ -25,7 +26,7 @@ GOOD_PERSON = {
 
 @pytest.fixture
 def person_form(social_worker, east_area):
-    return GOOD_PERSON | {"area": east_area.pk, "allocated_worker": social_worker.pk}
+    return GOOD_PERSON | {"area": east_area.pk, "allocated_worker": social_worker.pk, **fresh_token()}
 
 
 def test_recording_a_person_normalises_postcode_and_nhs_number(client, social_worker, person_form):
@@ -56,7 +57,7 @@ def test_bad_person_input_is_refused_and_nothing_is_saved(client, social_worker,
 def test_duplicate_nhs_number_is_refused(client, social_worker, person_form):
     client.force_login(social_worker)
     client.post(reverse("people:create"), person_form)
-    response = client.post(reverse("people:create"), person_form | {"first_name": "Other"})
+    response = client.post(reverse("people:create"), person_form | {"first_name": "Other", **fresh_token()})
     assert response.status_code == 400
     assert Person.objects.count() == 1
 
@@ -71,7 +72,8 @@ def test_viewing_a_record_is_audited(client, officer_east, person, in_the_east_q
 def test_bad_visit_schedule_is_explained(client, social_worker, person):
     client.force_login(social_worker)
     response = client.post(reverse("people:plan_create", args=[person.pk]), {
-        "service_type": "home_care", "outcomes": "Stay home", "visit_schedule_text": "Funday, 8am, long, many"})
+        "service_type": "home_care", "outcomes": "Stay home", "visit_schedule_text": "Funday, 8am, long, many",
+        **fresh_token()})
     assert response.status_code == 400
     assert "Line 1: write day, time, minutes, carers" in response.content.decode()
     assert not CareAndSupportPlan.objects.exists()
@@ -206,7 +208,7 @@ def test_the_raw_nul_byte_in_a_url_is_answered_not_a_server_error(client, social
 def test_impossible_hours_get_a_plain_message_next_to_the_field(client, social_worker, person, hours, message):
     client.force_login(social_worker)
     response = client.post(reverse("people:plan_create", args=[person.pk]), {
-        "service_type": "home_care", "weekly_hours": hours, "outcomes": "Stay at home safely"})
+        "service_type": "home_care", "weekly_hours": hours, "outcomes": "Stay at home safely", **fresh_token()})
     page = response.content.decode()
     assert response.status_code == 400
     assert message in page and 'id="id_weekly_hours-error"' in page

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.tests.forms import fresh_token
 from people.tests.factories import make_person, make_plan
 from referrals.models import Referral
 
@@ -11,7 +12,8 @@ from .factories import awaiting_funding_referral, urgent_referral
 
 
 def refer(client, person, **data):
-    return client.post(reverse("referrals:create", args=[person.pk]), {"details": "Needs help", **data}, follow=True)
+    return client.post(reverse("referrals:create", args=[person.pk]), {"details": "Needs help", **fresh_token(), **data},
+                       follow=True)
 
 
 @pytest.mark.parametrize("service,where", [
