@@ -17,7 +17,9 @@ PRODUCTION = {
 
 
 def manage(*args, **environment):
-    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+    """manage.py as a server starts it: the system's basics and what it is given, nothing from this test run
+    (which sets, for instance, DJANGO_ALLOW_ASYNC_UNSAFE for the browser tests)."""
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **environment)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
