@@ -3,7 +3,7 @@
 #   make run        install everything, migrate, load demo data, serve on http://127.0.0.1:$(PORT)/
 #   make test       install everything (incl. Chromium) and run the whole test suite
 #   make bench      run the performance scripts in bench/
-#   make lint       ruff
+#   make lint       ruff check and ruff format --check (make test runs it first)
 #   make clean      remove installed and built things (keeps the embedded database in .pgdata/)
 #   make clean-db   remove the embedded database
 
@@ -67,7 +67,7 @@ run: venv assets
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # --- Checks ----------------------------------------------------------------------------------
-test: venv assets browser
+test: venv assets browser lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv assets
@@ -78,6 +78,7 @@ bench: venv assets
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # --- Cleaning --------------------------------------------------------------------------------
 clean:

@@ -18,7 +18,11 @@ class User(AbstractUser):
         help_text="Brokerage officers and team leads belong to the East or West team.",
     )
     provider = models.ForeignKey(
-        "providers.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         help_text="For provider users: the organisation they work for.",
     )
 

@@ -11,15 +11,31 @@ REFERENCE_DATA_PERMISSIONS = ["view_area", "add_area", "change_area"]
 
 
 @transaction.atomic
-def create_staff_user(*, username: str, password: str, roles: list[str], team: str = "", first_name: str = "",
-                      last_name: str = "", email: str = "", provider=None) -> User:
+def create_staff_user(
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    team: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    provider=None,
+) -> User:
     """A user with their roles as groups; Brokerage staff also join their team's group."""
     if set(roles) & BROKERAGE and not team:
         raise ValueError("Brokerage officers and team leads need a team.")
     if (Role.PROVIDER_USER in roles) != (provider is not None):
         raise ValueError("A provider user, and only a provider user, belongs to a provider.")
-    user = User.objects.create_user(username=username, password=password, first_name=first_name,
-                                    last_name=last_name, email=email, team=team, provider=provider)
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        team=team,
+        provider=provider,
+    )
     # get_or_create, not filter: a database flushed by a transactional test has lost the migration's groups.
     user.groups.add(*(Group.objects.get_or_create(name=role)[0] for role in roles))
     if team and set(roles) & BROKERAGE:

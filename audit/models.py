@@ -37,8 +37,12 @@ class AuditEvent(models.Model):
             models.Index(fields=["person", "-at"]),
             models.Index(fields=["content_type", "object_id"]),
             # "Whose list showed this person's name": containment on list views' events only.
-            GinIndex(fields=["changes"], name="audit_list_views", opclasses=["jsonb_path_ops"],
-                     condition=Q(person__isnull=True, action="viewed")),
+            GinIndex(
+                fields=["changes"],
+                name="audit_list_views",
+                opclasses=["jsonb_path_ops"],
+                condition=Q(person__isnull=True, action="viewed"),
+            ),
         ]
 
     def __str__(self) -> str:

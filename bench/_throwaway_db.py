@@ -8,8 +8,13 @@ from django.db import connection, connections
 def _maintenance_connection():
     """A connection to the server's `postgres` database, to create and drop the bench database."""
     db = settings.DATABASES["default"]
-    params = {"dbname": "postgres", "user": db.get("USER"), "password": db.get("PASSWORD"),
-              "host": db.get("HOST"), "port": db.get("PORT")}
+    params = {
+        "dbname": "postgres",
+        "user": db.get("USER"),
+        "password": db.get("PASSWORD"),
+        "host": db.get("HOST"),
+        "port": db.get("PORT"),
+    }
     params = {key: value for key, value in params.items() if value}
     if "sslmode" in db.get("OPTIONS", {}):
         params["sslmode"] = db["OPTIONS"]["sslmode"]

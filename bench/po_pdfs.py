@@ -61,16 +61,23 @@ def make_world() -> dict:
     from providers.models import Provider, ProviderService
 
     def staff(username, roles, **fields):
-        return create_staff_user(username=username, password=PASSWORD, roles=roles,
-                                 email=f"{username}@riverside.example.gov.uk", **fields)
+        return create_staff_user(
+            username=username, password=PASSWORD, roles=roles, email=f"{username}@riverside.example.gov.uk", **fields
+        )
 
-    arrangement = PurchasingArrangement.objects.create(name="Home care DPS", kind="dps", service_type="home_care",
-                                                       starts_on=date(2023, 4, 1))
+    arrangement = PurchasingArrangement.objects.create(
+        name="Home care DPS", kind="dps", service_type="home_care", starts_on=date(2023, 4, 1)
+    )
     bidders = []
     for n, name in enumerate(["Riverside Home Care Ltd", "Eastbrook Care Services Ltd"]):
         provider = Provider.objects.create(name=name, cqc_rating="good", cqc_registration_number=f"1-10000000{n}")
-        ProviderService.objects.create(provider=provider, service_type="home_care", arrangement=arrangement,
-                                       districts=["E1"], weekly_hours_capacity=200)
+        ProviderService.objects.create(
+            provider=provider,
+            service_type="home_care",
+            arrangement=arrangement,
+            districts=["E1"],
+            weekly_hours_capacity=200,
+        )
         bidders.append(staff(f"provider{n}", ["provider_user"], provider=provider))
     return {
         "area": Area.objects.create(name="Eastbrook", team="east"),
@@ -91,31 +98,62 @@ def selected_case(world: dict, n: int):
     from referrals.models import Referral
 
     worker, officer = world["social_worker"], world["officer"]
-    person = people.create_person(acting_user=worker, first_name=f"Bench{n}", last_name="Benchley",
-                                  date_of_birth=date(1940, 1, 1 + n % 28), address_line_1=f"{n} High Street",
-                                  town="Riverside", postcode="E1 6AN", area=world["area"])
-    plan = people.create_plan(person, acting_user=worker, service_type="home_care", weekly_hours=Decimal("10"),
-                              outcomes="To stay safely at home", indicative_weekly_budget=Decimal("250"),
-                              visit_schedule=[{"day": d, "time": "08:00", "minutes": 60, "carers": 1}
-                                              for d in ("Monday", "Wednesday", "Friday")])
-    referral = referrals.create_referral(acting_user=worker, person=person, kind="support_plan",
-                                         service_type="home_care", details="New package", plan=plan)
-    referrals.record_funding_decision(referral, acting_user=world["cap"], decision="approved",
-                                      approved_weekly_amount=Decimal("250"))
+    person = people.create_person(
+        acting_user=worker,
+        first_name=f"Bench{n}",
+        last_name="Benchley",
+        date_of_birth=date(1940, 1, 1 + n % 28),
+        address_line_1=f"{n} High Street",
+        town="Riverside",
+        postcode="E1 6AN",
+        area=world["area"],
+    )
+    plan = people.create_plan(
+        person,
+        acting_user=worker,
+        service_type="home_care",
+        weekly_hours=Decimal("10"),
+        outcomes="To stay safely at home",
+        indicative_weekly_budget=Decimal("250"),
+        visit_schedule=[
+            {"day": d, "time": "08:00", "minutes": 60, "carers": 1} for d in ("Monday", "Wednesday", "Friday")
+        ],
+    )
+    referral = referrals.create_referral(
+        acting_user=worker,
+        person=person,
+        kind="support_plan",
+        service_type="home_care",
+        details="New package",
+        plan=plan,
+    )
+    referrals.record_funding_decision(
+        referral, acting_user=world["cap"], decision="approved", approved_weekly_amount=Decimal("250")
+    )
     referrals.take_referral(referral, acting_user=officer)
     requirement = dps.publish_requirement(
-        referral, acting_user=officer, arrangement=world["arrangement"],
-        start_date=timezone.localdate() + timedelta(days=7), closes_at=timezone.now() + timedelta(days=2),
+        referral,
+        acting_user=officer,
+        arrangement=world["arrangement"],
+        start_date=timezone.localdate() + timedelta(days=7),
+        closes_at=timezone.now() + timedelta(days=2),
         summary="Morning visits for an older person living alone.",
-        outcomes=["Supports the person to wash and dress", "Prompts medication"], quality_weight=60)
+        outcomes=["Supports the person to wash and dress", "Prompts medication"],
+        quality_weight=60,
+    )
     answers = {o.pk: "We will, with a regular team." for o in requirement.outcomes.all()}
-    bids = [dps.submit_bid(requirement, acting_user=user, price_basis="hourly", price=Decimal(price), answers=answers)
-            for user, price in zip(world["bidders"], ["22.00", "23.50"], strict=True)]
+    bids = [
+        dps.submit_bid(requirement, acting_user=user, price_basis="hourly", price=Decimal(price), answers=answers)
+        for user, price in zip(world["bidders"], ["22.00", "23.50"], strict=True)
+    ]
     # Bidding is over: the closing time moved back rather than waited for.
     DPSRequirement.objects.filter(pk=requirement.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     dps.close_bidding(referral, acting_user=officer)
-    dps.score_answers(requirement, acting_user=officer,
-                      scores={a.pk: 4 for a in BidAnswer.objects.filter(bid__requirement=requirement)})
+    dps.score_answers(
+        requirement,
+        acting_user=officer,
+        scores={a.pk: 4 for a in BidAnswer.objects.filter(bid__requirement=requirement)},
+    )
     dps.select_bid(referral, acting_user=officer, bid=bids[0], reason="Best overall score")
     return Referral.objects.get(pk=referral.pk)
 
@@ -144,8 +182,10 @@ def measure_pdfs(order) -> list[str]:
     total = time.perf_counter() - started
     assert pdf.startswith(b"%PDF-")
     log(f"{PDFS} PDFs in {total:.2f} s ({len(pdf)} bytes each)")
-    return [f"po_pdfs_per_second_per_process: {PDFS / total:.1f} pdfs/s",
-            f"po_pdf_median: {statistics.median(times):.1f} ms"]
+    return [
+        f"po_pdfs_per_second_per_process: {PDFS / total:.1f} pdfs/s",
+        f"po_pdf_median: {statistics.median(times):.1f} ms",
+    ]
 
 
 def timed_post(client: Client, url: str, data=None) -> float:
@@ -168,8 +208,11 @@ def measure_requests(world: dict) -> list[str]:
     settings.TASKS_RUN_INLINE = False  # as deployed without Redis: tasks on a background thread
     settings.REDIS_URL = ""
     for referral in cases:
-        award_times.append(timed_post(client, f"/brokerage/referrals/{referral.pk}/agreement/",
-                                      {"start_date": start, "hourly_rate": "22.00"}))
+        award_times.append(
+            timed_post(
+                client, f"/brokerage/referrals/{referral.pk}/agreement/", {"start_date": start, "hourly_rate": "22.00"}
+            )
+        )
         order_times.append(timed_post(client, f"/brokerage/referrals/{referral.pk}/purchase-order/"))
         returned_at = timezone.now()
         order = PurchaseOrder.objects.get(agreement__referral=referral)
@@ -182,9 +225,11 @@ def measure_requests(world: dict) -> list[str]:
             time.sleep(0.01)
     award_times, order_times = award_times[1:], order_times[1:]
     log(f"{len(waited)} PDFs made after their requests returned; {sum(waited)} before")
-    return [f"award_request_median: {statistics.median(award_times):.1f} ms",
-            f"purchase_order_request_median: {statistics.median(order_times):.1f} ms",
-            f"po_request_waited_for_pdf: {'yes' if any(waited) else 'no'}"]
+    return [
+        f"award_request_median: {statistics.median(award_times):.1f} ms",
+        f"purchase_order_request_median: {statistics.median(order_times):.1f} ms",
+        f"po_request_waited_for_pdf: {'yes' if any(waited) else 'no'}",
+    ]
 
 
 def main() -> int:

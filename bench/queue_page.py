@@ -61,12 +61,25 @@ def make_staff():
 
     east, _ = Area.objects.get_or_create(name="East", defaults={"team": "east"})
     west, _ = Area.objects.get_or_create(name="West", defaults={"team": "west"})
-    officer = create_staff_user(username="officer.east", password=PASSWORD, roles=["brokerage_officer"],
-                                team="east", first_name="Erin", last_name="East")
-    officer_west = create_staff_user(username="officer.west", password=PASSWORD, roles=["brokerage_officer"],
-                                     team="west", first_name="Wes", last_name="West")
-    social_worker = create_staff_user(username="social.worker", password=PASSWORD, roles=["social_worker"],
-                                      first_name="Sam", last_name="Worker")
+    officer = create_staff_user(
+        username="officer.east",
+        password=PASSWORD,
+        roles=["brokerage_officer"],
+        team="east",
+        first_name="Erin",
+        last_name="East",
+    )
+    officer_west = create_staff_user(
+        username="officer.west",
+        password=PASSWORD,
+        roles=["brokerage_officer"],
+        team="west",
+        first_name="Wes",
+        last_name="West",
+    )
+    social_worker = create_staff_user(
+        username="social.worker", password=PASSWORD, roles=["social_worker"], first_name="Sam", last_name="Worker"
+    )
     return {"east": east, "west": west}, {"east": officer, "west": officer_west}, social_worker
 
 
@@ -77,11 +90,19 @@ def make_people(areas, social_worker) -> list:
     people = []
     for i in range(PERSONS):
         team = "east" if i % 2 == 0 else "west"  # even people are East; referral i goes to person i % PERSONS
-        people.append(Person(
-            first_name=f"Person{i}", last_name=f"Surname{i % 997}", date_of_birth=date(1930 + i % 60, 1 + i % 12, 1 + i % 28),
-            address_line_1=f"{i} High Street", town="Riverside", postcode=postcodes[team][i % 3],
-            area=areas[team], allocated_worker=social_worker, created_by=social_worker,
-        ))
+        people.append(
+            Person(
+                first_name=f"Person{i}",
+                last_name=f"Surname{i % 997}",
+                date_of_birth=date(1930 + i % 60, 1 + i % 12, 1 + i % 28),
+                address_line_1=f"{i} High Street",
+                town="Riverside",
+                postcode=postcodes[team][i % 3],
+                area=areas[team],
+                allocated_worker=social_worker,
+                created_by=social_worker,
+            )
+        )
     return Person.objects.bulk_create(people, batch_size=2_000)
 
 
@@ -100,15 +121,28 @@ def make_referrals(start: int, stop: int, people: list, officers: dict, social_w
         if bucket < 7:
             kwargs["state"] = "queued"
         else:
-            kwargs.update(state="allocated" if bucket < 9 else "options_returned",
-                          allocated_to=officers[team], allocated_at=queued_at + timedelta(hours=2))
+            kwargs.update(
+                state="allocated" if bucket < 9 else "options_returned",
+                allocated_to=officers[team],
+                allocated_at=queued_at + timedelta(hours=2),
+            )
         urgent = i % 10 == 0
-        batch.append(Referral(
-            person=person, kind="support_plan", service_type="home_care", details="x", team=team,
-            referred_by=social_worker, created_by=social_worker, urgent=urgent,
-            submitted_at=queued_at - timedelta(hours=1), queued_at=queued_at,
-            due_by=queued_at + timedelta(days=1 if urgent else 14), **kwargs,
-        ))
+        batch.append(
+            Referral(
+                person=person,
+                kind="support_plan",
+                service_type="home_care",
+                details="x",
+                team=team,
+                referred_by=social_worker,
+                created_by=social_worker,
+                urgent=urgent,
+                submitted_at=queued_at - timedelta(hours=1),
+                queued_at=queued_at,
+                due_by=queued_at + timedelta(days=1 if urgent else 14),
+                **kwargs,
+            )
+        )
         if len(batch) == 5_000:
             Referral.objects.bulk_create(batch)
             batch = []

@@ -10,8 +10,9 @@ from .models import ContactLogEntry
 
 
 class ContactLogForm(OneTimeForm, GovUKForm):
-    contact_with = forms.ChoiceField(label="Who was the contact with?", choices=ContactLogEntry.With.choices,
-                                     widget=forms.RadioSelect)
+    contact_with = forms.ChoiceField(
+        label="Who was the contact with?", choices=ContactLogEntry.With.choices, widget=forms.RadioSelect
+    )
     contact_name = forms.CharField(label="Their name", required=False, max_length=200)
     method = forms.ChoiceField(label="How?", choices=ContactLogEntry.Method.choices, widget=forms.RadioSelect)
     occurred_at = forms.DateTimeField(label="When?", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
@@ -30,11 +31,15 @@ class ContactLogForm(OneTimeForm, GovUKForm):
 
 
 class QueueFilterForm(GovUKForm):
-    service_type = forms.ChoiceField(label="Service", required=False,
-                                     choices=[("", "All services")] + [c for c in ServiceType.choices
-                                                                       if c[0] not in ("telecare", "minor_works", "ot_equipment")])
-    state = forms.ChoiceField(label="State", required=False,
-                              choices=[("", "All states")] + [(s, State(s).label) for s in BROKERAGE_STATES])
+    service_type = forms.ChoiceField(
+        label="Service",
+        required=False,
+        choices=[("", "All services")]
+        + [c for c in ServiceType.choices if c[0] not in ("telecare", "minor_works", "ot_equipment")],
+    )
+    state = forms.ChoiceField(
+        label="State", required=False, choices=[("", "All states")] + [(s, State(s).label) for s in BROKERAGE_STATES]
+    )
     officer = forms.TypedChoiceField(label="Officer", required=False, coerce=int, empty_value=None)
     overdue = forms.BooleanField(label="Only overdue", required=False)
 
@@ -45,9 +50,17 @@ class QueueFilterForm(GovUKForm):
 
 class AgreementForm(GovUKForm):
     start_date = forms.DateField(label="Start date", widget=DateInput())
-    hourly_rate = forms.DecimalField(label="Hourly rate (£)", max_digits=7, decimal_places=2, min_value=0.01, required=False)
-    weekly_cost = forms.DecimalField(label="Weekly cost (£)", max_digits=9, decimal_places=2, min_value=0.01, required=False,
-                                     help_text="For a service not counted in hours.")
+    hourly_rate = forms.DecimalField(
+        label="Hourly rate (£)", max_digits=7, decimal_places=2, min_value=0.01, required=False
+    )
+    weekly_cost = forms.DecimalField(
+        label="Weekly cost (£)",
+        max_digits=9,
+        decimal_places=2,
+        min_value=0.01,
+        required=False,
+        help_text="For a service not counted in hours.",
+    )
 
     def __init__(self, *args, hours=None, **kwargs):
         super().__init__(*args, **kwargs)

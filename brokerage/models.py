@@ -77,10 +77,13 @@ class ServiceAgreement(TimeStampedModel):
         ordering = ["-start_date", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(weekly_cost__gt=0), name="agreement_cost_positive"),
-            models.CheckConstraint(condition=models.Q(bid__isnull=False) | ~models.Q(spot_contract_reason=""),
-                                   name="agreement_from_a_bid_or_a_spot_reason"),
-            models.UniqueConstraint(fields=["referral"], condition=models.Q(status="active"),
-                                    name="one_active_agreement_per_referral"),
+            models.CheckConstraint(
+                condition=models.Q(bid__isnull=False) | ~models.Q(spot_contract_reason=""),
+                name="agreement_from_a_bid_or_a_spot_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["referral"], condition=models.Q(status="active"), name="one_active_agreement_per_referral"
+            ),
         ]
 
     def __str__(self) -> str:

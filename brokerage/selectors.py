@@ -43,11 +43,29 @@ def queue(user: User, filters: QueueFilters) -> QuerySet[Referral]:
         qs = qs.filter(allocated_to_id=filters.officer_id)
     if filters.overdue:
         qs = qs.filter(due_by__lt=timezone.now())
-    return qs.select_related("person", "allocated_to").only(
-        "id", "kind", "change", "service_type", "urgent", "state", "queued_at", "due_by", "team",
-        "person__id", "person__first_name", "person__last_name", "person__postcode",
-        "allocated_to__id", "allocated_to__first_name", "allocated_to__last_name", "allocated_to__username",
-    ).order_by("-urgent", "queued_at", "id")
+    return (
+        qs.select_related("person", "allocated_to")
+        .only(
+            "id",
+            "kind",
+            "change",
+            "service_type",
+            "urgent",
+            "state",
+            "queued_at",
+            "due_by",
+            "team",
+            "person__id",
+            "person__first_name",
+            "person__last_name",
+            "person__postcode",
+            "allocated_to__id",
+            "allocated_to__first_name",
+            "allocated_to__last_name",
+            "allocated_to__username",
+        )
+        .order_by("-urgent", "queued_at", "id")
+    )
 
 
 def team_officers(team: str) -> QuerySet[User]:
@@ -79,11 +97,13 @@ def team_workload(team: str) -> list[dict]:
 
     now = timezone.now()
     return list(
-        team_officers(team).annotate(
+        team_officers(team)
+        .annotate(
             open_tasks=Count("referrals_allocated", filter=Q(referrals_allocated__state__in=BROKERAGE_STATES)),
             overdue_tasks=Count(
                 "referrals_allocated",
                 filter=Q(referrals_allocated__state__in=BROKERAGE_STATES, referrals_allocated__due_by__lt=now),
             ),
-        ).values("id", "first_name", "last_name", "username", "open_tasks", "overdue_tasks")
+        )
+        .values("id", "first_name", "last_name", "username", "open_tasks", "overdue_tasks")
     )

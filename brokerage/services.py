@@ -19,19 +19,32 @@ from .tasks import notify_award
 
 
 @transaction.atomic
-def log_contact(referral, *, acting_user, contact_with: str, method: str, occurred_at, summary: str,
-                contact_name: str = "") -> ContactLogEntry:
+def log_contact(
+    referral, *, acting_user, contact_with: str, method: str, occurred_at, summary: str, contact_name: str = ""
+) -> ContactLogEntry:
     """Add a call, e-mail or meeting to the case's contact log. Only the referral's team logs contacts."""
     if not is_team_officer(referral, acting_user):
         raise ActionRefused("Only the Brokerage team working this case can add to its contact log.")
     entry = ContactLogEntry(
-        referral=referral, contact_with=contact_with, contact_name=contact_name, method=method,
-        occurred_at=occurred_at, summary=summary, recorded_by=acting_user, created_by=acting_user,
+        referral=referral,
+        contact_with=contact_with,
+        contact_name=contact_name,
+        method=method,
+        occurred_at=occurred_at,
+        summary=summary,
+        recorded_by=acting_user,
+        created_by=acting_user,
     )
     entry.full_clean()
     entry.save()
-    record_change(actor=acting_user, obj=entry, person=referral.person, created=True,
-                  summary=f"Logged a contact: {entry}", changes=snapshot(entry, ["contact_with", "method", "occurred_at", "summary"]))
+    record_change(
+        actor=acting_user,
+        obj=entry,
+        person=referral.person,
+        created=True,
+        summary=f"Logged a contact: {entry}",
+        changes=snapshot(entry, ["contact_with", "method", "occurred_at", "summary"]),
+    )
     return entry
 
 
@@ -89,24 +102,41 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
     cost = _weekly_cost(hourly_rate=hourly_rate, weekly_hours=weekly_hours, weekly_cost=weekly_cost)
     _ensure_within_authorisation(referral, weekly_cost=cost, weekly_hours=weekly_hours)
     agreement = ServiceAgreement(
-        referral=referral, person=referral.person, provider=referral.chosen_provider, bid=referral.chosen_bid,
-        spot_contract_reason=referral.spot_contract_reason, service_type=referral.service_type, start_date=start_date,
-        weekly_hours=weekly_hours, visit_schedule=plan.visit_schedule if plan else [],
-        hourly_rate=hourly_rate if weekly_hours else None, weekly_cost=cost, created_by=acting_user,
+        referral=referral,
+        person=referral.person,
+        provider=referral.chosen_provider,
+        bid=referral.chosen_bid,
+        spot_contract_reason=referral.spot_contract_reason,
+        service_type=referral.service_type,
+        start_date=start_date,
+        weekly_hours=weekly_hours,
+        visit_schedule=plan.visit_schedule if plan else [],
+        hourly_rate=hourly_rate if weekly_hours else None,
+        weekly_cost=cost,
+        created_by=acting_user,
     )
     agreement.full_clean()
     agreement.save()
-    record_change(actor=acting_user, obj=agreement, person=referral.person, created=True,
-                  summary=f"Made service agreement {agreement.reference} with {agreement.provider}",
-                  changes=snapshot(agreement, ["provider_id", "start_date", "weekly_hours", "hourly_rate", "weekly_cost"]))
+    record_change(
+        actor=acting_user,
+        obj=agreement,
+        person=referral.person,
+        created=True,
+        summary=f"Made service agreement {agreement.reference} with {agreement.provider}",
+        changes=snapshot(agreement, ["provider_id", "start_date", "weekly_hours", "hourly_rate", "weekly_cost"]),
+    )
     requirement = referral.requirements.filter(status=DPSRequirement.Status.CLOSED).first()
     if requirement is not None:
         requirement.status = DPSRequirement.Status.AWARDED
         requirement.save(update_fields=["status"])
         enqueue(notify_bidders_of_outcome, requirement.pk)
-    apply_transition(referral, "award", acting_user=acting_user,
-                     note=f"{agreement.reference}: {agreement.provider}, from {start_date:%d %B %Y}, £{cost} a week. "
-                          "Details shared with the provider; the social worker told.")
+    apply_transition(
+        referral,
+        "award",
+        acting_user=acting_user,
+        note=f"{agreement.reference}: {agreement.provider}, from {start_date:%d %B %Y}, £{cost} a week. "
+        "Details shared with the provider; the social worker told.",
+    )
     enqueue(notify_award, agreement.pk)
     return agreement
 
@@ -131,8 +161,11 @@ def issue_purchase_order_for(referral, *, acting_user):
 def change_agreement(agreement, *, acting_user, start_date, hourly_rate=None, weekly_cost=None, reason: str):
     """A change to an active agreement issues a revised purchase order superseding the last."""
 
-    agreement = ServiceAgreement.objects.select_for_update(of=("self",)).select_related("referral__plan", "person").get(
-        pk=agreement.pk)
+    agreement = (
+        ServiceAgreement.objects.select_for_update(of=("self",))
+        .select_related("referral__plan", "person")
+        .get(pk=agreement.pk)
+    )
     referral = agreement.referral
     if not is_team_officer(referral, acting_user):
         raise ActionRefused("Only the Brokerage team working this case can change its agreement.")
@@ -148,6 +181,11 @@ def change_agreement(agreement, *, acting_user, start_date, hourly_rate=None, we
     agreement.weekly_cost = cost
     agreement.full_clean()
     agreement.save()
-    record_change(actor=acting_user, obj=agreement, person=agreement.person, summary=f"Changed {agreement.reference}",
-                  changes={"reason": reason, **diff(before, snapshot(agreement, list(before)))})
+    record_change(
+        actor=acting_user,
+        obj=agreement,
+        person=agreement.person,
+        summary=f"Changed {agreement.reference}",
+        changes={"reason": reason, **diff(before, snapshot(agreement, list(before)))},
+    )
     return revise_purchase_order(agreement, acting_user=acting_user, reason=reason)

@@ -12,15 +12,31 @@ def notify_award(agreement_id: int) -> int:
     from .models import ServiceAgreement
 
     agreement = ServiceAgreement.objects.select_related("provider", "person__allocated_worker").get(pk=agreement_id)
-    provider_emails = list(get_user_model().objects.filter(provider=agreement.provider, is_active=True)
-                           .exclude(email="").values_list("email", flat=True))
-    messages = [(f"Service agreement {agreement.reference} awarded to you",
-                 "You have been awarded a package. Sign in to the provider portal to read the person's details "
-                 "and their care and support plan.", settings.DEFAULT_FROM_EMAIL, [e]) for e in provider_emails]
+    provider_emails = list(
+        get_user_model()
+        .objects.filter(provider=agreement.provider, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    messages = [
+        (
+            f"Service agreement {agreement.reference} awarded to you",
+            "You have been awarded a package. Sign in to the provider portal to read the person's details "
+            "and their care and support plan.",
+            settings.DEFAULT_FROM_EMAIL,
+            [e],
+        )
+        for e in provider_emails
+    ]
     worker = agreement.person.allocated_worker
     if worker.email:
-        messages.append((f"A provider has been sourced ({agreement.reference})",
-                         f"{agreement.provider} will provide {agreement.get_service_type_display().lower()} from "
-                         f"{agreement.start_date:%d %B %Y}. Sign in to see the referral.",
-                         settings.DEFAULT_FROM_EMAIL, [worker.email]))
+        messages.append(
+            (
+                f"A provider has been sourced ({agreement.reference})",
+                f"{agreement.provider} will provide {agreement.get_service_type_display().lower()} from "
+                f"{agreement.start_date:%d %B %Y}. Sign in to see the referral.",
+                settings.DEFAULT_FROM_EMAIL,
+                [worker.email],
+            )
+        )
     return send_mass_mail(messages)

@@ -32,14 +32,25 @@ def queue_page(request):
     form = QueueFilterForm(request.GET or None, officers=officers)
     filters = QueueFilters(view=view)
     if form.is_bound and form.is_valid():
-        filters = QueueFilters(view=view, service_type=form.cleaned_data["service_type"], state=form.cleaned_data["state"],
-                               officer_id=form.cleaned_data["officer"], overdue=form.cleaned_data["overdue"])
+        filters = QueueFilters(
+            view=view,
+            service_type=form.cleaned_data["service_type"],
+            state=form.cleaned_data["state"],
+            officer_id=form.cleaned_data["officer"],
+            overdue=form.cleaned_data["overdue"],
+        )
     page = Paginator(queue(user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     record_list_view(actor=user, what=f"the {user.get_team_display()} task queue", people=[r.person_id for r in page])
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"page_obj": page, "form": form, "view": view, "views": views, "querystring": params.urlencode(),
-               "team_label": user.get_team_display()}
+    context = {
+        "page_obj": page,
+        "form": form,
+        "view": view,
+        "views": views,
+        "querystring": params.urlencode(),
+        "team_label": user.get_team_display(),
+    }
     template = "brokerage/_queue_table.html" if request.htmx else "brokerage/queue.html"
     return render(request, template, context)
 
@@ -50,11 +61,17 @@ def contact_create(request, referral_id: int):
     form = ContactLogForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {errors[0]}".lstrip(": "))
+            messages.error(
+                request, f"{form.fields[field].label if field in form.fields else ''}: {errors[0]}".lstrip(": ")
+            )
         return redirect(referral.get_absolute_url() + "#contact-log")
     try:
-        sent = submit_once(form, user=request.user, url=lambda _: referral.get_absolute_url() + "#contact-log",
-                           action=lambda data: log_contact(referral, acting_user=request.user, **data))
+        sent = submit_once(
+            form,
+            user=request.user,
+            url=lambda _: referral.get_absolute_url() + "#contact-log",
+            action=lambda data: log_contact(referral, acting_user=request.user, **data),
+        )
     except ActionRefused as refusal:
         return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
     return redirect_after(request, sent, lambda _: "The contact has been added to the log.")
@@ -71,14 +88,20 @@ def _officer_referral(request, referral_id: int):
 def agreement_create(request, referral_id: int):
     referral = _officer_referral(request, referral_id)
     if request.method == "GET" and not user_may(referral, "award", request.user):
-        return refuse(request, ActionRefused("The agreement is made by the allocated officer once a provider is chosen."),
-                      obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
+        return refuse(
+            request,
+            ActionRefused("The agreement is made by the allocated officer once a provider is chosen."),
+            obj=referral,
+            person=referral.person,
+            redirect_to=referral.get_absolute_url(),
+        )
     hours = referral.plan.weekly_hours if referral.plan_id else None
     bid = referral.chosen_bid
     initial = {"start_date": referral.live_requirement.start_date if referral.live_requirement else None}
     if bid is not None:
         initial["hourly_rate" if bid.price_basis == "hourly" else "weekly_cost"] = (
-            bid.price if bid.price_basis == "hourly" else bid.weekly_price)
+            bid.price if bid.price_basis == "hourly" else bid.weekly_price
+        )
     form = AgreementForm(request.POST or None, hours=hours, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,12 +110,25 @@ def agreement_create(request, referral_id: int):
             record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, f"Service agreement {agreement.reference} made. {agreement.provider} can now "
-                                      "see the person's details and plan, and the social worker has been told.")
+            messages.success(
+                request,
+                f"Service agreement {agreement.reference} made. {agreement.provider} can now "
+                "see the person's details and plan, and the social worker has been told.",
+            )
             return redirect(referral.get_absolute_url())
-    return render(request, "brokerage/agreement_form.html",
-                  {"form": form, "referral": referral, "provider": referral.chosen_provider, "bid": bid, "hours": hours,
-                   "title": "Make the service agreement"}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "brokerage/agreement_form.html",
+        {
+            "form": form,
+            "referral": referral,
+            "provider": referral.chosen_provider,
+            "bid": bid,
+            "hours": hours,
+            "title": "Make the service agreement",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -110,8 +146,15 @@ def purchase_order_create(request, referral_id: int):
 def agreement_change(request, agreement_id: int):
     agreement = access_agreement(request.user, agreement_id)
     referral = _officer_referral(request, agreement.referral_id)
-    form = ChangeAgreementForm(request.POST or None, hours=agreement.weekly_hours, initial={
-        "start_date": agreement.start_date, "hourly_rate": agreement.hourly_rate, "weekly_cost": agreement.weekly_cost})
+    form = ChangeAgreementForm(
+        request.POST or None,
+        hours=agreement.weekly_hours,
+        initial={
+            "start_date": agreement.start_date,
+            "hourly_rate": agreement.hourly_rate,
+            "weekly_cost": agreement.weekly_cost,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             order = services.change_agreement(agreement, acting_user=request.user, **form.cleaned_data)
@@ -121,7 +164,16 @@ def agreement_change(request, agreement_id: int):
         else:
             messages.success(request, f"{order.display_number} issued, superseding the last purchase order.")
             return redirect(referral.get_absolute_url())
-    return render(request, "brokerage/agreement_form.html",
-                  {"form": form, "referral": referral, "provider": agreement.provider, "agreement": agreement,
-                   "hours": agreement.weekly_hours, "title": f"Change agreement {agreement.reference}"},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "brokerage/agreement_form.html",
+        {
+            "form": form,
+            "referral": referral,
+            "provider": agreement.provider,
+            "agreement": agreement,
+            "hours": agreement.weekly_hours,
+            "title": f"Change agreement {agreement.reference}",
+        },
+        status=400 if form.errors else 200,
+    )

@@ -7,9 +7,13 @@ from .models import Concern
 
 
 class ConcernForm(OneTimeForm, GovUKForm):
-    kind = forms.ChoiceField(label="What are you raising?", choices=Concern.Kind.choices, widget=forms.RadioSelect,
-                             help_text="Safeguarding concerns go to the First Response team, complaints to the "
-                                       "monitoring officer, quality alerts to contract monitoring.")
+    kind = forms.ChoiceField(
+        label="What are you raising?",
+        choices=Concern.Kind.choices,
+        widget=forms.RadioSelect,
+        help_text="Safeguarding concerns go to the First Response team, complaints to the "
+        "monitoring officer, quality alerts to contract monitoring.",
+    )
     provider_name = forms.CharField(label="Provider (for a quality alert)", required=False, max_length=200)
     details = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 6}))
 

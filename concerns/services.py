@@ -18,20 +18,33 @@ def raise_concern(*, acting_user, person, kind: str, details: str, referral=None
     if kind == Concern.Kind.QUALITY_ALERT and not provider_name.strip():
         raise ActionRefused("Name the provider the quality alert is about.")
     concern = Concern(
-        kind=kind, person=person, referral=referral, routed_to=Concern.ROUTES.get(kind, ""),
-        provider_name=provider_name, details=details, raised_by=acting_user, created_by=acting_user,
+        kind=kind,
+        person=person,
+        referral=referral,
+        routed_to=Concern.ROUTES.get(kind, ""),
+        provider_name=provider_name,
+        details=details,
+        raised_by=acting_user,
+        created_by=acting_user,
     )
     concern.full_clean()
     concern.save()
-    record_change(actor=acting_user, obj=concern, person=person, created=True,
-                  summary=f"Raised a {concern.get_kind_display().lower()}, routed to {concern.get_routed_to_display()}")
+    record_change(
+        actor=acting_user,
+        obj=concern,
+        person=person,
+        created=True,
+        summary=f"Raised a {concern.get_kind_display().lower()}, routed to {concern.get_routed_to_display()}",
+    )
     enqueue(notify_inbox, concern.pk)
     return concern
 
 
 def _ensure_inbox_owner(concern: Concern, user) -> None:
     if not user.has_role(concern.routed_to):
-        raise ActionRefused(f"Only the {concern.get_routed_to_display()} handles this {concern.get_kind_display().lower()}.")
+        raise ActionRefused(
+            f"Only the {concern.get_routed_to_display()} handles this {concern.get_kind_display().lower()}."
+        )
 
 
 @transaction.atomic
@@ -43,7 +56,13 @@ def acknowledge_concern(concern: Concern, *, acting_user) -> Concern:
     concern.status = Concern.Status.ACKNOWLEDGED
     concern.handled_by = acting_user
     concern.save()
-    record_change(actor=acting_user, obj=concern, person=concern.person, summary="Acknowledged", changes={"status": ["open", "acknowledged"]})
+    record_change(
+        actor=acting_user,
+        obj=concern,
+        person=concern.person,
+        summary="Acknowledged",
+        changes={"status": ["open", "acknowledged"]},
+    )
     return concern
 
 
@@ -60,5 +79,11 @@ def close_concern(concern: Concern, *, acting_user, outcome: str) -> Concern:
     concern.handled_by = acting_user
     concern.outcome = outcome
     concern.save()
-    record_change(actor=acting_user, obj=concern, person=concern.person, summary="Closed", changes={"status": [before, "closed"], "outcome": outcome})
+    record_change(
+        actor=acting_user,
+        obj=concern,
+        person=concern.person,
+        summary="Closed",
+        changes={"status": [before, "closed"], "outcome": outcome},
+    )
     return concern

@@ -11,8 +11,10 @@ def notify_inbox(concern_id: int) -> int:
 
     concern = Concern.objects.get(pk=concern_id)
     recipients = list(
-        get_user_model().objects.filter(groups__name=concern.routed_to, is_active=True)
-        .exclude(email="").values_list("email", flat=True)
+        get_user_model()
+        .objects.filter(groups__name=concern.routed_to, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
     )
     if not recipients:
         return 0

@@ -22,7 +22,9 @@ INBOX_ROLES = (Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONIT
 
 def inbox_page(request):
     if not request.user.has_role(*INBOX_ROLES):
-        raise PermissionDenied("This inbox is for the First Response team, the monitoring officer and contract monitoring.")
+        raise PermissionDenied(
+            "This inbox is for the First Response team, the monitoring officer and contract monitoring."
+        )
     concerns = list(inbox(request.user))
     record_list_view(actor=request.user, what="the concerns inbox", people=[c.person_id for c in concerns])
     return render(request, "concerns/inbox.html", {"concerns": concerns})
@@ -43,17 +45,32 @@ def concern_create(request, person_id: int):
     if request.method == "POST" and form.is_valid():
         back = referral.get_absolute_url() if referral else person.get_absolute_url()
         try:
-            sent = submit_once(form, user=request.user, url=lambda _: back, action=lambda data: services.raise_concern(
-                acting_user=request.user, person=person, referral=referral, **data))
+            sent = submit_once(
+                form,
+                user=request.user,
+                url=lambda _: back,
+                action=lambda data: services.raise_concern(
+                    acting_user=request.user, person=person, referral=referral, **data
+                ),
+            )
         except ActionRefused as refusal:
             record_refusal(actor=request.user, obj=person, person=person, reason=refusal.message)
             form.add_error(None, refusal.message)
         else:
-            return redirect_after(request, sent, lambda concern: (
-                f"Your {concern.get_kind_display().lower()} has been sent to the {concern.get_routed_to_display()} "
-                f"(reference C-{concern.pk})."))
-    return render(request, "concerns/concern_form.html", {"form": form, "person": person, "referral": referral},
-                  status=400 if form.errors else 200)
+            return redirect_after(
+                request,
+                sent,
+                lambda concern: (
+                    f"Your {concern.get_kind_display().lower()} has been sent to the {concern.get_routed_to_display()} "
+                    f"(reference C-{concern.pk})."
+                ),
+            )
+    return render(
+        request,
+        "concerns/concern_form.html",
+        {"form": form, "person": person, "referral": referral},
+        status=400 if form.errors else 200,
+    )
 
 
 def concern_detail(request, concern_id: int):
@@ -61,9 +78,16 @@ def concern_detail(request, concern_id: int):
     contact_details = contact_details_for(concern, request.user)
     what = f"concern C-{concern.pk}" + (" with the person's address and phone number" if contact_details else "")
     record_view(actor=request.user, obj=concern, person=concern.person, what=what)
-    return render(request, "concerns/concern_detail.html", {
-        "concern": concern, "can_handle": request.user.has_role(concern.routed_to), "close_form": CloseConcernForm(),
-        "contact_details": contact_details})
+    return render(
+        request,
+        "concerns/concern_detail.html",
+        {
+            "concern": concern,
+            "can_handle": request.user.has_role(concern.routed_to),
+            "close_form": CloseConcernForm(),
+            "contact_details": contact_details,
+        },
+    )
 
 
 @require_POST
@@ -72,7 +96,13 @@ def concern_acknowledge(request, concern_id: int):
     try:
         services.acknowledge_concern(concern, acting_user=request.user)
     except ActionRefused as refusal:
-        return refuse(request, refusal, obj=concern, person=concern.person, redirect_to=reverse("concerns:detail", args=[concern.pk]))
+        return refuse(
+            request,
+            refusal,
+            obj=concern,
+            person=concern.person,
+            redirect_to=reverse("concerns:detail", args=[concern.pk]),
+        )
     messages.success(request, "Acknowledged.")
     return redirect("concerns:detail", concern.pk)
 
@@ -87,6 +117,12 @@ def concern_close(request, concern_id: int):
     try:
         services.close_concern(concern, acting_user=request.user, outcome=form.cleaned_data["outcome"])
     except ActionRefused as refusal:
-        return refuse(request, refusal, obj=concern, person=concern.person, redirect_to=reverse("concerns:detail", args=[concern.pk]))
+        return refuse(
+            request,
+            refusal,
+            obj=concern,
+            person=concern.person,
+            redirect_to=reverse("concerns:detail", args=[concern.pk]),
+        )
     messages.success(request, "Closed.")
     return redirect("concerns:detail", concern.pk)

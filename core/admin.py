@@ -9,11 +9,18 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)
-        record_change(actor=request.user, obj=obj, created=not change, summary=f"Admin: saved {obj._meta.verbose_name}",
-                      changes=diff(before, snapshot(obj)))
+        record_change(
+            actor=request.user,
+            obj=obj,
+            created=not change,
+            summary=f"Admin: saved {obj._meta.verbose_name}",
+            changes=diff(before, snapshot(obj)),
+        )
 
     def delete_model(self, request, obj):
-        record_change(actor=request.user, obj=obj, summary=f"Admin: deleted {obj._meta.verbose_name}", changes=snapshot(obj))
+        record_change(
+            actor=request.user, obj=obj, summary=f"Admin: deleted {obj._meta.verbose_name}", changes=snapshot(obj)
+        )
         super().delete_model(request, obj)
 
 

@@ -17,8 +17,11 @@ WIDGET_CLASSES = {
 }
 # For these the fieldset carries aria-describedby, as GOV.UK does, not every option.
 GROUPED = (forms.RadioSelect, forms.CheckboxSelectMultiple)
-ERROR_CLASSES = {"govuk-textarea": "govuk-textarea--error", "govuk-select": "govuk-select--error",
-                 "govuk-input": "govuk-input--error"}
+ERROR_CLASSES = {
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-select": "govuk-select--error",
+    "govuk-input": "govuk-input--error",
+}
 
 
 class DateInput(forms.DateInput):

@@ -9,11 +9,13 @@ A refused action rolls the claim back, so the form can be corrected and sent aga
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, models, transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from .exceptions import ActionRefused
 from .models import FormSubmission
@@ -57,8 +59,9 @@ def _claim(token: uuid.UUID, user) -> FormSubmission | None:
         return earlier
 
 
-def submit_once(form: OneTimeForm, *, user, action: Callable[[dict], models.Model],
-                url: Callable[[models.Model], str] | None = None) -> Submitted:
+def submit_once(
+    form: OneTimeForm, *, user, action: Callable[[dict], models.Model], url: Callable[[models.Model], str] | None = None
+) -> Submitted:
     """Run `action(form.action_data())` once for the form's token, and say where its result is."""
     token = form.cleaned_data[TOKEN]
     with transaction.atomic():
@@ -72,6 +75,16 @@ def submit_once(form: OneTimeForm, *, user, action: Callable[[dict], models.Mode
 
 
 ALREADY_SENT = "That form had already been sent, so nothing new was made. This is what it made."
+# A form page left open longer than this and then sent again would make a second result: a week covers a
+# resubmitted page or a browser's restored tab, and keeps the table small.
+REMEMBER_FOR = timedelta(days=7)
+
+
+def forget_old_submissions(*, now=None) -> int:
+    """Delete the tokens of forms sent more than REMEMBER_FOR ago. Safe to run twice. Returns how many."""
+    cutoff = (now or timezone.now()) - REMEMBER_FOR
+    deleted, _ = FormSubmission.objects.filter(submitted_at__lt=cutoff).delete()
+    return deleted
 
 
 def redirect_after(request, sent: Submitted, success: Callable[[models.Model], str]):

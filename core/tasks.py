@@ -8,6 +8,7 @@ a PDF or an e-mail. Tests set TASKS_RUN_INLINE to run them at once, in order.
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
+from celery import shared_task
 from django.conf import settings
 from django.db import close_old_connections, transaction
 
@@ -37,3 +38,11 @@ def enqueue(task, *args) -> None:
             _executor.submit(_run_in_thread, task, args)
 
     transaction.on_commit(send)
+
+
+@shared_task
+def forget_old_form_submissions() -> int:
+    """Beat runs this daily (CELERY_BEAT_SCHEDULE): one-time form tokens are kept a week (core.once)."""
+    from .once import forget_old_submissions
+
+    return forget_old_submissions()

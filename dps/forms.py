@@ -11,18 +11,32 @@ from .services import start_after_closing
 
 
 class RequirementForm(GovUKForm):
-    arrangement = forms.ModelChoiceField(label="Arrangement", queryset=None,
-                                         help_text="The DPS or Dynamic Market the providers have joined for this service.")
+    arrangement = forms.ModelChoiceField(
+        label="Arrangement",
+        queryset=None,
+        help_text="The DPS or Dynamic Market the providers have joined for this service.",
+    )
     start_date = forms.DateField(label="Start date", widget=DateInput())
     closes_at = forms.DateTimeField(label="Bidding closes", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
-    summary = forms.CharField(label="About the package", widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text="What providers need to know to bid. No names, dates of birth, addresses or "
-                                        "other personal details: providers see only the postcode district.")
-    outcomes = forms.CharField(label="Outcome statements", widget=forms.Textarea(attrs={"rows": 5}),
-                               help_text="One a line. Each bidder answers each one, and you score the answers.")
-    quality_weight = forms.IntegerField(label="Weight of quality (%)", min_value=0, max_value=100, initial=60,
-                                        help_text="Price carries the rest. The price score is the lowest weekly price "
-                                                  "divided by this bid's, times 100.")
+    summary = forms.CharField(
+        label="About the package",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What providers need to know to bid. No names, dates of birth, addresses or "
+        "other personal details: providers see only the postcode district.",
+    )
+    outcomes = forms.CharField(
+        label="Outcome statements",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One a line. Each bidder answers each one, and you score the answers.",
+    )
+    quality_weight = forms.IntegerField(
+        label="Weight of quality (%)",
+        min_value=0,
+        max_value=100,
+        initial=60,
+        help_text="Price carries the rest. The price score is the lowest weekly price "
+        "divided by this bid's, times 100.",
+    )
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,8 +44,10 @@ class RequirementForm(GovUKForm):
         if not self.is_bound:
             plan = referral.plan
             self.initial.setdefault("start_date", timezone.localdate() + timedelta(days=7))
-            self.initial.setdefault("closes_at", (timezone.localtime() + timedelta(days=3)).replace(
-                hour=12, minute=0, second=0, microsecond=0))
+            self.initial.setdefault(
+                "closes_at",
+                (timezone.localtime() + timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0),
+            )
             if plan is not None:
                 self.initial.setdefault("outcomes", plan.outcomes)
             arrangements = list(self.fields["arrangement"].queryset[:2])
@@ -59,8 +75,11 @@ class SpotContractForm(GovUKForm):
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = Provider.objects.filter(
-            active=True, services__service_type=referral.service_type).distinct().order_by("name")
+        self.fields["provider"].queryset = (
+            Provider.objects.filter(active=True, services__service_type=referral.service_type)
+            .distinct()
+            .order_by("name")
+        )
 
 
 class SelectBidForm(GovUKForm):
@@ -85,9 +104,16 @@ class ScoreForm(GovUKForm):
         for answer in answers:
             self.fields[f"score_{answer.pk}"] = forms.TypedChoiceField(
                 label=f"Score for {answer.bid.provider}'s answer to outcome {answer.outcome.position}",
-                choices=SCORE_CHOICES, coerce=int, empty_value=None, required=False,
-                initial="" if answer.score is None else str(answer.score))
+                choices=SCORE_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial="" if answer.score is None else str(answer.score),
+            )
 
     def scores(self) -> dict[int, int]:
-        return {a.pk: self.cleaned_data[f"score_{a.pk}"] for a in self.answers
-                if self.cleaned_data.get(f"score_{a.pk}") is not None}
+        return {
+            a.pk: self.cleaned_data[f"score_{a.pk}"]
+            for a in self.answers
+            if self.cleaned_data.get(f"score_{a.pk}") is not None
+        }

@@ -69,7 +69,9 @@ class DPSRequirement(models.Model):
     start_date = models.DateField()
     specialisms = ArrayField(models.CharField(max_length=32, choices=Specialism.choices), default=list, blank=True)
     language = models.CharField(max_length=3, choices=language_choices, blank=True)
-    summary = models.TextField("About the package", help_text="What providers need to know. No names or personal details.")
+    summary = models.TextField(
+        "About the package", help_text="What providers need to know. No names or personal details."
+    )
     closes_at = models.DateTimeField("Bidding closes")
     quality_weight = models.PositiveSmallIntegerField(
         "Weight of quality (%)", default=60, help_text="Price carries the rest."
@@ -84,8 +86,11 @@ class DPSRequirement(models.Model):
         indexes = [models.Index(fields=["status", "service_type", "closes_at"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(quality_weight__lte=100), name="requirement_weight_percent"),
-            models.UniqueConstraint(fields=["referral"], condition=models.Q(status__in=["open", "closed"]),
-                                    name="one_live_requirement_per_referral"),
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=models.Q(status__in=["open", "closed"]),
+                name="one_live_requirement_per_referral",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -158,7 +163,9 @@ class BidAnswer(models.Model):
         ordering = ["bid", "outcome__position"]
         constraints = [
             models.UniqueConstraint(fields=["bid", "outcome"], name="one_answer_per_outcome"),
-            models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__lte=5), name="score_0_to_5"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__lte=5), name="score_0_to_5"
+            ),
         ]
 
 

@@ -15,10 +15,16 @@ TWO_PLACES = Decimal("0.01")
 
 def is_open_to(requirement: DPSRequirement, provider) -> bool:
     """A requirement is open to a provider enrolled on its arrangement for its service who covers its district."""
-    return provider is not None and provider.active and ProviderService.objects.filter(
-        provider=provider, service_type=requirement.service_type, arrangement_id=requirement.arrangement_id,
-        districts__contains=[requirement.postcode_district],
-    ).exists()
+    return (
+        provider is not None
+        and provider.active
+        and ProviderService.objects.filter(
+            provider=provider,
+            service_type=requirement.service_type,
+            arrangement_id=requirement.arrangement_id,
+            districts__contains=[requirement.postcode_district],
+        ).exists()
+    )
 
 
 def requirements_open_to(provider) -> QuerySet[DPSRequirement]:
@@ -26,12 +32,16 @@ def requirements_open_to(provider) -> QuerySet[DPSRequirement]:
     if provider is None or not provider.active:
         return DPSRequirement.objects.none()
     enrolled = ProviderService.objects.filter(
-        provider=provider, service_type=OuterRef("service_type"), arrangement=OuterRef("arrangement"),
+        provider=provider,
+        service_type=OuterRef("service_type"),
+        arrangement=OuterRef("arrangement"),
         districts__contains=OuterRef("district_list"),
     )
     return (
         DPSRequirement.objects.filter(status=DPSRequirement.Status.OPEN, closes_at__gt=timezone.now())
-        .annotate(district_list=Func(F("postcode_district"), function="ARRAY", template="ARRAY[%(expressions)s]::varchar[]"))
+        .annotate(
+            district_list=Func(F("postcode_district"), function="ARRAY", template="ARRAY[%(expressions)s]::varchar[]")
+        )
         .filter(Exists(enrolled))
         .select_related("arrangement")
         .order_by("closes_at")
@@ -81,10 +91,15 @@ def rank_bids(requirement: DPSRequirement) -> list[RankedBid]:
         scores = [a.score for a in bid.answers.all()]
         fully_scored = outcomes > 0 and len(scores) == outcomes and None not in scores
         price = (lowest / bid.weekly_price * 100).quantize(TWO_PLACES, ROUND_HALF_UP)
-        quality = (Decimal(sum(scores)) / (5 * outcomes) * 100).quantize(TWO_PLACES, ROUND_HALF_UP) if fully_scored else None
+        quality = (
+            (Decimal(sum(scores)) / (5 * outcomes) * 100).quantize(TWO_PLACES, ROUND_HALF_UP) if fully_scored else None
+        )
         total = (
-            ((quality * requirement.quality_weight + price * requirement.price_weight) / 100).quantize(TWO_PLACES, ROUND_HALF_UP)
-            if quality is not None else None
+            ((quality * requirement.quality_weight + price * requirement.price_weight) / 100).quantize(
+                TWO_PLACES, ROUND_HALF_UP
+            )
+            if quality is not None
+            else None
         )
         ranked.append(RankedBid(bid, quality, price, total, None, fully_scored))
     ordered = sorted(ranked, key=lambda r: (r.total_score is None, -(r.total_score or 0), r.bid.weekly_price))

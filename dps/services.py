@@ -30,8 +30,10 @@ MAX_OUTCOMES = 10
 
 def start_after_closing(closes_at) -> str:
     closes = timezone.localtime(closes_at)
-    return (f"The start date must be after bidding closes on {closes.day} {closes:%B %Y}, so the provider chosen "
-            "has time to prepare")
+    return (
+        f"The start date must be after bidding closes on {closes.day} {closes:%B %Y}, so the provider chosen "
+        "has time to prepare"
+    )
 
 
 def _locked_referral(referral: Referral) -> Referral:
@@ -49,7 +51,8 @@ def _check_requirement_text(referral: Referral, summary: str, outcomes: list[str
     if found:
         raise ActionRefused(
             "A DPS requirement may not hold personal details. Remove the person's "
-            + ", ".join(found) + " from the text."
+            + ", ".join(found)
+            + " from the text."
         )
 
 
@@ -83,8 +86,17 @@ def _package_from(plan) -> dict:
     }
 
 
-def _create_requirement(referral: Referral, *, acting_user, arrangement: PurchasingArrangement, start_date: date,
-                        closes_at: datetime, summary: str, outcomes: list[str], quality_weight: int) -> DPSRequirement:
+def _create_requirement(
+    referral: Referral,
+    *,
+    acting_user,
+    arrangement: PurchasingArrangement,
+    start_date: date,
+    closes_at: datetime,
+    summary: str,
+    outcomes: list[str],
+    quality_weight: int,
+) -> DPSRequirement:
     outcomes = [o.strip() for o in outcomes if o.strip()]
     if not outcomes:
         raise ActionRefused("Add at least one outcome statement for providers to answer.")
@@ -104,17 +116,28 @@ def _create_requirement(referral: Referral, *, acting_user, arrangement: Purchas
         raise ActionRefused("The weight of quality is a percentage from 0 to 100.")
     _check_requirement_text(referral, summary, outcomes)
     requirement = DPSRequirement.objects.create(
-        referral=referral, arrangement=arrangement, service_type=referral.service_type,
-        postcode_district=referral.person.postcode_district, **_package_from(referral.plan),
-        start_date=start_date, closes_at=closes_at, summary=summary.strip(), quality_weight=quality_weight,
+        referral=referral,
+        arrangement=arrangement,
+        service_type=referral.service_type,
+        postcode_district=referral.person.postcode_district,
+        **_package_from(referral.plan),
+        start_date=start_date,
+        closes_at=closes_at,
+        summary=summary.strip(),
+        quality_weight=quality_weight,
         published_by=acting_user,
     )
     OutcomeStatement.objects.bulk_create(
         OutcomeStatement(requirement=requirement, position=i, text=text) for i, text in enumerate(outcomes, start=1)
     )
-    record_change(actor=acting_user, obj=requirement, person=referral.person, created=True,
-                  summary=f"Published {requirement.reference} on {arrangement}",
-                  changes={"closes_at": closes_at, "outcomes": outcomes, "summary": summary})
+    record_change(
+        actor=acting_user,
+        obj=requirement,
+        person=referral.person,
+        created=True,
+        summary=f"Published {requirement.reference} on {arrangement}",
+        changes={"closes_at": closes_at, "outcomes": outcomes, "summary": summary},
+    )
     enqueue(notify_providers_of_requirement, requirement.pk)
     return requirement
 
@@ -125,7 +148,9 @@ def publish_requirement(referral: Referral, *, acting_user, **fields) -> DPSRequ
     referral = _locked_referral(referral)
     _ensure_allocated_officer(referral, acting_user)
     if referral.state != State.ALLOCATED:
-        raise ActionRefused("A requirement can be published only for a referral with an officer and no live requirement.")
+        raise ActionRefused(
+            "A requirement can be published only for a referral with an officer and no live requirement."
+        )
     requirement = _create_requirement(referral, acting_user=acting_user, **fields)
     apply_transition(referral, "publish_requirement", acting_user=acting_user, note=requirement.reference)
     return requirement
@@ -136,8 +161,12 @@ def close_bidding(referral: Referral, *, acting_user) -> DPSRequirement:
     """After the closing time, the bids are opened for review."""
     referral = _locked_referral(referral)
     requirement = referral.live_requirement
-    apply_transition(referral, "close_bidding", acting_user=acting_user,
-                     note=f"{requirement.reference}: {requirement.bids.count()} bid(s)" if requirement else "")
+    apply_transition(
+        referral,
+        "close_bidding",
+        acting_user=acting_user,
+        note=f"{requirement.reference}: {requirement.bids.count()} bid(s)" if requirement else "",
+    )
     requirement.status = DPSRequirement.Status.CLOSED
     requirement.save(update_fields=["status"])
     return requirement
@@ -158,14 +187,19 @@ def republish_requirement(referral: Referral, *, acting_user, reason: str, **fie
     old.save(update_fields=["status", "selection_reason"])
     enqueue(notify_bidders_of_outcome, old.pk)
     requirement = _create_requirement(referral, acting_user=acting_user, **fields)
-    apply_transition(referral, "republish", acting_user=acting_user, note=f"{old.reference} not awarded ({reason}); "
-                     f"republished as {requirement.reference}")
+    apply_transition(
+        referral,
+        "republish",
+        acting_user=acting_user,
+        note=f"{old.reference} not awarded ({reason}); republished as {requirement.reference}",
+    )
     return requirement
 
 
 @transaction.atomic
-def submit_bid(requirement: DPSRequirement, *, acting_user, price_basis: str, price: Decimal,
-               answers: dict[int, str]) -> Bid:
+def submit_bid(
+    requirement: DPSRequirement, *, acting_user, price_basis: str, price: Decimal, answers: dict[int, str]
+) -> Bid:
     """A provider's bid: one per provider, changeable until the closing time."""
     provider = acting_user.provider
     if not acting_user.has_role(Role.PROVIDER_USER) or provider is None:
@@ -174,8 +208,10 @@ def submit_bid(requirement: DPSRequirement, *, acting_user, price_basis: str, pr
     if not is_open_to(requirement, provider):
         raise ActionRefused("This requirement is not open to your organisation.")
     if not requirement.is_open_for_bids:
-        raise ActionRefused(f"Bidding closed at {timezone.localtime(requirement.closes_at):%H:%M on %d %B %Y}. "
-                            "Bids can no longer be made or changed.")
+        raise ActionRefused(
+            f"Bidding closed at {timezone.localtime(requirement.closes_at):%H:%M on %d %B %Y}. "
+            "Bids can no longer be made or changed."
+        )
     if price is None or price <= 0:
         raise ActionRefused("Enter a price above £0.")
     if price_basis == Bid.Basis.HOURLY:
@@ -191,14 +227,24 @@ def submit_bid(requirement: DPSRequirement, *, acting_user, price_basis: str, pr
     if missing:
         raise ActionRefused("Answer every outcome statement (missing: " + ", ".join(map(str, missing)) + ").")
     bid, created = Bid.objects.update_or_create(
-        requirement=requirement, provider=provider,
-        defaults={"price_basis": price_basis, "price": price, "weekly_price": weekly_price, "submitted_by": acting_user},
+        requirement=requirement,
+        provider=provider,
+        defaults={
+            "price_basis": price_basis,
+            "price": price,
+            "weekly_price": weekly_price,
+            "submitted_by": acting_user,
+        },
     )
     for outcome in outcomes:
         BidAnswer.objects.update_or_create(bid=bid, outcome=outcome, defaults={"answer": answers[outcome.pk].strip()})
-    record_change(actor=acting_user, obj=bid, created=created,
-                  summary=f"{'Submitted' if created else 'Changed'} a bid on {requirement.reference}",
-                  changes={"price_basis": price_basis, "price": price, "weekly_price": weekly_price})
+    record_change(
+        actor=acting_user,
+        obj=bid,
+        created=created,
+        summary=f"{'Submitted' if created else 'Changed'} a bid on {requirement.reference}",
+        changes={"price_basis": price_basis, "price": price, "weekly_price": weekly_price},
+    )
     return bid
 
 
@@ -219,8 +265,13 @@ def score_answers(requirement: DPSRequirement, *, acting_user, scores: dict[int,
             raise ActionRefused("Each score is a whole number from 0 to 5.")
         answers[answer_id].score = int(score)
     BidAnswer.objects.bulk_update([answers[i] for i in scores], ["score"])
-    record_change(actor=acting_user, obj=requirement, person=referral.person,
-                  summary=f"Scored {len(scores)} answer(s) on {requirement.reference}", changes={"scores": scores})
+    record_change(
+        actor=acting_user,
+        obj=requirement,
+        person=referral.person,
+        summary=f"Scored {len(scores)} answer(s) on {requirement.reference}",
+        changes={"scores": scores},
+    )
 
 
 @transaction.atomic
@@ -242,8 +293,12 @@ def select_bid(referral: Referral, *, acting_user, bid: Bid, reason: str) -> Ref
     requirement.selected_bid = bid
     requirement.selection_reason = reason
     requirement.save(update_fields=["selected_bid", "selection_reason"])
-    return apply_transition(referral, "select_provider", acting_user=acting_user,
-                            note=f"{bid.provider}, £{bid.weekly_price} a week: {reason}")
+    return apply_transition(
+        referral,
+        "select_provider",
+        acting_user=acting_user,
+        note=f"{bid.provider}, £{bid.weekly_price} a week: {reason}",
+    )
 
 
 @transaction.atomic
@@ -265,10 +320,16 @@ def commission_spot_contract(referral: Referral, *, acting_user, provider, reaso
     referral.chosen_bid = None
     referral.spot_contract_reason = reason
     apply_transition(referral, "commission_spot_contract", acting_user=acting_user, note=f"{provider}: {reason}")
-    notice = SpotContractNotice.objects.create(provider=provider, referral=referral, service_type=referral.service_type,
-                                               reason=reason, raised_by=acting_user)
-    record_change(actor=acting_user, obj=notice, person=referral.person, created=True,
-                  summary=f"Told the DPS team about a spot contract with {provider}")
+    notice = SpotContractNotice.objects.create(
+        provider=provider, referral=referral, service_type=referral.service_type, reason=reason, raised_by=acting_user
+    )
+    record_change(
+        actor=acting_user,
+        obj=notice,
+        person=referral.person,
+        created=True,
+        summary=f"Told the DPS team about a spot contract with {provider}",
+    )
     enqueue(notify_dps_team, notice.pk)
     return referral
 

@@ -46,9 +46,12 @@ def _requirement_form_page(request, referral, form_class, action, template_title
         else:
             messages.success(request, success.format(reference=requirement.reference))
             return redirect("dps:requirement", requirement.pk)
-    return render(request, "dps/requirement_form.html",
-                  {"form": form, "referral": referral, "plan": referral.plan, "title": template_title},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "dps/requirement_form.html",
+        {"form": form, "referral": referral, "plan": referral.plan, "title": template_title},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,8 +59,14 @@ def publish(request, referral_id: int):
     referral = _brokerage_referral(request, referral_id)
     if request.method == "GET" and (refused := _refuse_unless_may(request, referral, "publish_requirement")):
         return refused
-    return _requirement_form_page(request, referral, RequirementForm, services.publish_requirement,
-                                  "Publish a requirement", "Requirement {reference} is open for bids.")
+    return _requirement_form_page(
+        request,
+        referral,
+        RequirementForm,
+        services.publish_requirement,
+        "Publish a requirement",
+        "Requirement {reference} is open for bids.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,27 +74,50 @@ def republish(request, referral_id: int):
     referral = _brokerage_referral(request, referral_id)
     if request.method == "GET" and (refused := _refuse_unless_may(request, referral, "republish")):
         return refused
-    return _requirement_form_page(request, referral, RepublishForm, services.republish_requirement,
-                                  "Publish the requirement again", "Requirement {reference} is open for bids.")
+    return _requirement_form_page(
+        request,
+        referral,
+        RepublishForm,
+        services.republish_requirement,
+        "Publish the requirement again",
+        "Requirement {reference} is open for bids.",
+    )
 
 
 def requirement_detail(request, requirement_id: int):
     """The officer's view: the package as providers see it; once bidding closes, the bids to score."""
     requirement = access_requirement_for_officer(request.user, requirement_id)
     referral = requirement.referral
-    record_view(actor=request.user, obj=requirement, person=referral.person, what=f"requirement {requirement.reference}")
+    record_view(
+        actor=request.user, obj=requirement, person=referral.person, what=f"requirement {requirement.reference}"
+    )
     closed = requirement.status != DPSRequirement.Status.OPEN
-    answers = list(BidAnswer.objects.filter(bid__requirement=requirement).select_related("bid__provider", "outcome")
-                   .order_by("bid__provider__name", "outcome__position")) if closed else []
+    answers = (
+        list(
+            BidAnswer.objects.filter(bid__requirement=requirement)
+            .select_related("bid__provider", "outcome")
+            .order_by("bid__provider__name", "outcome__position")
+        )
+        if closed
+        else []
+    )
     ranked = rank_bids(requirement) if closed else []
     reviewing = requirement.status == DPSRequirement.Status.CLOSED and referral.state == "bidding_closed"
-    return render(request, "dps/requirement_detail.html", {
-        "requirement": requirement, "referral": referral, "outcomes": requirement.outcomes.all(),
-        "bid_count": requirement.bids.count(), "ranked": ranked, "reviewing": reviewing,
-        "score_form": ScoreForm(answers=answers) if reviewing else None,
-        "select_form": SelectBidForm(requirement=requirement) if reviewing and ranked else None,
-        "answers_by_bid": _answers_by_bid(answers),
-    })
+    return render(
+        request,
+        "dps/requirement_detail.html",
+        {
+            "requirement": requirement,
+            "referral": referral,
+            "outcomes": requirement.outcomes.all(),
+            "bid_count": requirement.bids.count(),
+            "ranked": ranked,
+            "reviewing": reviewing,
+            "score_form": ScoreForm(answers=answers) if reviewing else None,
+            "select_form": SelectBidForm(requirement=requirement) if reviewing and ranked else None,
+            "answers_by_bid": _answers_by_bid(answers),
+        },
+    )
 
 
 def _answers_by_bid(answers):
@@ -106,8 +138,13 @@ def score(request, requirement_id: int):
     try:
         services.score_answers(requirement, acting_user=request.user, scores=form.scores())
     except ActionRefused as refusal:
-        return refuse(request, refusal, obj=requirement, person=requirement.referral.person,
-                      redirect_to=reverse("dps:requirement", args=[requirement.pk]))
+        return refuse(
+            request,
+            refusal,
+            obj=requirement,
+            person=requirement.referral.person,
+            redirect_to=reverse("dps:requirement", args=[requirement.pk]),
+        )
     messages.success(request, "Scores saved.")
     return redirect("dps:requirement", requirement.pk)
 
@@ -122,8 +159,13 @@ def select(request, requirement_id: int):
     try:
         services.select_bid(requirement.referral, acting_user=request.user, **form.cleaned_data)
     except ActionRefused as refusal:
-        return refuse(request, refusal, obj=requirement, person=requirement.referral.person,
-                      redirect_to=reverse("dps:requirement", args=[requirement.pk]))
+        return refuse(
+            request,
+            refusal,
+            obj=requirement,
+            person=requirement.referral.person,
+            redirect_to=reverse("dps:requirement", args=[requirement.pk]),
+        )
     messages.success(request, f"{form.cleaned_data['bid'].provider} is selected. Now make the service agreement.")
     return redirect("referrals:detail", requirement.referral_id)
 
@@ -152,10 +194,13 @@ def spot_contract(request, referral_id: int):
             record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, f"Spot contract with {form.cleaned_data['provider']}: the DPS team has been told.")
+            messages.success(
+                request, f"Spot contract with {form.cleaned_data['provider']}: the DPS team has been told."
+            )
             return redirect(referral.get_absolute_url())
-    return render(request, "dps/spot_contract_form.html", {"form": form, "referral": referral},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "dps/spot_contract_form.html", {"form": form, "referral": referral}, status=400 if form.errors else 200
+    )
 
 
 def notices(request):

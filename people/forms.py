@@ -13,17 +13,29 @@ from .validators import normalise_nhs_number, normalise_postcode, validate_nhs_n
 
 class PersonForm(OneTimeForm, GovUKModelForm):
     # Wider than the stored 10 digits, so "485 777 3456" can be typed with its spaces.
-    nhs_number = forms.CharField(label="NHS number", max_length=14, required=False,
-                                 help_text="10 digits, like 485 777 3456")
+    nhs_number = forms.CharField(
+        label="NHS number", max_length=14, required=False, help_text="10 digits, like 485 777 3456"
+    )
 
     postcode = forms.CharField(max_length=12, help_text="For example, E1 6AN")
 
     class Meta:
         model = Person
         fields = [
-            "first_name", "last_name", "date_of_birth", "nhs_number", "address_line_1", "address_line_2", "town",
-            "postcode", "phone", "area", "representative_name", "representative_relationship",
-            "representative_phone", "allocated_worker",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "nhs_number",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "phone",
+            "area",
+            "representative_name",
+            "representative_relationship",
+            "representative_phone",
+            "allocated_worker",
         ]
         widgets = {"date_of_birth": DateInput()}
         help_texts = {
@@ -58,13 +70,18 @@ class NeedsAssessmentForm(OneTimeForm, GovUKModelForm):
         widgets = {"assessed_on": DateInput()}
 
 
-BROKERED_CHOICES = [(v, label) for v, label in ServiceType.choices if v not in ("telecare", "minor_works", "ot_equipment")]
+BROKERED_CHOICES = [
+    (v, label) for v, label in ServiceType.choices if v not in ("telecare", "minor_works", "ot_equipment")
+]
 
 
 class PlanForm(GovUKModelForm):
     required_specialisms = forms.MultipleChoiceField(
-        label="Skills the provider needs", choices=Specialism.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text="Used to shortlist providers with these skills.",
+        label="Skills the provider needs",
+        choices=Specialism.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Used to shortlist providers with these skills.",
     )
     visit_schedule_text = forms.CharField(
         label="Visit schedule",
@@ -76,8 +93,15 @@ class PlanForm(GovUKModelForm):
     class Meta:
         model = CareAndSupportPlan
         fields = [
-            "assessment", "service_type", "weekly_hours", "outcomes", "specific_or_complex_needs",
-            "required_specialisms", "preferred_language", "preferred_locations", "places_to_avoid",
+            "assessment",
+            "service_type",
+            "weekly_hours",
+            "outcomes",
+            "specific_or_complex_needs",
+            "required_specialisms",
+            "preferred_language",
+            "preferred_locations",
+            "places_to_avoid",
         ]
         help_texts = {"weekly_hours": "Hours of support a week, if the service is counted in hours."}
 
@@ -99,10 +123,18 @@ class PlanForm(GovUKModelForm):
                 continue
             parts = [p.strip() for p in line.split(",")]
             if len(parts) != 4 or parts[0].lower() not in days:
-                raise forms.ValidationError(f"Line {number}: write day, time, minutes, carers, like: Monday, 08:00, 45, 2")
+                raise forms.ValidationError(
+                    f"Line {number}: write day, time, minutes, carers, like: Monday, 08:00, 45, 2"
+                )
             day, time, minutes, carers = parts
-            if not (len(time) == 5 and time[2] == ":" and time[:2].isdigit() and time[3:].isdigit()
-                    and int(time[:2]) < 24 and int(time[3:]) < 60):
+            if not (
+                len(time) == 5
+                and time[2] == ":"
+                and time[:2].isdigit()
+                and time[3:].isdigit()
+                and int(time[:2]) < 24
+                and int(time[3:]) < 60
+            ):
                 raise forms.ValidationError(f"Line {number}: enter the time as 24-hour hh:mm, like 08:00")
             if not minutes.isdigit() or not 5 <= int(minutes) <= 720:
                 raise forms.ValidationError(f"Line {number}: a visit lasts between 5 and 720 minutes")
@@ -114,7 +146,11 @@ class PlanForm(GovUKModelForm):
 
 class PlanCreateForm(OneTimeForm, PlanForm):
     indicative_weekly_budget = forms.DecimalField(
-        label="Indicative weekly budget (£)", max_digits=9, decimal_places=2, min_value=0, required=False,
+        label="Indicative weekly budget (£)",
+        max_digits=9,
+        decimal_places=2,
+        min_value=0,
+        required=False,
     )
 
 
@@ -123,8 +159,12 @@ class IndicativeBudgetForm(GovUKForm):
 
 
 class PersonSearchForm(GovUKForm):
-    q = forms.CharField(label="Search by name, postcode or NHS number", max_length=100, required=False,
-                        widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label="Search by name, postcode or NHS number",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())

@@ -15,10 +15,23 @@ import pycountry
 ALSO_OFFERED = ["bfi", "syl", "yue", "cmn", "ckb", "kmr", "prs", "pcm", "kri", "hak", "mfe", "rmn"]
 # ISO's reference names, as the people who speak them would look for them.
 NAMES = {
-    "bfi": "British Sign Language", "yue": "Cantonese", "cmn": "Mandarin", "ckb": "Kurdish (Sorani)",
-    "kmr": "Kurdish (Kurmanji)", "pan": "Punjabi", "ell": "Greek", "fas": "Persian (Farsi)", "prs": "Dari",
-    "pcm": "Nigerian Pidgin", "hak": "Hakka", "mfe": "Mauritian Creole", "rmn": "Romani", "msa": "Malay",
-    "swa": "Swahili", "zho": "Chinese", "kur": "Kurdish",
+    "bfi": "British Sign Language",
+    "yue": "Cantonese",
+    "cmn": "Mandarin",
+    "ckb": "Kurdish (Sorani)",
+    "kmr": "Kurdish (Kurmanji)",
+    "pan": "Punjabi",
+    "ell": "Greek",
+    "fas": "Persian (Farsi)",
+    "prs": "Dari",
+    "pcm": "Nigerian Pidgin",
+    "hak": "Hakka",
+    "mfe": "Mauritian Creole",
+    "rmn": "Romani",
+    "msa": "Malay",
+    "swa": "Swahili",
+    "zho": "Chinese",
+    "kur": "Kurdish",
 }
 
 

@@ -73,9 +73,7 @@ class Person(TimeStampedModel):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(validators=[validate_date_of_birth])
-    nhs_number = models.CharField(
-        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number]
-    )
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True, validators=[validate_nhs_number])
     address_line_1 = models.CharField("Address line 1", max_length=200)
     address_line_2 = models.CharField("Address line 2", max_length=200, blank=True)
     town = models.CharField("Town or city", max_length=100)
@@ -149,12 +147,20 @@ class CareAndSupportPlan(TimeStampedModel):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="plans")
     version = models.PositiveIntegerField()
-    assessment = models.ForeignKey(NeedsAssessment, on_delete=models.PROTECT, related_name="plans", null=True, blank=True)
+    assessment = models.ForeignKey(
+        NeedsAssessment, on_delete=models.PROTECT, related_name="plans", null=True, blank=True
+    )
     service_type = models.CharField(max_length=32, choices=ServiceType.choices)
     weekly_hours = models.DecimalField(
-        "Hours a week", max_digits=5, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0.01"), "Hours a week must be more than 0"),
-                    MaxValueValidator(168, "Hours a week cannot be more than 168, the hours in a week")],
+        "Hours a week",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("0.01"), "Hours a week must be more than 0"),
+            MaxValueValidator(168, "Hours a week cannot be more than 168, the hours in a week"),
+        ],
     )
     visit_schedule = models.JSONField(
         default=list,
@@ -164,8 +170,11 @@ class CareAndSupportPlan(TimeStampedModel):
     outcomes = models.TextField("Outcomes the person wants to achieve")
     specific_or_complex_needs = models.TextField("Specific or complex needs", blank=True)
     required_specialisms = ArrayField(
-        models.CharField(max_length=32, choices=Specialism.choices), default=list, blank=True,
-        verbose_name="Skills the provider needs", help_text="Used to shortlist providers with these skills.",
+        models.CharField(max_length=32, choices=Specialism.choices),
+        default=list,
+        blank=True,
+        verbose_name="Skills the provider needs",
+        help_text="Used to shortlist providers with these skills.",
     )
     # A choice, never free text: it goes to every bidder on a DPS requirement.
     preferred_language = models.CharField(
@@ -174,7 +183,11 @@ class CareAndSupportPlan(TimeStampedModel):
     preferred_locations = models.TextField("Preferred locations", blank=True)
     places_to_avoid = models.TextField("Places to avoid", blank=True)
     indicative_weekly_budget = models.DecimalField(
-        "Indicative weekly budget (£)", max_digits=9, decimal_places=2, null=True, blank=True,
+        "Indicative weekly budget (£)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0, "The indicative weekly budget cannot be less than £0")],
     )
     budget_set_by = models.ForeignKey(

@@ -21,22 +21,39 @@ BROKERAGE_CANNOT_CHANGE_PLAN = (
     "Brokerage cannot change a care and support plan or an assessment. "
     "Ask the person's practitioner to make the change."
 )
-BROKERAGE_CANNOT_SET_BUDGET = (
-    "Brokerage cannot set the indicative budget. Only a practitioner can set it."
-)
+BROKERAGE_CANNOT_SET_BUDGET = "Brokerage cannot set the indicative budget. Only a practitioner can set it."
 PLAN_IS_LOCKED = (
     "This plan has been sent for funding or to Brokerage, so it cannot be changed. "
     "Create a new version of the plan instead."
 )
 
 PERSON_FIELDS = [
-    "first_name", "last_name", "date_of_birth", "nhs_number", "address_line_1", "address_line_2", "town",
-    "postcode", "phone", "representative_name", "representative_relationship", "representative_phone",
-    "area_id", "allocated_worker_id",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "nhs_number",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "representative_name",
+    "representative_relationship",
+    "representative_phone",
+    "area_id",
+    "allocated_worker_id",
 ]
 PLAN_FIELDS = [
-    "service_type", "weekly_hours", "visit_schedule", "outcomes", "specific_or_complex_needs",
-    "required_specialisms", "preferred_language", "preferred_locations", "places_to_avoid", "assessment_id",
+    "service_type",
+    "weekly_hours",
+    "visit_schedule",
+    "outcomes",
+    "specific_or_complex_needs",
+    "required_specialisms",
+    "preferred_language",
+    "preferred_locations",
+    "places_to_avoid",
+    "assessment_id",
 ]
 
 
@@ -70,8 +87,12 @@ def create_person(*, acting_user, **fields) -> Person:
     person.full_clean()
     person.save()
     record_change(
-        actor=acting_user, obj=person, person=person, created=True,
-        summary="Recorded a new person", changes=snapshot(person, PERSON_FIELDS),
+        actor=acting_user,
+        obj=person,
+        person=person,
+        created=True,
+        summary="Recorded a new person",
+        changes=snapshot(person, PERSON_FIELDS),
     )
     return person
 
@@ -88,7 +109,9 @@ def update_person(person: Person, *, acting_user, **fields) -> Person:
     person.refresh_from_db()
     changes = diff(before, snapshot(person, PERSON_FIELDS))
     if changes:
-        record_change(actor=acting_user, obj=person, person=person, summary="Changed the person's details", changes=changes)
+        record_change(
+            actor=acting_user, obj=person, person=person, summary="Changed the person's details", changes=changes
+        )
     return person
 
 
@@ -102,21 +125,31 @@ def record_assessment(person: Person, *, acting_user, **fields) -> NeedsAssessme
     _ensure_holds_case(acting_user, person, BROKERAGE_CANNOT_CHANGE_PLAN)
     Person.objects.select_for_update().filter(pk=person.pk).first()  # serialise version numbers
     assessment = NeedsAssessment(
-        person=person, version=_next_version(NeedsAssessment, person), assessed_by=acting_user,
-        created_by=acting_user, **fields,
+        person=person,
+        version=_next_version(NeedsAssessment, person),
+        assessed_by=acting_user,
+        created_by=acting_user,
+        **fields,
     )
     assessment.full_clean()
     assessment.save()
     record_change(
-        actor=acting_user, obj=assessment, person=person, created=True,
+        actor=acting_user,
+        obj=assessment,
+        person=person,
+        created=True,
         summary=f"Recorded needs assessment version {assessment.version}",
-        changes=snapshot(assessment, ["assessed_on", "presenting_needs", "eligible_needs", "specific_or_complex_needs"]),
+        changes=snapshot(
+            assessment, ["assessed_on", "presenting_needs", "eligible_needs", "specific_or_complex_needs"]
+        ),
     )
     return assessment
 
 
 @transaction.atomic
-def create_plan(person: Person, *, acting_user, indicative_weekly_budget: Decimal | None = None, **fields) -> CareAndSupportPlan:
+def create_plan(
+    person: Person, *, acting_user, indicative_weekly_budget: Decimal | None = None, **fields
+) -> CareAndSupportPlan:
     """A new version of the person's care and support plan, with its indicative budget."""
     _ensure_holds_case(acting_user, person, BROKERAGE_CANNOT_CHANGE_PLAN)
     Person.objects.select_for_update().filter(pk=person.pk).first()
@@ -129,7 +162,10 @@ def create_plan(person: Person, *, acting_user, indicative_weekly_budget: Decima
     plan.full_clean()
     plan.save()
     record_change(
-        actor=acting_user, obj=plan, person=person, created=True,
+        actor=acting_user,
+        obj=plan,
+        person=person,
+        created=True,
         summary=f"Wrote care and support plan version {plan.version}",
         changes=snapshot(plan, PLAN_FIELDS + ["indicative_weekly_budget"]),
     )
@@ -151,7 +187,13 @@ def update_plan(plan: CareAndSupportPlan, *, acting_user, **fields) -> CareAndSu
     plan.save()
     changes = diff(before, snapshot(plan, PLAN_FIELDS))
     if changes:
-        record_change(actor=acting_user, obj=plan, person=plan.person, summary=f"Changed plan version {plan.version}", changes=changes)
+        record_change(
+            actor=acting_user,
+            obj=plan,
+            person=plan.person,
+            summary=f"Changed plan version {plan.version}",
+            changes=changes,
+        )
     return plan
 
 
@@ -169,7 +211,10 @@ def set_indicative_budget(plan: CareAndSupportPlan, *, acting_user, amount: Deci
     plan.full_clean()
     plan.save()
     record_change(
-        actor=acting_user, obj=plan, person=plan.person, summary="Set the indicative weekly budget",
+        actor=acting_user,
+        obj=plan,
+        person=plan.person,
+        summary="Set the indicative weekly budget",
         changes={"indicative_weekly_budget": [before, amount]},
     )
     return plan
@@ -180,5 +225,3 @@ def lock_plan(plan: CareAndSupportPlan) -> None:
     if plan.locked_at is None:
         plan.locked_at = timezone.now()
         plan.save(update_fields=["locked_at", "modified_at"])
-
-

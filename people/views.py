@@ -33,11 +33,17 @@ def person_list(request):
         for person in page:
             record_view(actor=request.user, obj=person, person=person, what="their name, found by their NHS number")
     else:
-        record_list_view(actor=request.user, people=[p.pk for p in page],
-                         what=f"the people list, searching for “{search}”" if search else "the people list")
+        record_list_view(
+            actor=request.user,
+            people=[p.pk for p in page],
+            what=f"the people list, searching for “{search}”" if search else "the people list",
+        )
     querystring = urlencode({"q": search}) if search else ""
-    return render(request, "people/person_list.html", {"page_obj": page, "form": form, "search": search,
-                                                       "querystring": querystring})
+    return render(
+        request,
+        "people/person_list.html",
+        {"page_obj": page, "form": form, "search": search, "querystring": querystring},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,13 +53,19 @@ def person_create(request):
     form = PersonForm(request.POST or None, initial={"allocated_worker": request.user})
     if request.method == "POST" and form.is_valid():
         try:
-            sent = submit_once(form, user=request.user,
-                               action=lambda data: services.create_person(acting_user=request.user, **data))
+            sent = submit_once(
+                form, user=request.user, action=lambda data: services.create_person(acting_user=request.user, **data)
+            )
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             return redirect_after(request, sent, lambda person: f"{person} has been recorded.")
-    return render(request, "people/person_form.html", {"form": form, "title": "Record a person"}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "title": "Record a person"},
+        status=400 if form.errors else 200,
+    )
 
 
 def person_detail(request, person_id: int):
@@ -73,8 +85,11 @@ def person_detail(request, person_id: int):
 def person_edit(request, person_id: int):
     person = access_person(request.user, person_id)
     if not can_change_person(request.user, person):
-        refusal = ActionRefused("Brokerage cannot change a person's record details." if request.user.is_brokerage
-                                else "Only the person's allocated practitioner can change their record.")
+        refusal = ActionRefused(
+            "Brokerage cannot change a person's record details."
+            if request.user.is_brokerage
+            else "Only the person's allocated practitioner can change their record."
+        )
         return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
     if request.method == "GET":
         record_view(actor=request.user, obj=person, person=person, what="the person's whole record, to change it")
@@ -86,41 +101,65 @@ def person_edit(request, person_id: int):
             return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
         messages.success(request, "The person's details have been saved.")
         return redirect("people:detail", person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": person, "title": f"Change {person}'s details"},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "title": f"Change {person}'s details"},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def assessment_create(request, person_id: int):
     person = access_person(request.user, person_id)
     if request.method == "GET" and not can_change_person(request.user, person):
-        return refuse(request, ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN), obj=person, person=person,
-                      redirect_to=person.get_absolute_url())
+        return refuse(
+            request,
+            ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN),
+            obj=person,
+            person=person,
+            redirect_to=person.get_absolute_url(),
+        )
     form = NeedsAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sent = submit_once(form, user=request.user, url=lambda _: person.get_absolute_url(),
-                               action=lambda data: services.record_assessment(person, acting_user=request.user, **data))
+            sent = submit_once(
+                form,
+                user=request.user,
+                url=lambda _: person.get_absolute_url(),
+                action=lambda data: services.record_assessment(person, acting_user=request.user, **data),
+            )
         except ActionRefused as refusal:
             return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
         return redirect_after(request, sent, lambda _: "The needs assessment has been recorded.")
-    return render(request, "people/assessment_form.html", {"form": form, "person": person}, status=400 if form.errors else 200)
+    return render(
+        request, "people/assessment_form.html", {"form": form, "person": person}, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def plan_create(request, person_id: int):
     person = access_person(request.user, person_id)
     if request.method == "GET" and not can_change_person(request.user, person):
-        return refuse(request, ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN), obj=person, person=person,
-                      redirect_to=person.get_absolute_url())
+        return refuse(
+            request,
+            ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN),
+            obj=person,
+            person=person,
+            redirect_to=person.get_absolute_url(),
+        )
     latest = person.plans.first()
     initial = {}
     if latest and request.method == "GET" and request.GET.get("from") == "latest":
         initial = {f: getattr(latest, f) for f in PlanForm.Meta.fields if f != "assessment"}
         initial["assessment"] = latest.assessment_id
         initial["indicative_weekly_budget"] = latest.indicative_weekly_budget
-        record_view(actor=request.user, obj=latest, person=person,
-                    what=f"care and support plan version {latest.version}, copied into a new version")
+        record_view(
+            actor=request.user,
+            obj=latest,
+            person=person,
+            what=f"care and support plan version {latest.version}, copied into a new version",
+        )
     form = PlanCreateForm(request.POST or None, person=person, initial=initial)
     if request.method == "POST" and form.is_valid():
 
@@ -132,9 +171,15 @@ def plan_create(request, person_id: int):
             sent = submit_once(form, user=request.user, action=create)
         except ActionRefused as refusal:
             return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
-        return redirect_after(request, sent, lambda plan: f"Care and support plan version {plan.version} has been saved.")
-    return render(request, "people/plan_form.html", {"form": form, "person": person, "title": "Write a care and support plan"},
-                  status=400 if form.errors else 200)
+        return redirect_after(
+            request, sent, lambda plan: f"Care and support plan version {plan.version} has been saved."
+        )
+    return render(
+        request,
+        "people/plan_form.html",
+        {"form": form, "person": person, "title": "Write a care and support plan"},
+        status=400 if form.errors else 200,
+    )
 
 
 def plan_detail(request, person_id: int, plan_id: int):
@@ -142,10 +187,17 @@ def plan_detail(request, person_id: int, plan_id: int):
     plan = access_plan(request.user, person, plan_id)
     record_view(actor=request.user, obj=plan, person=person, what=f"care and support plan version {plan.version}")
     can_change = can_change_person(request.user, person)
-    return render(request, "people/plan_detail.html", {
-        "person": person, "plan": plan, "decisions": plan.funding_decisions.select_related("decided_by"),
-        "can_change": can_change, "budget_form": IndicativeBudgetForm(initial={"amount": plan.indicative_weekly_budget}),
-    })
+    return render(
+        request,
+        "people/plan_detail.html",
+        {
+            "person": person,
+            "plan": plan,
+            "decisions": plan.funding_decisions.select_related("decided_by"),
+            "can_change": can_change,
+            "budget_form": IndicativeBudgetForm(initial={"amount": plan.indicative_weekly_budget}),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,7 +207,9 @@ def plan_edit(request, person_id: int, plan_id: int):
     back = plan.get_absolute_url()
     if request.method == "GET":
         if not can_change_person(request.user, person):
-            return refuse(request, ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN), obj=plan, person=person, redirect_to=back)
+            return refuse(
+                request, ActionRefused(services.BROKERAGE_CANNOT_CHANGE_PLAN), obj=plan, person=person, redirect_to=back
+            )
         if plan.is_locked:
             return refuse(request, ActionRefused(services.PLAN_IS_LOCKED), obj=plan, person=person, redirect_to=back)
     form = PlanForm(request.POST or None, instance=plan, person=person)
@@ -169,9 +223,12 @@ def plan_edit(request, person_id: int, plan_id: int):
                 return refuse(request, refusal, obj=plan, person=person, redirect_to=back)
             messages.success(request, "The plan has been saved.")
             return redirect(back)
-    return render(request, "people/plan_form.html", {"form": form, "person": person, "plan": plan,
-                                                     "title": f"Change plan version {plan.version}"},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "people/plan_form.html",
+        {"form": form, "person": person, "plan": plan, "title": f"Change plan version {plan.version}"},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["POST"])

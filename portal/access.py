@@ -65,7 +65,11 @@ def may_read_requirement(requirement: DPSRequirement, provider, bid: Bid | None)
         return bid is not None or is_open_to(requirement, provider)
     if requirement.status == DPSRequirement.Status.CLOSED:
         return bid is not None
-    return bid is not None and requirement.status == DPSRequirement.Status.AWARDED and requirement.selected_bid_id == bid.pk
+    return (
+        bid is not None
+        and requirement.status == DPSRequirement.Status.AWARDED
+        and requirement.selected_bid_id == bid.pk
+    )
 
 
 def own_bid(user, requirement: DPSRequirement) -> Bid | None:

@@ -21,15 +21,28 @@ class BidForm(GovUKForm):
     """A provider's bid: a price per hour or per week, and an answer to each outcome statement."""
 
     price_basis = forms.ChoiceField(
-        label="Is your price per hour or per week?", choices=Bid.Basis.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Select whether your price is per hour or per week",
-                        "invalid_choice": "Select whether your price is per hour or per week"},
+        label="Is your price per hour or per week?",
+        choices=Bid.Basis.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether your price is per hour or per week",
+            "invalid_choice": "Select whether your price is per hour or per week",
+        },
     )
     price = PoundsField(
-        label="Your price in pounds", max_digits=9, decimal_places=2, min_value=Decimal("0.01"),
+        label="Your price in pounds",
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
         help_text="For example, 21.50",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false", "autocomplete": "off",
-                                      "class": "govuk-input--width-10"}),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "decimal",
+                "spellcheck": "false",
+                "autocomplete": "off",
+                "class": "govuk-input--width-10",
+            }
+        ),
         error_messages={
             "required": "Enter your price",
             "invalid": "Enter your price as an amount of money, like 21.50",
@@ -49,11 +62,14 @@ class BidForm(GovUKForm):
             self.fields["price_basis"].help_text = "This package is not counted in hours: give a price per week."
         for outcome in outcomes:
             self.fields[self.answer_field(outcome)] = forms.CharField(
-                label=f"{outcome.position}. {outcome.text}", max_length=MAX_ANSWER_LENGTH,
+                label=f"{outcome.position}. {outcome.text}",
+                max_length=MAX_ANSWER_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 5}),
-                error_messages={"required": f"Answer outcome statement {outcome.position}",
-                                "max_length": f"Your answer to outcome statement {outcome.position} must be "
-                                              f"{MAX_ANSWER_LENGTH} characters or fewer"},
+                error_messages={
+                    "required": f"Answer outcome statement {outcome.position}",
+                    "max_length": f"Your answer to outcome statement {outcome.position} must be "
+                    f"{MAX_ANSWER_LENGTH} characters or fewer",
+                },
             )
             # Added after GovUKFormMixin styled the declared fields, so styled here.
             self.fields[self.answer_field(outcome)].widget.attrs["class"] = "govuk-textarea"

@@ -66,8 +66,12 @@ class BidStatus(models.TextChoices):
     NOT_SUCCESSFUL = "not_successful", "Not successful"
 
 
-BID_STATUS_COLOURS = {BidStatus.OPEN: "", BidStatus.CLOSED: "grey", BidStatus.AWARDED: "green",
-                      BidStatus.NOT_SUCCESSFUL: "red"}
+BID_STATUS_COLOURS = {
+    BidStatus.OPEN: "",
+    BidStatus.CLOSED: "grey",
+    BidStatus.AWARDED: "green",
+    BidStatus.NOT_SUCCESSFUL: "red",
+}
 
 
 def bid_status(requirement: DPSRequirement, bid: Bid) -> BidStatus:
@@ -108,8 +112,11 @@ class RequirementBrief:
     @property
     def scoring(self) -> list[str]:
         """How bids are evaluated, in the words the page and the export both use."""
-        hourly = (f" A price per hour is multiplied by the {self.weekly_hours} hours a week to give the weekly price."
-                  if self.weekly_hours else "")
+        hourly = (
+            f" A price per hour is multiplied by the {self.weekly_hours} hours a week to give the weekly price."
+            if self.weekly_hours
+            else ""
+        )
         count = len(self.outcomes)
         return [
             f"Bids are scored out of 100: quality counts {self.quality_weight}% and price {self.price_weight}%.",
@@ -135,12 +142,19 @@ def requirement_brief(requirement: DPSRequirement) -> RequirementBrief:
         ("Bidding closes", long_datetime(requirement.closes_at)),
     ]
     return RequirementBrief(
-        pk=requirement.pk, reference=requirement.reference, service=requirement.get_service_type_display(),
-        postcode_district=requirement.postcode_district, weekly_hours=requirement.weekly_hours,
-        closes_at=requirement.closes_at, is_open_for_bids=requirement.is_open_for_bids,
-        status_label="Closed: bids being reviewed" if requirement.status == DPSRequirement.Status.OPEN
-        and not requirement.is_open_for_bids else requirement.get_status_display(),
-        quality_weight=requirement.quality_weight, price_weight=requirement.price_weight, rows=rows,
+        pk=requirement.pk,
+        reference=requirement.reference,
+        service=requirement.get_service_type_display(),
+        postcode_district=requirement.postcode_district,
+        weekly_hours=requirement.weekly_hours,
+        closes_at=requirement.closes_at,
+        is_open_for_bids=requirement.is_open_for_bids,
+        status_label="Closed: bids being reviewed"
+        if requirement.status == DPSRequirement.Status.OPEN and not requirement.is_open_for_bids
+        else requirement.get_status_display(),
+        quality_weight=requirement.quality_weight,
+        price_weight=requirement.price_weight,
+        rows=rows,
         outcomes=[OutcomeBrief(o.pk, o.position, o.text) for o in requirement.outcomes.order_by("position")],
     )
 
@@ -170,16 +184,28 @@ class OwnBid:
 def own_bids(provider) -> list[OwnBid]:
     """The provider's own bids and where each stands; two queries however many."""
     bids = list(bids_by_provider(provider))
-    agreements = dict(
-        ServiceAgreement.objects.filter(provider=provider, bid__in=[b.pk for b in bids]).values_list("bid_id", "pk")
-    ) if bids else {}
+    agreements = (
+        dict(
+            ServiceAgreement.objects.filter(provider=provider, bid__in=[b.pk for b in bids]).values_list("bid_id", "pk")
+        )
+        if bids
+        else {}
+    )
     result = []
     for bid in bids:
         requirement = bid.requirement
         status = bid_status(requirement, bid)
-        result.append(OwnBid(bid, requirement.reference, requirement.get_service_type_display(),
-                             requirement.postcode_district, requirement.closes_at, status,
-                             agreements.get(bid.pk) if status == BidStatus.AWARDED else None))
+        result.append(
+            OwnBid(
+                bid,
+                requirement.reference,
+                requirement.get_service_type_display(),
+                requirement.postcode_district,
+                requirement.closes_at,
+                status,
+                agreements.get(bid.pk) if status == BidStatus.AWARDED else None,
+            )
+        )
     return result
 
 
@@ -231,14 +257,18 @@ def shared_record(agreement: ServiceAgreement) -> SharedRecord:
         ("Weekly cost", money(agreement.weekly_cost)),
     ]
     plan = agreement.referral.plan
-    plan_rows = [
-        ("Version", str(plan.version)),
-        ("Outcomes the person wants to achieve", plan.outcomes),
-        ("Specific or complex needs", plan.specific_or_complex_needs),
-        ("Skills the provider needs", specialism_labels(plan.required_specialisms)),
-        ("Language the carers should speak", plan.get_preferred_language_display()),
-        ("Preferred locations", plan.preferred_locations),
-        ("Places to avoid", plan.places_to_avoid),
-    ] if plan is not None else None
+    plan_rows = (
+        [
+            ("Version", str(plan.version)),
+            ("Outcomes the person wants to achieve", plan.outcomes),
+            ("Specific or complex needs", plan.specific_or_complex_needs),
+            ("Skills the provider needs", specialism_labels(plan.required_specialisms)),
+            ("Language the carers should speak", plan.get_preferred_language_display()),
+            ("Preferred locations", plan.preferred_locations),
+            ("Places to avoid", plan.places_to_avoid),
+        ]
+        if plan is not None
+        else None
+    )
     orders = list(agreement.purchase_orders.filter(provider=agreement.provider).order_by("-revision", "-id"))
     return SharedRecord(agreement.reference, person.full_name, person_rows, package, plan_rows, orders)

@@ -43,12 +43,16 @@ from .selectors import (
 @provider_required
 def home(request):
     provider = provider_of(request.user)
-    return render(request, "portal/home.html", {
-        "provider": provider,
-        "open_requirements": list(open_requirements(provider)),
-        "bids": own_bids(provider),
-        "agreements": list(agreements_awarded_to(provider)),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "provider": provider,
+            "open_requirements": list(open_requirements(provider)),
+            "bids": own_bids(provider),
+            "agreements": list(agreements_awarded_to(provider)),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,8 +63,11 @@ def requirement_detail(request, requirement_id: int):
     if not may_read_requirement(requirement, provider_of(request.user), bid):
         if bid is None:
             raise Http404("No such requirement, or not one open to your organisation")
-        return render(request, "portal/bid_outcome.html", {"requirement_reference": requirement.reference, "bid": bid,
-                                                           "status": bid_status(requirement, bid)})
+        return render(
+            request,
+            "portal/bid_outcome.html",
+            {"requirement_reference": requirement.reference, "bid": bid, "status": bid_status(requirement, bid)},
+        )
     brief = requirement_brief(requirement)
     form = BidForm(request.POST or None, outcomes=brief.outcomes, weekly_hours=brief.weekly_hours, bid=bid)
     if request.method == "POST":
@@ -76,23 +83,32 @@ def requirement_detail(request, requirement_id: int):
                 form.add_error(None, refusal.message)
             else:
                 done = "changed" if bid else "submitted"
-                messages.success(request, f"Your bid on {brief.reference} has been {done}. You can change it until "
-                                          f"bidding closes.")
+                messages.success(
+                    request, f"Your bid on {brief.reference} has been {done}. You can change it until bidding closes."
+                )
                 return redirect("portal:requirement", requirement.pk)
     answers = {a.outcome_id: a.answer for a in bid.answers.all()} if bid else {}
     status = bid_status(requirement, bid) if bid else None
-    agreement = (ServiceAgreement.objects.filter(bid=bid, provider=bid.provider_id).values_list("pk", flat=True).first()
-                 if status == BidStatus.AWARDED else None)
-    return render(request, "portal/requirement_detail.html", {
-        "requirement": brief,
-        "bid": bid,
-        "bid_answers": [(o, answers.get(o.pk, "")) for o in brief.outcomes],
-        "bid_status": status,
-        "bid_status_colour": BID_STATUS_COLOURS[status] if status else "",
-        "agreement_id": agreement,
-        "form": form,
-        "answer_fields": form.answer_fields(),
-    }, status=400 if form.errors else 200)
+    agreement = (
+        ServiceAgreement.objects.filter(bid=bid, provider=bid.provider_id).values_list("pk", flat=True).first()
+        if status == BidStatus.AWARDED
+        else None
+    )
+    return render(
+        request,
+        "portal/requirement_detail.html",
+        {
+            "requirement": brief,
+            "bid": bid,
+            "bid_answers": [(o, answers.get(o.pk, "")) for o in brief.outcomes],
+            "bid_status": status,
+            "bid_status_colour": BID_STATUS_COLOURS[status] if status else "",
+            "agreement_id": agreement,
+            "form": form,
+            "answer_fields": form.answer_fields(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _safe_cell(value: str) -> str:
@@ -130,10 +146,15 @@ def requirement_export(request, requirement_id: int):
 @provider_required
 def agreement_detail(request, agreement_id: int):
     agreement = access_agreement(request.user, agreement_id)
-    record_view(actor=request.user, obj=agreement, person=agreement.person,
-                what=f"service agreement {agreement.reference} in the provider portal")
-    return render(request, "portal/agreement_detail.html", {"record": shared_record(agreement),
-                                                             "agreement_id": agreement.pk})
+    record_view(
+        actor=request.user,
+        obj=agreement,
+        person=agreement.person,
+        what=f"service agreement {agreement.reference} in the provider portal",
+    )
+    return render(
+        request, "portal/agreement_detail.html", {"record": shared_record(agreement), "agreement_id": agreement.pk}
+    )
 
 
 @require_GET
@@ -141,14 +162,20 @@ def agreement_detail(request, agreement_id: int):
 def purchase_order_pdf(request, order_id: int):
     order = access_purchase_order(request.user, order_id)
     if not order.pdf:
-        return render(request, "portal/pdf_pending.html", {"order": order, "agreement_id": order.agreement_id},
-                      status=202)
+        return render(
+            request, "portal/pdf_pending.html", {"order": order, "agreement_id": order.agreement_id}, status=202
+        )
     try:
         handle = order.pdf.open("rb")
     except FileNotFoundError as missing:
         raise Http404("The PDF file is missing") from missing
     # The order names the person: downloading it is a view of their record.
-    record_view(actor=request.user, obj=order, person=order.agreement.person,
-                what=f"purchase order {order.display_number} in the provider portal")
-    return FileResponse(handle, as_attachment=True, filename=f"{order.number}-r{order.revision}.pdf",
-                        content_type="application/pdf")
+    record_view(
+        actor=request.user,
+        obj=order,
+        person=order.agreement.person,
+        what=f"purchase order {order.display_number} in the provider portal",
+    )
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{order.number}-r{order.revision}.pdf", content_type="application/pdf"
+    )

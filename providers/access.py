@@ -11,9 +11,14 @@ from .selectors import provider_profile
 from .services import ONLY_DPS_TEAM_IMPORTS, can_import_providers
 
 # Council staff who source, enrol, monitor or pay providers. Provider users never see other providers.
-DIRECTORY_ROLES = (Role.BROKERAGE_OFFICER, Role.TEAM_LEAD, Role.DPS_TEAM, Role.CONTRACT_MONITORING,
-                   Role.FINANCE_OFFICER)
-DIRECTORY_REFUSED = ("Only Brokerage, the DPS team, contract monitoring and finance can see the provider directory.")
+DIRECTORY_ROLES = (
+    Role.BROKERAGE_OFFICER,
+    Role.TEAM_LEAD,
+    Role.DPS_TEAM,
+    Role.CONTRACT_MONITORING,
+    Role.FINANCE_OFFICER,
+)
+DIRECTORY_REFUSED = "Only Brokerage, the DPS team, contract monitoring and finance can see the provider directory."
 SHORTLIST_REFUSED = "Only the Brokerage team this referral belongs to can see its shortlist of providers."
 
 

@@ -26,15 +26,28 @@ class ProviderAdmin(AuditedAdmin):
         # Recorded first, while each still has its id; the admin's transaction undoes both if the save fails.
         for deleted in formset.deleted_forms:
             if deleted.instance.pk in before:
-                record_change(actor=request.user, obj=deleted.instance, summary="Admin: deleted provider service",
-                              changes=before[deleted.instance.pk])
+                record_change(
+                    actor=request.user,
+                    obj=deleted.instance,
+                    summary="Admin: deleted provider service",
+                    changes=before[deleted.instance.pk],
+                )
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            record_change(actor=request.user, obj=obj, created=True, summary="Admin: added provider service",
-                          changes=snapshot(obj))
+            record_change(
+                actor=request.user,
+                obj=obj,
+                created=True,
+                summary="Admin: added provider service",
+                changes=snapshot(obj),
+            )
         for obj, _ in formset.changed_objects:
-            record_change(actor=request.user, obj=obj, summary="Admin: saved provider service",
-                          changes=diff(before.get(obj.pk, {}), snapshot(obj)))
+            record_change(
+                actor=request.user,
+                obj=obj,
+                summary="Admin: saved provider service",
+                changes=diff(before.get(obj.pk, {}), snapshot(obj)),
+            )
 
 
 @admin.register(ProviderService)

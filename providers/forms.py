@@ -9,11 +9,16 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 class DirectorySearchForm(GovUKForm):
     q = forms.CharField(label="Name, postcode district or service", required=False, max_length=100)
     district = forms.RegexField(
-        label="Covers postcode district", required=False, max_length=4, regex=r"^\s*[A-Za-z]{1,2}[0-9][0-9A-Za-z]?\s*$",
-        help_text="For example, E1 or W2", error_messages={"invalid": "Enter a postcode district, like E1 or W2"},
+        label="Covers postcode district",
+        required=False,
+        max_length=4,
+        regex=r"^\s*[A-Za-z]{1,2}[0-9][0-9A-Za-z]?\s*$",
+        help_text="For example, E1 or W2",
+        error_messages={"invalid": "Enter a postcode district, like E1 or W2"},
     )
-    service_type = forms.ChoiceField(label="Service", required=False,
-                                     choices=[("", "Any service"), *ServiceType.choices])
+    service_type = forms.ChoiceField(
+        label="Service", required=False, choices=[("", "Any service"), *ServiceType.choices]
+    )
 
     def clean_district(self) -> str:
         return self.cleaned_data["district"].strip().upper()
@@ -23,9 +28,11 @@ class DirectoryImportForm(GovUKForm):
     directory = forms.FileField(
         label="Directory file",
         help_text="An Open Referral UK JSON file (.json) of up to 5 MB: one organization, a list of organizations "
-                  "or a page of organizations.",
-        error_messages={"required": "Select an Open Referral UK JSON file to import",
-                        "empty": "The selected file is empty"},
+        "or a page of organizations.",
+        error_messages={
+            "required": "Select an Open Referral UK JSON file to import",
+            "empty": "The selected file is empty",
+        },
         widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
     )
 

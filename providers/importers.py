@@ -256,7 +256,9 @@ def read_directory(content: bytes | str) -> DirectoryReading:
         reading.file_errors.append("The file is not text in UTF-8: save it as JSON and upload it again.")
         return reading
     except json.JSONDecodeError as error:
-        reading.file_errors.append(f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.")
+        reading.file_errors.append(
+            f"The file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        )
         return reading
     except RecursionError:
         reading.file_errors.append("The file is nested too deeply to be an Open Referral UK directory.")
@@ -268,7 +270,9 @@ def read_directory(content: bytes | str) -> DirectoryReading:
         reading.shape, where = "page", "contents[{}]"
         envelope = sorted(Draft202012Validator(PAGE_SCHEMA).iter_errors(document), key=lambda e: e.json_path)
         if envelope:
-            reading.file_errors += [f"The page is not an Open Referral UK page: {m}" for m in _schema_messages(envelope)]
+            reading.file_errors += [
+                f"The page is not an Open Referral UK page: {m}" for m in _schema_messages(envelope)
+            ]
             return reading
         records = document["contents"]
     elif isinstance(document, dict):
@@ -300,11 +304,15 @@ def read_directory(content: bytes | str) -> DirectoryReading:
         if errors:
             if len(errors) > MAX_ERRORS_PER_RECORD:
                 errors = errors[:MAX_ERRORS_PER_RECORD] + [f"… and {len(errors) - MAX_ERRORS_PER_RECORD} more problems"]
-            reading.problems.append(RecordProblem(
-                index=index, location=location, errors=errors,
-                id=_text(record, "id") if isinstance(record, dict) else "",
-                name=_text(record, "name") if isinstance(record, dict) else "",
-            ))
+            reading.problems.append(
+                RecordProblem(
+                    index=index,
+                    location=location,
+                    errors=errors,
+                    id=_text(record, "id") if isinstance(record, dict) else "",
+                    name=_text(record, "name") if isinstance(record, dict) else "",
+                )
+            )
         elif entry is not None:
             reading.organizations.append(entry)
     if reading.problems:
@@ -330,8 +338,14 @@ def _terms(obj: dict, taxonomy: str, path: str) -> list[tuple[str, str]]:
         term = attribute.get("taxonomy_term") or {}
         if _text(term, "taxonomy").casefold() == taxonomy:
             key = "term" if _text(term, "term") else "name"
-            found.append((json_path([path, "attributes", index, "taxonomy_term", key]) if path
-                          else json_path(["attributes", index, "taxonomy_term", key]), _text(term, key)))
+            found.append(
+                (
+                    json_path([path, "attributes", index, "taxonomy_term", key])
+                    if path
+                    else json_path(["attributes", index, "taxonomy_term", key]),
+                    _text(term, key),
+                )
+            )
     return found
 
 
@@ -375,29 +389,49 @@ class _Mapper:
         for path, term in ratings[:1]:
             rating = _choice(term, Provider.CQCRating)
             if rating is None:
-                errors.append(_at(path, f"'{term}' is not a CQC rating (use Outstanding, Good, Requires improvement, "
-                                        "Inadequate or Not yet rated)"))
+                errors.append(
+                    _at(
+                        path,
+                        f"'{term}' is not a CQC rating (use Outstanding, Good, Requires improvement, "
+                        "Inadequate or Not yet rated)",
+                    )
+                )
             else:
                 optional["cqc_rating"] = rating
-        first_contact = next((c for _, s in _items(record, "services") for _, c in _items(s, "contacts")
-                              if _text(c, "name")), None)
+        first_contact = next(
+            (c for _, s in _items(record, "services") for _, c in _items(s, "contacts") if _text(c, "name")), None
+        )
         if first_contact:
             optional["contact_name"] = _text(first_contact, "name")
-        address = next((a for _, s in _items(record, "services") for _, sal in _items(s, "service_at_locations")
-                        for _, a in _items(sal.get("location") or {}, "addresses")), None)
+        address = next(
+            (
+                a
+                for _, s in _items(record, "services")
+                for _, sal in _items(s, "service_at_locations")
+                for _, a in _items(sal.get("location") or {}, "addresses")
+            ),
+            None,
+        )
         if address:
-            optional["address"] = ", ".join(x for x in [_text(address, "address_1"), _text(address, "address_2"),
-                                                         _text(address, "city")] if x)[:300]
+            optional["address"] = ", ".join(
+                x for x in [_text(address, "address_1"), _text(address, "address_2"), _text(address, "city")] if x
+            )[:300]
             postcode = normalise_postcode(_text(address, "postal_code"))
             if POSTCODE_RE.match(postcode):
                 optional["postcode"] = postcode
 
         services: list[ServiceEntry] = []
-        open_services = [(i, s) for i, s in _items(record, "services")
-                         if _text(s, "status").casefold() not in CLOSED_STATUSES]
+        open_services = [
+            (i, s) for i, s in _items(record, "services") if _text(s, "status").casefold() not in CLOSED_STATUSES
+        ]
         if not record.get("services"):
-            errors.append(_at("services", "the organization has no services: give each service it offers, with its "
-                                          "service type and the postcode districts it covers"))
+            errors.append(
+                _at(
+                    "services",
+                    "the organization has no services: give each service it offers, with its "
+                    "service type and the postcode districts it covers",
+                )
+            )
         for i, service in open_services:
             entry, service_errors = self.service(service, json_path(["services", i]))
             errors += service_errors
@@ -405,19 +439,34 @@ class _Mapper:
                 continue
             twin = next((s for s in services if s.service_type == entry.service_type), None)
             if twin:
-                errors.append(_at(entry.path, f"a second {ServiceType(entry.service_type).label.lower()} service "
-                                              f"({twin.path} is one): list each service type once"))
+                errors.append(
+                    _at(
+                        entry.path,
+                        f"a second {ServiceType(entry.service_type).label.lower()} service "
+                        f"({twin.path} is one): list each service type once",
+                    )
+                )
             else:
                 services.append(entry)
 
         entry = OrganizationEntry(
-            index=index, location=location, open_referral_id=_text(record, "id"), name=_text(record, "name"),
-            description=_text(record, "description"), email=_text(record, "email"), website=_text(record, "website"),
-            cqc_registration_number=cqc_number, active=bool(open_services), services=services, optional=optional,
+            index=index,
+            location=location,
+            open_referral_id=_text(record, "id"),
+            name=_text(record, "name"),
+            description=_text(record, "description"),
+            email=_text(record, "email"),
+            website=_text(record, "website"),
+            cqc_registration_number=cqc_number,
+            active=bool(open_services),
+            services=services,
+            optional=optional,
         )
         errors += self._model_errors(Provider(**entry.fields()), {"cqc_registration_number": cqc_path})
         for service in services:
-            errors += self._model_errors(ProviderService(**(service.fields() | {"arrangement": None})), {}, service.path)
+            errors += self._model_errors(
+                ProviderService(**(service.fields() | {"arrangement": None})), {}, service.path
+            )
         return (None if errors else entry), errors
 
     def service(self, service: dict, path: str) -> tuple[ServiceEntry | None, list[str]]:
@@ -427,8 +476,12 @@ class _Mapper:
         for term_path, term in terms:
             value = _choice(term, ServiceType)
             if value is None:
-                errors.append(_at(term_path, f"'{term}' is not a service type we know (use one of: "
-                                             f"{', '.join(ServiceType.values)})"))
+                errors.append(
+                    _at(
+                        term_path,
+                        f"'{term}' is not a service type we know (use one of: {', '.join(ServiceType.values)})",
+                    )
+                )
             elif service_type and value != service_type:
                 errors.append(_at(term_path, "the service has two service types: give one per service"))
             else:
@@ -436,20 +489,32 @@ class _Mapper:
         if not terms:
             service_type = _choice(_text(service, "name"), ServiceType)
             if service_type is None:
-                errors.append(_at(path, f"no service type for '{_text(service, 'name')}': add an attribute in taxonomy "
-                                        f"'{SERVICE_TYPE_TAXONOMY}' whose term is one of ours, like 'home_care'"))
+                errors.append(
+                    _at(
+                        path,
+                        f"no service type for '{_text(service, 'name')}': add an attribute in taxonomy "
+                        f"'{SERVICE_TYPE_TAXONOMY}' whose term is one of ours, like 'home_care'",
+                    )
+                )
 
         arrangement = None
         arrangement_terms = _terms(service, ARRANGEMENT_TAXONOMY, path)
         if len(arrangement_terms) > 1:
-            errors.append(_at(arrangement_terms[1][0], "the service names more than one purchasing arrangement: give one"))
+            errors.append(
+                _at(arrangement_terms[1][0], "the service names more than one purchasing arrangement: give one")
+            )
         for term_path, term in arrangement_terms[:1]:
             arrangement = self.arrangements.get(term.casefold())
             if arrangement is None:
                 errors.append(_at(term_path, f"there is no purchasing arrangement called '{term}'"))
             elif service_type and arrangement.service_type != service_type:
-                errors.append(_at(term_path, f"'{arrangement.name}' is for {arrangement.get_service_type_display().lower()}, "
-                                             f"not {ServiceType(service_type).label.lower()}"))
+                errors.append(
+                    _at(
+                        term_path,
+                        f"'{arrangement.name}' is for {arrangement.get_service_type_display().lower()}, "
+                        f"not {ServiceType(service_type).label.lower()}",
+                    )
+                )
 
         districts: list[str] = []
         for _, area in _items(service, "service_areas"):
@@ -463,15 +528,21 @@ class _Mapper:
                     districts.append(postcode)
         districts = list(dict.fromkeys(districts))
         if not districts:
-            errors.append(_at(path, "no postcode districts: list them in service_areas (name or extent, like 'E1' or "
-                                    "'E1, E3') or give a location address with a UK postcode"))
+            errors.append(
+                _at(
+                    path,
+                    "no postcode districts: list them in service_areas (name or extent, like 'E1' or "
+                    "'E1, E3') or give a location address with a UK postcode",
+                )
+            )
 
         specialisms = []
         for term_path, term in _terms(service, SPECIALISM_TAXONOMY, path):
             value = _choice(term, Specialism)
             if value is None:
-                errors.append(_at(term_path, f"'{term}' is not a specialism we know (use one of: "
-                                             f"{', '.join(Specialism.values)})"))
+                errors.append(
+                    _at(term_path, f"'{term}' is not a specialism we know (use one of: {', '.join(Specialism.values)})")
+                )
             elif value not in specialisms:
                 specialisms.append(value)
 
@@ -482,13 +553,24 @@ class _Mapper:
             else:
                 errors.append(_at(term_path, f"'{term}' is not a whole number of hours a week"))
 
-        languages = list(dict.fromkeys(
-            name for _, language in _items(service, "languages") if (name := _text(language, "name") or _text(language, "code"))
-        ))
+        languages = list(
+            dict.fromkeys(
+                name
+                for _, language in _items(service, "languages")
+                if (name := _text(language, "name") or _text(language, "code"))
+            )
+        )
         if errors:
             return None, errors
-        return ServiceEntry(service_type=service_type, arrangement=arrangement, districts=districts,
-                            specialisms=specialisms, languages=languages, weekly_hours_capacity=capacity, path=path), []
+        return ServiceEntry(
+            service_type=service_type,
+            arrangement=arrangement,
+            districts=districts,
+            specialisms=specialisms,
+            languages=languages,
+            weekly_hours_capacity=capacity,
+            path=path,
+        ), []
 
     @staticmethod
     def _model_errors(instance, paths: dict[str, str], prefix: str = "") -> list[str]:
@@ -498,6 +580,7 @@ class _Mapper:
         except ValidationError as error:
             return [
                 _at(paths.get(name) or json_path([p for p in [prefix, name] if p]), message)
-                for name, messages in error.message_dict.items() for message in messages
+                for name, messages in error.message_dict.items()
+                for message in messages
             ]
         return []

@@ -53,11 +53,16 @@ class ProviderService(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="services")
     service_type = models.CharField(max_length=32, choices=ServiceType.choices)
     arrangement = models.ForeignKey(
-        "dps.PurchasingArrangement", on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        "dps.PurchasingArrangement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         help_text="Empty when the provider is off-framework (spot contracts only).",
     )
-    districts = ArrayField(models.CharField(max_length=4), default=list, blank=True,
-                           help_text="Postcode districts covered, like E1 or W2.")
+    districts = ArrayField(
+        models.CharField(max_length=4), default=list, blank=True, help_text="Postcode districts covered, like E1 or W2."
+    )
     specialisms = ArrayField(models.CharField(max_length=32, choices=Specialism.choices), default=list, blank=True)
     languages = ArrayField(models.CharField(max_length=50), default=list, blank=True)
     weekly_hours_capacity = models.PositiveIntegerField(

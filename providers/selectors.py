@@ -30,8 +30,9 @@ def providers_directory(*, search: str = "", district: str = "", service_type: s
             matching |= Exists(services.filter(provider=OuterRef("pk"), service_type__in=labels))
         providers = providers.filter(matching)
     if district:
-        providers = providers.filter(Exists(services.filter(provider=OuterRef("pk"),
-                                                            districts__contains=[district.strip().upper()])))
+        providers = providers.filter(
+            Exists(services.filter(provider=OuterRef("pk"), districts__contains=[district.strip().upper()]))
+        )
     if service_type:
         providers = providers.filter(Exists(services.filter(provider=OuterRef("pk"), service_type=service_type)))
     return providers.prefetch_related(
@@ -72,7 +73,9 @@ def _covering(referral, district: str) -> QuerySet[ProviderService]:
     ).select_related("provider", "arrangement")
 
 
-def _ranked(services, *, district: str, required: list[Specialism], language: str, extra_reason) -> list[ShortlistEntry]:
+def _ranked(
+    services, *, district: str, required: list[Specialism], language: str, extra_reason
+) -> list[ShortlistEntry]:
     entries = []
     for service in services:
         offered = set(service.specialisms)
@@ -84,13 +87,16 @@ def _ranked(services, *, district: str, required: list[Specialism], language: st
         reasons += [f"Has {s.label.lower()}" for s in matched]
         reasons += [f"Missing: {s.label.lower()}" for s in missing]
         if language:
-            reasons.append(f"Speaks {language_name(language)}" if spoken else f"Does not list {language_name(language)}")
+            reasons.append(
+                f"Speaks {language_name(language)}" if spoken else f"Does not list {language_name(language)}"
+            )
         reasons.append(f"CQC: {service.provider.get_cqc_rating_display()}")
         capacity = service.weekly_hours_capacity
         reasons.append(f"Capacity {capacity} hours a week" if capacity is not None else "Capacity not known")
         reasons += extra_reason(service)
-        entries.append(ShortlistEntry(service, service.provider, matched, missing, reasons, rank=0,
-                                      speaks_language=bool(spoken)))
+        entries.append(
+            ShortlistEntry(service, service.provider, matched, missing, reasons, rank=0, speaks_language=bool(spoken))
+        )
 
     def order(entry: ShortlistEntry):
         capacity = entry.provider_service.weekly_hours_capacity
@@ -121,8 +127,7 @@ def shortlist_for(referral) -> list[ShortlistEntry]:
     """
     district, required, language = _needs(referral)
     services = _covering(referral, district).filter(arrangement__in=open_arrangements_for(referral.service_type))
-    return _ranked(services, district=district, required=required, language=language,
-                   extra_reason=lambda service: [])
+    return _ranked(services, district=district, required=required, language=language, extra_reason=lambda service: [])
 
 
 def off_framework_for(referral) -> list[ShortlistEntry]:

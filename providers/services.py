@@ -12,8 +12,19 @@ from .importers import DirectoryReading, OrganizationEntry, read_directory
 from .models import Provider, ProviderService
 
 ONLY_DPS_TEAM_IMPORTS = "Only the DPS team can import providers from a directory file."
-PROVIDER_FIELDS = ["name", "description", "email", "website", "open_referral_id", "cqc_registration_number",
-                   "cqc_rating", "contact_name", "address", "postcode", "active"]
+PROVIDER_FIELDS = [
+    "name",
+    "description",
+    "email",
+    "website",
+    "open_referral_id",
+    "cqc_registration_number",
+    "cqc_rating",
+    "contact_name",
+    "address",
+    "postcode",
+    "active",
+]
 SERVICE_FIELDS = ["service_type", "arrangement_id", "districts", "specialisms", "languages", "weekly_hours_capacity"]
 
 
@@ -33,8 +44,10 @@ class DirectoryImport:
     @property
     def summary(self) -> str:
         total = self.created + self.updated + self.unchanged
-        return (f"Imported {total} provider{'' if total == 1 else 's'}: {self.created} new, {self.updated} updated, "
-                f"{self.unchanged} unchanged.")
+        return (
+            f"Imported {total} provider{'' if total == 1 else 's'}: {self.created} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged."
+        )
 
 
 def can_import_providers(user) -> bool:
@@ -63,17 +76,18 @@ def import_provider_directory(content: bytes | str, *, acting_user, source: str 
         with transaction.atomic():
             ids = [o.open_referral_id for o in reading.organizations]
             existing = {
-                p.open_referral_id: p
-                for p in Provider.objects.select_for_update().filter(open_referral_id__in=ids)
+                p.open_referral_id: p for p in Provider.objects.select_for_update().filter(open_referral_id__in=ids)
             }
             for organization in reading.organizations:
-                outcome = _upsert_provider(organization, existing.get(organization.open_referral_id),
-                                           actor=acting_user, summary=summary)
+                outcome = _upsert_provider(
+                    organization, existing.get(organization.open_referral_id), actor=acting_user, summary=summary
+                )
                 setattr(result, outcome, getattr(result, outcome) + 1)
     except IntegrityError:
         # Another import created one of these providers between our check and our write.
-        reading.file_errors.append("Another import changed these providers at the same time. "
-                                   "Nothing was imported: upload the file again.")
+        reading.file_errors.append(
+            "Another import changed these providers at the same time. Nothing was imported: upload the file again."
+        )
         return DirectoryImport(reading=reading)
     return result
 
@@ -114,8 +128,12 @@ def _sync_services(provider: Provider, organization: OrganizationEntry, *, actor
             record_change(actor=actor, obj=service, created=created, summary=summary, changes=changes)
             changed = True
     for service in current.values():
-        record_change(actor=actor, obj=service, summary=f"{summary}: service no longer listed, removed",
-                      changes=snapshot(service, SERVICE_FIELDS))
+        record_change(
+            actor=actor,
+            obj=service,
+            summary=f"{summary}: service no longer listed, removed",
+            changes=snapshot(service, SERVICE_FIELDS),
+        )
         service.delete()
         changed = True
     return changed

@@ -20,14 +20,25 @@ def provider_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: v for k, v in filters.items() if v}
     page = Paginator(
-        providers_directory(search=filters.get("q", ""), district=filters.get("district", ""),
-                            service_type=filters.get("service_type", "")),
+        providers_directory(
+            search=filters.get("q", ""),
+            district=filters.get("district", ""),
+            service_type=filters.get("service_type", ""),
+        ),
         25,
     ).get_page(request.GET.get("page"))
-    return render(request, "providers/provider_list.html", {
-        "form": form, "page_obj": page, "querystring": urlencode(filters), "searched": bool(filters),
-        "can_import": services.can_import_providers(request.user),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "providers/provider_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring": urlencode(filters),
+            "searched": bool(filters),
+            "can_import": services.can_import_providers(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
@@ -56,22 +67,35 @@ def provider_import(request):
                 form.add_error("directory", error)
             if result.reading.problems:
                 count = len(result.reading.problems)
-                form.add_error(None, f"{count} of {result.reading.record_count} "
-                                     f"record{'s' if result.reading.record_count != 1 else ''} in the file "
-                                     f"{'have' if count != 1 else 'has'} problems. Nothing has been imported: "
-                                     "fix every record listed below and upload the file again.")
-    return render(request, "providers/import.html", {
-        "form": form, "problems": result.reading.problems if result else [],
-    }, status=400 if form.errors else 200)
+                form.add_error(
+                    None,
+                    f"{count} of {result.reading.record_count} "
+                    f"record{'s' if result.reading.record_count != 1 else ''} in the file "
+                    f"{'have' if count != 1 else 'has'} problems. Nothing has been imported: "
+                    "fix every record listed below and upload the file again.",
+                )
+    return render(
+        request,
+        "providers/import.html",
+        {
+            "form": form,
+            "problems": result.reading.problems if result else [],
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
 def shortlist(request, referral_id: int):
     referral = access_referral_for_shortlist(request.user, referral_id)
-    return render(request, "providers/shortlist.html", {
-        "referral": referral,
-        "plan": referral.plan,
-        "district": referral.person.postcode_district,
-        "entries": shortlist_for(referral),
-        "off_framework": off_framework_for(referral),
-    })
+    return render(
+        request,
+        "providers/shortlist.html",
+        {
+            "referral": referral,
+            "plan": referral.plan,
+            "district": referral.person.postcode_district,
+            "entries": shortlist_for(referral),
+            "off_framework": off_framework_for(referral),
+        },
+    )

@@ -21,11 +21,15 @@ class PurchaseOrder(models.Model):
         ISSUED = "issued", "Issued"
         SUPERSEDED = "superseded", "Superseded"
 
-    agreement = models.ForeignKey("brokerage.ServiceAgreement", on_delete=models.PROTECT, related_name="purchase_orders")
+    agreement = models.ForeignKey(
+        "brokerage.ServiceAgreement", on_delete=models.PROTECT, related_name="purchase_orders"
+    )
     year = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField()
     revision = models.PositiveSmallIntegerField(default=1)
-    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by")
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ISSUED)
     # What was ordered, as it stood when the order was issued.
     provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="purchase_orders")
@@ -51,8 +55,9 @@ class PurchaseOrder(models.Model):
         ordering = ["-issued_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence", "revision"], name="po_number_revision_unique"),
-            models.UniqueConstraint(fields=["agreement"], condition=models.Q(status="issued"),
-                                    name="one_current_po_per_agreement"),
+            models.UniqueConstraint(
+                fields=["agreement"], condition=models.Q(status="issued"), name="one_current_po_per_agreement"
+            ),
         ]
 
     def __str__(self) -> str:

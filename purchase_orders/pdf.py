@@ -30,6 +30,8 @@ def static_only_fetcher(url: str):
 
 
 def render_purchase_order_pdf(order) -> bytes:
-    html = render_to_string("purchase_orders/purchase_order.html", {"order": order, "agreement": order.agreement,
-                                                                    "person": order.agreement.person})
+    html = render_to_string(
+        "purchase_orders/purchase_order.html",
+        {"order": order, "agreement": order.agreement, "person": order.agreement.person},
+    )
     return weasyprint.HTML(string=html, base_url=str(STATIC_ROOTS[0]), url_fetcher=StaticOnlyFetcher()).write_pdf()

@@ -38,9 +38,13 @@ def _next_sequence(year: int) -> int:
 
 def _order_fields(agreement) -> dict:
     return {
-        "agreement": agreement, "provider": agreement.provider, "service_type": agreement.service_type,
-        "period_start": agreement.start_date, "period_end": agreement.end_date,
-        "weekly_hours": agreement.weekly_hours, "hourly_rate": agreement.hourly_rate,
+        "agreement": agreement,
+        "provider": agreement.provider,
+        "service_type": agreement.service_type,
+        "period_start": agreement.start_date,
+        "period_end": agreement.end_date,
+        "weekly_hours": agreement.weekly_hours,
+        "hourly_rate": agreement.hourly_rate,
         "weekly_cost": agreement.weekly_cost,
     }
 
@@ -48,10 +52,21 @@ def _order_fields(agreement) -> dict:
 def issue_purchase_order(agreement, *, acting_user) -> PurchaseOrder:
     """A new numbered order for an agreement. Call inside the caller's transaction."""
     year = timezone.localdate().year
-    order = PurchaseOrder.objects.create(year=year, sequence=_next_sequence(year), issued_by=acting_user,
-                                         render_queued_at=timezone.now(), **_order_fields(agreement))
-    record_change(actor=acting_user, obj=order, person=agreement.person, created=True,
-                  summary=f"Issued purchase order {order.number}", changes={"weekly_cost": order.weekly_cost})
+    order = PurchaseOrder.objects.create(
+        year=year,
+        sequence=_next_sequence(year),
+        issued_by=acting_user,
+        render_queued_at=timezone.now(),
+        **_order_fields(agreement),
+    )
+    record_change(
+        actor=acting_user,
+        obj=order,
+        person=agreement.person,
+        created=True,
+        summary=f"Issued purchase order {order.number}",
+        changes={"weekly_cost": order.weekly_cost},
+    )
     enqueue(render_purchase_order, order.pk)
     return order
 
@@ -61,12 +76,24 @@ def revise_purchase_order(agreement, *, acting_user, reason: str) -> PurchaseOrd
     current = PurchaseOrder.objects.select_for_update().get(agreement=agreement, status=PurchaseOrder.Status.ISSUED)
     current.status = PurchaseOrder.Status.SUPERSEDED
     current.save(update_fields=["status"])
-    order = PurchaseOrder.objects.create(year=current.year, sequence=current.sequence, revision=current.revision + 1,
-                                         supersedes=current, reason=reason, issued_by=acting_user,
-                                         render_queued_at=timezone.now(), **_order_fields(agreement))
-    record_change(actor=acting_user, obj=order, person=agreement.person, created=True,
-                  summary=f"Issued {order.display_number}, superseding {current.display_number}",
-                  changes={"reason": reason, "weekly_cost": [current.weekly_cost, order.weekly_cost]})
+    order = PurchaseOrder.objects.create(
+        year=current.year,
+        sequence=current.sequence,
+        revision=current.revision + 1,
+        supersedes=current,
+        reason=reason,
+        issued_by=acting_user,
+        render_queued_at=timezone.now(),
+        **_order_fields(agreement),
+    )
+    record_change(
+        actor=acting_user,
+        obj=order,
+        person=agreement.person,
+        created=True,
+        summary=f"Issued {order.display_number}, superseding {current.display_number}",
+        changes={"reason": reason, "weekly_cost": [current.weekly_cost, order.weekly_cost]},
+    )
     enqueue(render_purchase_order, order.pk)
     return order
 
@@ -95,7 +122,8 @@ def render_pdf(order_id: int) -> bool:
     from .pdf import render_purchase_order_pdf  # WeasyPrint is loaded only where PDFs are made
 
     order = PurchaseOrder.objects.select_related(
-        "agreement__person__allocated_worker", "agreement__referral", "provider").get(pk=order_id)
+        "agreement__person__allocated_worker", "agreement__referral", "provider"
+    ).get(pk=order_id)
     if order.pdf:
         return False
     return store_pdf(order.pk, render_purchase_order_pdf(order))
@@ -110,19 +138,27 @@ def announce_purchase_order(order_id: int) -> bool:
     second run waits for the lock, then finds announced_at set and sends nothing; a run that dies before
     committing leaves it empty, so the next run (a redelivery, the sweep) sends them.
     """
-    order = (PurchaseOrder.objects.select_for_update(of=("self",))
-             .select_related("provider", "agreement__person__allocated_worker").get(pk=order_id))
+    order = (
+        PurchaseOrder.objects.select_for_update(of=("self",))
+        .select_related("provider", "agreement__person__allocated_worker")
+        .get(pk=order_id)
+    )
     if order.announced_at is not None or not order.pdf:
         return False
-    provider_emails = list(get_user_model().objects.filter(provider=order.provider, is_active=True)
-                           .exclude(email="").values_list("email", flat=True))
+    provider_emails = list(
+        get_user_model()
+        .objects.filter(provider=order.provider, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
     subject = f"Purchase order {order.display_number} issued"
     body = f"Purchase order {order.display_number} has been issued. Sign in to the provider portal to download it."
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [e]) for e in provider_emails]
     worker = order.agreement.person.allocated_worker
     if worker is not None and worker.email:
-        staff_body = (f"Purchase order {order.display_number} has been issued. "
-                      "Sign in to Brokerage case management to see it.")
+        staff_body = (
+            f"Purchase order {order.display_number} has been issued. Sign in to Brokerage case management to see it."
+        )
         messages.append((subject, staff_body, settings.DEFAULT_FROM_EMAIL, [worker.email]))
     send_mass_mail(messages)  # raises if the mail server refuses: the transaction rolls back, nothing is recorded
     order.announced_at = timezone.now()
@@ -145,7 +181,8 @@ def requeue_unfinished_orders() -> list[int]:
             PurchaseOrder.objects.select_for_update(skip_locked=True)
             .filter(Q(pdf="") | Q(announced_at__isnull=True))
             .filter(Q(render_queued_at__lte=cutoff) | Q(render_queued_at__isnull=True, issued_at__lte=cutoff))
-            .order_by("pk").values_list("pk", flat=True)[:REQUEUE_BATCH]
+            .order_by("pk")
+            .values_list("pk", flat=True)[:REQUEUE_BATCH]
         )
         PurchaseOrder.objects.filter(pk__in=due).update(render_queued_at=now)
         for order_id in due:

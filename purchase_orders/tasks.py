@@ -8,8 +8,9 @@ RENDER_SOFT_TIME_LIMIT = 60
 RENDER_TIME_LIMIT = 90
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=RENDER_SOFT_TIME_LIMIT,
-             time_limit=RENDER_TIME_LIMIT)
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, soft_time_limit=RENDER_SOFT_TIME_LIMIT, time_limit=RENDER_TIME_LIMIT
+)
 def render_purchase_order(order_id: int) -> bool:
     """Render and keep the order's PDF, then tell the provider and the social worker. True if this run
     did either.

@@ -31,11 +31,13 @@ def order_pdf(request, order_id: int):
     order = _access_order(request.user, order_id)
     if not order.pdf:
         return render(request, "purchase_orders/pdf_pending.html", {"order": order}, status=202)
-    record_view(actor=request.user, obj=order, person=order.agreement.person,
-                what=f"purchase order {order.display_number}")
+    record_view(
+        actor=request.user, obj=order, person=order.agreement.person, what=f"purchase order {order.display_number}"
+    )
     try:
         handle = order.pdf.open("rb")
     except FileNotFoundError as missing:
         raise Http404("The PDF file is missing") from missing
-    return FileResponse(handle, as_attachment=True, filename=f"{order.number}-r{order.revision}.pdf",
-                        content_type="application/pdf")
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{order.number}-r{order.revision}.pdf", content_type="application/pdf"
+    )

@@ -41,7 +41,9 @@ def decision_awaits(user) -> Q | None:
 def access_referral(user, referral_id: int) -> Referral:
     """A referral the user may see (they may see its person), or not found."""
     referral = (
-        Referral.objects.select_related("person__area", "person__allocated_worker", "plan", "referred_by", "allocated_to")
+        Referral.objects.select_related(
+            "person__area", "person__allocated_worker", "plan", "referred_by", "allocated_to"
+        )
         .filter(pk=referral_id)
         .first()
     )

@@ -9,19 +9,30 @@ from .models import Referral
 
 
 class ReferralForm(OneTimeForm, GovUKForm):
-    kind = forms.ChoiceField(label="What is this referral for?", choices=Referral.Kind.choices, widget=forms.RadioSelect)
-    change = forms.ChoiceField(label="If a change, what kind?", choices=[("", "Not a change")] + Referral.Change.choices,
-                               required=False)
-    service_type = forms.ChoiceField(label="Service", choices=[("", "Choose a service")] + ServiceType.choices,
-                                     help_text="Telecare, minor works and OT equipment are not arranged by Brokerage.")
-    plan = forms.ModelChoiceField(label="Care and support plan", queryset=None, required=False,
-                                  help_text="Needed for a new plan, a longer-term assessment, an increase, a reduction or a change of provider.")
+    kind = forms.ChoiceField(
+        label="What is this referral for?", choices=Referral.Kind.choices, widget=forms.RadioSelect
+    )
+    change = forms.ChoiceField(
+        label="If a change, what kind?", choices=[("", "Not a change")] + Referral.Change.choices, required=False
+    )
+    service_type = forms.ChoiceField(
+        label="Service",
+        choices=[("", "Choose a service")] + ServiceType.choices,
+        help_text="Telecare, minor works and OT equipment are not arranged by Brokerage.",
+    )
+    plan = forms.ModelChoiceField(
+        label="Care and support plan",
+        queryset=None,
+        required=False,
+        help_text="Needed for a new plan, a longer-term assessment, an increase, a reduction or a change of provider.",
+    )
     details = forms.CharField(label="What Brokerage needs to know", widget=forms.Textarea(attrs={"rows": 5}))
     urgent = forms.BooleanField(label="This is urgent", required=False)
     effective_date = forms.DateField(label="Date the change takes effect", required=False, widget=DateInput())
     end_date = forms.DateField(label="End date of a temporary increase", required=False, widget=DateInput())
     puts_person_at_risk = forms.BooleanField(
-        label="This reduction or suspension could put the person or their carer at risk", required=False)
+        label="This reduction or suspension could put the person or their carer at risk", required=False
+    )
     referred_on_to = forms.CharField(label="For extra care or carers' support: where it was referred", required=False)
 
     def __init__(self, *args, person, **kwargs):
@@ -44,8 +55,9 @@ class ReferralForm(OneTimeForm, GovUKForm):
 
 class FundingDecisionForm(GovUKForm):
     decision = forms.ChoiceField(label="Decision", choices=FundingDecision.Decision.choices, widget=forms.RadioSelect)
-    approved_weekly_amount = forms.DecimalField(label="Approved weekly amount (£)", max_digits=9, decimal_places=2,
-                                                min_value=0.01, required=False)
+    approved_weekly_amount = forms.DecimalField(
+        label="Approved weekly amount (£)", max_digits=9, decimal_places=2, min_value=0.01, required=False
+    )
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def clean(self):
@@ -68,8 +80,11 @@ class RiskStrategiesForm(GovUKForm):
 
 
 class SourcingOptionsForm(GovUKForm):
-    options = forms.CharField(label="Options found", widget=forms.Textarea(attrs={"rows": 6}),
-                              help_text="Providers, community catalogue entries and approved-list options, with contact details.")
+    options = forms.CharField(
+        label="Options found",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Providers, community catalogue entries and approved-list options, with contact details.",
+    )
 
 
 class WithdrawForm(GovUKForm):

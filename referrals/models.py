@@ -78,17 +78,28 @@ class Referral(ReferralWorkflow, TimeStampedModel):
                 name="referral_change_type_only_for_changes",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(effective_date__isnull=False, end_date__gt=models.F("effective_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(effective_date__isnull=False, end_date__gt=models.F("effective_date")),
                 name="referral_end_after_effective_date",
             ),
             models.UniqueConstraint(
-                fields=["plan", "kind", "change"], condition=Q(plan__isnull=False, state__in=LIVE_STATES),
+                fields=["plan", "kind", "change"],
+                condition=Q(plan__isnull=False, state__in=LIVE_STATES),
                 name="one_live_referral_per_plan_and_kind",
                 violation_error_message="There is already a referral of this kind for this plan.",
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=["allocated", "options_returned", "requirement_published", "bidding_closed",
-                                        "provider_selected", "details_shared", "active"])
+                condition=~Q(
+                    state__in=[
+                        "allocated",
+                        "options_returned",
+                        "requirement_published",
+                        "bidding_closed",
+                        "provider_selected",
+                        "details_shared",
+                        "active",
+                    ]
+                )
                 | Q(allocated_to__isnull=False),
                 name="referral_allocated_has_officer",
             ),

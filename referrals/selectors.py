@@ -12,11 +12,7 @@ def referrals_for_person(person) -> QuerySet[Referral]:
 
 
 def referrals_made_by(user) -> QuerySet[Referral]:
-    return (
-        Referral.objects.filter(referred_by=user)
-        .select_related("person", "allocated_to")
-        .order_by("-created_at")
-    )
+    return Referral.objects.filter(referred_by=user).select_related("person", "allocated_to").order_by("-created_at")
 
 
 def referrals_awaiting_funding(user) -> QuerySet[Referral]:
@@ -33,5 +29,3 @@ def referrals_awaiting_funding(user) -> QuerySet[Referral]:
 
 def timeline(referral) -> QuerySet[ReferralTransition]:
     return referral.transitions.select_related("by")
-
-

@@ -27,9 +27,7 @@ BROKERAGE_CANNOT_INCREASE = (
     "The practitioner must send a funded care and support plan."
 )
 ONLY_PRACTITIONERS_REFER = "Only a practitioner can refer to Brokerage."
-REABLEMENT_ONLY_THROUGH_SPA = (
-    "Reablement is accepted only through the single point of access (SPA) team."
-)
+REABLEMENT_ONLY_THROUGH_SPA = "Reablement is accepted only through the single point of access (SPA) team."
 PLAN_REQUIRED = "Choose the care and support plan this referral is for."
 
 
@@ -60,8 +58,13 @@ def apply_transition(referral: Referral, transition_name: str, *, acting_user, n
         referral=referral, name=transition_name, source=source, target=referral.state, by=acting_user, note=note
     )
     record_transition(
-        actor=acting_user, obj=referral, person=referral.person, source=source, target=referral.state,
-        name=transition_name, note=note,
+        actor=acting_user,
+        obj=referral,
+        person=referral.person,
+        source=source,
+        target=referral.state,
+        name=transition_name,
+        note=note,
     )
     return referral
 
@@ -71,8 +74,9 @@ def _locked(referral: Referral) -> Referral:
     return Referral.objects.select_for_update(of=("self",)).select_related("person__area", "plan").get(pk=referral.pk)
 
 
-def _check_new_referral(*, acting_user, person: Person, kind: str, change: str, service_type: str,
-                        plan: CareAndSupportPlan | None) -> None:
+def _check_new_referral(
+    *, acting_user, person: Person, kind: str, change: str, service_type: str, plan: CareAndSupportPlan | None
+) -> None:
     if service_type in NOT_BROKERED:
         raise ActionRefused(NOT_BROKERED[service_type])
     if not acting_user.is_practitioner:
@@ -88,7 +92,9 @@ def _check_new_referral(*, acting_user, person: Person, kind: str, change: str, 
     if kind != Referral.Kind.CHANGE and change:
         raise ActionRefused("Only a change to an existing service has a kind of change.")
     needs_plan = kind in (Referral.Kind.SUPPORT_PLAN, Referral.Kind.LONGER_TERM_ASSESSMENT) or change in (
-        Referral.Change.INCREASE, Referral.Change.REDUCE, Referral.Change.CHANGE_PROVIDER
+        Referral.Change.INCREASE,
+        Referral.Change.REDUCE,
+        Referral.Change.CHANGE_PROVIDER,
     )
     if needs_plan and plan is None:
         raise ActionRefused(PLAN_REQUIRED)
@@ -103,28 +109,52 @@ def _refuse_a_second_referral(*, plan, kind: str, change: str) -> None:
     """One live referral of a kind for a plan (a database constraint too): say which one stands."""
     earlier = Referral.objects.filter(plan=plan, kind=kind, change=change, state__in=LIVE_STATES).first()
     if earlier is not None:
-        raise ActionRefused(f"There is already a referral of this kind for this plan: {earlier.reference}, "
-                            f"{earlier.get_state_display().lower()}. Withdraw it first to send a new one.")
+        raise ActionRefused(
+            f"There is already a referral of this kind for this plan: {earlier.reference}, "
+            f"{earlier.get_state_display().lower()}. Withdraw it first to send a new one."
+        )
 
 
 @transaction.atomic
-def create_referral(*, acting_user, person: Person, kind: str, service_type: str, details: str,
-                    plan: CareAndSupportPlan | None = None, change: str = "", urgent: bool = False,
-                    effective_date=None, end_date=None, puts_person_at_risk: bool = False,
-                    referred_on_to: str = "") -> Referral:
+def create_referral(
+    *,
+    acting_user,
+    person: Person,
+    kind: str,
+    service_type: str,
+    details: str,
+    plan: CareAndSupportPlan | None = None,
+    change: str = "",
+    urgent: bool = False,
+    effective_date=None,
+    end_date=None,
+    puts_person_at_risk: bool = False,
+    referred_on_to: str = "",
+) -> Referral:
     """Make a referral and send it on its way: to funding, to be held for risk, to the team
     queue, or (referral-only services) on to where it goes."""
-    _check_new_referral(acting_user=acting_user, person=person, kind=kind, change=change,
-                        service_type=service_type, plan=plan)
+    _check_new_referral(
+        acting_user=acting_user, person=person, kind=kind, change=change, service_type=service_type, plan=plan
+    )
     if kind in (Referral.Kind.URGENT_RESPONSE,):
         urgent = True
     if service_type in (ServiceType.EXTRA_CARE, ServiceType.CARERS_SUPPORT) and not referred_on_to.strip():
         raise ActionRefused("Say where this referral-only service was referred to.")
     referral = Referral(
-        person=person, plan=plan, kind=kind, change=change, service_type=service_type, details=details,
-        urgent=urgent, effective_date=effective_date, end_date=end_date,
+        person=person,
+        plan=plan,
+        kind=kind,
+        change=change,
+        service_type=service_type,
+        details=details,
+        urgent=urgent,
+        effective_date=effective_date,
+        end_date=end_date,
         puts_person_at_risk=puts_person_at_risk and change in (Referral.Change.REDUCE, Referral.Change.SUSPEND),
-        referred_on_to=referred_on_to, team=person.team, referred_by=acting_user, created_by=acting_user,
+        referred_on_to=referred_on_to,
+        team=person.team,
+        referred_by=acting_user,
+        created_by=acting_user,
     )
     if plan is not None:
         _refuse_a_second_referral(plan=plan, kind=kind, change=change)
@@ -135,9 +165,14 @@ def create_referral(*, acting_user, person: Person, kind: str, service_type: str
     except IntegrityError:  # the same referral, sent at the same moment by another request
         _refuse_a_second_referral(plan=plan, kind=kind, change=change)
         raise
-    record_change(actor=acting_user, obj=referral, person=person, created=True,
-                  summary=f"Referred to Brokerage: {referral.get_kind_display()}",
-                  changes={"kind": kind, "service_type": service_type, "change": change, "urgent": urgent})
+    record_change(
+        actor=acting_user,
+        obj=referral,
+        person=person,
+        created=True,
+        summary=f"Referred to Brokerage: {referral.get_kind_display()}",
+        changes={"kind": kind, "service_type": service_type, "change": change, "urgent": urgent},
+    )
     return submit_referral(referral, acting_user=acting_user)
 
 
@@ -146,7 +181,9 @@ def submit_referral(referral: Referral, *, acting_user) -> Referral:
     referral = _locked(referral)
     referral.submitted_at = timezone.now()
     if referral.is_referral_only:
-        return apply_transition(referral, "refer_on", acting_user=acting_user, note=f"Referred to {referral.referred_on_to}")
+        return apply_transition(
+            referral, "refer_on", acting_user=acting_user, note=f"Referred to {referral.referred_on_to}"
+        )
     if referral.plan_id:
         lock_plan(referral.plan)
     if referral.puts_person_at_risk and referral.risk_strategies_agreed_at is None:
@@ -163,8 +200,9 @@ def _mark_queued(referral: Referral) -> None:
 
 
 @transaction.atomic
-def record_funding_decision(referral: Referral, *, acting_user, decision: str,
-                            approved_weekly_amount: Decimal | None = None, notes: str = "") -> FundingDecision:
+def record_funding_decision(
+    referral: Referral, *, acting_user, decision: str, approved_weekly_amount: Decimal | None = None, notes: str = ""
+) -> FundingDecision:
     """The panel's (or, out of panel, a head of service's) decision on the plan a referral waits on."""
     referral = _locked(referral)
     if referral.state != State.AWAITING_FUNDING:
@@ -182,15 +220,28 @@ def record_funding_decision(referral: Referral, *, acting_user, decision: str,
         FundingDecision.Decision.DEFERRED: "defer_funding",
     }[decision]
     if not user_may(referral, transition_name, acting_user):
-        who = "a head of service" if route == FundingDecision.Route.OUT_OF_PANEL else "a Care Authorisation Panel member"
+        who = (
+            "a head of service" if route == FundingDecision.Route.OUT_OF_PANEL else "a Care Authorisation Panel member"
+        )
         raise ActionRefused(f"Only {who} can record this funding decision.")
-    funding = FundingDecision(plan=referral.plan, route=route, decision=decision,
-                              approved_weekly_amount=approved_weekly_amount, notes=notes, decided_by=acting_user)
+    funding = FundingDecision(
+        plan=referral.plan,
+        route=route,
+        decision=decision,
+        approved_weekly_amount=approved_weekly_amount,
+        notes=notes,
+        decided_by=acting_user,
+    )
     funding.full_clean()
     funding.save()
-    record_change(actor=acting_user, obj=funding, person=referral.person, created=True,
-                  summary=f"Funding {funding.get_decision_display().lower()} ({funding.get_route_display()})",
-                  changes={"decision": decision, "approved_weekly_amount": approved_weekly_amount, "notes": notes})
+    record_change(
+        actor=acting_user,
+        obj=funding,
+        person=referral.person,
+        created=True,
+        summary=f"Funding {funding.get_decision_display().lower()} ({funding.get_route_display()})",
+        changes={"decision": decision, "approved_weekly_amount": approved_weekly_amount, "notes": notes},
+    )
     if decision == FundingDecision.Decision.APPROVED:
         _mark_queued(referral)
     note = notes or (f"£{approved_weekly_amount} a week" if approved_weekly_amount else "")

@@ -36,22 +36,40 @@ def referral_create(request, person_id: int):
     form = ReferralForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            sent = submit_once(form, user=request.user, action=lambda data: services.create_referral(
-                acting_user=request.user, person=person, **data))
+            sent = submit_once(
+                form,
+                user=request.user,
+                action=lambda data: services.create_referral(acting_user=request.user, person=person, **data),
+            )
         except ActionRefused as refusal:
             record_refusal(actor=request.user, obj=person, person=person, reason=refusal.message)
             form.add_error(None, refusal.message)
         else:
-            return redirect_after(request, sent, lambda referral: (
-                f"Referral {referral.reference}: {referral.get_state_display().lower()}."))
-    return render(request, "referrals/referral_form.html", {"form": form, "person": person},
-                  status=400 if form.errors else 200)
+            return redirect_after(
+                request,
+                sent,
+                lambda referral: f"Referral {referral.reference}: {referral.get_state_display().lower()}.",
+            )
+    return render(
+        request, "referrals/referral_form.html", {"form": form, "person": person}, status=400 if form.errors else 200
+    )
 
 
 def _actions(referral, user) -> dict[str, bool]:
     """Which buttons this user sees: those whose transition they are permitted to attempt now."""
-    names = ["take", "allocate", "return_options", "release_after_risk_agreed", "withdraw", "authorise",
-             "publish_requirement", "close_bidding", "commission_spot_contract", "award", "issue_purchase_order"]
+    names = [
+        "take",
+        "allocate",
+        "return_options",
+        "release_after_risk_agreed",
+        "withdraw",
+        "authorise",
+        "publish_requirement",
+        "close_bidding",
+        "commission_spot_contract",
+        "award",
+        "issue_purchase_order",
+    ]
     allowed = {name: user_may(referral, name, user) for name in names}
     # Returning options is only for sourcing support; the officer types them in, so that condition waits.
     allowed["return_options"] = allowed["return_options"] and is_sourcing_support(referral)
@@ -102,8 +120,7 @@ def _post_action(request, referral_id: int, action, form_class=None, success: st
     try:
         action(referral, acting_user=request.user, **kwargs)
     except ActionRefused as refusal:
-        return refuse(request, refusal, obj=referral, person=referral.person,
-                      redirect_to=referral.get_absolute_url())
+        return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
     messages.success(request, success)
     return redirect("referrals:detail", referral.pk)
 
@@ -115,27 +132,43 @@ def referral_take(request, referral_id: int):
 
 @require_POST
 def referral_allocate(request, referral_id: int):
-    return _post_action(request, referral_id, services.allocate_referral, AllocateForm,
-                        success="The task has been allocated.",
-                        form_kwargs=lambda r: {"officers": team_officers(r.team)})
+    return _post_action(
+        request,
+        referral_id,
+        services.allocate_referral,
+        AllocateForm,
+        success="The task has been allocated.",
+        form_kwargs=lambda r: {"officers": team_officers(r.team)},
+    )
 
 
 @require_POST
 def referral_risk(request, referral_id: int):
-    return _post_action(request, referral_id, services.record_risk_strategies_agreed, RiskStrategiesForm,
-                        success="Risk strategies recorded: the change has gone to Brokerage.")
+    return _post_action(
+        request,
+        referral_id,
+        services.record_risk_strategies_agreed,
+        RiskStrategiesForm,
+        success="Risk strategies recorded: the change has gone to Brokerage.",
+    )
 
 
 @require_POST
 def referral_options(request, referral_id: int):
-    return _post_action(request, referral_id, services.return_sourcing_options, SourcingOptionsForm,
-                        success="The options have been returned to the social worker.")
+    return _post_action(
+        request,
+        referral_id,
+        services.return_sourcing_options,
+        SourcingOptionsForm,
+        success="The options have been returned to the social worker.",
+    )
 
 
 @require_POST
 def referral_withdraw(request, referral_id: int):
-    return _post_action(request, referral_id, services.withdraw_referral, WithdrawForm,
-                        success="The referral has been withdrawn.")
+    return _post_action(
+        request, referral_id, services.withdraw_referral, WithdrawForm, success="The referral has been withdrawn."
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -151,9 +184,15 @@ def funding_decision(request, referral_id: int):
             return refuse(request, refusal, obj=referral, person=referral.person, redirect_to="referrals:funding_list")
         messages.success(request, f"Funding decision recorded for {referral.reference}.")
         return redirect("referrals:funding_list")
-    record_view(actor=request.user, obj=referral, person=referral.person, what=f"referral {referral.reference} for funding")
-    return render(request, "referrals/funding_form.html", {"form": form, "referral": referral, "plan": referral.plan},
-                  status=400 if form.errors else 200)
+    record_view(
+        actor=request.user, obj=referral, person=referral.person, what=f"referral {referral.reference} for funding"
+    )
+    return render(
+        request,
+        "referrals/funding_form.html",
+        {"form": form, "referral": referral, "plan": referral.plan},
+        status=400 if form.errors else 200,
+    )
 
 
 def funding_list(request):

@@ -144,33 +144,53 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
     class Meta:
         abstract = True
 
-    @transition(state, source=State.DRAFT, target=State.REFERRED_ON, permission=is_referrer,
-                conditions=[is_referral_only])
+    @transition(
+        state, source=State.DRAFT, target=State.REFERRED_ON, permission=is_referrer, conditions=[is_referral_only]
+    )
     def refer_on(self):
         """Record where a referral-only service went."""
 
-    @transition(state, source=State.DRAFT, target=State.HELD_FOR_RISK, permission=is_referrer,
-                conditions=[is_brokered, held_for_risk])
+    @transition(
+        state,
+        source=State.DRAFT,
+        target=State.HELD_FOR_RISK,
+        permission=is_referrer,
+        conditions=[is_brokered, held_for_risk],
+    )
     def hold_for_risk(self):
         """A risky reduction or suspension waits for agreed risk strategies."""
 
-    @transition(state, source=State.DRAFT, target=State.AWAITING_FUNDING, permission=is_referrer,
-                conditions=[is_brokered, not_held_for_risk, needs_funding_decision])
+    @transition(
+        state,
+        source=State.DRAFT,
+        target=State.AWAITING_FUNDING,
+        permission=is_referrer,
+        conditions=[is_brokered, not_held_for_risk, needs_funding_decision],
+    )
     def send_for_funding(self):
         """The plan goes to the Care Authorisation Panel, or a head of service."""
 
-    @transition(state, source=State.DRAFT, target=State.QUEUED, permission=is_referrer,
-                conditions=[is_brokered, not_held_for_risk, is_authorised])
+    @transition(
+        state,
+        source=State.DRAFT,
+        target=State.QUEUED,
+        permission=is_referrer,
+        conditions=[is_brokered, not_held_for_risk, is_authorised],
+    )
     def send_to_brokerage(self):
         """The referral joins its team's queue."""
 
-    @transition(state, source=State.AWAITING_FUNDING, target=State.QUEUED, permission=can_decide_funding,
-                conditions=[is_authorised])
+    @transition(
+        state,
+        source=State.AWAITING_FUNDING,
+        target=State.QUEUED,
+        permission=can_decide_funding,
+        conditions=[is_authorised],
+    )
     def authorise(self):
         """Funding approved: the plan goes to Brokerage."""
 
-    @transition(state, source=State.AWAITING_FUNDING, target=State.AWAITING_FUNDING,
-                permission=can_decide_funding)
+    @transition(state, source=State.AWAITING_FUNDING, target=State.AWAITING_FUNDING, permission=can_decide_funding)
     def defer_funding(self):
         """The panel deferred its decision."""
 
@@ -178,8 +198,13 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
     def decline_funding(self):
         """The panel or head of service declined funding."""
 
-    @transition(state, source=State.HELD_FOR_RISK, target=State.QUEUED, permission=is_persons_practitioner,
-                conditions=[risk_strategies_agreed])
+    @transition(
+        state,
+        source=State.HELD_FOR_RISK,
+        target=State.QUEUED,
+        permission=is_persons_practitioner,
+        conditions=[risk_strategies_agreed],
+    )
     def release_after_risk_agreed(self):
         """Risk strategies agreed: the change goes to Brokerage."""
 
@@ -191,43 +216,83 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
     def allocate(self):
         """The team lead gives the task to an officer."""
 
-    @transition(state, source=State.ALLOCATED, target=State.OPTIONS_RETURNED, permission=is_allocated_officer,
-                conditions=[is_sourcing_support, options_recorded])
+    @transition(
+        state,
+        source=State.ALLOCATED,
+        target=State.OPTIONS_RETURNED,
+        permission=is_allocated_officer,
+        conditions=[is_sourcing_support, options_recorded],
+    )
     def return_options(self):
         """Sourcing support: the options found go back to the social worker."""
 
-    @transition(state, source=State.ALLOCATED, target=State.REQUIREMENT_PUBLISHED, permission=is_allocated_officer,
-                conditions=[is_to_be_sourced, has_live_requirement])
+    @transition(
+        state,
+        source=State.ALLOCATED,
+        target=State.REQUIREMENT_PUBLISHED,
+        permission=is_allocated_officer,
+        conditions=[is_to_be_sourced, has_live_requirement],
+    )
     def publish_requirement(self):
         """The package goes out to the arrangement's providers, anonymised."""
 
-    @transition(state, source=State.REQUIREMENT_PUBLISHED, target=State.BIDDING_CLOSED,
-                permission=is_allocated_officer, conditions=[bidding_time_over])
+    @transition(
+        state,
+        source=State.REQUIREMENT_PUBLISHED,
+        target=State.BIDDING_CLOSED,
+        permission=is_allocated_officer,
+        conditions=[bidding_time_over],
+    )
     def close_bidding(self):
         """After the closing time the officer reviews the bids."""
 
-    @transition(state, source=State.BIDDING_CLOSED, target=State.REQUIREMENT_PUBLISHED,
-                permission=is_allocated_officer, conditions=[has_live_requirement])
+    @transition(
+        state,
+        source=State.BIDDING_CLOSED,
+        target=State.REQUIREMENT_PUBLISHED,
+        permission=is_allocated_officer,
+        conditions=[has_live_requirement],
+    )
     def republish(self):
         """No bids, or none acceptable: the package goes out again."""
 
-    @transition(state, source=State.BIDDING_CLOSED, target=State.PROVIDER_SELECTED,
-                permission=is_allocated_officer, conditions=[provider_chosen])
+    @transition(
+        state,
+        source=State.BIDDING_CLOSED,
+        target=State.PROVIDER_SELECTED,
+        permission=is_allocated_officer,
+        conditions=[provider_chosen],
+    )
     def select_provider(self):
         """The best bid is confirmed, with a reason."""
 
-    @transition(state, source=[State.ALLOCATED, State.BIDDING_CLOSED], target=State.PROVIDER_SELECTED,
-                permission=is_allocated_officer, conditions=[is_to_be_sourced, provider_chosen])
+    @transition(
+        state,
+        source=[State.ALLOCATED, State.BIDDING_CLOSED],
+        target=State.PROVIDER_SELECTED,
+        permission=is_allocated_officer,
+        conditions=[is_to_be_sourced, provider_chosen],
+    )
     def commission_spot_contract(self):
         """No framework provider can deliver: a provider off the framework, with a reason."""
 
-    @transition(state, source=State.PROVIDER_SELECTED, target=State.DETAILS_SHARED,
-                permission=is_allocated_officer, conditions=[has_active_agreement])
+    @transition(
+        state,
+        source=State.PROVIDER_SELECTED,
+        target=State.DETAILS_SHARED,
+        permission=is_allocated_officer,
+        conditions=[has_active_agreement],
+    )
     def award(self):
         """The service agreement is made and the person's details shared with the provider."""
 
-    @transition(state, source=State.DETAILS_SHARED, target=State.ACTIVE, permission=is_allocated_officer,
-                conditions=[has_active_agreement])
+    @transition(
+        state,
+        source=State.DETAILS_SHARED,
+        target=State.ACTIVE,
+        permission=is_allocated_officer,
+        conditions=[has_active_agreement],
+    )
     def issue_purchase_order(self):
         """The record is updated and the purchase order issued: the service is active."""
 

@@ -26,8 +26,9 @@ def test_every_signed_in_page_offers_a_password_change(client, role_groups):
 def test_a_user_changes_their_password(client, role_groups):
     user = UserFactory(roles=["social_worker"], password=OLD)
     client.force_login(user)
-    response = client.post(reverse("password_change"),
-                           {"old_password": OLD, "new_password1": NEW, "new_password2": NEW})
+    response = client.post(
+        reverse("password_change"), {"old_password": OLD, "new_password1": NEW, "new_password2": NEW}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
     assert can_sign_in(client, user, NEW)
     assert not can_sign_in(client, user, OLD)
@@ -36,8 +37,9 @@ def test_a_user_changes_their_password(client, role_groups):
 def test_a_wrong_old_password_changes_nothing_and_says_why(client, role_groups):
     user = UserFactory(roles=["brokerage_officer"], team="east", password=OLD)
     client.force_login(user)
-    response = client.post(reverse("password_change"),
-                           {"old_password": "not-it", "new_password1": NEW, "new_password2": NEW})
+    response = client.post(
+        reverse("password_change"), {"old_password": "not-it", "new_password1": NEW, "new_password2": NEW}
+    )
     assert response.status_code == 200
     assert "Your old password was entered incorrectly" in response.content.decode()
     assert 'href="#id_old_password"' in response.content.decode()  # the error summary links to the field
@@ -47,8 +49,9 @@ def test_a_wrong_old_password_changes_nothing_and_says_why(client, role_groups):
 def test_a_weak_new_password_is_refused(client, role_groups):
     user = UserFactory(roles=["social_worker"], password=OLD)
     client.force_login(user)
-    response = client.post(reverse("password_change"),
-                           {"old_password": OLD, "new_password1": "short", "new_password2": "short"})
+    response = client.post(
+        reverse("password_change"), {"old_password": OLD, "new_password1": "short", "new_password2": "short"}
+    )
     assert "This password is too short" in response.content.decode()
     assert can_sign_in(client, user, OLD)
 

@@ -63,7 +63,10 @@ def test_agreement_takes_the_rate_from_the_chosen_bid(person, cap_member, office
     assert agreement.bid == case.bids[0]
     assert (agreement.provider, agreement.person, agreement.referral) == (case.bids[0].provider, person, case.referral)
     assert (agreement.hourly_rate, agreement.weekly_hours, agreement.weekly_cost) == (
-        Decimal("22.40"), PLAN_HOURS, Decimal("224.00"))
+        Decimal("22.40"),
+        PLAN_HOURS,
+        Decimal("224.00"),
+    )
     assert (agreement.start_date, agreement.status) == (_start(), ServiceAgreement.Status.ACTIVE)
     case.refresh()
     assert case.requirement.status == DPSRequirement.Status.AWARDED
@@ -80,8 +83,9 @@ def test_weekly_cost_is_rate_times_planned_hours(social_worker, east_area, cap_m
 
 def test_weekly_bid_for_a_package_without_hours(social_worker, east_area, cap_member, officer_east):
     person = make_person(social_worker, east_area)
-    case = published(person, cap_member, officer_east, plan=make_plan(social_worker, person, weekly_hours=None),
-                     prices=())
+    case = published(
+        person, cap_member, officer_east, plan=make_plan(social_worker, person, weekly_hours=None), prices=()
+    )
     bid = submit(case.requirement, bidder(case.arrangement), Decimal("180.00"), price_basis=Bid.Basis.WEEKLY)
     with after_closing(case.requirement):
         dps_services.close_bidding(case.referral, acting_user=officer_east)
@@ -128,7 +132,8 @@ def test_start_date_today_is_allowed(person, cap_member, officer_east):
 
 
 def test_award_tells_the_winner_the_social_worker_and_the_unsuccessful(
-        person, cap_member, officer_east, django_capture_on_commit_callbacks):
+    person, cap_member, officer_east, django_capture_on_commit_callbacks
+):
     case = selected(person, cap_member, officer_east, prices=(Decimal("22.00"), Decimal("23.00"), Decimal("24.00")))
     winner, *losers = case.bidders
     winner_colleague = provider_staff(winner.provider)
@@ -139,20 +144,35 @@ def test_award_tells_the_winner_the_social_worker_and_the_unsuccessful(
     by_recipient = {}
     for message in mail.outbox:
         by_recipient.setdefault(message.to[0], []).append(message)
-    assert set(by_recipient) == {winner.email, winner_colleague.email, person.allocated_worker.email,
-                                 *(u.email for u in losers)}
+    assert set(by_recipient) == {
+        winner.email,
+        winner_colleague.email,
+        person.allocated_worker.email,
+        *(u.email for u in losers),
+    }
     for user in (winner, winner_colleague):
-        assert [m.subject for m in by_recipient[user.email]] == [f"Service agreement {agreement.reference} awarded to you"]
+        assert [m.subject for m in by_recipient[user.email]] == [
+            f"Service agreement {agreement.reference} awarded to you"
+        ]
     assert [m.subject for m in by_recipient[person.allocated_worker.email]] == [
-        f"A provider has been sourced ({agreement.reference})"]
+        f"A provider has been sourced ({agreement.reference})"
+    ]
     assert winner.provider.name in by_recipient[person.allocated_worker.email][0].body
     for user in losers:
         assert [m.subject for m in by_recipient[user.email]] == [
-            f"Requirement {case.requirement.reference}: your bid was not successful"]
+            f"Requirement {case.requirement.reference}: your bid was not successful"
+        ]
 
     provider_emails = [m for m in mail.outbox if m.to != [person.allocated_worker.email]]
-    personal = [person.first_name, person.last_name, person.postcode, person.address_line_1, person.nhs_number,
-                person.date_of_birth.strftime("%d/%m/%Y"), f"{person.date_of_birth:%-d %B %Y}"]
+    personal = [
+        person.first_name,
+        person.last_name,
+        person.postcode,
+        person.address_line_1,
+        person.nhs_number,
+        person.date_of_birth.strftime("%d/%m/%Y"),
+        f"{person.date_of_birth:%-d %B %Y}",
+    ]
     for message in provider_emails:
         for detail in personal:
             assert detail not in message.subject and detail not in message.body, (detail, message.subject)
@@ -207,8 +227,10 @@ def _refused_change(case, match, user=None, **kwargs):
     with pytest.raises(ActionRefused, match=match):
         _change(case, user, **kwargs)
     assert list(PurchaseOrder.objects.values_list("pk", "status", "weekly_cost")) == orders
-    assert ServiceAgreement.objects.values("hourly_rate", "weekly_cost", "start_date").get(
-        pk=case.agreement.pk) == agreement
+    assert (
+        ServiceAgreement.objects.values("hourly_rate", "weekly_cost", "start_date").get(pk=case.agreement.pk)
+        == agreement
+    )
 
 
 def test_change_above_the_approved_funding_is_refused(live):

@@ -21,17 +21,32 @@ def team(db):
     return {
         "area": area,
         "sw": create_staff_user(username="sw", password="x-long-password", roles=[Role.SOCIAL_WORKER]),
-        "officer": create_staff_user(username="eddie", password="x-long-password", roles=[Role.BROKERAGE_OFFICER], team="east"),
+        "officer": create_staff_user(
+            username="eddie", password="x-long-password", roles=[Role.BROKERAGE_OFFICER], team="east"
+        ),
         "lead": create_staff_user(username="lena", password="x-long-password", roles=[Role.TEAM_LEAD], team="east"),
     }
 
 
 def add_urgent_referrals(team, count, *, taken_every=3):
     for i in range(count):
-        person = create_person(acting_user=team["sw"], first_name=f"P{i}", last_name="Test", date_of_birth=date(1950, 1, 1),
-                               address_line_1="1 Road", town="Riverside", postcode="E1 6AN", area=team["area"])
-        referral = create_referral(acting_user=team["sw"], person=person, kind=Referral.Kind.URGENT_RESPONSE,
-                                   service_type="home_care", details="Carer in hospital")
+        person = create_person(
+            acting_user=team["sw"],
+            first_name=f"P{i}",
+            last_name="Test",
+            date_of_birth=date(1950, 1, 1),
+            address_line_1="1 Road",
+            town="Riverside",
+            postcode="E1 6AN",
+            area=team["area"],
+        )
+        referral = create_referral(
+            acting_user=team["sw"],
+            person=person,
+            kind=Referral.Kind.URGENT_RESPONSE,
+            service_type="home_care",
+            details="Carer in hospital",
+        )
         if taken_every and i % taken_every == 0:
             take_referral(referral, acting_user=team["officer"])
 
@@ -66,10 +81,23 @@ def test_home_page_query_count_does_not_grow_with_cases(client, team):
 
 def test_queue_shows_urgent_first_then_oldest(client, team):
     add_urgent_referrals(team, 2, taken_every=0)
-    person = create_person(acting_user=team["sw"], first_name="Later", last_name="Routine", date_of_birth=date(1950, 1, 1),
-                           address_line_1="1 Road", town="Riverside", postcode="E1 6AN", area=team["area"])
-    create_referral(acting_user=team["sw"], person=person, kind=Referral.Kind.SOURCING_SUPPORT,
-                    service_type="day_opportunities", details="Options?")
+    person = create_person(
+        acting_user=team["sw"],
+        first_name="Later",
+        last_name="Routine",
+        date_of_birth=date(1950, 1, 1),
+        address_line_1="1 Road",
+        town="Riverside",
+        postcode="E1 6AN",
+        area=team["area"],
+    )
+    create_referral(
+        acting_user=team["sw"],
+        person=person,
+        kind=Referral.Kind.SOURCING_SUPPORT,
+        service_type="day_opportunities",
+        details="Options?",
+    )
     _, response = queries_for(client, team["officer"], reverse("brokerage:queue"))
     names = [r.person.first_name for r in response.context["page_obj"].object_list]
     assert names == ["P0", "P1", "Later"]

@@ -15,8 +15,13 @@ def referral(social_worker, person):
 
 
 def contact(**overrides):
-    return {"contact_with": "provider", "method": "phone", "occurred_at": "2026-01-05T10:00",
-            "summary": "Asked about capacity", **fresh_token()} | overrides
+    return {
+        "contact_with": "provider",
+        "method": "phone",
+        "occurred_at": "2026-01-05T10:00",
+        "summary": "Asked about capacity",
+        **fresh_token(),
+    } | overrides
 
 
 def test_officer_logs_a_contact(client, officer_east, referral):
@@ -26,11 +31,17 @@ def test_officer_logs_a_contact(client, officer_east, referral):
     assert (entry.recorded_by, entry.contact_name, entry.referral) == (officer_east, "Brightcare", referral)
 
 
-@pytest.mark.parametrize("overrides,message", [
-    ({"summary": ""}, "This field is required"),
-    ({"occurred_at": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")}, "must have happened already"),
-    ({"method": "pigeon"}, "Select a valid choice"),
-])
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"summary": ""}, "This field is required"),
+        (
+            {"occurred_at": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")},
+            "must have happened already",
+        ),
+        ({"method": "pigeon"}, "Select a valid choice"),
+    ],
+)
 def test_bad_contact_is_refused(client, officer_east, referral, overrides, message):
     client.force_login(officer_east)
     response = client.post(reverse("brokerage:contact_create", args=[referral.pk]), contact(**overrides), follow=True)
@@ -54,7 +65,10 @@ def test_queue_filters_update_in_place_with_htmx(client, officer_east, referral)
 
 def test_a_two_megabyte_contact_summary_is_refused(client, officer_east, referral):
     client.force_login(officer_east)
-    response = client.post(reverse("brokerage:contact_create", args=[referral.pk]),
-                           contact(summary="Rang the provider. " * 110_000), follow=True)
+    response = client.post(
+        reverse("brokerage:contact_create", args=[referral.pk]),
+        contact(summary="Rang the provider. " * 110_000),
+        follow=True,
+    )
     assert "Ensure this value has at most 10000 characters" in response.content.decode()
     assert not ContactLogEntry.objects.exists()

@@ -31,9 +31,16 @@ def test_safeguarding_concern_is_announced_by_a_worker(real_worker):
     social_worker = create_staff_user(username="sw", password="x-long-password", roles=[Role.SOCIAL_WORKER])
     create_staff_user(username="fr", password="x-long-password", roles=[Role.FIRST_RESPONSE], email="fr@example.gov.uk")
     area = Area.objects.create(name="Eastbrook", team="east")
-    person = create_person(acting_user=social_worker, first_name="Ada", last_name="Thompson",
-                           date_of_birth=date(1941, 3, 2), address_line_1="1 Road", town="Riverside",
-                           postcode="E1 6AN", area=area)
+    person = create_person(
+        acting_user=social_worker,
+        first_name="Ada",
+        last_name="Thompson",
+        date_of_birth=date(1941, 3, 2),
+        address_line_1="1 Road",
+        town="Riverside",
+        postcode="E1 6AN",
+        area=area,
+    )
 
     concern = raise_concern(acting_user=social_worker, person=person, kind="safeguarding", details="Left without food")
 

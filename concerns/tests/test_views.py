@@ -6,16 +6,21 @@ from core.tests.forms import fresh_token
 
 def test_quality_alert_needs_the_provider(client, social_worker, person):
     client.force_login(social_worker)
-    response = client.post(reverse("concerns:create", args=[person.pk]), {"kind": "quality_alert", "details": "Late", **fresh_token()})
+    response = client.post(
+        reverse("concerns:create", args=[person.pk]), {"kind": "quality_alert", "details": "Late", **fresh_token()}
+    )
     assert response.status_code == 400
     assert "Name the provider" in response.content.decode()
     assert not Concern.objects.exists()
 
 
-def test_officer_raises_safeguarding_which_goes_to_first_response(client, officer_east, first_response, person,
-                                                                  east_case):
+def test_officer_raises_safeguarding_which_goes_to_first_response(
+    client, officer_east, first_response, person, east_case
+):
     client.force_login(officer_east)
-    client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising", **fresh_token()})
+    client.post(
+        reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising", **fresh_token()}
+    )
     concern = Concern.objects.get()
     assert concern.routed_to == "first_response"
     client.force_login(first_response)
@@ -25,7 +30,9 @@ def test_officer_raises_safeguarding_which_goes_to_first_response(client, office
 
 def test_closing_needs_an_outcome(client, officer_east, first_response, person, east_case):
     client.force_login(officer_east)
-    client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising", **fresh_token()})
+    client.post(
+        reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising", **fresh_token()}
+    )
     concern = Concern.objects.get()
     client.force_login(first_response)
     client.post(reverse("concerns:close", args=[concern.pk]), {"outcome": ""})
@@ -38,7 +45,9 @@ def test_closing_needs_an_outcome(client, officer_east, first_response, person, 
 
 def _safeguarding(client, officer, person):
     client.force_login(officer)
-    client.post(reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising", **fresh_token()})
+    client.post(
+        reverse("concerns:create", args=[person.pk]), {"kind": "safeguarding", "details": "Bruising", **fresh_token()}
+    )
     return Concern.objects.get()
 
 

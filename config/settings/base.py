@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},  # a sweep no worker took in time is dropped: the next one does its work
     },
+    # One-time form tokens older than a week (core.once).
+    "forget-old-form-submissions": {
+        "task": "core.tasks.forget_old_form_submissions",
+        "schedule": 24 * 60 * 60.0,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

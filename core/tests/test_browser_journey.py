@@ -30,12 +30,28 @@ def people(transactional_db):
     Area.objects.create(name="Eastbrook", team="east")
     Area.objects.create(name="Westgate", team="west")
     return {
-        "sw": create_staff_user(username="sam", password=PASSWORD, roles=[Role.SOCIAL_WORKER], first_name="Sam", last_name="Okafor"),
-        "cap": create_staff_user(username="carol", password=PASSWORD, roles=[Role.CAP_MEMBER], first_name="Carol", last_name="Penn"),
-        "officer": create_staff_user(username="eddie", password=PASSWORD, roles=[Role.BROKERAGE_OFFICER], team="east",
-                                     first_name="Eddie", last_name="Marsh"),
-        "west": create_staff_user(username="wendy", password=PASSWORD, roles=[Role.BROKERAGE_OFFICER], team="west",
-                                  first_name="Wendy", last_name="Lowe"),
+        "sw": create_staff_user(
+            username="sam", password=PASSWORD, roles=[Role.SOCIAL_WORKER], first_name="Sam", last_name="Okafor"
+        ),
+        "cap": create_staff_user(
+            username="carol", password=PASSWORD, roles=[Role.CAP_MEMBER], first_name="Carol", last_name="Penn"
+        ),
+        "officer": create_staff_user(
+            username="eddie",
+            password=PASSWORD,
+            roles=[Role.BROKERAGE_OFFICER],
+            team="east",
+            first_name="Eddie",
+            last_name="Marsh",
+        ),
+        "west": create_staff_user(
+            username="wendy",
+            password=PASSWORD,
+            roles=[Role.BROKERAGE_OFFICER],
+            team="west",
+            first_name="Wendy",
+            last_name="Lowe",
+        ),
     }
 
 

@@ -37,31 +37,77 @@ def browser():
 @pytest.fixture
 def case(transactional_db):
     area = Area.objects.create(name="Eastbrook", team="east")
-    sw = create_staff_user(username="sam", password=PASSWORD, roles=[Role.SOCIAL_WORKER], first_name="Sam",
-                           last_name="Okafor", email="sam@example.gov.uk")
+    sw = create_staff_user(
+        username="sam",
+        password=PASSWORD,
+        roles=[Role.SOCIAL_WORKER],
+        first_name="Sam",
+        last_name="Okafor",
+        email="sam@example.gov.uk",
+    )
     cap = create_staff_user(username="carol", password=PASSWORD, roles=[Role.CAP_MEMBER])
-    create_staff_user(username="eddie", password=PASSWORD, roles=[Role.BROKERAGE_OFFICER], team="east",
-                      first_name="Eddie", last_name="Marsh")
-    arrangement = PurchasingArrangement.objects.create(name="Home care DPS 2023 to 2027", kind="dps",
-                                                       service_type="home_care", starts_on=date(2023, 4, 1))
-    for name, username, specialisms in [("Brightcare Homecare Ltd", "pat", ["dementia"]), ("Careway Support", "quinn", [])]:
+    create_staff_user(
+        username="eddie",
+        password=PASSWORD,
+        roles=[Role.BROKERAGE_OFFICER],
+        team="east",
+        first_name="Eddie",
+        last_name="Marsh",
+    )
+    arrangement = PurchasingArrangement.objects.create(
+        name="Home care DPS 2023 to 2027", kind="dps", service_type="home_care", starts_on=date(2023, 4, 1)
+    )
+    for name, username, specialisms in [
+        ("Brightcare Homecare Ltd", "pat", ["dementia"]),
+        ("Careway Support", "quinn", []),
+    ]:
         provider = Provider.objects.create(name=name, cqc_rating="good", cqc_registration_number="1-123456789")
-        ProviderService.objects.create(provider=provider, service_type="home_care", arrangement=arrangement,
-                                       districts=["E1"], specialisms=specialisms, weekly_hours_capacity=40)
-        create_staff_user(username=username, password=PASSWORD, roles=[Role.PROVIDER_USER], provider=provider,
-                          email=f"{username}@provider.example.com")
+        ProviderService.objects.create(
+            provider=provider,
+            service_type="home_care",
+            arrangement=arrangement,
+            districts=["E1"],
+            specialisms=specialisms,
+            weekly_hours_capacity=40,
+        )
+        create_staff_user(
+            username=username,
+            password=PASSWORD,
+            roles=[Role.PROVIDER_USER],
+            provider=provider,
+            email=f"{username}@provider.example.com",
+        )
     person = people_services.create_person(
-        acting_user=sw, first_name="Ada", last_name="Thompson", date_of_birth=date(1941, 3, 2),
-        address_line_1="12 Canal Street", town="Riverside", postcode="E1 6AN", area=area)
+        acting_user=sw,
+        first_name="Ada",
+        last_name="Thompson",
+        date_of_birth=date(1941, 3, 2),
+        address_line_1="12 Canal Street",
+        town="Riverside",
+        postcode="E1 6AN",
+        area=area,
+    )
     plan = people_services.create_plan(
-        person, acting_user=sw, service_type=ServiceType.HOME_CARE, weekly_hours=Decimal("7"),
+        person,
+        acting_user=sw,
+        service_type=ServiceType.HOME_CARE,
+        weekly_hours=Decimal("7"),
         visit_schedule=[{"day": "Monday", "time": "08:00", "minutes": 60, "carers": 1}],
         outcomes="Support with washing and dressing each morning\nPrompt medication",
-        required_specialisms=["dementia"], indicative_weekly_budget=Decimal("200"))
-    referral = referral_services.create_referral(acting_user=sw, person=person, kind=Referral.Kind.SUPPORT_PLAN,
-                                                 service_type="home_care", details="New package", plan=plan)
-    referral_services.record_funding_decision(referral, acting_user=cap, decision="approved",
-                                              approved_weekly_amount=Decimal("200"))
+        required_specialisms=["dementia"],
+        indicative_weekly_budget=Decimal("200"),
+    )
+    referral = referral_services.create_referral(
+        acting_user=sw,
+        person=person,
+        kind=Referral.Kind.SUPPORT_PLAN,
+        service_type="home_care",
+        details="New package",
+        plan=plan,
+    )
+    referral_services.record_funding_decision(
+        referral, acting_user=cap, decision="approved", approved_weekly_amount=Decimal("200")
+    )
     return Referral.objects.get(pk=referral.pk)
 
 
@@ -71,7 +117,9 @@ def bid(j: Journey, username: str, price: str):
     j.click("DPS-")
     j.page.get_by_role("radio", name="Per hour").check()
     j.page.get_by_label("Your price in pounds").fill(price)
-    j.page.get_by_label("1. Support with washing and dressing each morning").fill("Dementia-trained carers, same carer daily.")
+    j.page.get_by_label("1. Support with washing and dressing each morning").fill(
+        "Dementia-trained carers, same carer daily."
+    )
     j.page.get_by_label("2. Prompt medication").fill("Prompted and recorded on our app.")
     j.click("Submit your bid", role="button")
     expect(j.page.get_by_role("heading", name="Your bid", exact=True)).to_be_visible()
@@ -124,13 +172,26 @@ def test_shortlist_publish_bid_score_award_and_download_the_po(browser, live_ser
         page.get_by_role("link", name=f"Download purchase order {order.display_number} (PDF)").click()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
     start = timezone.localdate() + timedelta(days=7)
-    for expected in [order.number, "Brightcare Homecare Ltd", "Ada Thompson", "Domiciliary care (home care)",
-                     "£24.50 an hour", "£171.50", f"From {start.day} {start:%B %Y}"]:
+    for expected in [
+        order.number,
+        "Brightcare Homecare Ltd",
+        "Ada Thompson",
+        "Domiciliary care (home care)",
+        "£24.50 an hour",
+        "£171.50",
+        f"From {start.day} {start:%B %Y}",
+    ]:
         assert expected in text
 
     referral = Referral.objects.get(pk=case.pk)
     assert referral.state == Referral.State.ACTIVE
     assert [t.target for t in referral.transitions.all()][-6:] == [
-        "allocated", "requirement_published", "bidding_closed", "provider_selected", "details_shared", "active"]
+        "allocated",
+        "requirement_published",
+        "bidding_closed",
+        "provider_selected",
+        "details_shared",
+        "active",
+    ]
     failing = {url: v for url, v in j.visited.items() if v}
     assert failing == {}

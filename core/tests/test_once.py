@@ -3,6 +3,7 @@ has one live referral of a kind, in the database as well as in the service."""
 
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -18,8 +19,14 @@ from people.tests.factories import make_plan
 from referrals import services as referral_services
 from referrals.models import Referral, ReferralTransition
 
-PERSON = {"first_name": "Ada", "last_name": "Thompson", "date_of_birth": "1941-03-02", "address_line_1": "12 Canal Street",
-          "town": "Riverside", "postcode": "E1 6AN"}
+PERSON = {
+    "first_name": "Ada",
+    "last_name": "Thompson",
+    "date_of_birth": "1941-03-02",
+    "address_line_1": "12 Canal Street",
+    "town": "Riverside",
+    "postcode": "E1 6AN",
+}
 
 
 def person_form(social_worker, east_area, token):
@@ -27,8 +34,13 @@ def person_form(social_worker, east_area, token):
 
 
 def referral_form(plan, token):
-    return {"kind": "support_plan", "service_type": "home_care", "plan": plan.pk, "details": "Morning visits",
-            "form_token": str(token)}
+    return {
+        "kind": "support_plan",
+        "service_type": "home_care",
+        "plan": plan.pk,
+        "details": "Morning visits",
+        "form_token": str(token),
+    }
 
 
 def test_the_form_page_carries_a_fresh_token(client, social_worker):
@@ -61,8 +73,10 @@ def test_a_refused_form_can_be_corrected_and_sent_again_with_its_token(client, s
     plan = make_plan(social_worker, person)
     client.force_login(social_worker)
     token = uuid.uuid4()
-    refused = client.post(reverse("referrals:create", args=[person.pk]),
-                          referral_form(plan, token) | {"service_type": "day_opportunities"})
+    refused = client.post(
+        reverse("referrals:create", args=[person.pk]),
+        referral_form(plan, token) | {"service_type": "day_opportunities"},
+    )
     assert "The service asked for must be the service in the plan" in refused.content.decode()
     assert not FormSubmission.objects.exists()
     sent = client.post(reverse("referrals:create", args=[person.pk]), referral_form(plan, token))
@@ -74,8 +88,9 @@ def test_someone_elses_token_is_not_theirs_to_replay(client, social_worker, othe
     client.force_login(social_worker)
     client.post(reverse("people:create"), person_form(social_worker, east_area, token))
     client.force_login(other_social_worker)
-    response = client.post(reverse("people:create"), person_form(other_social_worker, east_area, token) |
-                           {"first_name": "Grace"})
+    response = client.post(
+        reverse("people:create"), person_form(other_social_worker, east_area, token) | {"first_name": "Grace"}
+    )
     assert EXPIRED in response.content.decode()
     assert Person.objects.count() == 1
 
@@ -124,8 +139,14 @@ def test_two_forms_for_one_plan_at_once_make_one_referral(social_worker, person)
     plan = make_plan(social_worker, person)
 
     def create():
-        return referral_services.create_referral(acting_user=social_worker, person=person, kind="support_plan",
-                                                 service_type="home_care", plan=plan, details="Morning visits")
+        return referral_services.create_referral(
+            acting_user=social_worker,
+            person=person,
+            kind="support_plan",
+            service_type="home_care",
+            plan=plan,
+            details="Morning visits",
+        )
 
     results = _at_once(2, create)
     made = [r for r in results if isinstance(r, Referral)]
@@ -137,8 +158,14 @@ def test_two_forms_for_one_plan_at_once_make_one_referral(social_worker, person)
 
 def test_a_second_referral_of_a_kind_for_a_plan_is_refused_until_the_first_ends(social_worker, person):
     plan = make_plan(social_worker, person)
-    fields = {"acting_user": social_worker, "person": person, "kind": "support_plan", "service_type": "home_care",
-              "plan": plan, "details": "Morning visits"}
+    fields = {
+        "acting_user": social_worker,
+        "person": person,
+        "kind": "support_plan",
+        "service_type": "home_care",
+        "plan": plan,
+        "details": "Morning visits",
+    }
     first = referral_services.create_referral(**fields)
     with pytest.raises(ActionRefused, match=f"{first.reference}, awaiting a funding decision"):
         referral_services.create_referral(**fields)
@@ -155,9 +182,19 @@ def test_upgrading_a_database_with_duplicates_withdraws_all_but_the_first(social
     plan = make_plan(social_worker, person)
     with connection.schema_editor() as editor:
         editor.remove_constraint(Referral, constraint)
-    made = [Referral.objects.create(person=person, plan=plan, kind="support_plan", service_type="home_care",
-                                    details="x", team="east", referred_by=social_worker, state=state)
-            for state in ["awaiting_funding", "awaiting_funding", "queued"]]
+    made = [
+        Referral.objects.create(
+            person=person,
+            plan=plan,
+            kind="support_plan",
+            service_type="home_care",
+            details="x",
+            team="east",
+            referred_by=social_worker,
+            state=state,
+        )
+        for state in ["awaiting_funding", "awaiting_funding", "queued"]
+    ]
 
     migration.withdraw_duplicates(apps, None)
     with connection.cursor() as cursor:  # as at the end of the data migration's own transaction
@@ -168,3 +205,19 @@ def test_upgrading_a_database_with_duplicates_withdraws_all_but_the_first(social
     assert [Referral.objects.get(pk=r.pk).state for r in made] == ["awaiting_funding", "withdrawn", "withdrawn"]
     notes = ReferralTransition.objects.filter(referral__in=made[1:]).values_list("note", flat=True)
     assert all(f"a duplicate of {made[0].reference}" in note for note in notes)
+
+
+def test_tokens_are_forgotten_after_a_week_and_the_sweep_is_on_the_schedule(social_worker, settings):
+    import time_machine
+    from django.utils import timezone
+
+    from core.once import forget_old_submissions
+
+    with time_machine.travel(timezone.now() - timedelta(days=8)):
+        FormSubmission.objects.create(token=uuid.uuid4(), user=social_worker)
+    recent = FormSubmission.objects.create(token=uuid.uuid4(), user=social_worker)
+    assert forget_old_submissions() == 1
+    assert list(FormSubmission.objects.all()) == [recent]
+    assert forget_old_submissions() == 0  # safe to run twice
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "core.tasks.forget_old_form_submissions" in schedule

@@ -44,31 +44,71 @@ def world(db, django_capture_on_commit_callbacks):
     from providers.tests.factories import ProviderFactory
 
     provider = ProviderFactory()
-    users = {name: create_staff_user(username=name, password="pw-not-used-123", roles=roles, team=team,
-                                     provider=provider if Role.PROVIDER_USER in roles else None)
-             for name, (roles, team) in ROLES.items()}
+    users = {
+        name: create_staff_user(
+            username=name,
+            password="pw-not-used-123",
+            roles=roles,
+            team=team,
+            provider=provider if Role.PROVIDER_USER in roles else None,
+        )
+        for name, (roles, team) in ROLES.items()
+    }
     east = Area.objects.create(name="Eastbrook", team="east")
     west = Area.objects.create(name="Westgate", team="west")
 
     def person(worker, area, last):
         return people_services.create_person(
-            acting_user=worker, first_name="Test", last_name=last, date_of_birth=date(1940, 1, 1),
-            address_line_1="1 High Street", town="Riverside", postcode="E1 6AN", area=area)
+            acting_user=worker,
+            first_name="Test",
+            last_name=last,
+            date_of_birth=date(1940, 1, 1),
+            address_line_1="1 High Street",
+            town="Riverside",
+            postcode="E1 6AN",
+            area=area,
+        )
 
     a = person(users["sw"], east, "Able")
-    plan_a = people_services.create_plan(a, acting_user=users["sw"], service_type=ServiceType.HOME_CARE,
-                                         outcomes="Stay at home", weekly_hours=Decimal("7"))
-    ra = referral_services.create_referral(acting_user=users["sw"], person=a, kind=Referral.Kind.SUPPORT_PLAN,
-                                           service_type=ServiceType.HOME_CARE, details="x", plan=plan_a)
-    referral_services.record_funding_decision(ra, acting_user=users["cap"], decision=FundingDecision.Decision.APPROVED,
-                                              approved_weekly_amount=Decimal("100"))
+    plan_a = people_services.create_plan(
+        a,
+        acting_user=users["sw"],
+        service_type=ServiceType.HOME_CARE,
+        outcomes="Stay at home",
+        weekly_hours=Decimal("7"),
+    )
+    ra = referral_services.create_referral(
+        acting_user=users["sw"],
+        person=a,
+        kind=Referral.Kind.SUPPORT_PLAN,
+        service_type=ServiceType.HOME_CARE,
+        details="x",
+        plan=plan_a,
+    )
+    referral_services.record_funding_decision(
+        ra, acting_user=users["cap"], decision=FundingDecision.Decision.APPROVED, approved_weekly_amount=Decimal("100")
+    )
     b = person(users["sw2"], west, "Baker")
     plan_b = people_services.create_plan(b, acting_user=users["sw2"], service_type=ServiceType.HOME_CARE, outcomes="x")
-    rb = referral_services.create_referral(acting_user=users["sw2"], person=b, kind=Referral.Kind.SUPPORT_PLAN,
-                                           service_type=ServiceType.HOME_CARE, details="x", plan=plan_b)
+    rb = referral_services.create_referral(
+        acting_user=users["sw2"],
+        person=b,
+        kind=Referral.Kind.SUPPORT_PLAN,
+        service_type=ServiceType.HOME_CARE,
+        details="x",
+        plan=plan_b,
+    )
     concern = raise_concern(acting_user=users["officer_east"], person=a, kind=Concern.Kind.SAFEGUARDING, details="x")
-    return {"users": users, "a": a, "plan_a": plan_a, "ra": ra.__class__.objects.get(pk=ra.pk), "b": b, "rb": rb,
-            "concern": concern, **_active_case(users, a, provider, django_capture_on_commit_callbacks)}
+    return {
+        "users": users,
+        "a": a,
+        "plan_a": plan_a,
+        "ra": ra.__class__.objects.get(pk=ra.pk),
+        "b": b,
+        "rb": rb,
+        "concern": concern,
+        **_active_case(users, a, provider, django_capture_on_commit_callbacks),
+    }
 
 
 def _active_case(users, person, provider, capture_on_commit):
@@ -81,31 +121,56 @@ def _active_case(users, person, provider, capture_on_commit):
     from dps.models import PurchasingArrangement, SpotContractNotice
     from providers.tests.factories import ProviderServiceFactory
 
-    arrangement = PurchasingArrangement.objects.create(name="Home care DPS", kind="dps", service_type="home_care",
-                                                       starts_on=date(2023, 4, 1))
+    arrangement = PurchasingArrangement.objects.create(
+        name="Home care DPS", kind="dps", service_type="home_care", starts_on=date(2023, 4, 1)
+    )
     ProviderServiceFactory(provider=provider, arrangement=arrangement, districts=["E1"])
-    plan = people_services.create_plan(person, acting_user=users["sw"], service_type=ServiceType.HOME_CARE,
-                                       outcomes="Wash and dress", weekly_hours=Decimal("5"))
-    referral = referral_services.create_referral(acting_user=users["sw"], person=person, kind=Referral.Kind.CHANGE,
-                                                 change=Referral.Change.CHANGE_PROVIDER, service_type="home_care",
-                                                 details="x", plan=plan)
-    referral_services.record_funding_decision(referral, acting_user=users["cap"], decision="approved",
-                                              approved_weekly_amount=Decimal("200"))
+    plan = people_services.create_plan(
+        person,
+        acting_user=users["sw"],
+        service_type=ServiceType.HOME_CARE,
+        outcomes="Wash and dress",
+        weekly_hours=Decimal("5"),
+    )
+    referral = referral_services.create_referral(
+        acting_user=users["sw"],
+        person=person,
+        kind=Referral.Kind.CHANGE,
+        change=Referral.Change.CHANGE_PROVIDER,
+        service_type="home_care",
+        details="x",
+        plan=plan,
+    )
+    referral_services.record_funding_decision(
+        referral, acting_user=users["cap"], decision="approved", approved_weekly_amount=Decimal("200")
+    )
     referral_services.take_referral(referral, acting_user=users["officer_east"])
     requirement = dps.publish_requirement(
-        referral, acting_user=users["officer_east"], arrangement=arrangement, start_date=timezone.localdate() + timedelta(days=3),
-        closes_at=timezone.now() + timedelta(hours=1), summary="Morning visits", outcomes=["Personal care"],
-        quality_weight=60)
-    bid = dps.submit_bid(requirement, acting_user=users["provider"], price_basis="hourly", price=Decimal("25"),
-                         answers={requirement.outcomes.get().pk: "We can"})
+        referral,
+        acting_user=users["officer_east"],
+        arrangement=arrangement,
+        start_date=timezone.localdate() + timedelta(days=3),
+        closes_at=timezone.now() + timedelta(hours=1),
+        summary="Morning visits",
+        outcomes=["Personal care"],
+        quality_weight=60,
+    )
+    bid = dps.submit_bid(
+        requirement,
+        acting_user=users["provider"],
+        price_basis="hourly",
+        price=Decimal("25"),
+        answers={requirement.outcomes.get().pk: "We can"},
+    )
     with time_machine.travel(timezone.now() + timedelta(hours=2)), capture_on_commit(execute=True):
         dps.close_bidding(referral, acting_user=users["officer_east"])
         dps.score_answers(requirement, acting_user=users["officer_east"], scores={bid.answers.get().pk: 4})
         dps.select_bid(referral, acting_user=users["officer_east"], bid=bid, reason="Only bid, good answer")
         agreement = award_agreement(referral, acting_user=users["officer_east"], start_date=timezone.localdate())
         order = issue_purchase_order_for(referral, acting_user=users["officer_east"])
-    notice = SpotContractNotice.objects.create(provider=provider, referral=referral, service_type="home_care",
-                                               reason="x", raised_by=users["officer_east"])
+    notice = SpotContractNotice.objects.create(
+        provider=provider, referral=referral, service_type="home_care", reason="x", raised_by=users["officer_east"]
+    )
     return {"rc": referral, "requirement": requirement, "agreement": agreement, "order": order, "notice": notice}
 
 
@@ -191,7 +256,10 @@ GET_MATRIX = {
     "portal:agreement": (lambda w: [w["agreement"].pk], expect({"provider"}, other=403)),
     "portal:purchase_order_pdf": (lambda w: [w["order"].pk], expect({"provider"}, other=403)),
     "providers:list": (lambda w: [], expect(BROKERAGE | {"contract", "dps", "finance"}, other=403)),
-    "providers:detail": (lambda w: [w["order"].provider_id], expect(BROKERAGE | {"contract", "dps", "finance"}, other=403)),
+    "providers:detail": (
+        lambda w: [w["order"].provider_id],
+        expect(BROKERAGE | {"contract", "dps", "finance"}, other=403),
+    ),
     "providers:import": (lambda w: [], expect({"dps"}, other=403)),
     "providers:shortlist": (lambda w: [w["ra"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
     "purchase_orders:pdf": (lambda w: [w["order"].pk], expect(SEES_A | {"finance"})),
@@ -253,13 +321,20 @@ def test_post_action_by_every_role(client, world, name, key, data, allowed, seen
     if data == "officer":
         data = {"officer": world["users"]["officer_east"].pk}
     elif data == "contact":
-        data = {"contact_with": "provider", "method": "phone", "occurred_at": "2026-01-05T10:00", "summary": "Rang",
-                **fresh_token()}
+        data = {
+            "contact_with": "provider",
+            "method": "phone",
+            "occurred_at": "2026-01-05T10:00",
+            "summary": "Rang",
+            **fresh_token(),
+        }
     client.force_login(world["users"][role])
     before_transitions = ReferralTransition.objects.count()
     before_contacts = referral.contacts.count()
     response = client.post(reverse(name, args=[referral.pk]), data)
-    changed = (ReferralTransition.objects.count() != before_transitions) or (referral.contacts.count() != before_contacts)
+    changed = (ReferralTransition.objects.count() != before_transitions) or (
+        referral.contacts.count() != before_contacts
+    )
     if role in allowed:
         assert response.status_code == 302 and changed
     elif role in seen:
@@ -272,10 +347,20 @@ def test_funding_decision_on_someone_elses_route_changes_nothing(client, world):
     """A head of service cannot see a panel case; a CAP member's decision on it is accepted."""
     rb = world["rb"]
     client.force_login(world["users"]["hos"])
-    assert client.post(reverse("referrals:funding", args=[rb.pk]), {"decision": "approved", "approved_weekly_amount": "50"}).status_code == 404
+    assert (
+        client.post(
+            reverse("referrals:funding", args=[rb.pk]), {"decision": "approved", "approved_weekly_amount": "50"}
+        ).status_code
+        == 404
+    )
     assert _state(rb) == "awaiting_funding"
     client.force_login(world["users"]["cap"])
-    assert client.post(reverse("referrals:funding", args=[rb.pk]), {"decision": "approved", "approved_weekly_amount": "50"}).status_code == 302
+    assert (
+        client.post(
+            reverse("referrals:funding", args=[rb.pk]), {"decision": "approved", "approved_weekly_amount": "50"}
+        ).status_code
+        == 302
+    )
     assert _state(rb) == "queued"
 
 

@@ -44,8 +44,9 @@ class PurchasingArrangementFactory(factory.django.DjangoModelFactory):
 
 def enrol(provider, arrangement, districts=("E1",)):
     """The provider joins the arrangement for its service, covering these districts."""
-    return ProviderServiceFactory(provider=provider, arrangement=arrangement, service_type=arrangement.service_type,
-                                  districts=list(districts))
+    return ProviderServiceFactory(
+        provider=provider, arrangement=arrangement, service_type=arrangement.service_type, districts=list(districts)
+    )
 
 
 def provider_staff(provider=None):
@@ -61,8 +62,11 @@ def bidder(arrangement, districts=("E1",)):
 
 def requirement_fields(arrangement, **overrides) -> dict:
     return {
-        "arrangement": arrangement, "start_date": timezone.localdate() + timedelta(days=7),
-        "closes_at": timezone.now() + timedelta(days=2), "summary": SUMMARY, "outcomes": list(OUTCOMES),
+        "arrangement": arrangement,
+        "start_date": timezone.localdate() + timedelta(days=7),
+        "closes_at": timezone.now() + timedelta(days=2),
+        "summary": SUMMARY,
+        "outcomes": list(OUTCOMES),
         "quality_weight": 60,
     } | overrides
 
@@ -72,8 +76,13 @@ def answers_for(requirement, text="We will, with a regular team of two carers.")
 
 
 def submit(requirement, user, price=Decimal("20.00"), price_basis=Bid.Basis.HOURLY, **answers) -> Bid:
-    return services.submit_bid(requirement, acting_user=user, price_basis=price_basis, price=Decimal(price),
-                               answers=answers_for(requirement, **answers))
+    return services.submit_bid(
+        requirement,
+        acting_user=user,
+        price_basis=price_basis,
+        price=Decimal(price),
+        answers=answers_for(requirement, **answers),
+    )
 
 
 def after_closing(requirement):
@@ -117,12 +126,14 @@ def allocated(person, funder, officer, *, arrangement=None, plan=None) -> Sourci
     return Sourcing(Referral.objects.get(pk=referral.pk), officer, arrangement or PurchasingArrangementFactory())
 
 
-def published(person, funder, officer, *, prices=(Decimal("22.00"), Decimal("24.00")), arrangement=None, plan=None,
-              **fields) -> Sourcing:
+def published(
+    person, funder, officer, *, prices=(Decimal("22.00"), Decimal("24.00")), arrangement=None, plan=None, **fields
+) -> Sourcing:
     """Out for bids, with one hourly bid per price, each from its own enrolled provider."""
     case = allocated(person, funder, officer, arrangement=arrangement, plan=plan)
-    case.requirement = services.publish_requirement(case.referral, acting_user=officer,
-                                                    **requirement_fields(case.arrangement, **fields))
+    case.requirement = services.publish_requirement(
+        case.referral, acting_user=officer, **requirement_fields(case.arrangement, **fields)
+    )
     for price in prices:
         user = bidder(case.arrangement)
         case.bidders.append(user)
@@ -150,8 +161,9 @@ def awarded(person, funder, officer, *, start_date=None, **kwargs) -> Sourcing:
     from brokerage.services import award_agreement
 
     case = selected(person, funder, officer, **kwargs)
-    case.agreement = award_agreement(case.referral, acting_user=officer,
-                                     start_date=start_date or timezone.localdate() + timedelta(days=7))
+    case.agreement = award_agreement(
+        case.referral, acting_user=officer, start_date=start_date or timezone.localdate() + timedelta(days=7)
+    )
     return case.refresh()
 
 

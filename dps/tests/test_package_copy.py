@@ -20,8 +20,10 @@ def test_the_plan_form_offers_languages_from_a_list_and_refuses_free_text(client
     client.force_login(social_worker)
     form = client.get(reverse("people:plan_create", args=[person.pk])).context["form"]
     assert ("pol", "Polish") in form.fields["preferred_language"].choices
-    response = client.post(reverse("people:plan_create", args=[person.pk]), {
-        "service_type": "home_care", "outcomes": "Stay at home", "preferred_language": LEAK, **fresh_token()})
+    response = client.post(
+        reverse("people:plan_create", args=[person.pk]),
+        {"service_type": "home_care", "outcomes": "Stay at home", "preferred_language": LEAK, **fresh_token()},
+    )
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not CareAndSupportPlan.objects.exists()
@@ -30,33 +32,55 @@ def test_the_plan_form_offers_languages_from_a_list_and_refuses_free_text(client
 def test_a_requirement_carries_the_language_as_a_code_and_shows_its_name(person, cap_member, officer_east):
     plan = make_plan(person.allocated_worker, person, preferred_language="pol")
     case = allocated(person, cap_member, officer_east, plan=plan)
-    requirement = services.publish_requirement(case.referral, acting_user=officer_east,
-                                               **requirement_fields(case.arrangement))
+    requirement = services.publish_requirement(
+        case.referral, acting_user=officer_east, **requirement_fields(case.arrangement)
+    )
     assert (requirement.language, requirement.get_language_display()) == ("pol", "Polish")
 
 
 def test_only_checked_visits_travel_from_the_plan(person, cap_member, officer_east):
     """A visit schedule is data: anything in it beyond day, time, minutes and carers stays behind."""
     plan = make_plan(person.allocated_worker, person)
-    CareAndSupportPlan.objects.filter(pk=plan.pk).update(visit_schedule=[
-        {"day": "Monday", "time": "08:00", "minutes": 45, "carers": 2, "note": "Son Marek 07700 900456 lets you in"},
-        {"day": "Marek's house", "time": "08:00", "minutes": 45, "carers": 1},
-        {"day": "Tuesday", "time": "7am", "minutes": 45, "carers": 1},
-        "Ring Marek on 07700 900456",
-    ])
+    CareAndSupportPlan.objects.filter(pk=plan.pk).update(
+        visit_schedule=[
+            {
+                "day": "Monday",
+                "time": "08:00",
+                "minutes": 45,
+                "carers": 2,
+                "note": "Son Marek 07700 900456 lets you in",
+            },
+            {"day": "Marek's house", "time": "08:00", "minutes": 45, "carers": 1},
+            {"day": "Tuesday", "time": "7am", "minutes": 45, "carers": 1},
+            "Ring Marek on 07700 900456",
+        ]
+    )
     plan.refresh_from_db()
     case = allocated(person, cap_member, officer_east, plan=plan)
-    requirement = services.publish_requirement(case.referral, acting_user=officer_east,
-                                               **requirement_fields(case.arrangement))
+    requirement = services.publish_requirement(
+        case.referral, acting_user=officer_east, **requirement_fields(case.arrangement)
+    )
     assert requirement.visit_schedule == [{"day": "Monday", "time": "08:00", "minutes": 45, "carers": 2}]
     assert "Marek" not in str(requirement.__dict__)
 
 
-@pytest.mark.parametrize("text,code", [
-    (LEAK, "pol"), ("british sign language", "bfi"), ("Panjabi", "pan"), ("Punjabi", "pan"), ("Cantonese", "yue"),
-    ("Sylheti", "syl"), ("pl", "pol"), ("POL", "pol"), ("Bengali (Sylheti)", "ben"), ("", ""), ("None", ""),
-    ("Ring Marek on 07700 900456", ""),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        (LEAK, "pol"),
+        ("british sign language", "bfi"),
+        ("Panjabi", "pan"),
+        ("Punjabi", "pan"),
+        ("Cantonese", "yue"),
+        ("Sylheti", "syl"),
+        ("pl", "pol"),
+        ("POL", "pol"),
+        ("Bengali (Sylheti)", "ben"),
+        ("", ""),
+        ("None", ""),
+        ("Ring Marek on 07700 900456", ""),
+    ],
+)
 def test_free_text_already_stored_becomes_the_code_of_the_language_it_names(text, code):
     """What the data migrations (people 0006, dps 0003) do to an answer typed before the list."""
     assert language_code(text) == code

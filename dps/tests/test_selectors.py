@@ -36,8 +36,9 @@ def market(social_worker, east_area, cap_member, officer_east):
         return make_person(social_worker, east_area, postcode=postcode)
 
     def out_for_bids(case, **fields):
-        return services.publish_requirement(case.referral, acting_user=officer_east,
-                                            **requirement_fields(case.arrangement, **fields))
+        return services.publish_requirement(
+            case.referral, acting_user=officer_east, **requirement_fields(case.arrangement, **fields)
+        )
 
     def requirement(postcode="E1 6AN", on=arrangement, **fields):
         return out_for_bids(allocated(person(postcode), cap_member, officer_east, arrangement=on), **fields)
@@ -48,14 +49,26 @@ def market(social_worker, east_area, cap_member, officer_east):
     other_arrangement = requirement(on=PurchasingArrangementFactory())
     respite = PurchasingArrangementFactory(service_type=ServiceType.RESPITE)
     respite_person = person()
-    respite_case = allocated(respite_person, cap_member, officer_east, arrangement=respite,
-                             plan=make_plan(social_worker, respite_person, service_type=ServiceType.RESPITE))
+    respite_case = allocated(
+        respite_person,
+        cap_member,
+        officer_east,
+        arrangement=respite,
+        plan=make_plan(social_worker, respite_person, service_type=ServiceType.RESPITE),
+    )
     other_service = out_for_bids(respite_case)
     already_closed = closed(person(), cap_member, officer_east, arrangement=arrangement).requirement
     user = bidder(arrangement, districts=["E1", "E3"])
-    return {"provider": user.provider, "sooner": sooner, "later": later, "other_district": other_district,
-            "other_arrangement": other_arrangement, "other_service": other_service, "closed": already_closed,
-            "arrangement": arrangement}
+    return {
+        "provider": user.provider,
+        "sooner": sooner,
+        "later": later,
+        "other_district": other_district,
+        "other_arrangement": other_arrangement,
+        "other_service": other_service,
+        "closed": already_closed,
+        "arrangement": arrangement,
+    }
 
 
 def test_requirements_open_to_lists_exactly_the_eligible_open_ones(market, django_assert_num_queries):
@@ -71,8 +84,7 @@ def test_requirements_past_their_closing_time_are_not_listed(market):
 
 def test_provider_on_several_arrangements_sees_each(market):
     enrol(market["provider"], market["other_service"].arrangement, districts=["E1"])
-    assert set(requirements_open_to(market["provider"])) == {market["sooner"], market["later"],
-                                                              market["other_service"]}
+    assert set(requirements_open_to(market["provider"])) == {market["sooner"], market["later"], market["other_service"]}
 
 
 def test_inactive_provider_sees_no_requirements(market):
@@ -126,9 +138,17 @@ def test_rank_bids_rounds_to_two_places(person, cap_member, officer_east):
     # B: price 200/300 = 66.666… → 66.67; quality 80; total (80×55 + 66.666…×45)/100 → 74.00
     # A: price 100; quality 40; total (40×55 + 100×45)/100 = 67.00
     assert (ranked[b].price_score, ranked[b].quality_score, ranked[b].total_score, ranked[b].rank) == (
-        Decimal("66.67"), Decimal("80.00"), Decimal("74.00"), 1)
+        Decimal("66.67"),
+        Decimal("80.00"),
+        Decimal("74.00"),
+        1,
+    )
     assert (ranked[a].price_score, ranked[a].quality_score, ranked[a].total_score, ranked[a].rank) == (
-        Decimal("100.00"), Decimal("40.00"), Decimal("67.00"), 2)
+        Decimal("100.00"),
+        Decimal("40.00"),
+        Decimal("67.00"),
+        2,
+    )
 
 
 def test_price_only_and_quality_only_weights(person, cap_member, officer_east):
@@ -157,7 +177,9 @@ def test_equal_totals_rank_the_cheaper_first(person, cap_member, officer_east):
     dear, cheap = case.bids
     score_all(case.requirement, officer_east, default=4)
     assert [(r.bid, r.total_score, r.rank) for r in rank_bids(case.requirement)] == [
-        (cheap, Decimal("80.00"), 1), (dear, Decimal("80.00"), 2)]
+        (cheap, Decimal("80.00"), 1),
+        (dear, Decimal("80.00"), 2),
+    ]
 
 
 def test_no_bids_no_ranking(person, cap_member, officer_east):

@@ -33,8 +33,10 @@ from providers.tests.factories import ProviderFactory
 from referrals.models import Referral
 from referrals.workflows import State
 
-SCHEDULE = [{"day": "Monday", "time": "08:00", "minutes": 45, "carers": 1},
-            {"day": "Monday", "time": "19:00", "minutes": 30, "carers": 1}]
+SCHEDULE = [
+    {"day": "Monday", "time": "08:00", "minutes": 45, "carers": 1},
+    {"day": "Monday", "time": "19:00", "minutes": 30, "carers": 1},
+]
 
 
 @pytest.fixture
@@ -44,8 +46,9 @@ def case(person, cap_member, officer_east):
 
 def _publish(case, **fields):
     arrangement = fields.pop("arrangement", case.arrangement)
-    return services.publish_requirement(case.referral, acting_user=case.officer,
-                                        **requirement_fields(arrangement, **fields))
+    return services.publish_requirement(
+        case.referral, acting_user=case.officer, **requirement_fields(arrangement, **fields)
+    )
 
 
 def _refused(case, match, **fields):
@@ -56,11 +59,18 @@ def _refused(case, match, **fields):
 
 
 # Requirements -------------------------------------------------------------------------------
-def test_requirement_copies_the_package_from_the_plan_and_the_district(social_worker, east_area, cap_member,
-                                                                       officer_east):
+def test_requirement_copies_the_package_from_the_plan_and_the_district(
+    social_worker, east_area, cap_member, officer_east
+):
     person = make_person(social_worker, east_area, postcode="E2 7DG")
-    plan = make_plan(social_worker, person, weekly_hours=Decimal("12.50"), visit_schedule=SCHEDULE,
-                     required_specialisms=[Specialism.DEMENTIA, Specialism.DOUBLE_HANDED], preferred_language="pol")
+    plan = make_plan(
+        social_worker,
+        person,
+        weekly_hours=Decimal("12.50"),
+        visit_schedule=SCHEDULE,
+        required_specialisms=[Specialism.DEMENTIA, Specialism.DOUBLE_HANDED],
+        preferred_language="pol",
+    )
     case = allocated(person, cap_member, officer_east, plan=plan)
 
     requirement = _publish(case, quality_weight=70)
@@ -78,7 +88,8 @@ def test_requirement_copies_the_package_from_the_plan_and_the_district(social_wo
 
 
 def test_requirement_is_announced_to_enrolled_providers_without_the_person(
-        case, person, django_capture_on_commit_callbacks):
+    case, person, django_capture_on_commit_callbacks
+):
     enrolled = bidder(case.arrangement)
     bidder(case.arrangement, districts=["W2"])  # does not cover the person's district
     provider_staff()  # not on the arrangement
@@ -101,7 +112,9 @@ def test_start_date_in_the_past_is_refused(case):
 
 
 def test_expired_arrangement_is_refused(case):
-    expired = PurchasingArrangementFactory(starts_on=date(2020, 1, 1), expires_on=timezone.localdate() - timedelta(days=1))
+    expired = PurchasingArrangementFactory(
+        starts_on=date(2020, 1, 1), expires_on=timezone.localdate() - timedelta(days=1)
+    )
     _refused(case, "not open", arrangement=expired)
 
 
@@ -111,8 +124,11 @@ def test_arrangement_not_yet_started_is_refused(case):
 
 
 def test_arrangement_for_another_service_is_refused(case):
-    _refused(case, "arrangement for this referral's service",
-             arrangement=PurchasingArrangementFactory(service_type=ServiceType.RESPITE))
+    _refused(
+        case,
+        "arrangement for this referral's service",
+        arrangement=PurchasingArrangementFactory(service_type=ServiceType.RESPITE),
+    )
 
 
 @pytest.mark.parametrize("outcomes", [[], ["", "   "]])
@@ -142,8 +158,13 @@ def open_case(person, cap_member, officer_east):
 def _refused_bid(requirement, user, match, price=Decimal("20.00"), price_basis=Bid.Basis.HOURLY, answers=None):
     bids, answer_count = list(Bid.objects.values_list("pk", "price", "weekly_price")), BidAnswer.objects.count()
     with pytest.raises(ActionRefused, match=match):
-        services.submit_bid(requirement, acting_user=user, price_basis=price_basis, price=price,
-                            answers=answers_for(requirement) if answers is None else answers)
+        services.submit_bid(
+            requirement,
+            acting_user=user,
+            price_basis=price_basis,
+            price=price,
+            answers=answers_for(requirement) if answers is None else answers,
+        )
     assert list(Bid.objects.values_list("pk", "price", "weekly_price")) == bids
     assert BidAnswer.objects.count() == answer_count
 
@@ -151,8 +172,12 @@ def _refused_bid(requirement, user, match, price=Decimal("20.00"), price_basis=B
 def test_enrolled_provider_covering_the_district_can_bid(open_case):
     user = bidder(open_case.arrangement)
     bid = submit(open_case.requirement, user, Decimal("21.50"))
-    assert (bid.provider, bid.submitted_by, bid.price_basis, bid.price) == (user.provider, user, "hourly",
-                                                                            Decimal("21.50"))
+    assert (bid.provider, bid.submitted_by, bid.price_basis, bid.price) == (
+        user.provider,
+        user,
+        "hourly",
+        Decimal("21.50"),
+    )
     assert [a.outcome.text for a in bid.answers.all()] == OUTCOMES
 
 
@@ -168,8 +193,9 @@ def test_provider_not_on_the_arrangement_cannot_bid(open_case):
 
 
 def test_provider_not_covering_the_district_cannot_bid(open_case):
-    _refused_bid(open_case.requirement, bidder(open_case.arrangement, districts=["E2", "W1"]),
-                 "not open to your organisation")
+    _refused_bid(
+        open_case.requirement, bidder(open_case.arrangement, districts=["E2", "W1"]), "not open to your organisation"
+    )
 
 
 def test_provider_enrolled_for_another_service_cannot_bid(open_case):
@@ -300,8 +326,9 @@ def test_scores_are_0_to_5(closed_case, officer_east, score):
     assert not BidAnswer.objects.filter(score__isnull=False).exists()
 
 
-def test_answers_of_another_requirement_cannot_be_scored(closed_case, social_worker, east_area, cap_member,
-                                                         officer_east):
+def test_answers_of_another_requirement_cannot_be_scored(
+    closed_case, social_worker, east_area, cap_member, officer_east
+):
     other = closed(make_person(social_worker, east_area), cap_member, officer_east)
     scores = _all_scores(closed_case.requirement, 3) | {other.bids[0].answers.first().pk: 3}
     with pytest.raises(ActionRefused, match="not bids on this requirement"):
@@ -312,19 +339,28 @@ def test_answers_of_another_requirement_cannot_be_scored(closed_case, social_wor
 @pytest.mark.parametrize("who", ["other_officer_east", "lead_east", "officer_west"])
 def test_only_the_allocated_officer_scores(closed_case, request, who):
     with pytest.raises(ActionRefused):
-        services.score_answers(closed_case.requirement, acting_user=request.getfixturevalue(who),
-                               scores=_all_scores(closed_case.requirement, 3))
+        services.score_answers(
+            closed_case.requirement,
+            acting_user=request.getfixturevalue(who),
+            scores=_all_scores(closed_case.requirement, 3),
+        )
     assert not BidAnswer.objects.filter(score__isnull=False).exists()
 
 
 def test_choosing_a_bid_records_it_with_the_reason(closed_case, officer_east):
     score_all(closed_case.requirement, officer_east)
-    services.select_bid(closed_case.referral, acting_user=officer_east, bid=closed_case.bids[1],
-                        reason="Carers speak the person's language")
+    services.select_bid(
+        closed_case.referral,
+        acting_user=officer_east,
+        bid=closed_case.bids[1],
+        reason="Carers speak the person's language",
+    )
     case = closed_case.refresh()
     assert (case.referral.chosen_bid, case.referral.chosen_provider) == (case.bids[1], case.bids[1].provider)
     assert (case.requirement.selected_bid, case.requirement.selection_reason) == (
-        case.bids[1], "Carers speak the person's language")
+        case.bids[1],
+        "Carers speak the person's language",
+    )
     assert case.referral.state == State.PROVIDER_SELECTED
 
 
@@ -348,8 +384,9 @@ def test_choosing_needs_a_reason(closed_case, officer_east, reason):
     _refused_choice(closed_case, officer_east, "Give the reason", reason=reason)
 
 
-def test_choosing_a_bid_on_another_requirement_is_refused(closed_case, officer_east, social_worker, east_area,
-                                                          cap_member):
+def test_choosing_a_bid_on_another_requirement_is_refused(
+    closed_case, officer_east, social_worker, east_area, cap_member
+):
     other = closed(make_person(social_worker, east_area), cap_member, officer_east)
     score_all(closed_case.requirement, officer_east)
     _refused_choice(closed_case, officer_east, "one of the bids on this referral's requirement", bid=other.bids[0])
@@ -357,11 +394,16 @@ def test_choosing_a_bid_on_another_requirement_is_refused(closed_case, officer_e
 
 # Republishing -------------------------------------------------------------------------------
 def test_republish_marks_the_old_requirement_not_awarded_and_publishes_anew(
-        closed_case, officer_east, django_capture_on_commit_callbacks):
+    closed_case, officer_east, django_capture_on_commit_callbacks
+):
     old = closed_case.requirement
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.republish_requirement(closed_case.referral, acting_user=officer_east, reason="Both too dear",
-                                             **requirement_fields(closed_case.arrangement, summary="Evening visits"))
+        new = services.republish_requirement(
+            closed_case.referral,
+            acting_user=officer_east,
+            reason="Both too dear",
+            **requirement_fields(closed_case.arrangement, summary="Evening visits"),
+        )
     old.refresh_from_db()
     assert (old.status, old.selection_reason) == (DPSRequirement.Status.NOT_AWARDED, "Both too dear")
     assert new.pk != old.pk and new.status == DPSRequirement.Status.OPEN and new.summary == "Evening visits"
@@ -378,30 +420,44 @@ def test_republish_marks_the_old_requirement_not_awarded_and_publishes_anew(
 def test_republish_needs_a_reason(closed_case, officer_east):
     before = footprint(closed_case.referral)
     with pytest.raises(ActionRefused, match="Say why"):
-        services.republish_requirement(closed_case.referral, acting_user=officer_east, reason=" ",
-                                       **requirement_fields(closed_case.arrangement))
+        services.republish_requirement(
+            closed_case.referral, acting_user=officer_east, reason=" ", **requirement_fields(closed_case.arrangement)
+        )
     assert footprint(closed_case.referral) == before
 
 
 def test_republish_with_bad_fields_keeps_the_old_requirement(closed_case, officer_east):
     before = footprint(closed_case.referral)
     with pytest.raises(ActionRefused, match="closing time"):
-        services.republish_requirement(closed_case.referral, acting_user=officer_east, reason="No bids",
-                                       **requirement_fields(closed_case.arrangement, closes_at=timezone.now()))
+        services.republish_requirement(
+            closed_case.referral,
+            acting_user=officer_east,
+            reason="No bids",
+            **requirement_fields(closed_case.arrangement, closes_at=timezone.now()),
+        )
     assert footprint(closed_case.referral) == before
 
 
 # Spot contracts -----------------------------------------------------------------------------
 def test_spot_contract_tells_the_dps_team_and_ends_the_live_requirement(
-        closed_case, officer_east, dps_team, django_capture_on_commit_callbacks):
+    closed_case, officer_east, dps_team, django_capture_on_commit_callbacks
+):
     provider = ProviderFactory(name="Nightingale Care Ltd")
     with django_capture_on_commit_callbacks(execute=True):
-        services.commission_spot_contract(closed_case.referral, acting_user=officer_east, provider=provider,
-                                          reason="No framework provider does double-handed night calls")
+        services.commission_spot_contract(
+            closed_case.referral,
+            acting_user=officer_east,
+            provider=provider,
+            reason="No framework provider does double-handed night calls",
+        )
 
     notice = SpotContractNotice.objects.get()
     assert (notice.provider, notice.referral_id, notice.service_type, notice.raised_by) == (
-        provider, closed_case.referral.pk, ServiceType.HOME_CARE, officer_east)
+        provider,
+        closed_case.referral.pk,
+        ServiceType.HOME_CARE,
+        officer_east,
+    )
     case = closed_case.refresh()
     assert case.referral.state == State.PROVIDER_SELECTED
     assert (case.referral.chosen_provider, case.referral.chosen_bid) == (provider, None)
@@ -415,8 +471,12 @@ def test_spot_contract_tells_the_dps_team_and_ends_the_live_requirement(
 
 def test_spot_contract_from_an_allocated_referral(case, officer_east, dps_team, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.commission_spot_contract(case.referral, acting_user=officer_east, provider=ProviderFactory(),
-                                          reason="Nobody on the framework covers this street")
+        services.commission_spot_contract(
+            case.referral,
+            acting_user=officer_east,
+            provider=ProviderFactory(),
+            reason="Nobody on the framework covers this street",
+        )
     assert case.refresh().referral.state == State.PROVIDER_SELECTED
     assert SpotContractNotice.objects.count() == 1
     assert [m.to for m in mail.outbox] == [[dps_team.email]]
@@ -425,22 +485,25 @@ def test_spot_contract_from_an_allocated_referral(case, officer_east, dps_team, 
 def test_spot_contract_needs_a_reason(case, officer_east):
     before = footprint(case.referral)
     with pytest.raises(ActionRefused, match="Give the reason"):
-        services.commission_spot_contract(case.referral, acting_user=officer_east, provider=ProviderFactory(),
-                                          reason="")
+        services.commission_spot_contract(
+            case.referral, acting_user=officer_east, provider=ProviderFactory(), reason=""
+        )
     assert footprint(case.referral) == before
 
 
 def test_spot_contract_needs_an_active_provider(case, officer_east):
     before = footprint(case.referral)
     with pytest.raises(ActionRefused, match="not active"):
-        services.commission_spot_contract(case.referral, acting_user=officer_east,
-                                          provider=ProviderFactory(active=False), reason="Nobody else")
+        services.commission_spot_contract(
+            case.referral, acting_user=officer_east, provider=ProviderFactory(active=False), reason="Nobody else"
+        )
     assert footprint(case.referral) == before
 
 
 def test_dps_team_acknowledges_a_notice_once(case, officer_east, dps_team):
-    services.commission_spot_contract(case.referral, acting_user=officer_east, provider=ProviderFactory(),
-                                      reason="Nobody else")
+    services.commission_spot_contract(
+        case.referral, acting_user=officer_east, provider=ProviderFactory(), reason="Nobody else"
+    )
     notice = SpotContractNotice.objects.get()
     with pytest.raises(ActionRefused, match="Only the DPS team"):
         services.acknowledge_spot_contract_notice(notice, acting_user=officer_east)

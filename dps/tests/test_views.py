@@ -22,8 +22,11 @@ def case(person, cap_member, officer_east):
 def form_data(case, **overrides):
     closes = timezone.localtime() + timedelta(days=2)
     return {
-        "arrangement": case.arrangement.pk, "start_date": (closes + timedelta(days=3)).date().isoformat(),
-        "closes_at": closes.strftime("%Y-%m-%dT%H:%M"), "summary": SUMMARY, "outcomes": "\n".join(OUTCOMES),
+        "arrangement": case.arrangement.pk,
+        "start_date": (closes + timedelta(days=3)).date().isoformat(),
+        "closes_at": closes.strftime("%Y-%m-%dT%H:%M"),
+        "summary": SUMMARY,
+        "outcomes": "\n".join(OUTCOMES),
         "quality_weight": "60",
     } | overrides
 
@@ -38,8 +41,10 @@ def test_a_valid_requirement_is_published(client, case):
 def test_a_start_before_bidding_closes_is_refused_next_to_the_start_date(client, case):
     client.force_login(case.officer)
     closes = timezone.localtime() + timedelta(days=2)
-    response = client.post(reverse("dps:publish", args=[case.referral.pk]),
-                           form_data(case, start_date=(closes - timedelta(days=1)).date().isoformat()))
+    response = client.post(
+        reverse("dps:publish", args=[case.referral.pk]),
+        form_data(case, start_date=(closes - timedelta(days=1)).date().isoformat()),
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "The start date must be after bidding closes on" in page
@@ -51,8 +56,11 @@ def test_a_start_before_bidding_closes_is_refused_next_to_the_start_date(client,
 def test_the_service_refuses_a_start_on_the_closing_day_too(case):
     closes = timezone.now() + timedelta(days=2)
     with pytest.raises(ActionRefused, match="The start date must be after bidding closes"):
-        services.publish_requirement(case.referral, acting_user=case.officer, **requirement_fields(
-            case.arrangement, closes_at=closes, start_date=timezone.localtime(closes).date()))
+        services.publish_requirement(
+            case.referral,
+            acting_user=case.officer,
+            **requirement_fields(case.arrangement, closes_at=closes, start_date=timezone.localtime(closes).date()),
+        )
     assert not DPSRequirement.objects.exists()
 
 

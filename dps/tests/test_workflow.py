@@ -47,8 +47,12 @@ def _close(case, user):
 
 
 def _republish(case, user):
-    services.republish_requirement(case.referral, acting_user=user, reason="Both bids were over the usual rate",
-                                   **requirement_fields(case.arrangement))
+    services.republish_requirement(
+        case.referral,
+        acting_user=user,
+        reason="Both bids were over the usual rate",
+        **requirement_fields(case.arrangement),
+    )
 
 
 def _select(case, user):
@@ -56,8 +60,12 @@ def _select(case, user):
 
 
 def _spot(case, user):
-    services.commission_spot_contract(case.referral, acting_user=user, provider=ProviderFactory(),
-                                      reason="No framework provider covers double-handed night calls")
+    services.commission_spot_contract(
+        case.referral,
+        acting_user=user,
+        provider=ProviderFactory(),
+        reason="No framework provider covers double-handed night calls",
+    )
 
 
 def _award(case, user):
@@ -119,8 +127,12 @@ def test_spot_contract_after_bidding_closes_is_allowed(person, cap_member, offic
 
 def test_bidding_cannot_close_before_the_closing_time(person, cap_member, officer_east):
     case = published(person, cap_member, officer_east)
-    _refused_and_unchanged(case, lambda c, u: services.close_bidding(c.referral, acting_user=u), officer_east,
-                           match="wait for the closing time")
+    _refused_and_unchanged(
+        case,
+        lambda c, u: services.close_bidding(c.referral, acting_user=u),
+        officer_east,
+        match="wait for the closing time",
+    )
 
 
 def test_requirement_cannot_be_published_twice(person, cap_member, officer_east):

@@ -25,9 +25,24 @@ from referrals.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-EVERY_ROLE = ["social_worker", "other_social_worker", "spa_worker", "officer_east", "officer_west", "lead_east",
-              "lead_west", "cap_member", "head_of_service", "first_response", "monitoring_officer",
-              "contract_monitoring", "review_team", "dps_team", "finance_officer", "provider_user"]
+EVERY_ROLE = [
+    "social_worker",
+    "other_social_worker",
+    "spa_worker",
+    "officer_east",
+    "officer_west",
+    "lead_east",
+    "lead_west",
+    "cap_member",
+    "head_of_service",
+    "first_response",
+    "monitoring_officer",
+    "contract_monitoring",
+    "review_team",
+    "dps_team",
+    "finance_officer",
+    "provider_user",
+]
 
 
 def who_sees(request, person) -> set[str]:
@@ -81,8 +96,9 @@ def test_a_declined_plan_leaves_only_the_practitioner(request, social_worker, ca
 def test_heads_of_service_see_out_of_panel_approvals_until_decided(request, social_worker, head_of_service, person):
     referral = awaiting_funding_referral(social_worker, person, service_type=ServiceType.RESIDENTIAL)
     assert who_sees(request, person) == {"social_worker", "head_of_service"}
-    referral_services.record_funding_decision(referral, acting_user=head_of_service, decision="approved",
-                                              approved_weekly_amount=900)
+    referral_services.record_funding_decision(
+        referral, acting_user=head_of_service, decision="approved", approved_weekly_amount=900
+    )
     assert who_sees(request, person) == {"social_worker", "officer_east", "lead_east"}
 
 
@@ -94,8 +110,9 @@ def test_the_team_stops_seeing_the_person_when_the_work_ends(request, social_wor
     assert who_sees(request, person) == {"social_worker"}
 
 
-def test_the_team_keeps_seeing_a_person_whose_service_it_administers(request, social_worker, cap_member,
-                                                                     officer_east, person):
+def test_the_team_keeps_seeing_a_person_whose_service_it_administers(
+    request, social_worker, cap_member, officer_east, person
+):
     active(person, cap_member, officer_east)
     assert {"officer_east", "lead_east"} <= who_sees(request, person)
 
@@ -119,8 +136,9 @@ def test_an_inactive_account_sees_nobody(social_worker, person):
     assert not Person.objects.filter(pk=person.pk).filter(pk__in=people_visible_to(social_worker)).exists()
 
 
-def test_the_queue_decides_for_every_person_in_one_query(django_assert_num_queries, social_worker, officer_east,
-                                                         east_area, cap_member):
+def test_the_queue_decides_for_every_person_in_one_query(
+    django_assert_num_queries, social_worker, officer_east, east_area, cap_member
+):
     from people.tests.factories import make_person
 
     for _ in range(5):

@@ -18,9 +18,15 @@ def in_the_east_queue(social_worker, person):
     """Brokerage sees a person only once work for them reaches its queue (people.access)."""
     return urgent_referral(social_worker, person)
 
+
 GOOD_PERSON = {
-    "first_name": "Ada", "last_name": "Thompson", "date_of_birth": "1941-03-02", "nhs_number": "943 476 5919",
-    "address_line_1": "12 Canal Street", "town": "Riverside", "postcode": "e16an",
+    "first_name": "Ada",
+    "last_name": "Thompson",
+    "date_of_birth": "1941-03-02",
+    "nhs_number": "943 476 5919",
+    "address_line_1": "12 Canal Street",
+    "town": "Riverside",
+    "postcode": "e16an",
 }
 
 
@@ -37,14 +43,17 @@ def test_recording_a_person_normalises_postcode_and_nhs_number(client, social_wo
     assert (person.postcode, person.nhs_number) == ("E1 6AN", "9434765919")
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("postcode", "ABC 123", "Enter a real postcode"),
-    ("nhs_number", "943 476 5918", "fails its check digit"),
-    ("nhs_number", "12345", "Enter an NHS number of 10 digits"),
-    ("date_of_birth", "2999-01-01", "Date of birth must be in the past"),
-    ("date_of_birth", "31/02/1950", "Enter a valid date"),
-    ("first_name", "", "This field is required"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("postcode", "ABC 123", "Enter a real postcode"),
+        ("nhs_number", "943 476 5918", "fails its check digit"),
+        ("nhs_number", "12345", "Enter an NHS number of 10 digits"),
+        ("date_of_birth", "2999-01-01", "Date of birth must be in the past"),
+        ("date_of_birth", "31/02/1950", "Enter a valid date"),
+        ("first_name", "", "This field is required"),
+    ],
+)
 def test_bad_person_input_is_refused_and_nothing_is_saved(client, social_worker, person_form, field, value, message):
     client.force_login(social_worker)
     response = client.post(reverse("people:create"), person_form | {field: value})
@@ -71,16 +80,23 @@ def test_viewing_a_record_is_audited(client, officer_east, person, in_the_east_q
 
 def test_bad_visit_schedule_is_explained(client, social_worker, person):
     client.force_login(social_worker)
-    response = client.post(reverse("people:plan_create", args=[person.pk]), {
-        "service_type": "home_care", "outcomes": "Stay home", "visit_schedule_text": "Funday, 8am, long, many",
-        **fresh_token()})
+    response = client.post(
+        reverse("people:plan_create", args=[person.pk]),
+        {
+            "service_type": "home_care",
+            "outcomes": "Stay home",
+            "visit_schedule_text": "Funday, 8am, long, many",
+            **fresh_token(),
+        },
+    )
     assert response.status_code == 400
     assert "Line 1: write day, time, minutes, carers" in response.content.decode()
     assert not CareAndSupportPlan.objects.exists()
 
 
-def test_officer_cannot_open_plan_editing_and_the_attempt_is_recorded(client, social_worker, officer_east, person,
-                                                                     in_the_east_queue):
+def test_officer_cannot_open_plan_editing_and_the_attempt_is_recorded(
+    client, social_worker, officer_east, person, in_the_east_queue
+):
     plan = make_plan(social_worker, person)
     client.force_login(officer_east)
     response = client.get(reverse("people:plan_edit", args=[person.pk, plan.pk]), follow=True)
@@ -181,11 +197,14 @@ def test_an_empty_list_records_nothing(client, officer_west):
     assert not AuditEvent.objects.filter(action="viewed").exists()
 
 
-@pytest.mark.parametrize("query,message", [
-    ("\x00", "Null characters are not allowed"),
-    ("Ada\x00Thompson", "Null characters are not allowed"),
-    ("x" * 101, "Ensure this value has at most 100 characters"),
-])
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("\x00", "Null characters are not allowed"),
+        ("Ada\x00Thompson", "Null characters are not allowed"),
+        ("x" * 101, "Ensure this value has at most 100 characters"),
+    ],
+)
 def test_a_bad_search_gets_a_message_next_to_the_field(client, social_worker, person, query, message):
     client.force_login(social_worker)
     response = client.get(reverse("people:list"), {"q": query})
@@ -200,15 +219,20 @@ def test_the_raw_nul_byte_in_a_url_is_answered_not_a_server_error(client, social
     assert client.get("/people/?q=%00").status_code == 400
 
 
-@pytest.mark.parametrize("hours,message", [
-    ("-5", "Hours a week must be more than 0"),
-    ("0", "Hours a week must be more than 0"),
-    ("500", "Hours a week cannot be more than 168"),
-])
+@pytest.mark.parametrize(
+    "hours,message",
+    [
+        ("-5", "Hours a week must be more than 0"),
+        ("0", "Hours a week must be more than 0"),
+        ("500", "Hours a week cannot be more than 168"),
+    ],
+)
 def test_impossible_hours_get_a_plain_message_next_to_the_field(client, social_worker, person, hours, message):
     client.force_login(social_worker)
-    response = client.post(reverse("people:plan_create", args=[person.pk]), {
-        "service_type": "home_care", "weekly_hours": hours, "outcomes": "Stay at home safely", **fresh_token()})
+    response = client.post(
+        reverse("people:plan_create", args=[person.pk]),
+        {"service_type": "home_care", "weekly_hours": hours, "outcomes": "Stay at home safely", **fresh_token()},
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert message in page and 'id="id_weekly_hours-error"' in page

@@ -43,8 +43,10 @@ PERSONAL = {
 }
 PLAN = {
     "weekly_hours": Decimal("10.00"),
-    "visit_schedule": [{"day": "Monday", "time": "08:00", "minutes": 45, "carers": 2},
-                       {"day": "Thursday", "time": "18:30", "minutes": 30, "carers": 1}],
+    "visit_schedule": [
+        {"day": "Monday", "time": "08:00", "minutes": 45, "carers": 2},
+        {"day": "Thursday", "time": "18:30", "minutes": 30, "carers": 1},
+    ],
     "outcomes": "Ottoline wants to keep going to the Thursday lunch club at St Brannoc's hall.",
     "specific_or_complex_needs": "Transfers with a ceiling hoist; carers trained in its use.",
     "required_specialisms": [Specialism.DEMENTIA],
@@ -71,8 +73,12 @@ def provider_user(provider=None, **fields):
 def enrolled_user(arrangement, districts=("E1",), **fields):
     """A user of a provider on the arrangement, covering the districts."""
     user = provider_user(**fields)
-    ProviderServiceFactory(provider=user.provider, arrangement=arrangement, service_type=arrangement.service_type,
-                           districts=list(districts))
+    ProviderServiceFactory(
+        provider=user.provider,
+        arrangement=arrangement,
+        service_type=arrangement.service_type,
+        districts=list(districts),
+    )
     return user
 
 
@@ -108,8 +114,12 @@ def quennell(social_worker, east_area):
 
 @pytest.fixture
 def arrangement(db):
-    return PurchasingArrangement.objects.create(name="Home care DPS 2023", kind=PurchasingArrangement.Kind.DPS,
-                                                service_type=ServiceType.HOME_CARE, starts_on=date(2023, 4, 1))
+    return PurchasingArrangement.objects.create(
+        name="Home care DPS 2023",
+        kind=PurchasingArrangement.Kind.DPS,
+        service_type=ServiceType.HOME_CARE,
+        starts_on=date(2023, 4, 1),
+    )
 
 
 @pytest.fixture
@@ -118,22 +128,39 @@ def build(quennell, social_worker, cap_member, officer_east, arrangement, django
 
     def publish(*, bid=True) -> Case:
         plan = make_plan(social_worker, quennell, **PLAN)
-        referral = take_referral(queued_referral(social_worker, quennell, cap_member, plan=plan),
-                                 acting_user=officer_east)
+        referral = take_referral(
+            queued_referral(social_worker, quennell, cap_member, plan=plan), acting_user=officer_east
+        )
         a = enrolled_user(arrangement, first_name="Alys", last_name="Winner")
         b = enrolled_user(arrangement, first_name="Bryn", last_name="Loser")
         c = enrolled_user(arrangement, first_name="Cerys", last_name="Bystander")
         with django_capture_on_commit_callbacks(execute=True):
             requirement = dps.publish_requirement(
-                referral, acting_user=officer_east, arrangement=arrangement,
-                start_date=timezone.localdate() + timedelta(days=10), closes_at=timezone.now() + timedelta(days=2),
-                summary=SUMMARY, outcomes=list(OUTCOMES), quality_weight=60)
+                referral,
+                acting_user=officer_east,
+                arrangement=arrangement,
+                start_date=timezone.localdate() + timedelta(days=10),
+                closes_at=timezone.now() + timedelta(days=2),
+                summary=SUMMARY,
+                outcomes=list(OUTCOMES),
+                quality_weight=60,
+            )
         case = Case(quennell, plan, referral, officer_east, arrangement, requirement, a, b, c)
         if bid:
-            case.bids[a] = dps.submit_bid(requirement, acting_user=a, price_basis=Bid.Basis.HOURLY, price=WIN_PRICE,
-                                          answers=answers(requirement, "Alys Care will do this"))
-            case.bids[b] = dps.submit_bid(requirement, acting_user=b, price_basis=Bid.Basis.WEEKLY, price=LOSE_PRICE,
-                                          answers=answers(requirement, "Bryn Homecare will do this"))
+            case.bids[a] = dps.submit_bid(
+                requirement,
+                acting_user=a,
+                price_basis=Bid.Basis.HOURLY,
+                price=WIN_PRICE,
+                answers=answers(requirement, "Alys Care will do this"),
+            )
+            case.bids[b] = dps.submit_bid(
+                requirement,
+                acting_user=b,
+                price_basis=Bid.Basis.WEEKLY,
+                price=LOSE_PRICE,
+                answers=answers(requirement, "Bryn Homecare will do this"),
+            )
         return case.refresh()
 
     def close(case: Case) -> Case:
@@ -142,16 +169,19 @@ def build(quennell, social_worker, cap_member, officer_east, arrangement, django
         return case.refresh()
 
     def select(case: Case) -> Case:
-        scores = {a.pk: (5 if a.bid.provider_id == case.a.provider_id else 2)
-                  for a in BidAnswer.objects.filter(bid__requirement=case.requirement).select_related("bid")}
+        scores = {
+            a.pk: (5 if a.bid.provider_id == case.a.provider_id else 2)
+            for a in BidAnswer.objects.filter(bid__requirement=case.requirement).select_related("bid")
+        }
         dps.score_answers(case.requirement, acting_user=officer_east, scores=scores)
         dps.select_bid(case.referral, acting_user=officer_east, bid=case.bids[case.a], reason="Best overall score")
         return case.refresh()
 
     def award(case: Case) -> Case:
         with django_capture_on_commit_callbacks(execute=True):
-            case.agreement = award_agreement(case.referral, acting_user=officer_east,
-                                             start_date=timezone.localdate() + timedelta(days=7))
+            case.agreement = award_agreement(
+                case.referral, acting_user=officer_east, start_date=timezone.localdate() + timedelta(days=7)
+            )
         return case.refresh()
 
     def issue(case: Case) -> Case:

@@ -25,15 +25,27 @@ DOB = PERSONAL["date_of_birth"]
 NEEDLES = {
     "name": [PERSONAL["first_name"], PERSONAL["last_name"], "Quennell", "Marwood"],
     "date of birth": [
-        DOB.strftime("%d/%m/%Y"), f"{DOB.day}/{DOB.month}/{DOB.year}", DOB.strftime("%d/%m/%y"),
-        DOB.strftime("%d-%m-%Y"), DOB.strftime("%d.%m.%Y"), DOB.isoformat(), DOB.strftime("%d%m%Y"),
-        f"{DOB.day} {DOB:%B %Y}", f"{DOB.day} {DOB:%b %Y}", f"{DOB.day}rd {DOB:%B %Y}", f"{DOB:%B} {DOB.day}, {DOB.year}",
+        DOB.strftime("%d/%m/%Y"),
+        f"{DOB.day}/{DOB.month}/{DOB.year}",
+        DOB.strftime("%d/%m/%y"),
+        DOB.strftime("%d-%m-%Y"),
+        DOB.strftime("%d.%m.%Y"),
+        DOB.isoformat(),
+        DOB.strftime("%d%m%Y"),
+        f"{DOB.day} {DOB:%B %Y}",
+        f"{DOB.day} {DOB:%b %Y}",
+        f"{DOB.day}rd {DOB:%B %Y}",
+        f"{DOB:%B} {DOB.day}, {DOB.year}",
     ],
     "NHS number": [PERSONAL["nhs_number"], "943 476 5919", "943-476-5919"],
     "address": [PERSONAL["address_line_1"], PERSONAL["address_line_2"], "Larkspur", "Tidewater"],
     "phone": [PERSONAL["phone"], PERSONAL["phone"].replace(" ", "")],
-    "next of kin": [PERSONAL["representative_name"], "Ashdown-Vey", PERSONAL["representative_phone"],
-                    PERSONAL["representative_phone"].replace(" ", "")],
+    "next of kin": [
+        PERSONAL["representative_name"],
+        "Ashdown-Vey",
+        PERSONAL["representative_phone"],
+        PERSONAL["representative_phone"].replace(" ", ""),
+    ],
     "full postcode": [PERSONAL["postcode"], PERSONAL["postcode"].replace(" ", "")],
     # Not personal details as such, but the plan is shared only with the winner.
     "plan": [PLAN["places_to_avoid"], PLAN["preferred_locations"], "ceiling hoist"],
@@ -110,12 +122,14 @@ def test_no_email_to_a_provider_names_the_person(build):
     to_providers = [m for m in mail.outbox if set(m.to) & provider_addresses]
     subjects = sorted(m.subject for m in to_providers)
     reference, agreement = case.requirement.reference, case.agreement.reference
-    assert subjects == sorted([
-        *[f"New requirement {reference}: Domiciliary care (home care) in E1"] * 3,
-        f"Requirement {reference}: your bid was not successful",
-        f"Service agreement {agreement} awarded to you",
-        f"Purchase order {case.order.display_number} issued",
-    ])
+    assert subjects == sorted(
+        [
+            *[f"New requirement {reference}: Domiciliary care (home care) in E1"] * 3,
+            f"Requirement {reference}: your bid was not successful",
+            f"Service agreement {agreement} awarded to you",
+            f"Purchase order {case.order.display_number} issued",
+        ]
+    )
     for message in to_providers:
         rendered = message.message().as_string()
         for text in (message.subject, message.body, rendered):

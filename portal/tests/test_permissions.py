@@ -35,15 +35,21 @@ def text_of(response) -> str:
 
 
 # Staff of the council -----------------------------------------------------------------------------
-@pytest.mark.parametrize("role", ["social_worker", "officer_east", "lead_east", "cap_member", "finance_officer",
-                                  "dps_team", "head_of_service"])
+@pytest.mark.parametrize(
+    "role",
+    ["social_worker", "officer_east", "lead_east", "cap_member", "finance_officer", "dps_team", "head_of_service"],
+)
 def test_council_staff_are_refused_every_portal_url(client, active_case, request, role):
     client.force_login(request.getfixturevalue(role))
     for name, url in portal_urls(active_case).items():
         assert client.get(url).status_code == 403, name
     answers = {f"answer_{o.pk}": "x" for o in active_case.requirement.outcomes.all()}
-    assert client.post(portal_urls(active_case)["requirement"],
-                       {"price_basis": "weekly", "price": "1", **answers}).status_code == 403
+    assert (
+        client.post(
+            portal_urls(active_case)["requirement"], {"price_basis": "weekly", "price": "1", **answers}
+        ).status_code
+        == 403
+    )
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, active_case):
@@ -54,7 +60,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, active_case):
 
 def test_a_provider_user_needs_both_the_role_and_an_organisation(client, active_case):
     """Half-made accounts (an organisation but not the role, or the role but no organisation) get nothing."""
-    no_role = User.objects.create_user(username="no-role", password="x-long-password-1", provider=active_case.a.provider)
+    no_role = User.objects.create_user(
+        username="no-role", password="x-long-password-1", provider=active_case.a.provider
+    )
     no_organisation = User.objects.create_user(username="no-organisation", password="x-long-password-2")
     no_organisation.groups.add(Group.objects.get(name=Role.PROVIDER_USER))
     for user in (no_role, no_organisation):
@@ -67,8 +75,9 @@ def test_a_provider_user_needs_both_the_role_and_an_organisation(client, active_
 def _all_pages(client, user, case) -> str:
     """Every portal page of the case the user reaches (a decided requirement is "not found" to non-bidders)."""
     client.force_login(user)
-    responses = [client.get(url) for name, url in portal_urls(case).items()
-                 if name not in ("agreement", "purchase order")]
+    responses = [
+        client.get(url) for name, url in portal_urls(case).items() if name not in ("agreement", "purchase order")
+    ]
     assert all(r.status_code in (200, 404) for r in responses)
     return "\n".join(text_of(r) for r in responses)
 
@@ -80,8 +89,11 @@ def _bid_traces(case, user) -> list[str]:
 
 @pytest.mark.parametrize("stage", ["open", "closed", "awarded"])
 def test_a_provider_never_sees_another_providers_bid(client, build, stage):
-    case = {"open": lambda: build.publish(), "closed": lambda: build.closed(),
-            "awarded": lambda: build.issue(build.award(build.select(build.closed())))}[stage]()
+    case = {
+        "open": lambda: build.publish(),
+        "closed": lambda: build.closed(),
+        "awarded": lambda: build.issue(build.award(build.select(build.closed()))),
+    }[stage]()
     for viewer, other in [(case.a, case.b), (case.b, case.a), (case.c, case.a), (case.c, case.b)]:
         text = _all_pages(client, viewer, case)
         for trace in _bid_traces(case, other):
@@ -135,13 +147,26 @@ def test_the_winner_sees_the_person_the_package_and_the_plan_and_the_view_is_aud
     assert response.status_code == 200
     text = text_of(response)
     for expected in [
-        f"{PERSONAL['first_name']} {PERSONAL['last_name']}", "23 November 1938", "943 476 5919",
-        PERSONAL["address_line_1"], PERSONAL["address_line_2"], PERSONAL["postcode"], PERSONAL["phone"],
-        f"{PERSONAL['representative_name']} (Niece)", PERSONAL["representative_phone"],
-        "£21.37", "£213.70", "Monday 08:00, 45 minutes, 2 carers", "10.00",
+        f"{PERSONAL['first_name']} {PERSONAL['last_name']}",
+        "23 November 1938",
+        "943 476 5919",
+        PERSONAL["address_line_1"],
+        PERSONAL["address_line_2"],
+        PERSONAL["postcode"],
+        PERSONAL["phone"],
+        f"{PERSONAL['representative_name']} (Niece)",
+        PERSONAL["representative_phone"],
+        "£21.37",
+        "£213.70",
+        "Monday 08:00, 45 minutes, 2 carers",
+        "10.00",
         f"{case.agreement.start_date.day} {case.agreement.start_date:%B %Y}",
-        "Thursday lunch club at St Brannoc&#x27;s hall", PLAN["specific_or_complex_needs"], PLAN["places_to_avoid"],
-        "Dementia", "Welsh", case.order.display_number,
+        "Thursday lunch club at St Brannoc&#x27;s hall",
+        PLAN["specific_or_complex_needs"],
+        PLAN["places_to_avoid"],
+        "Dementia",
+        "Welsh",
+        case.order.display_number,
         reverse("portal:purchase_order_pdf", args=[case.order.pk]),
     ]:
         assert expected in text, expected
@@ -178,8 +203,10 @@ def test_downloading_the_purchase_order_is_audited_as_a_view_of_the_person(clien
 
 # Bidding after the closing time ---------------------------------------------------------------------
 def _snapshot(case):
-    return (sorted(Bid.objects.values_list("pk", "provider", "price_basis", "price", "weekly_price", "updated_at")),
-            sorted(BidAnswer.objects.values_list("pk", "answer")))
+    return (
+        sorted(Bid.objects.values_list("pk", "provider", "price_basis", "price", "weekly_price", "updated_at")),
+        sorted(BidAnswer.objects.values_list("pk", "answer")),
+    )
 
 
 @pytest.mark.parametrize("who", ["a", "c"])
@@ -187,8 +214,11 @@ def test_a_bid_after_closing_is_refused_and_changes_nothing(client, open_case, w
     case = open_case
     user = getattr(case, who)  # a changing its bid, c making a first one
     url = reverse("portal:requirement", args=[case.requirement.pk])
-    data = {"price_basis": "hourly", "price": "15.00",
-            **{f"answer_{o.pk}": "A late answer" for o in case.requirement.outcomes.all()}}
+    data = {
+        "price_basis": "hourly",
+        "price": "15.00",
+        **{f"answer_{o.pk}": "A late answer" for o in case.requirement.outcomes.all()},
+    }
     before = _snapshot(case)
 
     with time_machine.travel(case.requirement.closes_at + timedelta(seconds=1)):
@@ -216,8 +246,9 @@ def test_a_provider_the_requirement_is_not_open_to_gets_404(client, open_case, o
         user = provider_user()
         ProviderServiceFactory(provider=user.provider, arrangement=None, districts=["E1"])  # spot contracts only
     elif outsider == "other arrangement":
-        other = type(case.arrangement).objects.create(name="Another DPS", kind="dps", service_type="home_care",
-                                                       starts_on=case.arrangement.starts_on)
+        other = type(case.arrangement).objects.create(
+            name="Another DPS", kind="dps", service_type="home_care", starts_on=case.arrangement.starts_on
+        )
         user = enrolled_user(other)
     else:
         user = enrolled_user(case.arrangement)
@@ -229,8 +260,9 @@ def test_a_provider_the_requirement_is_not_open_to_gets_404(client, open_case, o
     assert client.get(reverse("portal:requirement", args=[case.requirement.pk])).status_code == 404
     assert client.get(reverse("portal:requirement_export", args=[case.requirement.pk])).status_code == 404
     answers = {f"answer_{o.pk}": "x" for o in case.requirement.outcomes.all()}
-    response = client.post(reverse("portal:requirement", args=[case.requirement.pk]),
-                           {"price_basis": "weekly", "price": "100", **answers})
+    response = client.post(
+        reverse("portal:requirement", args=[case.requirement.pk]), {"price_basis": "weekly", "price": "100", **answers}
+    )
     assert response.status_code == 404 and Bid.objects.count() == bids
     assert case.requirement.reference not in text_of(client.get(reverse("portal:home")))
 

@@ -26,8 +26,10 @@ def bid_data(requirement, price="19.50", basis="hourly", answer="Our team of fou
 
 
 def footprint():
-    return (sorted(Bid.objects.values_list("pk", "provider", "price_basis", "price", "weekly_price", "updated_at")),
-            sorted(BidAnswer.objects.values_list("pk", "answer")))
+    return (
+        sorted(Bid.objects.values_list("pk", "provider", "price_basis", "price", "weekly_price", "updated_at")),
+        sorted(BidAnswer.objects.values_list("pk", "answer")),
+    )
 
 
 # Bidding ------------------------------------------------------------------------------------------
@@ -57,10 +59,16 @@ def test_submitting_a_bid(client, open_case):
 
     assert response.status_code == 302 and response["Location"] == url
     bid = Bid.objects.get(requirement=case.requirement, provider=case.c.provider)
-    assert (bid.price_basis, bid.price, bid.weekly_price, bid.submitted_by) == ("hourly", Decimal("19.50"),
-                                                                                Decimal("195.00"), case.c)
+    assert (bid.price_basis, bid.price, bid.weekly_price, bid.submitted_by) == (
+        "hourly",
+        Decimal("19.50"),
+        Decimal("195.00"),
+        case.c,
+    )
     assert sorted(bid.answers.values_list("answer", flat=True)) == [
-        "Our team of four local carers will. (1)", "Our team of four local carers will. (2)"]
+        "Our team of four local carers will. (1)",
+        "Our team of four local carers will. (2)",
+    ]
     page = text_of(client.get(url))
     assert f"Your bid on {case.requirement.reference} has been submitted." in page
     assert "£19.50 per hour" in page and "£195.00" in page and "Change your bid" in page
@@ -88,17 +96,20 @@ def test_changing_a_bid(client, open_case):
     assert Bid.objects.get(provider=case.b.provider).price == LOSE_PRICE
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"answer_2nd": ""}, "Answer outcome statement 2"),
-    ({"answer_2nd": "   "}, "Answer outcome statement 2"),
-    ({"price": "0"}, "Enter a price above £0"),
-    ({"price": "-5"}, "Enter a price above £0"),
-    ({"price": "twenty pounds"}, "Enter your price as an amount of money, like 21.50"),
-    ({"price": "19.505"}, "Enter your price in pounds and pence, like 21.50"),
-    ({"price": ""}, "Enter your price"),
-    ({"price_basis": ""}, "Select whether your price is per hour or per week"),
-    ({"price_basis": "daily"}, "Select whether your price is per hour or per week"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"answer_2nd": ""}, "Answer outcome statement 2"),
+        ({"answer_2nd": "   "}, "Answer outcome statement 2"),
+        ({"price": "0"}, "Enter a price above £0"),
+        ({"price": "-5"}, "Enter a price above £0"),
+        ({"price": "twenty pounds"}, "Enter your price as an amount of money, like 21.50"),
+        ({"price": "19.505"}, "Enter your price in pounds and pence, like 21.50"),
+        ({"price": ""}, "Enter your price"),
+        ({"price_basis": ""}, "Select whether your price is per hour or per week"),
+        ({"price_basis": "daily"}, "Select whether your price is per hour or per week"),
+    ],
+)
 @pytest.mark.parametrize("who", ["a", "c"])
 def test_invalid_bids_are_shown_again_with_the_problem_and_save_nothing(client, open_case, change, message, who):
     case = open_case
@@ -108,8 +119,9 @@ def test_invalid_bids_are_shown_again_with_the_problem_and_save_nothing(client, 
     change = {(f"answer_{second.pk}" if k == "answer_2nd" else k): v for k, v in change.items()}
     before = footprint()
 
-    response = client.post(reverse("portal:requirement", args=[case.requirement.pk]),
-                           bid_data(case.requirement) | change)
+    response = client.post(
+        reverse("portal:requirement", args=[case.requirement.pk]), bid_data(case.requirement) | change
+    )
 
     assert response.status_code == 400
     text = text_of(response)
@@ -176,7 +188,7 @@ def test_csv_export(client, open_case):
     assert fields["About the package"] == SUMMARY
     assert fields["Weight of quality (%)"] == "60" and fields["Weight of price (%)"] == "40"
     assert [r for r in rows if r and r[0] == "How bids are scored"][1][1].startswith("Price score = the lowest")
-    assert rows[rows.index(["Outcome statement", "Text"]) + 1:] == [["1", OUTCOMES[0]], ["2", OUTCOMES[1]]]
+    assert rows[rows.index(["Outcome statement", "Text"]) + 1 :] == [["1", OUTCOMES[0]], ["2", OUTCOMES[1]]]
     # Bids are never in it, not even the provider's own.
     assert "21.37" not in text_of(response) and "248.88" not in text_of(response)
 
@@ -184,12 +196,13 @@ def test_csv_export(client, open_case):
 def test_csv_export_does_not_let_text_become_a_formula(client, open_case):
     case = open_case
     outcome = case.requirement.outcomes.get(position=1)
-    outcome.text = "=HYPERLINK(\"http://example.com\")"
+    outcome.text = '=HYPERLINK("http://example.com")'
     outcome.save()
     client.force_login(case.a)
-    rows = list(csv.reader(io.StringIO(text_of(client.get(
-        reverse("portal:requirement_export", args=[case.requirement.pk]))))))
-    assert ["1", "'=HYPERLINK(\"http://example.com\")"] in rows
+    rows = list(
+        csv.reader(io.StringIO(text_of(client.get(reverse("portal:requirement_export", args=[case.requirement.pk])))))
+    )
+    assert ["1", '\'=HYPERLINK("http://example.com")'] in rows
 
 
 # The purchase order -------------------------------------------------------------------------------
@@ -208,8 +221,14 @@ def test_purchase_order_pdf_download(client, active_case):
     assert pdf.startswith(b"%PDF")
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     start = agreement.start_date
-    for expected in [order.number, case.a.provider.name, "Ottoline Quennell-Marwood", "Domiciliary care (home care)",
-                     "£213.70", f"From {start.day} {start:%B %Y}"]:
+    for expected in [
+        order.number,
+        case.a.provider.name,
+        "Ottoline Quennell-Marwood",
+        "Domiciliary care (home care)",
+        "£213.70",
+        f"From {start.day} {start:%B %Y}",
+    ]:
         assert expected in text, expected
 
 

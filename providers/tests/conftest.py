@@ -16,14 +16,19 @@ def data_file(name: str) -> bytes:
 def home_care_dps(db):
     """The arrangement the demo directory and the test files name."""
     return PurchasingArrangement.objects.create(
-        name="Home care DPS 2023 to 2027", kind=PurchasingArrangement.Kind.DPS, service_type="home_care",
-        starts_on=date(2023, 4, 1), expires_on=date(2027, 3, 31),
+        name="Home care DPS 2023 to 2027",
+        kind=PurchasingArrangement.Kind.DPS,
+        service_type="home_care",
+        starts_on=date(2023, 4, 1),
+        expires_on=date(2027, 3, 31),
     )
 
 
 @pytest.fixture
 def reablement_market(db):
     return PurchasingArrangement.objects.create(
-        name="Reablement Dynamic Market", kind=PurchasingArrangement.Kind.DYNAMIC_MARKET, service_type="reablement",
+        name="Reablement Dynamic Market",
+        kind=PurchasingArrangement.Kind.DYNAMIC_MARKET,
+        service_type="reablement",
         starts_on=date(2025, 4, 1),
     )

@@ -15,43 +15,86 @@ def admin_user(django_user_model):
 
 
 def inline(total=0, initial=0, **rows):
-    return {"services-TOTAL_FORMS": str(total), "services-INITIAL_FORMS": str(initial),
-            "services-MIN_NUM_FORMS": "0", "services-MAX_NUM_FORMS": "1000", **rows}
+    return {
+        "services-TOTAL_FORMS": str(total),
+        "services-INITIAL_FORMS": str(initial),
+        "services-MIN_NUM_FORMS": "0",
+        "services-MAX_NUM_FORMS": "1000",
+        **rows,
+    }
 
 
-PROVIDER = {"name": "Docklands Care", "cqc_rating": "good", "description": "", "cqc_registration_number": "",
-            "contact_name": "", "email": "", "phone": "", "website": "", "address": "", "postcode": "",
-            "open_referral_id": "", "active": "on"}
+PROVIDER = {
+    "name": "Docklands Care",
+    "cqc_rating": "good",
+    "description": "",
+    "cqc_registration_number": "",
+    "contact_name": "",
+    "email": "",
+    "phone": "",
+    "website": "",
+    "address": "",
+    "postcode": "",
+    "open_referral_id": "",
+    "active": "on",
+}
 
 
 def test_adding_a_provider_with_a_service_is_audited(client, admin_user):
     client.force_login(admin_user)
-    response = client.post(reverse("admin:providers_provider_add"), PROVIDER | inline(
-        1, **{"services-0-service_type": "home_care", "services-0-districts": "E1,E3", "services-0-specialisms": "",
-              "services-0-languages": "", "services-0-weekly_hours_capacity": "30"}))
+    response = client.post(
+        reverse("admin:providers_provider_add"),
+        PROVIDER
+        | inline(
+            1,
+            **{
+                "services-0-service_type": "home_care",
+                "services-0-districts": "E1,E3",
+                "services-0-specialisms": "",
+                "services-0-languages": "",
+                "services-0-weekly_hours_capacity": "30",
+            },
+        ),
+    )
     assert response.status_code == 302
     service = ProviderService.objects.get()
     assert service.districts == ["E1", "E3"]
     assert AuditEvent.objects.filter(actor=admin_user, action="created", object_id=str(service.provider_id)).exists()
-    assert AuditEvent.objects.filter(actor=admin_user, summary="Admin: added provider service",
-                                     object_id=str(service.pk)).exists()
+    assert AuditEvent.objects.filter(
+        actor=admin_user, summary="Admin: added provider service", object_id=str(service.pk)
+    ).exists()
 
 
 def test_changing_and_deleting_a_service_is_audited(client, admin_user):
     service = ProviderServiceFactory(weekly_hours_capacity=10)
     provider = service.provider
     client.force_login(admin_user)
-    row = {"services-0-id": str(service.pk), "services-0-provider": str(provider.pk), "services-0-service_type": "home_care",
-           "services-0-districts": "E1", "services-0-specialisms": "", "services-0-languages": "",
-           "services-0-weekly_hours_capacity": "25"}
+    row = {
+        "services-0-id": str(service.pk),
+        "services-0-provider": str(provider.pk),
+        "services-0-service_type": "home_care",
+        "services-0-districts": "E1",
+        "services-0-specialisms": "",
+        "services-0-languages": "",
+        "services-0-weekly_hours_capacity": "25",
+    }
     data = PROVIDER | {"name": provider.name, "email": provider.email}
-    assert client.post(reverse("admin:providers_provider_change", args=[provider.pk]),
-                       data | inline(1, 1, **row)).status_code == 302
+    assert (
+        client.post(
+            reverse("admin:providers_provider_change", args=[provider.pk]), data | inline(1, 1, **row)
+        ).status_code
+        == 302
+    )
     changed = AuditEvent.objects.get(object_id=str(service.pk), summary="Admin: saved provider service")
     assert changed.changes["weekly_hours_capacity"] == [10, 25]
 
-    assert client.post(reverse("admin:providers_provider_change", args=[provider.pk]),
-                       data | inline(1, 1, **row, **{"services-0-DELETE": "on"})).status_code == 302
+    assert (
+        client.post(
+            reverse("admin:providers_provider_change", args=[provider.pk]),
+            data | inline(1, 1, **row, **{"services-0-DELETE": "on"}),
+        ).status_code
+        == 302
+    )
     assert not ProviderService.objects.exists()
     assert AuditEvent.objects.filter(object_id=str(service.pk), summary="Admin: deleted provider service").exists()
 

@@ -46,11 +46,16 @@ def test_valid_file_creates_providers_and_their_services(dps_team, home_care_dps
     eastside_id, bow_id = ids("valid_directory.json")
     eastside = Provider.objects.get(open_referral_id=eastside_id)
     assert (eastside.name, eastside.email, eastside.website) == (
-        "Eastside Homecare Partnership", "office@eastside-homecare.example.org.uk",
-        "https://www.eastside-homecare.example.org.uk")
+        "Eastside Homecare Partnership",
+        "office@eastside-homecare.example.org.uk",
+        "https://www.eastside-homecare.example.org.uk",
+    )
     assert (eastside.cqc_registration_number, eastside.cqc_rating) == ("1-2345678901", Provider.CQCRating.GOOD)
     assert (eastside.contact_name, eastside.address, eastside.postcode) == (
-        "Rahima Begum", "22 Commercial Road, London", "E1 6AN")
+        "Rahima Begum",
+        "22 Commercial Road, London",
+        "E1 6AN",
+    )
     assert eastside.active and eastside.created_by == dps_team
     home_care = eastside.services.get()
     assert home_care.service_type == "home_care" and home_care.arrangement == home_care_dps
@@ -75,11 +80,14 @@ def test_every_write_is_audited_with_the_importer_as_actor(dps_team, home_care_d
     assert all("Open Referral UK directory (east.json)" in e.summary for e in events)
 
 
-@pytest.mark.parametrize("name,shape,count", [
-    ("valid_organization.json", "organization", 1),
-    ("valid_directory.json", "array", 2),
-    ("valid_page.json", "page", 2),
-])
+@pytest.mark.parametrize(
+    "name,shape,count",
+    [
+        ("valid_organization.json", "organization", 1),
+        ("valid_directory.json", "array", 2),
+        ("valid_page.json", "page", 2),
+    ],
+)
 def test_a_single_organization_an_array_or_a_page_is_accepted(dps_team, home_care_dps, name, shape, count):
     result = import_provider_directory(data_file(name), acting_user=dps_team)
     assert result.reading.shape == shape
@@ -127,8 +135,9 @@ def test_a_service_listed_as_defunct_is_left_out(dps_team, home_care_dps):
     document = records("valid_directory.json")
     document[1]["services"][1]["status"] = "defunct"
     import_provider_directory(json.dumps(document), acting_user=dps_team)
-    assert list(Provider.objects.get(open_referral_id=document[1]["id"]).services.values_list("service_type", flat=True)) \
-        == ["home_care"]
+    assert list(
+        Provider.objects.get(open_referral_id=document[1]["id"]).services.values_list("service_type", flat=True)
+    ) == ["home_care"]
 
 
 # Refusals: the whole file is reported and nothing is imported
@@ -145,7 +154,11 @@ def test_schema_invalid_fields_are_reported_with_their_path(dps_team, home_care_
     assert not result.imported
     [problem] = result.reading.problems
     assert (problem.index, problem.location, problem.id, problem.name) == (
-        1, "[1]", ids("invalid_schema_field.json")[1], "Bow and Poplar Companions")
+        1,
+        "[1]",
+        ids("invalid_schema_field.json")[1],
+        "Bow and Poplar Companions",
+    )
     assert problem.errors == [
         "services[0].email: 'not-an-email' is not a 'email'",
         "website: 'not a web address' is not a 'uri'",
@@ -158,18 +171,30 @@ def test_missing_required_fields_are_reported_for_every_record(dps_team, home_ca
     first, second = result.reading.problems
     assert (first.location, first.name, first.errors) == ("[0]", "", ["'name' is a required property"])
     assert (second.location, second.name, second.errors) == (
-        "[1]", "Bow and Poplar Companions", ["services[1]: 'status' is a required property"])
+        "[1]",
+        "Bow and Poplar Companions",
+        ["services[1]: 'status' is a required property"],
+    )
     assert nothing_imported()
 
 
-@pytest.mark.parametrize("name,location,message", [
-    ("invalid_unknown_service_type.json", "[1]",
-     "services[0].attributes[0].taxonomy_term.term: 'gardening' is not a service type we know"),
-    ("invalid_unknown_arrangement.json", "[0]",
-     "services[0].attributes[1].taxonomy_term.term: there is no purchasing arrangement called "
-     "'Home care DPS 2019 to 2023'"),
-    ("invalid_no_districts.json", "", "services[0]: no postcode districts"),
-])
+@pytest.mark.parametrize(
+    "name,location,message",
+    [
+        (
+            "invalid_unknown_service_type.json",
+            "[1]",
+            "services[0].attributes[0].taxonomy_term.term: 'gardening' is not a service type we know",
+        ),
+        (
+            "invalid_unknown_arrangement.json",
+            "[0]",
+            "services[0].attributes[1].taxonomy_term.term: there is no purchasing arrangement called "
+            "'Home care DPS 2019 to 2023'",
+        ),
+        ("invalid_no_districts.json", "", "services[0]: no postcode districts"),
+    ],
+)
 def test_records_that_are_valid_but_unusable_are_refused(dps_team, home_care_dps, name, location, message):
     result = import_provider_directory(data_file(name), acting_user=dps_team)
     [problem] = result.reading.problems
@@ -190,22 +215,35 @@ def set_term(service: dict, taxonomy: str, term: str) -> None:
             attribute["taxonomy_term"]["term"] = term
 
 
-@pytest.mark.parametrize("change,error", [
-    (lambda d: set_term(d[0]["services"][0], "riverside-purchasing-arrangement", "Reablement Dynamic Market"),
-     "services[0].attributes[1].taxonomy_term.term: 'Reablement Dynamic Market' is for reablement, "
-     "not domiciliary care (home care)"),
-    (lambda d: set_term(d[0]["services"][0], "riverside-brokerage-specialism", "juggling"),
-     "services[0].attributes[2].taxonomy_term.term: 'juggling' is not a specialism we know"),
-    (lambda d: set_term(d[0]["services"][0], "riverside-weekly-hours-capacity", "lots"),
-     "services[0].attributes[4].taxonomy_term.term: 'lots' is not a whole number of hours a week"),
-    (lambda d: set_term(d[0], "cqc-rating", "Brilliant"),
-     "attributes[0].taxonomy_term.term: 'Brilliant' is not a CQC rating"),
-    (lambda d: d[0].update(services=[]), "services: the organization has no services"),
-    (lambda d: d[0].update(name="N" * 201), "name: Ensure this value has at most 200 characters"),
-    (lambda d: d[0].update(email="two@at@example.com"), "email: Enter a valid email address."),
-    (lambda d: d[0]["services"].append(copy.deepcopy(d[0]["services"][0]) | {"id": d[1]["id"]}),
-     "services[1]: a second domiciliary care (home care) service (services[0] is one)"),
-])
+@pytest.mark.parametrize(
+    "change,error",
+    [
+        (
+            lambda d: set_term(d[0]["services"][0], "riverside-purchasing-arrangement", "Reablement Dynamic Market"),
+            "services[0].attributes[1].taxonomy_term.term: 'Reablement Dynamic Market' is for reablement, "
+            "not domiciliary care (home care)",
+        ),
+        (
+            lambda d: set_term(d[0]["services"][0], "riverside-brokerage-specialism", "juggling"),
+            "services[0].attributes[2].taxonomy_term.term: 'juggling' is not a specialism we know",
+        ),
+        (
+            lambda d: set_term(d[0]["services"][0], "riverside-weekly-hours-capacity", "lots"),
+            "services[0].attributes[4].taxonomy_term.term: 'lots' is not a whole number of hours a week",
+        ),
+        (
+            lambda d: set_term(d[0], "cqc-rating", "Brilliant"),
+            "attributes[0].taxonomy_term.term: 'Brilliant' is not a CQC rating",
+        ),
+        (lambda d: d[0].update(services=[]), "services: the organization has no services"),
+        (lambda d: d[0].update(name="N" * 201), "name: Ensure this value has at most 200 characters"),
+        (lambda d: d[0].update(email="two@at@example.com"), "email: Enter a valid email address."),
+        (
+            lambda d: d[0]["services"].append(copy.deepcopy(d[0]["services"][0]) | {"id": d[1]["id"]}),
+            "services[1]: a second domiciliary care (home care) service (services[0] is one)",
+        ),
+    ],
+)
 def test_each_unusable_value_is_named(home_care_dps, reablement_market, change, error):
     [(location, _, _, errors)] = problems_of(with_change(change))
     assert location == "[0]"
@@ -239,14 +277,17 @@ def test_a_duplicate_id_in_the_file_is_refused(home_care_dps):
     assert errors == [f"id: '{ids('valid_directory.json')[0]}' is also the id of record [0]"]
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"{not json", "The file is not valid JSON: Expecting property name enclosed in double quotes at line 1"),
-    (b"\xff\xfe\x00", "The file is not"),
-    (b"42", "The file must hold an organization, a list of organizations or a page of organizations"),
-    (b"[]", "The file has no organizations in it."),
-    (b"[" * 100_000 + b"]" * 100_000, "The file is nested too deeply"),
-    (b'{"contents": "everything", "total_items": -1}', "The page is not an Open Referral UK page: contents:"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"{not json", "The file is not valid JSON: Expecting property name enclosed in double quotes at line 1"),
+        (b"\xff\xfe\x00", "The file is not"),
+        (b"42", "The file must hold an organization, a list of organizations or a page of organizations"),
+        (b"[]", "The file has no organizations in it."),
+        (b"[" * 100_000 + b"]" * 100_000, "The file is nested too deeply"),
+        (b'{"contents": "everything", "total_items": -1}', "The page is not an Open Referral UK page: contents:"),
+    ],
+)
 def test_a_file_that_is_not_a_directory_is_refused_whole(dps_team, content, message):
     result = import_provider_directory(content, acting_user=dps_team)
     assert not result.imported
@@ -288,8 +329,10 @@ def test_the_report_reads_as_plain_text(home_care_dps):
 # Who may import
 
 
-@pytest.mark.parametrize("role_user", ["officer_east", "lead_east", "finance_officer", "contract_monitoring",
-                                       "social_worker", "provider_user"])
+@pytest.mark.parametrize(
+    "role_user",
+    ["officer_east", "lead_east", "finance_officer", "contract_monitoring", "social_worker", "provider_user"],
+)
 def test_only_the_dps_team_may_import(request, home_care_dps, role_user):
     user = request.getfixturevalue(role_user)
     providers = Provider.objects.count()  # a provider user's own provider
@@ -308,24 +351,35 @@ def test_a_superuser_may_import(home_care_dps):
 
 def test_schemas_are_read_from_our_copy_never_the_network():
     assert {"organization.json", "organization_list.json", "organization_package.json", "LICENSE"} <= {
-        p.name for p in SCHEMA_DIR.iterdir()}
+        p.name for p in SCHEMA_DIR.iterdir()
+    }
     resolver = schema_registry().resolver()
     assert resolver.lookup("organization_package.json#/items").contents["required"] == ["id", "name", "description"]
     with pytest.raises(Unresolvable):
         resolver.lookup("https://raw.githubusercontent.com/openreferraluk/uk-profile/main/schema/organization.json")
 
 
-@pytest.mark.parametrize("text,districts", [
-    ("E1", ["E1"]), ("e14 ", ["E14"]), ("E1, E3; W2", ["E1", "E3", "W2"]), ("EC1A", ["EC1A"]),
-    ("All residents of the borough", []), ("E1 and W2", []), ("", []),
-])
+@pytest.mark.parametrize(
+    "text,districts",
+    [
+        ("E1", ["E1"]),
+        ("e14 ", ["E14"]),
+        ("E1, E3; W2", ["E1", "E3", "W2"]),
+        ("EC1A", ["EC1A"]),
+        ("All residents of the borough", []),
+        ("E1 and W2", []),
+        ("", []),
+    ],
+)
 def test_districts_are_read_only_from_text_that_is_all_districts(text, districts):
     assert districts_in(text) == districts
 
 
 def test_json_path():
-    assert json_path(["services", 0, "attributes", 2, "taxonomy_term", "term"]) == \
-        "services[0].attributes[2].taxonomy_term.term"
+    assert (
+        json_path(["services", 0, "attributes", 2, "taxonomy_term", "term"])
+        == "services[0].attributes[2].taxonomy_term.term"
+    )
 
 
 # The management command

@@ -22,8 +22,11 @@ TODAY = timezone.localdate
 def arrangement(name, service_type=ServiceType.HOME_CARE, *, starts=-400, expires=None):
     today = TODAY()
     return PurchasingArrangement.objects.create(
-        name=name, kind=PurchasingArrangement.Kind.DPS, service_type=service_type,
-        starts_on=today + timedelta(days=starts), expires_on=today + timedelta(days=expires) if expires is not None else None,
+        name=name,
+        kind=PurchasingArrangement.Kind.DPS,
+        service_type=service_type,
+        starts_on=today + timedelta(days=starts),
+        expires_on=today + timedelta(days=expires) if expires is not None else None,
     )
 
 
@@ -40,10 +43,15 @@ def offer(name, *, arrangement=None, rating=Provider.CQCRating.GOOD, active=True
 @pytest.fixture
 def referral(social_worker, cap_member, person):
     """Home care for a person in E1 whose plan needs dementia and bariatric care, with Bengali-speaking carers."""
-    plan = make_plan(social_worker, person, required_specialisms=[Specialism.DEMENTIA, Specialism.BARIATRIC_CARE],
-                     preferred_language="ben")
-    return Referral.objects.select_related("person", "plan").get(pk=queued_referral(social_worker, person, cap_member,
-                                                                                    plan=plan).pk)
+    plan = make_plan(
+        social_worker,
+        person,
+        required_specialisms=[Specialism.DEMENTIA, Specialism.BARIATRIC_CARE],
+        preferred_language="ben",
+    )
+    return Referral.objects.select_related("person", "plan").get(
+        pk=queued_referral(social_worker, person, cap_member, plan=plan).pk
+    )
 
 
 def names(entries):
@@ -52,8 +60,11 @@ def names(entries):
 
 def test_only_active_enrolled_providers_covering_the_district_for_the_service_are_shortlisted(referral, open_dps):
     offer("Shortlisted", arrangement=open_dps)
-    offer("Wrong service", arrangement=arrangement("Reablement DPS", ServiceType.REABLEMENT),
-          service_type=ServiceType.REABLEMENT)
+    offer(
+        "Wrong service",
+        arrangement=arrangement("Reablement DPS", ServiceType.REABLEMENT),
+        service_type=ServiceType.REABLEMENT,
+    )
     offer("Wrong district", arrangement=open_dps, districts=["W2"])
     offer("Inactive provider", arrangement=open_dps, active=False)
     offer("Not enrolled")
@@ -85,14 +96,26 @@ def test_ranked_by_skills_then_language_then_rating_then_capacity_then_name(refe
     both = [Specialism.DEMENTIA, Specialism.BARIATRIC_CARE]
     good, outstanding = Provider.CQCRating.GOOD, Provider.CQCRating.OUTSTANDING
     offer("Alpha", arrangement=open_dps, specialisms=both, languages=["English"], weekly_hours_capacity=10)
-    offer("Bravo", arrangement=open_dps, specialisms=both, languages=["bengali"], weekly_hours_capacity=5,
-          rating=Provider.CQCRating.REQUIRES_IMPROVEMENT)
+    offer(
+        "Bravo",
+        arrangement=open_dps,
+        specialisms=both,
+        languages=["bengali"],
+        weekly_hours_capacity=5,
+        rating=Provider.CQCRating.REQUIRES_IMPROVEMENT,
+    )
     offer("Charlie", arrangement=open_dps, specialisms=both, rating=outstanding, weekly_hours_capacity=0)
     offer("Echo", arrangement=open_dps, specialisms=both, weekly_hours_capacity=40)
     offer("Delta", arrangement=open_dps, specialisms=both, weekly_hours_capacity=40)
     offer("Hotel", arrangement=open_dps, specialisms=both, weekly_hours_capacity=None, rating=good)
-    offer("Foxtrot", arrangement=open_dps, specialisms=[Specialism.DEMENTIA, Specialism.AUTISM], languages=["Bengali"],
-          rating=outstanding, weekly_hours_capacity=100)
+    offer(
+        "Foxtrot",
+        arrangement=open_dps,
+        specialisms=[Specialism.DEMENTIA, Specialism.AUTISM],
+        languages=["Bengali"],
+        rating=outstanding,
+        weekly_hours_capacity=100,
+    )
     offer("Golf", arrangement=open_dps, specialisms=[], languages=["Bengali"], rating=outstanding)
 
     entries = shortlist_for(referral)
@@ -100,12 +123,24 @@ def test_ranked_by_skills_then_language_then_rating_then_capacity_then_name(refe
     assert names(entries) == ["Bravo", "Charlie", "Delta", "Echo", "Alpha", "Hotel", "Foxtrot", "Golf"]
     assert [e.rank for e in entries] == list(range(1, 9))
     bravo, foxtrot, golf = entries[0], entries[6], entries[7]
-    assert bravo.reasons == ["Covers E1", "Has dementia", "Has bariatric care", "Speaks Bengali", "CQC: Requires improvement",
-                             "Capacity 5 hours a week"]
+    assert bravo.reasons == [
+        "Covers E1",
+        "Has dementia",
+        "Has bariatric care",
+        "Speaks Bengali",
+        "CQC: Requires improvement",
+        "Capacity 5 hours a week",
+    ]
     assert foxtrot.matched_specialisms == [Specialism.DEMENTIA]
     assert foxtrot.missing_specialisms == [Specialism.BARIATRIC_CARE]
-    assert foxtrot.reasons == ["Covers E1", "Has dementia", "Missing: bariatric care", "Speaks Bengali", "CQC: Outstanding",
-                               "Capacity 100 hours a week"]
+    assert foxtrot.reasons == [
+        "Covers E1",
+        "Has dementia",
+        "Missing: bariatric care",
+        "Speaks Bengali",
+        "CQC: Outstanding",
+        "Capacity 100 hours a week",
+    ]
     assert golf.reasons[1:3] == ["Missing: dementia", "Missing: bariatric care"]
     assert entries[1].reasons[3] == "Does not list Bengali"
     assert entries[5].reasons[-1] == "Capacity not known"
@@ -167,6 +202,8 @@ def test_directory_list_takes_two_queries_whatever_its_length(db, open_dps, djan
     for n in range(6):
         offer(f"Provider {n}", arrangement=open_dps)
     with django_assert_num_queries(2):
-        rows = [(p.name, [(s.get_service_type_display(), s.arrangement) for s in p.services.all()])
-                for p in providers_directory(search="Provider")]
+        rows = [
+            (p.name, [(s.get_service_type_display(), s.arrangement) for s in p.services.all()])
+            for p in providers_directory(search="Provider")
+        ]
     assert len(rows) == 6

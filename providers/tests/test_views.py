@@ -15,16 +15,31 @@ from .conftest import data_file
 from .factories import ProviderFactory, ProviderServiceFactory
 
 DIRECTORY_STAFF = ["officer_east", "lead_east", "dps_team", "contract_monitoring", "finance_officer"]
-NOT_DIRECTORY_STAFF = ["social_worker", "spa_worker", "provider_user", "cap_member", "head_of_service", "review_team",
-                       "first_response", "monitoring_officer"]
+NOT_DIRECTORY_STAFF = [
+    "social_worker",
+    "spa_worker",
+    "provider_user",
+    "cap_member",
+    "head_of_service",
+    "review_team",
+    "first_response",
+    "monitoring_officer",
+]
 
 
 @pytest.fixture
 def provider(db, home_care_dps):
-    provider = ProviderFactory(name="Eastside Homecare", cqc_registration_number="1-2345678901",
-                               contact_name="Rahima Begum")
-    ProviderServiceFactory(provider=provider, arrangement=home_care_dps, districts=["E1", "E3"],
-                           specialisms=[Specialism.DEMENTIA], languages=["Bengali"], weekly_hours_capacity=45)
+    provider = ProviderFactory(
+        name="Eastside Homecare", cqc_registration_number="1-2345678901", contact_name="Rahima Begum"
+    )
+    ProviderServiceFactory(
+        provider=provider,
+        arrangement=home_care_dps,
+        districts=["E1", "E3"],
+        specialisms=[Specialism.DEMENTIA],
+        languages=["Bengali"],
+        weekly_hours_capacity=45,
+    )
     ProviderServiceFactory(provider=provider, service_type="escort", districts=["E3"], weekly_hours_capacity=None)
     return provider
 
@@ -36,7 +51,9 @@ def get(client, user, url):
 
 def upload(client, user, content: bytes, name="directory.json"):
     client.force_login(user)
-    return client.post(reverse("providers:import"), {"directory": SimpleUploadedFile(name, content, "application/json")})
+    return client.post(
+        reverse("providers:import"), {"directory": SimpleUploadedFile(name, content, "application/json")}
+    )
 
 
 # Who sees what
@@ -55,8 +72,10 @@ def test_others_are_refused_the_directory_with_a_reason(request, client, provide
     for url in [reverse("providers:list"), reverse("providers:detail", args=[provider.pk])]:
         response = get(client, user, url)
         assert response.status_code == 403
-        assert "Only Brokerage, the DPS team, contract monitoring and finance can see the provider directory" \
+        assert (
+            "Only Brokerage, the DPS team, contract monitoring and finance can see the provider directory"
             in response.content.decode()
+        )
 
 
 def test_a_provider_user_cannot_see_even_their_own_provider(client, provider_user):
@@ -78,8 +97,9 @@ def test_only_the_dps_team_may_open_the_import(request, client, role, home_care_
     user = request.getfixturevalue(role)
     assert get(client, user, reverse("providers:import")).status_code == 403
     client.force_login(user)
-    response = client.post(reverse("providers:import"), {
-        "directory": SimpleUploadedFile("d.json", data_file("valid_directory.json"))})
+    response = client.post(
+        reverse("providers:import"), {"directory": SimpleUploadedFile("d.json", data_file("valid_directory.json"))}
+    )
     assert response.status_code == 403
     assert not ProviderService.objects.exists()
 
@@ -114,8 +134,18 @@ def test_directory_is_paginated(client, officer_east, db):
 
 def test_detail_shows_registration_contacts_and_each_service(client, officer_east, provider, home_care_dps):
     page = get(client, officer_east, reverse("providers:detail", args=[provider.pk])).content.decode()
-    for text in ["1-2345678901", "Good", "Rahima Begum", provider.email, "Home care DPS 2023 to 2027",
-                 "Off framework (spot contracts only)", "E1, E3", "Dementia", "Bengali", "45 hours a week"]:
+    for text in [
+        "1-2345678901",
+        "Good",
+        "Rahima Begum",
+        provider.email,
+        "Home care DPS 2023 to 2027",
+        "Off framework (spot contracts only)",
+        "E1, E3",
+        "Dementia",
+        "Bengali",
+        "45 hours a week",
+    ]:
         assert text in page, text
 
 
@@ -148,13 +178,16 @@ def test_a_file_with_bad_records_lists_every_one_and_imports_nothing(client, dps
     assert not Provider.objects.exists()
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("providers.csv", b"name,district\nEastside,E1\n", "The selected file must be a JSON file (.json)"),
-    ("directory.json", b"", "The selected file is empty"),
-    ("directory.json", b"{oops", "The file is not valid JSON"),
-    ("directory.json", b"[]", "The file has no organizations in it."),
-    ("directory.json", b"[" + b" " * MAX_UPLOAD_BYTES + b"]", "The selected file must be smaller than 5 MB"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("providers.csv", b"name,district\nEastside,E1\n", "The selected file must be a JSON file (.json)"),
+        ("directory.json", b"", "The selected file is empty"),
+        ("directory.json", b"{oops", "The file is not valid JSON"),
+        ("directory.json", b"[]", "The file has no organizations in it."),
+        ("directory.json", b"[" + b" " * MAX_UPLOAD_BYTES + b"]", "The selected file must be smaller than 5 MB"),
+    ],
+)
 def test_bad_uploads_are_refused_with_a_clear_message(client, dps_team, home_care_dps, name, content, message):
     response = upload(client, dps_team, content, name)
     assert response.status_code == 400
@@ -180,8 +213,13 @@ def test_the_import_page_has_a_file_upload(client, dps_team):
 
 @pytest.fixture
 def referral(social_worker, cap_member, person):
-    plan = make_plan(social_worker, person, required_specialisms=[Specialism.DEMENTIA, Specialism.BARIATRIC_CARE],
-                     preferred_language="ben", weekly_hours="12.50")
+    plan = make_plan(
+        social_worker,
+        person,
+        required_specialisms=[Specialism.DEMENTIA, Specialism.BARIATRIC_CARE],
+        preferred_language="ben",
+        weekly_hours="12.50",
+    )
     return queued_referral(social_worker, person, cap_member, plan=plan)
 
 
@@ -191,19 +229,37 @@ def test_the_referrals_team_sees_its_shortlist(request, client, referral, provid
     response = get(client, request.getfixturevalue(role), reverse("providers:shortlist", args=[referral.pk]))
     page = response.content.decode()
     assert response.status_code == 200
-    for text in ["Domiciliary care (home care)", "12.5", "Dementia, Bariatric care", "Bengali", "E1",
-                 "Eastside Homecare", "Has dementia", "Missing: bariatric care", "Speaks Bengali",
-                 "Capacity 45 hours a week", "Spot Homecare", "Not on a purchasing arrangement",
-                 "spot contract"]:
+    for text in [
+        "Domiciliary care (home care)",
+        "12.5",
+        "Dementia, Bariatric care",
+        "Bengali",
+        "E1",
+        "Eastside Homecare",
+        "Has dementia",
+        "Missing: bariatric care",
+        "Speaks Bengali",
+        "Capacity 45 hours a week",
+        "Spot Homecare",
+        "Not on a purchasing arrangement",
+        "spot contract",
+    ]:
         assert text in page, text
     assert spot.provider.name in page
     assert referral.person.first_name not in page and referral.person.postcode not in page
 
 
-@pytest.mark.parametrize("role,status", [
-    ("officer_west", 404), ("lead_west", 404), ("dps_team", 404), ("provider_user", 404), ("finance_officer", 404),
-    ("social_worker", 403),  # holds the case, so may see the referral, but sourcing is Brokerage's
-])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("officer_west", 404),
+        ("lead_west", 404),
+        ("dps_team", 404),
+        ("provider_user", 404),
+        ("finance_officer", 404),
+        ("social_worker", 403),  # holds the case, so may see the referral, but sourcing is Brokerage's
+    ],
+)
 def test_no_one_else_sees_the_shortlist(request, client, referral, role, status):
     response = get(client, request.getfixturevalue(role), reverse("providers:shortlist", args=[referral.pk]))
     assert response.status_code == status

@@ -36,9 +36,15 @@ def test_pdf_states_the_order(case, person):
 
     start = case.agreement.start_date
     for expected in [
-        f"Purchase order {order.number}", order.provider.name, f"{person.first_name} {person.last_name}",
-        "Domiciliary care (home care)", "£224.00", "£22.40 an hour", f"From {start.day} {start:%B %Y}",
-        case.agreement.reference, f"Quote {order.number} on every invoice",
+        f"Purchase order {order.number}",
+        order.provider.name,
+        f"{person.first_name} {person.last_name}",
+        "Domiciliary care (home care)",
+        "£224.00",
+        "£22.40 an hour",
+        f"From {start.day} {start:%B %Y}",
+        case.agreement.reference,
+        f"Quote {order.number} on every invoice",
     ]:
         assert expected in text, expected
     assert "supersedes" not in text
@@ -52,9 +58,13 @@ def test_stored_pdf_is_the_rendered_one(case):
 
 def test_revision_says_which_order_it_supersedes(case):
     first = case.order
-    revision = change_agreement(case.agreement, acting_user=case.officer,
-                                start_date=timezone.localdate() + timedelta(days=14),
-                                hourly_rate=Decimal("23.50"), reason="Rate agreed at review")
+    revision = change_agreement(
+        case.agreement,
+        acting_user=case.officer,
+        start_date=timezone.localdate() + timedelta(days=14),
+        hourly_rate=Decimal("23.50"),
+        reason="Rate agreed at review",
+    )
 
     text = _text(render_purchase_order_pdf(revision))
 

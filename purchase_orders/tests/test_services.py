@@ -79,8 +79,13 @@ def test_revisions_keep_the_number_and_use_none_up(cases):
     first, second = cases(2)
     order = _issue(first)
     first.agreement.refresh_from_db()
-    revision = change_agreement(first.agreement, acting_user=first.officer, start_date=first.agreement.start_date,
-                                hourly_rate=first.agreement.hourly_rate, reason="Start date confirmed")
+    revision = change_agreement(
+        first.agreement,
+        acting_user=first.officer,
+        start_date=first.agreement.start_date,
+        hourly_rate=first.agreement.hourly_rate,
+        reason="Start date confirmed",
+    )
     assert (revision.number, revision.revision) == (order.number, 2)
     assert _issue(second).sequence == 2
 
@@ -88,8 +93,10 @@ def test_revisions_keep_the_number_and_use_none_up(cases):
 # Two officers at once ---------------------------------------------------------------------------
 def _waiting_for_a_lock() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
         return cursor.fetchone()[0]
 
 

@@ -56,8 +56,10 @@ def test_emails_go_to_the_providers_users_and_the_social_worker(order):
     from accounts.models import User
 
     render_purchase_order(order.pk)
-    expected = {*User.objects.filter(provider=order.provider).values_list("email", flat=True),
-                order.agreement.person.allocated_worker.email}
+    expected = {
+        *User.objects.filter(provider=order.provider).values_list("email", flat=True),
+        order.agreement.person.allocated_worker.email,
+    }
     assert len(expected) == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(expected)
 
@@ -70,8 +72,9 @@ def test_a_second_store_keeps_the_first_pdf(order, media):
     assert len(_pdfs(media)) == 1
 
 
-def test_pdf_is_made_once_the_issue_commits(person, cap_member, officer_east, media,
-                                            django_capture_on_commit_callbacks):
+def test_pdf_is_made_once_the_issue_commits(
+    person, cap_member, officer_east, media, django_capture_on_commit_callbacks
+):
     case = awarded(person, cap_member, officer_east)
     with django_capture_on_commit_callbacks(execute=True):
         order = issue_purchase_order_for(case.referral, acting_user=officer_east)
@@ -81,8 +84,9 @@ def test_pdf_is_made_once_the_issue_commits(person, cap_member, officer_east, me
     assert sum("Purchase order" in m.subject for m in mail.outbox) == 2  # the provider's user, the social worker
 
 
-def test_a_rolled_back_issue_makes_no_pdf_and_sends_nothing(person, cap_member, officer_east, media,
-                                                            django_capture_on_commit_callbacks):
+def test_a_rolled_back_issue_makes_no_pdf_and_sends_nothing(
+    person, cap_member, officer_east, media, django_capture_on_commit_callbacks
+):
     case = awarded(person, cap_member, officer_east)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
@@ -97,20 +101,23 @@ def test_a_rolled_back_issue_makes_no_pdf_and_sends_nothing(person, cap_member, 
 STATIC = STATIC_ROOTS[0]
 
 
-@pytest.mark.parametrize("url", [
-    "http://example.com/logo.png",
-    "https://example.com/style.css",
-    "ftp://example.com/x",
-    "data:text/plain,hello",
-    "file:///etc/passwd",
-    f"file://{Path(__file__).resolve()}",
-    f"file://{STATIC}/../config/settings/base.py",
-    f"file://{STATIC}/%2e%2e/config/settings/base.py",
-    f"file://{STATIC}/build/no-such-file.css",
-    f"file://{STATIC}",
-    "file://localhost/etc/passwd",
-    "/etc/passwd",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/logo.png",
+        "https://example.com/style.css",
+        "ftp://example.com/x",
+        "data:text/plain,hello",
+        "file:///etc/passwd",
+        f"file://{Path(__file__).resolve()}",
+        f"file://{STATIC}/../config/settings/base.py",
+        f"file://{STATIC}/%2e%2e/config/settings/base.py",
+        f"file://{STATIC}/build/no-such-file.css",
+        f"file://{STATIC}",
+        "file://localhost/etc/passwd",
+        "/etc/passwd",
+    ],
+)
 def test_fetcher_refuses_anything_but_our_static_files(url):
     with pytest.raises(ValueError, match="Refused to fetch"):
         static_only_fetcher(url)

@@ -12,15 +12,19 @@ from .factories import awaiting_funding_referral, urgent_referral
 
 
 def refer(client, person, **data):
-    return client.post(reverse("referrals:create", args=[person.pk]), {"details": "Needs help", **fresh_token(), **data},
-                       follow=True)
+    return client.post(
+        reverse("referrals:create", args=[person.pk]), {"details": "Needs help", **fresh_token(), **data}, follow=True
+    )
 
 
-@pytest.mark.parametrize("service,where", [
-    ("telecare", "Assistive Technology team"),
-    ("minor_works", "Home Improvement Agency"),
-    ("ot_equipment", "Occupational Therapy service"),
-])
+@pytest.mark.parametrize(
+    "service,where",
+    [
+        ("telecare", "Assistive Technology team"),
+        ("minor_works", "Home Improvement Agency"),
+        ("ot_equipment", "Occupational Therapy service"),
+    ],
+)
 def test_services_brokerage_does_not_arrange_are_turned_away(client, social_worker, person, service, where):
     client.force_login(social_worker)
     response = refer(client, person, kind="urgent_response", service_type=service)

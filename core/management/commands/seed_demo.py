@@ -52,8 +52,14 @@ PROVIDERS = [
     ("Riverside Reablement", "good", "reablement", True, ["E1", "E3", "W2", "W6"], [], 100),
 ]
 
-AREAS = [("Eastbrook", Team.EAST), ("Millwall Reach", Team.EAST), ("Riverside North", Team.EAST),
-         ("Westgate", Team.WEST), ("Hollins Park", Team.WEST), ("St Anne's", Team.WEST)]
+AREAS = [
+    ("Eastbrook", Team.EAST),
+    ("Millwall Reach", Team.EAST),
+    ("Riverside North", Team.EAST),
+    ("Westgate", Team.WEST),
+    ("Hollins Park", Team.WEST),
+    ("St Anne's", Team.WEST),
+]
 
 
 class Command(BaseCommand):
@@ -74,29 +80,57 @@ class Command(BaseCommand):
 
         sw, officer, cap = users["social.worker"], users["officer.east"], users["cap.member"]
         arrangement = PurchasingArrangement.objects.get(service_type="home_care")
-        outcomes = ["Support with washing and dressing each morning, at the person's pace",
-                    "Prompt and record medication as set out in the plan",
-                    "Help to prepare a hot lunch and encourage eating"]
+        outcomes = [
+            "Support with washing and dressing each morning, at the person's pace",
+            "Prompt and record medication as set out in the plan",
+            "Help to prepare a hot lunch and encourage eating",
+        ]
         requirements = []
-        for first, last, dob, postcode in [("Harriet", "Lane", date(1939, 5, 14), "E1 2AB"),
-                                           ("Ivy", "Moss", date(1944, 8, 30), "E1 4CD")]:
+        for first, last, dob, postcode in [
+            ("Harriet", "Lane", date(1939, 5, 14), "E1 2AB"),
+            ("Ivy", "Moss", date(1944, 8, 30), "E1 4CD"),
+        ]:
             p = person(sw, first, last, dob, "Eastbrook", postcode, "")
             referral = referral_services.create_referral(
-                acting_user=sw, person=p, kind=Referral.Kind.SUPPORT_PLAN, service_type=ServiceType.HOME_CARE,
-                details="Needs morning support at home.", plan=plan(sw, p, ServiceType.HOME_CARE, Decimal("7"), Decimal("200.00")))
-            referral_services.record_funding_decision(referral, acting_user=cap, decision=FundingDecision.Decision.APPROVED,
-                                                      approved_weekly_amount=Decimal("200.00"))
+                acting_user=sw,
+                person=p,
+                kind=Referral.Kind.SUPPORT_PLAN,
+                service_type=ServiceType.HOME_CARE,
+                details="Needs morning support at home.",
+                plan=plan(sw, p, ServiceType.HOME_CARE, Decimal("7"), Decimal("200.00")),
+            )
+            referral_services.record_funding_decision(
+                referral,
+                acting_user=cap,
+                decision=FundingDecision.Decision.APPROVED,
+                approved_weekly_amount=Decimal("200.00"),
+            )
             referral_services.take_referral(referral, acting_user=officer)
-            requirements.append(dps.publish_requirement(
-                referral, acting_user=officer, arrangement=arrangement, start_date=date.today() + timedelta(days=10),
-                closes_at=timezone.now() + timedelta(days=2), quality_weight=60, outcomes=outcomes,
-                summary="Older person living alone with early-stage dementia; needs a consistent, patient carer "
-                        "for three morning visits a week."))
+            requirements.append(
+                dps.publish_requirement(
+                    referral,
+                    acting_user=officer,
+                    arrangement=arrangement,
+                    start_date=date.today() + timedelta(days=10),
+                    closes_at=timezone.now() + timedelta(days=2),
+                    quality_weight=60,
+                    outcomes=outcomes,
+                    summary="Older person living alone with early-stage dementia; needs a consistent, patient carer "
+                    "for three morning visits a week.",
+                )
+            )
         closed = requirements[1]
         for username, price in [("provider.user", Decimal("24.50")), ("provider.user2", Decimal("22.00"))]:
-            dps.submit_bid(closed, acting_user=users[username], price_basis="hourly", price=price,
-                           answers={o.pk: "Our dementia-trained carers will do this, with the same carer each visit."
-                                    for o in closed.outcomes.all()})
+            dps.submit_bid(
+                closed,
+                acting_user=users[username],
+                price_basis="hourly",
+                price=price,
+                answers={
+                    o.pk: "Our dementia-trained carers will do this, with the same carer each visit."
+                    for o in closed.outcomes.all()
+                },
+            )
         # Demo only: pretend its closing time has passed so the officer can review the bids at once.
         DPSRequirement.objects.filter(pk=closed.pk).update(closes_at=timezone.now() - timedelta(hours=1))
 
@@ -106,31 +140,53 @@ class Command(BaseCommand):
 
         arrangements = {
             "home_care": PurchasingArrangement.objects.create(
-                name="Home care DPS 2023 to 2027", kind="dps", service_type="home_care",
-                starts_on=date(2023, 4, 1), expires_on=date(2027, 3, 31)),
+                name="Home care DPS 2023 to 2027",
+                kind="dps",
+                service_type="home_care",
+                starts_on=date(2023, 4, 1),
+                expires_on=date(2027, 3, 31),
+            ),
             "reablement": PurchasingArrangement.objects.create(
-                name="Reablement Dynamic Market", kind="dynamic_market", service_type="reablement",
-                starts_on=date(2025, 4, 1)),
+                name="Reablement Dynamic Market",
+                kind="dynamic_market",
+                service_type="reablement",
+                starts_on=date(2025, 4, 1),
+            ),
         }
         providers = {}
         for name, rating, service, enrolled, districts, specialisms, capacity in PROVIDERS:
             provider = providers.get(name) or Provider.objects.create(
-                name=name, cqc_rating=rating, cqc_registration_number=f"1-10{len(providers):07d}",
-                email=f"office@{name.split()[0].lower()}.example.com", phone="020 7946 0100",
-                contact_name="Registered manager")
+                name=name,
+                cqc_rating=rating,
+                cqc_registration_number=f"1-10{len(providers):07d}",
+                email=f"office@{name.split()[0].lower()}.example.com",
+                phone="020 7946 0100",
+                contact_name="Registered manager",
+            )
             providers[name] = provider
             ProviderService.objects.create(
-                provider=provider, service_type=service, arrangement=arrangements[service] if enrolled else None,
-                districts=districts, specialisms=specialisms, weekly_hours_capacity=capacity)
+                provider=provider,
+                service_type=service,
+                arrangement=arrangements[service] if enrolled else None,
+                districts=districts,
+                specialisms=specialisms,
+                weekly_hours_capacity=capacity,
+            )
         return providers
 
     def _load(self):
         providers = self._providers()
         users = {
-            username: create_staff_user(username=username, password=DEMO_PASSWORD, roles=roles, team=team,
-                                        first_name=first, last_name=last,
-                                        email=f"{username}@riverside.example.gov.uk",
-                                        provider=providers.get(PROVIDER_OF.get(username)))
+            username: create_staff_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                roles=roles,
+                team=team,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@riverside.example.gov.uk",
+                provider=providers.get(PROVIDER_OF.get(username)),
+            )
             for username, roles, team, first, last in DEMO_USERS
         }
         areas = {name: Area.objects.get_or_create(name=name, defaults={"team": team})[0] for name, team in AREAS}
@@ -138,23 +194,39 @@ class Command(BaseCommand):
 
         def person(worker, first, last, dob, area, postcode, nhs):
             return people_services.create_person(
-                acting_user=worker, first_name=first, last_name=last, date_of_birth=dob, nhs_number=nhs,
-                address_line_1=f"{len(first) + 3} {area} Road", town="Riverside", postcode=postcode,
-                phone="020 7946 0000", area=areas[area], representative_name=f"Alex {last}",
-                representative_relationship="Daughter", representative_phone="07700 900000",
+                acting_user=worker,
+                first_name=first,
+                last_name=last,
+                date_of_birth=dob,
+                nhs_number=nhs,
+                address_line_1=f"{len(first) + 3} {area} Road",
+                town="Riverside",
+                postcode=postcode,
+                phone="020 7946 0000",
+                area=areas[area],
+                representative_name=f"Alex {last}",
+                representative_relationship="Daughter",
+                representative_phone="07700 900000",
             )
 
         def plan(worker, p, service, hours, budget):
             a = people_services.record_assessment(
-                p, acting_user=worker, assessed_on=date.today() - timedelta(days=14),
+                p,
+                acting_user=worker,
+                assessed_on=date.today() - timedelta(days=14),
                 presenting_needs="Needs help with washing, dressing and meals after a fall.",
                 eligible_needs="Personal care; nutrition; maintaining a habitable home.",
                 specific_or_complex_needs="Early-stage dementia.",
             )
             return people_services.create_plan(
-                p, acting_user=worker, assessment=a, service_type=service, weekly_hours=hours,
-                visit_schedule=[{"day": d, "time": "08:00", "minutes": 45, "carers": 1}
-                                for d in ("Monday", "Wednesday", "Friday")],
+                p,
+                acting_user=worker,
+                assessment=a,
+                service_type=service,
+                weekly_hours=hours,
+                visit_schedule=[
+                    {"day": d, "time": "08:00", "minutes": 45, "carers": 1} for d in ("Monday", "Wednesday", "Friday")
+                ],
                 outcomes="To stay safely at home and keep cooking my own lunch.",
                 specific_or_complex_needs="Early-stage dementia; prefers a female carer.",
                 required_specialisms=["dementia"] if service == ServiceType.HOME_CARE else [],
@@ -163,56 +235,118 @@ class Command(BaseCommand):
 
         # Funded and waiting in the East queue.
         ada = person(sw, "Ada", "Thompson", date(1941, 3, 2), "Eastbrook", "E1 6AN", "9434765919")
-        r = referral_services.create_referral(acting_user=sw, person=ada, kind=Referral.Kind.SUPPORT_PLAN,
-                                              service_type=ServiceType.HOME_CARE, details="New home care package.",
-                                              plan=plan(sw, ada, ServiceType.HOME_CARE, Decimal("10.5"), Decimal("262.50")))
-        referral_services.record_funding_decision(r, acting_user=users["cap.member"], decision=FundingDecision.Decision.APPROVED,
-                                                  approved_weekly_amount=Decimal("262.50"), notes="Agreed at panel.")
+        r = referral_services.create_referral(
+            acting_user=sw,
+            person=ada,
+            kind=Referral.Kind.SUPPORT_PLAN,
+            service_type=ServiceType.HOME_CARE,
+            details="New home care package.",
+            plan=plan(sw, ada, ServiceType.HOME_CARE, Decimal("10.5"), Decimal("262.50")),
+        )
+        referral_services.record_funding_decision(
+            r,
+            acting_user=users["cap.member"],
+            decision=FundingDecision.Decision.APPROVED,
+            approved_weekly_amount=Decimal("262.50"),
+            notes="Agreed at panel.",
+        )
         # Awaiting the panel.
         ben = person(sw, "Ben", "Carter", date(1950, 7, 19), "Westgate", "W2 1HB", "4010232137")
-        referral_services.create_referral(acting_user=sw, person=ben, kind=Referral.Kind.SUPPORT_PLAN,
-                                          service_type=ServiceType.HOME_CARE, details="Discharged home last week.",
-                                          plan=plan(sw, ben, ServiceType.HOME_CARE, Decimal("7"), Decimal("175.00")))
+        referral_services.create_referral(
+            acting_user=sw,
+            person=ben,
+            kind=Referral.Kind.SUPPORT_PLAN,
+            service_type=ServiceType.HOME_CARE,
+            details="Discharged home last week.",
+            plan=plan(sw, ben, ServiceType.HOME_CARE, Decimal("7"), Decimal("175.00")),
+        )
         # Residential placement awaiting a head of service.
         cora = person(sw2, "Cora", "Ellis", date(1936, 11, 5), "Millwall Reach", "E14 3AB", "")
-        referral_services.create_referral(acting_user=sw2, person=cora, kind=Referral.Kind.SUPPORT_PLAN,
-                                          service_type=ServiceType.RESIDENTIAL, details="Needs a residential placement near her son.",
-                                          plan=plan(sw2, cora, ServiceType.RESIDENTIAL, None, Decimal("850.00")))
+        referral_services.create_referral(
+            acting_user=sw2,
+            person=cora,
+            kind=Referral.Kind.SUPPORT_PLAN,
+            service_type=ServiceType.RESIDENTIAL,
+            details="Needs a residential placement near her son.",
+            plan=plan(sw2, cora, ServiceType.RESIDENTIAL, None, Decimal("850.00")),
+        )
         # Urgent response, taken by the East officer with a contact logged.
         dev = person(sw, "Dev", "Patel", date(1958, 1, 30), "Riverside North", "E3 4QQ", "")
-        urgent = referral_services.create_referral(acting_user=sw, person=dev, kind=Referral.Kind.URGENT_RESPONSE,
-                                                   service_type=ServiceType.HOME_CARE,
-                                                   details="Carer in hospital; needs morning visits from tomorrow.")
+        urgent = referral_services.create_referral(
+            acting_user=sw,
+            person=dev,
+            kind=Referral.Kind.URGENT_RESPONSE,
+            service_type=ServiceType.HOME_CARE,
+            details="Carer in hospital; needs morning visits from tomorrow.",
+        )
         referral_services.take_referral(urgent, acting_user=users["officer.east"])
-        log_contact(urgent, acting_user=users["officer.east"], contact_with="social_worker", method="phone",
-                    occurred_at=timezone.now() - timedelta(hours=1), contact_name="Sam Okafor",
-                    summary="Confirmed visits needed from 8am tomorrow.")
+        log_contact(
+            urgent,
+            acting_user=users["officer.east"],
+            contact_with="social_worker",
+            method="phone",
+            occurred_at=timezone.now() - timedelta(hours=1),
+            contact_name="Sam Okafor",
+            summary="Confirmed visits needed from 8am tomorrow.",
+        )
         # Sourcing support in the West queue.
         eve = person(sw2, "Eve", "Nowak", date(1972, 9, 12), "Hollins Park", "W6 0NW", "")
-        draft = people_services.create_plan(eve, acting_user=sw2, service_type=ServiceType.DAY_OPPORTUNITIES,
-                                            outcomes="To meet people and keep active.")
-        referral_services.create_referral(acting_user=sw2, person=eve, kind=Referral.Kind.SOURCING_SUPPORT,
-                                          service_type=ServiceType.DAY_OPPORTUNITIES, plan=draft,
-                                          details="What day centres near Hollins Park have places on Tuesdays?")
+        draft = people_services.create_plan(
+            eve, acting_user=sw2, service_type=ServiceType.DAY_OPPORTUNITIES, outcomes="To meet people and keep active."
+        )
+        referral_services.create_referral(
+            acting_user=sw2,
+            person=eve,
+            kind=Referral.Kind.SOURCING_SUPPORT,
+            service_type=ServiceType.DAY_OPPORTUNITIES,
+            plan=draft,
+            details="What day centres near Hollins Park have places on Tuesdays?",
+        )
         # A reduction held until risk strategies are agreed.
         fay = person(sw, "Fay", "Morgan", date(1945, 4, 23), "St Anne's", "W9 2PL", "")
         fay_plan = plan(sw, fay, ServiceType.HOME_CARE, Decimal("5"), Decimal("125.00"))
-        referral_services.create_referral(acting_user=sw, person=fay, kind=Referral.Kind.CHANGE, change=Referral.Change.REDUCE,
-                                          service_type=ServiceType.HOME_CARE, plan=fay_plan, puts_person_at_risk=True,
-                                          effective_date=date.today() + timedelta(days=7),
-                                          details="Family now helps at weekends; reduce to weekdays.")
+        referral_services.create_referral(
+            acting_user=sw,
+            person=fay,
+            kind=Referral.Kind.CHANGE,
+            change=Referral.Change.REDUCE,
+            service_type=ServiceType.HOME_CARE,
+            plan=fay_plan,
+            puts_person_at_risk=True,
+            effective_date=date.today() + timedelta(days=7),
+            details="Family now helps at weekends; reduce to weekdays.",
+        )
         # SPA's reablement referral, funded and queued East.
         gus = person(spa, "Gus", "Hale", date(1948, 6, 8), "Eastbrook", "E1 7QX", "")
-        rr = referral_services.create_referral(acting_user=spa, person=gus, kind=Referral.Kind.SUPPORT_PLAN,
-                                               service_type=ServiceType.REABLEMENT, details="Hospital discharge pathway 1.",
-                                               plan=plan(spa, gus, ServiceType.REABLEMENT, Decimal("14"), Decimal("350.00")))
-        referral_services.record_funding_decision(rr, acting_user=users["cap.member"], decision=FundingDecision.Decision.APPROVED,
-                                                  approved_weekly_amount=Decimal("350.00"))
+        rr = referral_services.create_referral(
+            acting_user=spa,
+            person=gus,
+            kind=Referral.Kind.SUPPORT_PLAN,
+            service_type=ServiceType.REABLEMENT,
+            details="Hospital discharge pathway 1.",
+            plan=plan(spa, gus, ServiceType.REABLEMENT, Decimal("14"), Decimal("350.00")),
+        )
+        referral_services.record_funding_decision(
+            rr,
+            acting_user=users["cap.member"],
+            decision=FundingDecision.Decision.APPROVED,
+            approved_weekly_amount=Decimal("350.00"),
+        )
         self._sourcing(users, areas, person, plan)
         from concerns.services import raise_concern
 
-        raise_concern(acting_user=users["officer.east"], person=dev, referral=urgent, kind="safeguarding",
-                      details="Neighbour reports Dev has been left without food for two days.")
+        raise_concern(
+            acting_user=users["officer.east"],
+            person=dev,
+            referral=urgent,
+            kind="safeguarding",
+            details="Neighbour reports Dev has been left without food for two days.",
+        )
         raise_concern(acting_user=sw, person=ada, kind="complaint", details="Ada's daughter complains about delays.")
-        raise_concern(acting_user=sw, person=fay, kind="quality_alert", provider_name="Brightcare Homecare Ltd",
-                      details="Carers arriving 90 minutes late on three days this month.")
+        raise_concern(
+            acting_user=sw,
+            person=fay,
+            kind="quality_alert",
+            provider_name="Brightcare Homecare Ltd",
+            details="Carers arriving 90 minutes late on three days this month.",
+        )

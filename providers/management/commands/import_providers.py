@@ -7,8 +7,10 @@ from providers.services import import_provider_directory
 
 
 class Command(BaseCommand):
-    help = ("Import providers from an Open Referral UK (HSDS 3.0 UK profile) JSON file, all of them or none. "
-            "Runs as the system: the audit trail shows no user.")
+    help = (
+        "Import providers from an Open Referral UK (HSDS 3.0 UK profile) JSON file, all of them or none. "
+        "Runs as the system: the audit trail shows no user."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="An Open Referral UK JSON file")
