@@ -80,7 +80,13 @@ def pages() -> list[tuple[str, str, str]]:
     open_to_big = DPSRequirement.objects.filter(status="open", bids__provider=big).order_by("id").first()
     lost = Bid.objects.filter(provider=big, requirement__status="awarded").order_by("id").first().requirement
     agreement = big.agreements.order_by("id").first()
-    last_page = max(1, PurchaseOrder.objects.count() // 50)
+    from core.pagination import cursor_for
+    from people.selectors import NAME_ORDER
+    from purchase_orders.selectors import ORDERS_NEWEST_FIRST
+
+    # The deepest pages, by key: the 50 oldest orders, and the people at the end of the alphabet.
+    oldest = cursor_for(PurchaseOrder.objects.order_by("issued_at", "id")[50], ORDERS_NEWEST_FIRST)
+    last_names = cursor_for(Person.objects.order_by("-last_name", "-first_name", "-id")[25], NAME_ORDER)
     return [
         ("sw_home", "social.worker", "/"),
         ("sw_people", "social.worker", "/people/"),
@@ -94,6 +100,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("officer_queue_mine", "officer.east", "/brokerage/queue/?view=mine"),
         ("officer_queue_overdue", "officer.east", "/brokerage/queue/?overdue=on"),
         ("officer_people", "officer.east", "/people/"),
+        ("officer_people_last_page", "officer.east", f"/people/?after={last_names}"),
         ("officer_people_search", "officer.east", "/people/?q=Thomp"),
         ("officer_people_nhs_search", "officer.east", f"/people/?q={mine.person.nhs_number}"),
         ("officer_person", "officer.east", f"/people/{mine.person_id}/"),
@@ -119,11 +126,14 @@ def pages() -> list[tuple[str, str, str]]:
         ("dps_providers", "dps.team", "/providers/"),
         ("finance_home", "finance.officer", "/"),
         ("finance_orders", "finance.officer", "/purchase-orders/"),
-        ("finance_orders_last_page", "finance.officer", f"/purchase-orders/?page={last_page}"),
+        ("finance_orders_last_page", "finance.officer", f"/purchase-orders/?after={oldest}"),
         ("review_home", "review.team", "/"),
         ("spa_home", "spa.worker", "/"),
         ("workflow", "social.worker", "/referrals/how-referrals-work/"),
         ("portal_home", "provider.user", "/portal/"),
+        ("portal_requirements", "provider.user", "/portal/requirements/"),
+        ("portal_bids", "provider.user", "/portal/bids/"),
+        ("portal_agreements", "provider.user", "/portal/agreements/"),
         ("portal_requirement", "provider.user", f"/portal/requirements/{open_to_big.pk}/"),
         ("portal_bid_outcome", "provider.user", f"/portal/requirements/{lost.pk}/"),
         ("portal_agreement", "provider.user", f"/portal/agreements/{agreement.pk}/"),

@@ -14,7 +14,7 @@ from referrals.workflows import user_may
 from . import services
 from .access import access_agreement
 from .forms import AgreementForm, ChangeAgreementForm, ContactLogForm, QueueFilterForm
-from .selectors import QueueFilters, QueueView, queue, team_officers
+from .selectors import TASK_ROW_FIELDS, QueueFilters, QueueView, queue, task_rows, team_officers
 from .services import log_contact
 
 QUEUE_PAGE_SIZE = 50
@@ -39,12 +39,18 @@ def queue_page(request):
             officer_id=form.cleaned_data["officer"],
             overdue=form.cleaned_data["overdue"],
         )
-    page = Paginator(queue(user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    record_list_view(actor=user, what=f"the {user.get_team_display()} task queue", people=[r.person_id for r in page])
+    page = Paginator(queue(user, filters).values(*TASK_ROW_FIELDS, "person_id"), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    referrals = list(page.object_list)
+    record_list_view(
+        actor=user, what=f"the {user.get_team_display()} task queue", people=[r["person_id"] for r in referrals]
+    )
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "page_obj": page,
+        "tasks": task_rows(referrals),
         "form": form,
         "view": view,
         "views": views,

@@ -42,7 +42,7 @@ class Concern(TimeStampedModel):
 
     class Meta:
         ordering = ["status", "-created_at"]
-        indexes = [models.Index(fields=["routed_to", "status"])]
+        indexes = [models.Index(fields=["routed_to", "status", "-created_at"], name="concern_inbox")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="safeguarding", routed_to="first_response")

@@ -1,13 +1,40 @@
+from django.db.models import QuerySet
+
 from .models import Concern
 
+# A closed concern stays on record for years: closed ones are paged by key (core.pagination).
+CLOSED_ORDER = ["-created_at", "-id"]
+NEEDING_ACTION_SHOWN = 50
 
-def inbox(user):
-    """Concerns routed to any team the user belongs to, newest open first."""
+
+def _routed_to(user) -> QuerySet[Concern]:
     return (
         Concern.objects.filter(routed_to__in=user.roles)
         .select_related("person", "raised_by")
-        .order_by("status", "-created_at")
+        .only(
+            "id",
+            "kind",
+            "status",
+            "created_at",
+            "routed_to",
+            "person__id",
+            "person__first_name",
+            "person__last_name",
+            "raised_by__id",
+            "raised_by__first_name",
+            "raised_by__last_name",
+            "raised_by__username",
+        )
     )
+
+
+def needing_action(user) -> QuerySet[Concern]:
+    """Concerns routed to any team the user belongs to that are not closed, newest first."""
+    return _routed_to(user).exclude(status=Concern.Status.CLOSED).order_by("-created_at", "-id")
+
+
+def closed_for(user) -> QuerySet[Concern]:
+    return _routed_to(user).filter(status=Concern.Status.CLOSED)
 
 
 def concerns_raised_by(user):

@@ -8,6 +8,7 @@ from accounts.roles import Role
 from audit.services import record_list_view, record_refusal, record_view
 from core.exceptions import ActionRefused
 from core.once import redirect_after, submit_once
+from core.pagination import keyset_page
 from core.views import refuse
 from people.access import access_person
 from referrals.access import access_referral
@@ -15,7 +16,9 @@ from referrals.access import access_referral
 from . import services
 from .access import access_concern
 from .forms import CloseConcernForm, ConcernForm
-from .selectors import contact_details_for, inbox
+from .selectors import CLOSED_ORDER, NEEDING_ACTION_SHOWN, closed_for, contact_details_for, needing_action
+
+CLOSED_PAGE_SIZE = 25
 
 INBOX_ROLES = (Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING)
 
@@ -25,9 +28,28 @@ def inbox_page(request):
         raise PermissionDenied(
             "This inbox is for the First Response team, the monitoring officer and contract monitoring."
         )
-    concerns = list(inbox(request.user))
-    record_list_view(actor=request.user, what="the concerns inbox", people=[c.person_id for c in concerns])
-    return render(request, "concerns/inbox.html", {"concerns": concerns})
+    needing = list(needing_action(request.user)[: NEEDING_ACTION_SHOWN + 1])
+    closed = keyset_page(
+        closed_for(request.user),
+        ordering=CLOSED_ORDER,
+        size=CLOSED_PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
+    shown = needing[:NEEDING_ACTION_SHOWN]
+    record_list_view(
+        actor=request.user, what="the concerns inbox", people=[c.person_id for c in [*shown, *closed.object_list]]
+    )
+    return render(
+        request,
+        "concerns/inbox.html",
+        {
+            "needing_action": shown,
+            "more_needing_action": len(needing) > NEEDING_ACTION_SHOWN,
+            "closed": closed.object_list,
+            "pagination": closed.navigation(request.GET),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

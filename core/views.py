@@ -3,8 +3,8 @@ from django.shortcuts import redirect, render
 
 from accounts.roles import Role
 from audit.services import record_list_view, record_refusal
-from brokerage.selectors import QueueFilters, QueueView, queue, queue_counts, team_workload
-from concerns.selectors import inbox
+from brokerage.selectors import TASK_ROW_FIELDS, QueueFilters, QueueView, queue, queue_counts, task_rows, team_workload
+from concerns.selectors import needing_action
 from core.exceptions import ActionRefused
 from people.selectors import caseload
 from referrals.selectors import referrals_awaiting_funding, referrals_made_by
@@ -34,16 +34,17 @@ def home(request):
         shown += [p.pk for p in context["caseload"]] + [r.person_id for r in context["referrals_made"]]
     if user.is_brokerage:
         context["counts"] = queue_counts(user)
-        context["my_tasks"] = list(queue(user, QueueFilters(view=QueueView.MINE))[:10])
+        my_tasks = list(queue(user, QueueFilters(view=QueueView.MINE)).values(*TASK_ROW_FIELDS, "person_id")[:10])
+        context["my_tasks"] = task_rows(my_tasks)
         context["team_label"] = user.get_team_display()
-        shown += [r.person_id for r in context["my_tasks"]]
+        shown += [r["person_id"] for r in my_tasks]
         if user.is_team_lead:
             context["workload"] = team_workload(user.team)
     if user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
         context["awaiting_funding"] = list(referrals_awaiting_funding(user)[:20])
         shown += [r.person_id for r in context["awaiting_funding"]]
     if user.has_role(Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING):
-        context["inbox"] = list(inbox(user)[:20])
+        context["inbox"] = list(needing_action(user)[:20])
         shown += [c.person_id for c in context["inbox"]]
     record_list_view(actor=user, what="their home page", people=shown)
     context["is_review_team"] = user.has_role(Role.REVIEW_TEAM)

@@ -44,12 +44,29 @@ def requirements_open_to(provider) -> QuerySet[DPSRequirement]:
         )
         .filter(Exists(enrolled))
         .select_related("arrangement")
-        .order_by("closes_at")
+        .order_by("closes_at", "id")
     )
 
 
 def bids_by_provider(provider) -> QuerySet[Bid]:
-    return Bid.objects.filter(provider=provider).select_related("requirement").order_by("-submitted_at")
+    """The provider's bids, newest first, with what a list of them shows (not the requirement's text)."""
+    return (
+        Bid.objects.filter(provider=provider)
+        .select_related("requirement")
+        .only(
+            "id",
+            "provider_id",
+            "weekly_price",
+            "submitted_at",
+            "requirement__id",
+            "requirement__status",
+            "requirement__closes_at",
+            "requirement__service_type",
+            "requirement__postcode_district",
+            "requirement__selected_bid_id",
+        )
+        .order_by("-submitted_at", "-id")
+    )
 
 
 def open_arrangements_for(service_type: str) -> QuerySet[PurchasingArrangement]:

@@ -2,9 +2,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 from core.models import TimeStampedModel
@@ -97,6 +99,16 @@ class Person(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["nhs_number"], condition=~Q(nhs_number=""), name="person_nhs_number_unique"
             ),
+        ]
+        indexes = [
+            # Lists of people are in name order, page by page (people.selectors).
+            models.Index(fields=["last_name", "first_name", "id"], name="person_name_order"),
+            models.Index(fields=["allocated_worker", "last_name", "first_name", "id"], name="person_caseload"),
+            # A search for part of a name or postcode (icontains: UPPER(column) LIKE '%TERM%').
+            *[
+                GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"person_{field}_trgm")
+                for field in ("first_name", "last_name", "postcode")
+            ],
         ]
 
     def __str__(self) -> str:

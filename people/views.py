@@ -11,39 +11,66 @@ from audit.selectors import audit_events_for_person
 from audit.services import record_list_view, record_view
 from core.exceptions import ActionRefused
 from core.once import redirect_after, submit_once
+from core.pagination import keyset_page
 from core.views import refuse
 from referrals.selectors import referrals_for_person
 
 from . import services
 from .access import access_person, access_plan, can_change_person
 from .forms import IndicativeBudgetForm, NeedsAssessmentForm, PersonForm, PersonSearchForm, PlanCreateForm, PlanForm
-from .selectors import assessments_for_person, people_visible_to, plans_for_person
+from .selectors import (
+    NAME_ORDER,
+    SEARCH_LIMIT,
+    assessments_for_person,
+    people_in_order,
+    people_visible_to,
+    plans_for_person,
+    search_people,
+)
+
+PEOPLE_PAGE_SIZE = 25
 
 
 def person_list(request):
+    """Everyone the user has work for, in name order and paged by key; or a search of them."""
     if request.user.has_role(Role.PROVIDER_USER):
         raise PermissionDenied("Providers see people only through the packages awarded to them, in their portal.")
     form = PersonSearchForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return render(request, "people/person_list.html", {"form": form, "page_obj": None}, status=400)
+        return render(request, "people/person_list.html", {"form": form, "people": None}, status=400)
     search = form.cleaned_data["q"] if form.is_bound else ""
-    page = Paginator(people_visible_to(request.user, search=search), 25).get_page(request.GET.get("page"))
-    if form.is_bound and form.is_nhs_number_search():
+    context = {"form": form, "search": search}
+    if search:
+        found = search_people(request.user, search)
+        page = Paginator(found.ids, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+        people = people_in_order(request.user, list(page.object_list))
+        context |= {
+            "page_obj": page,
+            "querystring": urlencode({"q": search}),
+            "too_many": found.too_many,
+            "search_limit": SEARCH_LIMIT,
+        }
+    else:
+        page = keyset_page(
+            people_visible_to(request.user),
+            ordering=NAME_ORDER,
+            size=PEOPLE_PAGE_SIZE,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+        )
+        people = page.object_list
+        context["pagination"] = page.navigation(request.GET)
+    if search and found.by_nhs_number:
         # A search by NHS number points at one person: it goes on their own history.
-        for person in page:
+        for person in people:
             record_view(actor=request.user, obj=person, person=person, what="their name, found by their NHS number")
     else:
         record_list_view(
             actor=request.user,
-            people=[p.pk for p in page],
+            people=[p.pk for p in people],
             what=f"the people list, searching for “{search}”" if search else "the people list",
         )
-    querystring = urlencode({"q": search}) if search else ""
-    return render(
-        request,
-        "people/person_list.html",
-        {"page_obj": page, "form": form, "search": search, "querystring": querystring},
-    )
+    return render(request, "people/person_list.html", context | {"people": people})
 
 
 @require_http_methods(["GET", "POST"])

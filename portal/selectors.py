@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from brokerage.models import ServiceAgreement
 from dps.models import Bid, DPSRequirement
-from dps.selectors import bids_by_provider, requirements_open_to
+from dps.selectors import requirements_open_to
 from people.models import Specialism
 from purchase_orders.models import PurchaseOrder
 
@@ -159,10 +159,19 @@ def requirement_brief(requirement: DPSRequirement) -> RequirementBrief:
     )
 
 
+# Each of the portal's lists, in its order, paged by key (core.pagination); its home shows the first few.
+OPEN_REQUIREMENTS_ORDER = ["closes_at", "id"]
+BIDS_ORDER = ["-submitted_at", "-id"]
+AGREEMENTS_ORDER = ["-start_date", "-id"]
+
+
 def open_requirements(provider) -> QuerySet[DPSRequirement]:
-    """Requirements the provider may bid on now, marked with whether it has bid."""
-    return requirements_open_to(provider).annotate(
-        has_our_bid=Exists(Bid.objects.filter(requirement=OuterRef("pk"), provider=provider))
+    """Requirements the provider may bid on now, marked with whether it has bid, soonest closing first."""
+    return (
+        requirements_open_to(provider)
+        .annotate(has_our_bid=Exists(Bid.objects.filter(requirement=OuterRef("pk"), provider=provider)))
+        .only("id", "service_type", "postcode_district", "start_date", "closes_at", "arrangement_id")
+        .select_related(None)
     )
 
 
@@ -181,9 +190,10 @@ class OwnBid:
         return BID_STATUS_COLOURS[self.status]
 
 
-def own_bids(provider) -> list[OwnBid]:
-    """The provider's own bids and where each stands; two queries however many."""
-    bids = list(bids_by_provider(provider))
+def own_bids(provider, bids) -> list[OwnBid]:
+    """Where each of these bids of the provider's stands (from bids_by_provider): one query for their
+    agreements, however many."""
+    bids = list(bids)
     agreements = (
         dict(
             ServiceAgreement.objects.filter(provider=provider, bid__in=[b.pk for b in bids]).values_list("bid_id", "pk")
@@ -211,7 +221,11 @@ def own_bids(provider) -> list[OwnBid]:
 
 def agreements_awarded_to(provider) -> QuerySet[ServiceAgreement]:
     # No person here: the person's details are read on the agreement's own page, where each view is audited.
-    return ServiceAgreement.objects.filter(provider=provider).order_by("-start_date", "-id")
+    return (
+        ServiceAgreement.objects.filter(provider=provider)
+        .only("id", "service_type", "start_date", "weekly_cost", "status")
+        .order_by("-start_date", "-id")
+    )
 
 
 # After award --------------------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("requirements/", views.requirement_list, name="requirements"),
+    path("bids/", views.bid_list, name="bids"),
+    path("agreements/", views.agreement_list, name="agreements"),
     path("requirements/<int:requirement_id>/", views.requirement_detail, name="requirement"),
     path("requirements/<int:requirement_id>/export.csv", views.requirement_export, name="requirement_export"),
     path("agreements/<int:agreement_id>/", views.agreement_detail, name="agreement"),

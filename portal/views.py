@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import record_refusal, record_view
 from brokerage.models import ServiceAgreement
 from core.exceptions import ActionRefused
+from core.pagination import keyset_page
+from dps.selectors import bids_by_provider
 from dps.services import submit_bid
 
 from .access import (
@@ -28,7 +30,10 @@ from .access import (
 )
 from .forms import BidForm
 from .selectors import (
+    AGREEMENTS_ORDER,
     BID_STATUS_COLOURS,
+    BIDS_ORDER,
+    OPEN_REQUIREMENTS_ORDER,
     BidStatus,
     agreements_awarded_to,
     bid_status,
@@ -38,20 +43,79 @@ from .selectors import (
     shared_record,
 )
 
+HOME_SHOWN = 10  # of each list on the portal's home page; each has its own page for the rest
+LIST_PAGE_SIZE = 25
+
 
 @require_GET
 @provider_required
 def home(request):
     provider = provider_of(request.user)
+    requirements = list(open_requirements(provider)[: HOME_SHOWN + 1])
+    bids = list(bids_by_provider(provider)[: HOME_SHOWN + 1])
+    agreements = list(agreements_awarded_to(provider)[: HOME_SHOWN + 1])
     return render(
         request,
         "portal/home.html",
         {
             "provider": provider,
-            "open_requirements": list(open_requirements(provider)),
-            "bids": own_bids(provider),
-            "agreements": list(agreements_awarded_to(provider)),
+            "open_requirements": requirements[:HOME_SHOWN],
+            "more_requirements": len(requirements) > HOME_SHOWN,
+            "bids": own_bids(provider, bids[:HOME_SHOWN]),
+            "more_bids": len(bids) > HOME_SHOWN,
+            "agreements": agreements[:HOME_SHOWN],
+            "more_agreements": len(agreements) > HOME_SHOWN,
         },
+    )
+
+
+def _page(request, queryset, ordering):
+    return keyset_page(
+        queryset,
+        ordering=ordering,
+        size=LIST_PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
+
+
+@require_GET
+@provider_required
+def requirement_list(request):
+    provider = provider_of(request.user)
+    page = _page(request, open_requirements(provider), OPEN_REQUIREMENTS_ORDER)
+    return render(
+        request,
+        "portal/requirement_list.html",
+        {"provider": provider, "open_requirements": page.object_list, "pagination": page.navigation(request.GET)},
+    )
+
+
+@require_GET
+@provider_required
+def bid_list(request):
+    provider = provider_of(request.user)
+    page = _page(request, bids_by_provider(provider), BIDS_ORDER)
+    return render(
+        request,
+        "portal/bid_list.html",
+        {
+            "provider": provider,
+            "bids": own_bids(provider, page.object_list),
+            "pagination": page.navigation(request.GET),
+        },
+    )
+
+
+@require_GET
+@provider_required
+def agreement_list(request):
+    provider = provider_of(request.user)
+    page = _page(request, agreements_awarded_to(provider), AGREEMENTS_ORDER)
+    return render(
+        request,
+        "portal/agreement_list.html",
+        {"provider": provider, "agreements": page.object_list, "pagination": page.navigation(request.GET)},
     )
 
 

@@ -68,9 +68,27 @@ def _needs(referral) -> tuple[str, list[Specialism], str]:
 
 
 def _covering(referral, district: str) -> QuerySet[ProviderService]:
-    return ProviderService.objects.filter(
-        service_type=referral.service_type, provider__active=True, districts__contains=[district]
-    ).select_related("provider", "arrangement")
+    # Every provider covering the district is ranked: load only what the ranking and the table use.
+    return (
+        ProviderService.objects.filter(
+            service_type=referral.service_type, provider__active=True, districts__contains=[district]
+        )
+        .select_related("provider", "arrangement")
+        .only(
+            "id",
+            "service_type",
+            "specialisms",
+            "languages",
+            "weekly_hours_capacity",
+            "provider__id",
+            "provider__name",
+            "provider__cqc_rating",
+            "arrangement__id",
+            "arrangement__name",
+            "arrangement__starts_on",
+            "arrangement__expires_on",
+        )
+    )
 
 
 def _ranked(

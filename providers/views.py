@@ -12,6 +12,8 @@ from .access import access_provider, access_referral_for_shortlist, ensure_direc
 from .forms import DirectoryImportForm, DirectorySearchForm
 from .selectors import off_framework_for, providers_directory, shortlist_for
 
+SHORTLIST_SHOWN = 20
+
 
 @require_GET
 def provider_list(request):
@@ -88,6 +90,7 @@ def provider_import(request):
 @require_GET
 def shortlist(request, referral_id: int):
     referral = access_referral_for_shortlist(request.user, referral_id)
+    entries, off_framework = shortlist_for(referral), off_framework_for(referral)
     return render(
         request,
         "providers/shortlist.html",
@@ -95,7 +98,10 @@ def shortlist(request, referral_id: int):
             "referral": referral,
             "plan": referral.plan,
             "district": referral.person.postcode_district,
-            "entries": shortlist_for(referral),
-            "off_framework": off_framework_for(referral),
+            # A shortlist is short: every provider is ranked, the best are shown.
+            "entries": entries[:SHORTLIST_SHOWN],
+            "entries_total": len(entries),
+            "off_framework": off_framework[:SHORTLIST_SHOWN],
+            "off_framework_total": len(off_framework),
         },
     )

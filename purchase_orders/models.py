@@ -53,6 +53,7 @@ class PurchaseOrder(models.Model):
 
     class Meta:
         ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["-issued_at", "-id"], name="po_newest_first")]
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence", "revision"], name="po_number_revision_unique"),
             models.UniqueConstraint(

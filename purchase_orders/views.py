@@ -1,13 +1,16 @@
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from accounts.roles import Role
 from audit.services import record_list_view, record_view
+from core.pagination import keyset_page
 from people.access import can_view_person
 
 from .models import PurchaseOrder
+from .selectors import ORDERS_NEWEST_FIRST, orders_for_finance
+
+ORDERS_PAGE_SIZE = 50
 
 
 def _access_order(user, order_id: int) -> PurchaseOrder:
@@ -21,10 +24,17 @@ def _access_order(user, order_id: int) -> PurchaseOrder:
 def order_list(request):
     if not request.user.has_role(Role.FINANCE_OFFICER):
         raise PermissionDenied("The list of purchase orders is for finance and admin officers.")
-    orders = PurchaseOrder.objects.select_related("provider", "agreement__person").order_by("-issued_at", "-id")
-    page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    page = keyset_page(
+        orders_for_finance(),
+        ordering=ORDERS_NEWEST_FIRST,
+        size=ORDERS_PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
     record_list_view(actor=request.user, what="the purchase orders", people=[o.agreement.person_id for o in page])
-    return render(request, "purchase_orders/order_list.html", {"page_obj": page, "querystring": ""})
+    return render(
+        request, "purchase_orders/order_list.html", {"page": page, "pagination": page.navigation(request.GET)}
+    )
 
 
 def order_pdf(request, order_id: int):

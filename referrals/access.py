@@ -15,9 +15,7 @@ from people.access import can_view_person
 from people.models import OUT_OF_PANEL_SERVICES
 
 from .models import Referral
-from .workflows import BROKERAGE_STATES, State
-
-TEAM_WORK_STATES = (*BROKERAGE_STATES, State.ACTIVE)
+from .workflows import TEAM_WORK_STATES, State
 
 
 def team_has_work(user) -> Q | None:

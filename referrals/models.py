@@ -7,7 +7,7 @@ from brokerage.teams import Team
 from core.models import TimeStampedModel
 from people.models import OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES, FundingDecision, ServiceType
 
-from .workflows import LIVE_STATES, OPEN_STATES, ReferralWorkflow, State
+from .workflows import BROKERAGE_STATES, LIVE_STATES, OPEN_STATES, TEAM_WORK_STATES, ReferralWorkflow, State
 
 
 class Referral(ReferralWorkflow, TimeStampedModel):
@@ -67,6 +67,16 @@ class Referral(ReferralWorkflow, TimeStampedModel):
         indexes = [
             models.Index(fields=["team", "state", "-urgent", "queued_at"], name="referral_queue"),
             models.Index(fields=["allocated_to", "state"], name="referral_officer"),
+            # Which people a team has work for (people.access): a few thousand rows of half a million.
+            models.Index(fields=["team", "person"], condition=Q(state__in=TEAM_WORK_STATES), name="referral_team_work"),
+            # The team's whole queue in the order it is shown, so a page is read, not sorted.
+            # Covering: the counts on officers' and team leads' home pages are read from it alone.
+            models.Index(
+                fields=["team", "-urgent", "queued_at", "id"],
+                condition=Q(state__in=BROKERAGE_STATES),
+                include=["state", "allocated_to", "due_by"],
+                name="referral_team_queue",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

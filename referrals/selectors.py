@@ -17,13 +17,32 @@ def referrals_made_by(user) -> QuerySet[Referral]:
 
 def referrals_awaiting_funding(user) -> QuerySet[Referral]:
     """The funding decisions waiting on this user: panel plans for CAP, out-of-panel for heads of service."""
-    qs = Referral.objects.filter(state=State.AWAITING_FUNDING).select_related("person", "plan", "referred_by")
+    qs = (
+        Referral.objects.filter(state=State.AWAITING_FUNDING)
+        .select_related("person", "plan", "referred_by")
+        .only(
+            "id",
+            "state",
+            "service_type",
+            "submitted_at",
+            "person__id",
+            "person__first_name",
+            "person__last_name",
+            "plan__id",
+            "plan__indicative_weekly_budget",
+            "referred_by__id",
+            "referred_by__first_name",
+            "referred_by__last_name",
+            "referred_by__username",
+        )
+        .order_by("submitted_at", "id")
+    )
     if user.has_role(Role.CAP_MEMBER) and user.has_role(Role.HEAD_OF_SERVICE):
-        return qs.order_by("submitted_at")
+        return qs
     if user.has_role(Role.CAP_MEMBER):
-        return qs.exclude(service_type__in=OUT_OF_PANEL_SERVICES).order_by("submitted_at")
+        return qs.exclude(service_type__in=OUT_OF_PANEL_SERVICES)
     if user.has_role(Role.HEAD_OF_SERVICE):
-        return qs.filter(service_type__in=OUT_OF_PANEL_SERVICES).order_by("submitted_at")
+        return qs.filter(service_type__in=OUT_OF_PANEL_SERVICES)
     return qs.none()
 
 

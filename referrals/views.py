@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,6 +26,8 @@ from .forms import (
 )
 from .selectors import referrals_awaiting_funding, timeline
 from .workflows import bidding_time_over, is_sourcing_support, user_may
+
+FUNDING_PAGE_SIZE = 50
 
 
 @require_http_methods(["GET", "POST"])
@@ -198,9 +201,11 @@ def funding_decision(request, referral_id: int):
 def funding_list(request):
     if not request.user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
         raise PermissionDenied("Only the Care Authorisation Panel and heads of service record funding decisions.")
-    referrals = list(referrals_awaiting_funding(request.user))
-    record_list_view(actor=request.user, what="the funding decisions waiting", people=[r.person_id for r in referrals])
-    return render(request, "referrals/funding_list.html", {"referrals": referrals})
+    page = Paginator(referrals_awaiting_funding(request.user), FUNDING_PAGE_SIZE).get_page(request.GET.get("page"))
+    record_list_view(actor=request.user, what="the funding decisions waiting", people=[r.person_id for r in page])
+    return render(
+        request, "referrals/funding_list.html", {"referrals": page.object_list, "page_obj": page, "querystring": ""}
+    )
 
 
 def workflow(request):

@@ -32,6 +32,8 @@ SOURCING_STATES = (State.REQUIREMENT_PUBLISHED, State.BIDDING_CLOSED, State.PROV
 OPEN_STATES = (State.AWAITING_FUNDING, State.HELD_FOR_RISK, State.QUEUED, State.ALLOCATED, *SOURCING_STATES)
 # Brokerage's work in progress: what the queue shows.
 BROKERAGE_STATES = (State.QUEUED, State.ALLOCATED, *SOURCING_STATES, State.DETAILS_SHARED)
+# The work a Brokerage team has for a person: in its queue, being worked, or running as a service it administers.
+TEAM_WORK_STATES = (*BROKERAGE_STATES, State.ACTIVE)
 # A referral that still stands for its plan: a second of the same kind for the same plan is a duplicate.
 LIVE_STATES = (State.DRAFT, *OPEN_STATES, State.DETAILS_SHARED, State.ACTIVE)
 

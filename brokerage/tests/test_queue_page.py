@@ -99,8 +99,9 @@ def test_queue_shows_urgent_first_then_oldest(client, team):
         details="Options?",
     )
     _, response = queries_for(client, team["officer"], reverse("brokerage:queue"))
-    names = [r.person.first_name for r in response.context["page_obj"].object_list]
+    names = [row.person.split()[0] for row in response.context["tasks"]]
     assert names == ["P0", "P1", "Later"]
+    assert [row.urgent for row in response.context["tasks"]] == [True, True, False]
 
 
 def test_bad_filter_values_are_refused_without_error(client, team):

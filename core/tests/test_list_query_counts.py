@@ -1,0 +1,87 @@
+"""Every list, home and queue page keeps its query count when the data grows: each list is one query
+(or a fixed few), never one per row. bench/county.py measures the same pages at county scale."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from concerns.services import raise_concern
+from dps.tests.factories import PurchasingArrangementFactory, active, bidder, published, submit
+from people.tests.factories import make_person
+from referrals.tests.factories import awaiting_funding_referral, urgent_referral
+
+
+def count(client, user, url) -> int:
+    client.force_login(user)
+    client.get(url)  # process-wide caches (content types) fill on the first request, not per request
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+@pytest.fixture
+def county(social_worker, officer_east, cap_member, east_area, first_response):
+    """Adds n of everything each role lists: queued and active cases, plans awaiting the panel, concerns."""
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            person = make_person(social_worker, east_area, last_name="Thompson")
+            urgent_referral(social_worker, person)
+            awaiting_funding_referral(social_worker, make_person(social_worker, east_area, last_name="Thompson"))
+            active(make_person(social_worker, east_area, last_name="Thompson"), cap_member, officer_east)
+            raise_concern(acting_user=social_worker, person=person, kind="safeguarding", details="Bruising")
+
+    return grow
+
+
+PAGES = [  # (role fixture, URL)
+    ("social_worker", "home"),
+    ("social_worker", "people:list"),
+    ("officer_east", "home"),
+    ("officer_east", "people:list"),
+    ("officer_east", "people:list?q=Thomp"),
+    ("officer_east", "brokerage:queue?view=mine"),
+    ("lead_east", "home"),
+    ("lead_east", "brokerage:queue?view=team"),
+    ("cap_member", "home"),
+    ("cap_member", "referrals:funding_list"),
+    ("first_response", "home"),
+    ("first_response", "concerns:inbox"),
+    ("finance_officer", "purchase_orders:list"),
+]
+
+
+def _url(name: str) -> str:
+    name, _, query = name.partition("?")
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+@pytest.mark.parametrize(("role", "name"), PAGES, ids=[f"{r}-{n}" for r, n in PAGES])
+def test_a_list_page_does_not_grow_its_query_count_with_the_data(client, county, request, role, name):
+    user = request.getfixturevalue(role)
+    county(1)
+    few = count(client, user, _url(name))
+    county(4)
+    assert count(client, user, _url(name)) == few
+
+
+def test_the_portal_lists_do_not_grow_their_query_count(client, social_worker, cap_member, officer_east, east_area):
+    arrangement = PurchasingArrangementFactory()
+    provider = bidder(arrangement)
+
+    def grow(n):
+        for _ in range(n):
+            case = published(
+                make_person(social_worker, east_area), cap_member, officer_east, arrangement=arrangement, prices=()
+            )
+            submit(case.requirement, provider)
+
+    grow(1)
+    few = {
+        name: count(client, provider, reverse(name))
+        for name in ["portal:home", "portal:requirements", "portal:bids", "portal:agreements"]
+    }
+    grow(4)
+    assert {name: count(client, provider, reverse(name)) for name in few} == few
