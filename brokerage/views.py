@@ -39,10 +39,11 @@ def queue_page(request):
             officer_id=form.cleaned_data["officer"],
             overdue=form.cleaned_data["overdue"],
         )
-    page = Paginator(queue(user, filters).values(*TASK_ROW_FIELDS, "person_id"), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    referrals = list(page.object_list)
+    # Counted on the referrals alone (a count of the joined rows would read every person and officer too),
+    # then the page's rows read as plain values.
+    page = Paginator(queue(user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    offset = (page.number - 1) * QUEUE_PAGE_SIZE  # start_index() is 0 for an empty queue
+    referrals = list(queue(user, filters).values(*TASK_ROW_FIELDS, "person_id")[offset : offset + QUEUE_PAGE_SIZE])
     record_list_view(
         actor=user, what=f"the {user.get_team_display()} task queue", people=[r["person_id"] for r in referrals]
     )

@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +28,11 @@ def _items(user) -> list[tuple[str, str]]:
     return items
 
 
+@cache
+def _url(name: str) -> str:
+    return reverse(name)  # the same on every request: reversed once per process
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -33,7 +40,7 @@ def navigation(request) -> dict:
     path = request.path
     nav = []
     for label, name in _items(user):
-        url = reverse(name)
+        url = _url(name)
         active = path == url if url == "/" else path.startswith(url)
         nav.append({"label": label, "url": url, "active": active})
     return {"nav_items": nav, "now": timezone.now()}

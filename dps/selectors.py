@@ -77,7 +77,10 @@ def open_arrangements_for(service_type: str) -> QuerySet[PurchasingArrangement]:
 
 
 def spot_contract_notices() -> QuerySet[SpotContractNotice]:
-    return SpotContractNotice.objects.select_related("provider", "raised_by", "acknowledged_by")
+    """Those still to act on first, then the newest."""
+    return SpotContractNotice.objects.select_related("provider", "raised_by", "acknowledged_by").order_by(
+        F("acknowledged_by").asc(nulls_first=True), "-raised_at", "-id"
+    )
 
 
 @dataclass

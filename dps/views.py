@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +17,8 @@ from .access import access_notice, access_requirement_for_officer
 from .forms import RepublishForm, RequirementForm, ScoreForm, SelectBidForm, SpotContractForm
 from .models import BidAnswer, DPSRequirement
 from .selectors import rank_bids, spot_contract_notices
+
+NOTICES_PAGE_SIZE = 25
 
 
 def _brokerage_referral(request, referral_id: int):
@@ -206,7 +209,8 @@ def spot_contract(request, referral_id: int):
 def notices(request):
     if not request.user.has_role(Role.DPS_TEAM):
         raise PermissionDenied("Spot contract notices are for the DPS team.")
-    return render(request, "dps/notices.html", {"notices": spot_contract_notices()})
+    page = Paginator(spot_contract_notices(), NOTICES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dps/notices.html", {"notices": page.object_list, "page_obj": page, "querystring": ""})
 
 
 @require_POST

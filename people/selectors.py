@@ -1,9 +1,9 @@
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from .access import visible_people
-from .models import Person
+from .models import FundingDecision, Person
 from .validators import normalise_nhs_number
 
 # Lists of people are in name order and paged by key (core.pagination), on the index person_name_order
@@ -74,7 +74,9 @@ def people_in_order(user, ids: list[int]) -> list[Person]:
 
 
 def plans_for_person(person):
-    return person.plans.select_related("budget_set_by").prefetch_related("funding_decisions__decided_by")
+    # Who decided is joined into the decisions' own query: the page asks the same two queries, decided or not.
+    decisions = Prefetch("funding_decisions", queryset=FundingDecision.objects.select_related("decided_by"))
+    return person.plans.select_related("budget_set_by").prefetch_related(decisions)
 
 
 def assessments_for_person(person):

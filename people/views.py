@@ -29,6 +29,7 @@ from .selectors import (
 )
 
 PEOPLE_PAGE_SIZE = 25
+HISTORY_SHOWN = 100  # the newest; the whole trail stays in the audit table
 
 
 def person_list(request):
@@ -280,4 +281,8 @@ def person_history(request, person_id: int):
     if not (can_change_person(request.user, person) or request.user.is_team_lead):
         raise PermissionDenied("Only the person's practitioner and the Brokerage team lead can see this history.")
     record_view(actor=request.user, obj=person, person=person, what="the record's audit trail")
-    return render(request, "people/person_history.html", {"person": person, "events": audit_events_for_person(person)})
+    return render(
+        request,
+        "people/person_history.html",
+        {"person": person, "events": audit_events_for_person(person, limit=HISTORY_SHOWN)},
+    )

@@ -1,6 +1,9 @@
 """The referral state machine drawn as an SVG, from the transitions declared in workflows.py."""
 
 from dataclasses import dataclass
+from functools import cache
+
+from django.template.loader import render_to_string
 
 from .models import Referral
 from .workflows import State
@@ -120,3 +123,9 @@ def diagram(current_state: str | None = None) -> dict:
         "height": PAD * 2 + (rows - 1) * ROW_H + BOX_H,
         "all_transitions": transitions(),
     }
+
+
+@cache
+def diagram_html(current_state: str | None = None) -> str:
+    """The picture as HTML, drawn once per state per process: it holds nothing about anyone."""
+    return render_to_string("referrals/_diagram.html", {"diagram": diagram(current_state)})

@@ -67,6 +67,8 @@ class Referral(ReferralWorkflow, TimeStampedModel):
         indexes = [
             models.Index(fields=["team", "state", "-urgent", "queued_at"], name="referral_queue"),
             models.Index(fields=["allocated_to", "state"], name="referral_officer"),
+            # "Referrals you made", newest first, on a practitioner's home page.
+            models.Index(fields=["referred_by", "-created_at"], name="referral_referrer"),
             # Which people a team has work for (people.access): a few thousand rows of half a million.
             models.Index(fields=["team", "person"], condition=Q(state__in=TEAM_WORK_STATES), name="referral_team_work"),
             # The team's whole queue in the order it is shown, so a page is read, not sorted.

@@ -12,7 +12,13 @@ def referrals_for_person(person) -> QuerySet[Referral]:
 
 
 def referrals_made_by(user) -> QuerySet[Referral]:
-    return Referral.objects.filter(referred_by=user).select_related("person", "allocated_to").order_by("-created_at")
+    """Newest first, on the index referral_referrer, with what a practitioner's home page shows."""
+    return (
+        Referral.objects.filter(referred_by=user)
+        .select_related("person")
+        .only("id", "kind", "state", "created_at", "person__id", "person__first_name", "person__last_name")
+        .order_by("-created_at", "-id")
+    )
 
 
 def referrals_awaiting_funding(user) -> QuerySet[Referral]:

@@ -15,7 +15,7 @@ from people.access import access_person
 
 from . import services
 from .access import access_referral
-from .diagram import diagram
+from .diagram import diagram_html
 from .forms import (
     AllocateForm,
     FundingDecisionForm,
@@ -100,7 +100,7 @@ def referral_detail(request, referral_id: int):
         "options_form": SourcingOptionsForm(initial={"options": referral.sourcing_options}),
         "withdraw_form": WithdrawForm(),
         "funding_form": FundingDecisionForm() if actions["authorise"] else None,
-        "diagram": diagram(referral.state),
+        "diagram_html": diagram_html(referral.state),
         "requirements": referral.requirements.select_related("arrangement").order_by("-published_at"),
         "agreement": referral.active_agreement,
         "can_shortlist": user.is_brokerage and user.team == referral.team and not is_sourcing_support(referral),
@@ -209,4 +209,4 @@ def funding_list(request):
 
 
 def workflow(request):
-    return render(request, "referrals/workflow.html", {"diagram": diagram()})
+    return render(request, "referrals/workflow.html", {"diagram_html": diagram_html()})

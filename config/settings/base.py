@@ -132,6 +132,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Case records of vulnerable adults: a session ends after 30 minutes idle and after 8 hours in all
 # (core.middleware.SessionLimitsMiddleware decides both on the server), and when the browser closes.
+# Sessions are read from the cache (Redis when REDIS_URL is set) and written through to the database, so
+# a page costs no session query; a cache emptied or restarted loses nobody's session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_IDLE_SECONDS = 30 * 60
 SESSION_MAX_SECONDS = 8 * 60 * 60
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
@@ -178,6 +181,15 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 # Celery: with REDIS_URL a real broker, worker and beat; without it tasks run in process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "brokerage",
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
