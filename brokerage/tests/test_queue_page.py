@@ -110,3 +110,28 @@ def test_bad_filter_values_are_refused_without_error(client, team):
     response = client.get(reverse("brokerage:queue") + "?view=everything&state=nonsense&officer=abc&page=999")
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_queue_rows_escape_what_people_typed(client, team):
+    person = create_person(
+        acting_user=team["sw"],
+        first_name='<script>alert("x")</script>',
+        last_name="O'Brien & Sons",
+        date_of_birth=date(1950, 1, 1),
+        address_line_1="1 Road",
+        town="Riverside",
+        postcode="E1 6AN",
+        area=team["area"],
+    )
+    create_referral(
+        acting_user=team["sw"],
+        person=person,
+        kind=Referral.Kind.URGENT_RESPONSE,
+        service_type="home_care",
+        details="Carer in hospital",
+    )
+    _, response = queries_for(client, team["officer"], reverse("brokerage:queue"))
+    html = response.content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Brien &amp; Sons" in html
+    assert 'app-tag--urgent">Urgent</strong>' in html
