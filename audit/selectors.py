@@ -1,3 +1,10 @@
+from datetime import datetime
+
+from django.db.models import F, Value
+from django.db.models.lookups import LessThan
+
+from core.pagination import Row
+
 from .models import LIST_KEY, AuditEvent
 
 
@@ -8,15 +15,21 @@ def lists_showing(person):
     )
 
 
-def audit_events_for_person(person, *, limit: int = 200) -> list[AuditEvent]:
-    """Everything that touched the person's record, and every list that showed their name, newest first.
+def audit_events_for_person(
+    person, *, limit: int = 200, older_than: tuple[datetime, int] | None = None
+) -> list[AuditEvent]:
+    """Everything that touched the person's record, and every list that showed their name, newest first;
+    only those before `older_than`, an (at, id), when given: the next page of a long history, by key.
 
     Two queries, each on its own index, rather than one OR that the planner may answer by reading every
     list event (a list event is written for each page of names anyone views)."""
-    own = AuditEvent.objects.filter(person=person)
+    own, listed = AuditEvent.objects.filter(person=person), lists_showing(person)
+    if older_than is not None:
+        before = LessThan(Row(F("at"), F("id")), Row(*[Value(v) for v in older_than]))
+        own, listed = own.filter(before), listed.filter(before)
     newest = ("-at", "-id")
     events = [
         *own.select_related("actor", "content_type").order_by(*newest)[:limit],
-        *lists_showing(person).select_related("actor", "content_type").order_by(*newest)[:limit],
+        *listed.select_related("actor", "content_type").order_by(*newest)[:limit],
     ]
     return sorted(events, key=lambda event: (event.at, event.id), reverse=True)[:limit]

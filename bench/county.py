@@ -87,6 +87,12 @@ def pages() -> list[tuple[str, str, str]]:
     # The deepest pages, by key: the 50 oldest orders, and the people at the end of the alphabet.
     oldest = cursor_for(PurchaseOrder.objects.order_by("issued_at", "id")[50], ORDERS_NEWEST_FIRST)
     last_names = cursor_for(Person.objects.order_by("-last_name", "-first_name", "-id")[25], NAME_ORDER)
+    from audit.selectors import audit_events_for_person
+    from people.views import HISTORY_ORDER, HISTORY_SHOWN
+
+    # The second page of the longest history measured: the events before the newest page's last.
+    newest = audit_events_for_person(mine.person, limit=HISTORY_SHOWN)
+    older_history = cursor_for(newest[-1], HISTORY_ORDER)
     return [
         ("sw_home", "social.worker", "/"),
         ("sw_people", "social.worker", "/people/"),
@@ -112,6 +118,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("lead_home", "lead.east", "/"),
         ("lead_queue_team", "lead.east", "/brokerage/queue/?view=team"),
         ("lead_person_history", "lead.east", f"/people/{mine.person_id}/history/"),
+        ("lead_person_history_older", "lead.east", f"/people/{mine.person_id}/history/?older_than={older_history}"),
         ("panel_home", "cap.member", "/"),
         ("panel_funding_list", "cap.member", "/referrals/funding/"),
         ("panel_funding_form", "cap.member", f"/referrals/{awaiting.pk}/funding/"),

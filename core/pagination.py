@@ -70,6 +70,11 @@ def cursor_for(obj: models.Model, ordering: list[str]) -> str:
     return _encode([getattr(obj, obj._meta.get_field(name.lstrip("-")).attname) for name in ordering])
 
 
+def decode_cursor(cursor: str, model: type[models.Model], ordering: list[str]) -> list | None:
+    """The values a cursor_for() cursor holds, or None if it is not one of ours."""
+    return _decode(cursor, [model._meta.get_field(name.lstrip("-")) for name in ordering])
+
+
 def keyset_page(
     queryset: models.QuerySet, *, ordering: list[str], size: int, after: str = "", before: str = ""
 ) -> KeysetPage:

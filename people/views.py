@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role
+from audit.models import AuditEvent
 from audit.selectors import audit_events_for_person
 from audit.services import record_list_view, record_view
 from core.exceptions import ActionRefused
 from core.once import redirect_after, submit_once
-from core.pagination import keyset_page
+from core.pagination import cursor_for, decode_cursor, keyset_page
 from core.views import refuse
 from referrals.selectors import referrals_for_person
 
@@ -29,7 +30,8 @@ from .selectors import (
 )
 
 PEOPLE_PAGE_SIZE = 25
-HISTORY_SHOWN = 100  # the newest; the whole trail stays in the audit table
+HISTORY_SHOWN = 100  # events a page
+HISTORY_ORDER = ["-at", "-id"]
 
 
 def person_list(request):
@@ -281,8 +283,18 @@ def person_history(request, person_id: int):
     if not (can_change_person(request.user, person) or request.user.is_team_lead):
         raise PermissionDenied("Only the person's practitioner and the Brokerage team lead can see this history.")
     record_view(actor=request.user, obj=person, person=person, what="the record's audit trail")
+    # Years of history: a page of the newest, then older pages by key (core.pagination), never by offset.
+    older_than = decode_cursor(request.GET.get("older_than", ""), AuditEvent, HISTORY_ORDER)
+    events = audit_events_for_person(person, limit=HISTORY_SHOWN + 1, older_than=older_than)
+    more = len(events) > HISTORY_SHOWN
+    events = events[:HISTORY_SHOWN]
     return render(
         request,
         "people/person_history.html",
-        {"person": person, "events": audit_events_for_person(person, limit=HISTORY_SHOWN)},
+        {
+            "person": person,
+            "events": events,
+            "older": f"?older_than={cursor_for(events[-1], HISTORY_ORDER)}" if more else "",
+            "is_older_page": older_than is not None,
+        },
     )

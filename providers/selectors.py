@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -68,11 +69,49 @@ def _needs(referral) -> tuple[str, list[Specialism], str]:
 
 
 def _covering(referral, district: str) -> QuerySet[ProviderService]:
-    # Every provider covering the district is ranked: load only what the ranking and the table use.
-    return (
-        ProviderService.objects.filter(
-            service_type=referral.service_type, provider__active=True, districts__contains=[district]
+    return ProviderService.objects.filter(
+        service_type=referral.service_type, provider__active=True, districts__contains=[district]
+    )
+
+
+# What ranking needs of each provider covering the district, read as plain values: a county has hundreds
+# per district, and only the best few are shown.
+RANK_FIELDS = ("id", "specialisms", "languages", "weekly_hours_capacity", "provider__name", "provider__cqc_rating")
+_language_code = cache(language_code)  # the same few names, for every provider
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The best `entries` of `total` providers ranked."""
+
+    entries: list[ShortlistEntry]
+    total: int
+
+
+def _ranked(services, *, district: str, required: list[Specialism], language: str, extra_reason, best) -> Ranking:
+    def speaks(languages) -> bool:
+        # A provider's languages come from its feed as names or ISO codes; the plan's is an ISO 639-3 code.
+        return bool(language) and any(_language_code(lang) == language for lang in languages)
+
+    def order(row):
+        pk, specialisms, languages, capacity, name, rating = row
+        offered = set(specialisms)
+        matched = sum(1 for s in required if s in offered)
+        return (
+            matched < len(required),  # all the skills the plan needs first
+            -matched,
+            not speaks(languages),
+            CQC_RANK.get(rating, len(CQC_RANK)),
+            capacity is None,
+            -(capacity or 0),
+            name.casefold(),
+            pk,
         )
+
+    rows = sorted(services.values_list(*RANK_FIELDS), key=order)
+    shown = [row[0] for row in rows[:best]]
+    by_id = (
+        ProviderService.objects.filter(pk__in=shown)
         .select_related("provider", "arrangement")
         .only(
             "id",
@@ -88,19 +127,15 @@ def _covering(referral, district: str) -> QuerySet[ProviderService]:
             "arrangement__starts_on",
             "arrangement__expires_on",
         )
+        .in_bulk()
     )
-
-
-def _ranked(
-    services, *, district: str, required: list[Specialism], language: str, extra_reason
-) -> list[ShortlistEntry]:
     entries = []
-    for service in services:
+    for rank, pk in enumerate(shown, start=1):
+        service = by_id[pk]
         offered = set(service.specialisms)
         matched = [s for s in required if s in offered]
         missing = [s for s in required if s not in offered]
-        # A provider's languages come from its feed as names or ISO codes; the plan's is an ISO 639-3 code.
-        spoken = next((lang for lang in service.languages if language and language_code(lang) == language), None)
+        spoken = speaks(service.languages)
         reasons = [f"Covers {district}"]
         reasons += [f"Has {s.label.lower()}" for s in matched]
         reasons += [f"Missing: {s.label.lower()}" for s in missing]
@@ -113,42 +148,29 @@ def _ranked(
         reasons.append(f"Capacity {capacity} hours a week" if capacity is not None else "Capacity not known")
         reasons += extra_reason(service)
         entries.append(
-            ShortlistEntry(service, service.provider, matched, missing, reasons, rank=0, speaks_language=bool(spoken))
+            ShortlistEntry(service, service.provider, matched, missing, reasons, rank=rank, speaks_language=spoken)
         )
-
-    def order(entry: ShortlistEntry):
-        capacity = entry.provider_service.weekly_hours_capacity
-        return (
-            bool(entry.missing_specialisms),  # all the skills the plan needs first
-            -len(entry.matched_specialisms),
-            not entry.speaks_language,
-            CQC_RANK.get(entry.provider.cqc_rating, len(CQC_RANK)),
-            capacity is None,
-            -(capacity or 0),
-            entry.provider.name.casefold(),
-            entry.provider.pk,
-        )
-
-    entries.sort(key=order)
-    for position, entry in enumerate(entries, start=1):
-        entry.rank = position
-    return entries
+    return Ranking(entries, total=len(rows))
 
 
-def shortlist_for(referral) -> list[ShortlistEntry]:
-    """Providers that could take the referral's package through a mini-competition, best first.
+def shortlist_for(referral, *, best: int | None = None) -> Ranking:
+    """Providers that could take the referral's package through a mini-competition: the `best` of them
+    (all when None), best first, and how many there are.
 
     Each covers the person's postcode district for the referral's service type, is active, and is
     enrolled on an arrangement for that service type that is open today. Ranked by the plan's
     required specialisms they have (any missing: after all that have every one), then the plan's
-    language, then CQC rating, then spare capacity, then name. One query, whatever the number.
+    language, then CQC rating, then spare capacity, then name. Two queries, whatever the number:
+    every provider's ranking values, then the shown providers.
     """
     district, required, language = _needs(referral)
     services = _covering(referral, district).filter(arrangement__in=open_arrangements_for(referral.service_type))
-    return _ranked(services, district=district, required=required, language=language, extra_reason=lambda service: [])
+    return _ranked(
+        services, district=district, required=required, language=language, extra_reason=lambda _: [], best=best
+    )
 
 
-def off_framework_for(referral) -> list[ShortlistEntry]:
+def off_framework_for(referral, *, best: int | None = None) -> Ranking:
     """Providers covering the district for the service but on no open arrangement for it: spot contract only.
 
     Ranked as the shortlist is. Using one means recording why, and the DPS team is told (SPEC §4).
@@ -167,4 +189,4 @@ def off_framework_for(referral) -> list[ShortlistEntry]:
             return [f"{arrangement.name} starts on {arrangement.starts_on:%-d %B %Y}"]
         return [f"{arrangement.name} is not for this service"]
 
-    return _ranked(services, district=district, required=required, language=language, extra_reason=why)
+    return _ranked(services, district=district, required=required, language=language, extra_reason=why, best=best)

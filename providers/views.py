@@ -90,7 +90,9 @@ def provider_import(request):
 @require_GET
 def shortlist(request, referral_id: int):
     referral = access_referral_for_shortlist(request.user, referral_id)
-    entries, off_framework = shortlist_for(referral), off_framework_for(referral)
+    # A shortlist is short: every provider is ranked, the best are shown.
+    ranked = shortlist_for(referral, best=SHORTLIST_SHOWN)
+    off_framework = off_framework_for(referral, best=SHORTLIST_SHOWN)
     return render(
         request,
         "providers/shortlist.html",
@@ -98,10 +100,9 @@ def shortlist(request, referral_id: int):
             "referral": referral,
             "plan": referral.plan,
             "district": referral.person.postcode_district,
-            # A shortlist is short: every provider is ranked, the best are shown.
-            "entries": entries[:SHORTLIST_SHOWN],
-            "entries_total": len(entries),
-            "off_framework": off_framework[:SHORTLIST_SHOWN],
-            "off_framework_total": len(off_framework),
+            "entries": ranked.entries,
+            "entries_total": ranked.total,
+            "off_framework": off_framework.entries,
+            "off_framework_total": off_framework.total,
         },
     )

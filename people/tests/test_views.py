@@ -239,3 +239,41 @@ def test_impossible_hours_get_a_plain_message_next_to_the_field(client, social_w
     assert "Constraint" not in page and "is violated" not in page
     assert "Stay at home safely" in page
     assert not CareAndSupportPlan.objects.exists()
+
+
+def test_a_long_history_pages_back_by_key_to_its_first_event(client, monkeypatch, social_worker, person):
+    from audit.services import record_list_view, record_view
+
+    monkeypatch.setattr("people.views.HISTORY_SHOWN", 10)
+    for n in range(12):
+        record_view(actor=social_worker, obj=person, person=person, what=f"own event {n}")
+        record_list_view(actor=social_worker, what=f"list {n}", people=[person.pk])
+    client.force_login(social_worker)
+    url = reverse("people:history", args=[person.pk])
+    seen, pages, next_url = [], 0, url
+    while next_url:
+        response = client.get(next_url)
+        pages += 1
+        events = list(response.context["events"])
+        assert len(events) <= 10
+        seen += [(e.at, e.id) for e in events]
+        older = response.context["older"]
+        next_url = url + older if older else ""
+        assert ("Back to the newest events" in response.content.decode()) == (pages > 1)
+    # Every event, each once, newest first. Each page's own view of the trail is written before it reads:
+    # the first is on the first page, later ones are newer than the pages they open.
+    from audit.selectors import lists_showing
+
+    assert seen == sorted(set(seen), reverse=True)
+    trail_views = AuditEvent.objects.filter(person=person, summary__contains="audit trail").order_by("id")
+    later_views = set(trail_views.values_list("id", flat=True)[1:])
+    everything = {e.id for e in AuditEvent.objects.filter(person=person)} | {e.id for e in lists_showing(person)}
+    assert {pk for _, pk in seen} == everything - later_views
+    assert len(later_views) == pages - 1 and pages == 3 and len(seen) > 24
+
+
+def test_a_forged_history_cursor_gives_the_newest_page(client, social_worker, person):
+    client.force_login(social_worker)
+    response = client.get(reverse("people:history", args=[person.pk]), {"older_than": "not-a-cursor"})
+    assert response.status_code == 200 and not response.context["older"]
+    assert "Back to the newest events" not in response.content.decode()

@@ -72,8 +72,8 @@ def test_only_active_enrolled_providers_covering_the_district_for_the_service_ar
     offer("Arrangement not yet open", arrangement=arrangement("Next home care DPS", starts=5))
     offer("Arrangement for another service", arrangement=arrangement("Reablement market", ServiceType.REABLEMENT))
 
-    assert names(shortlist_for(referral)) == ["Shortlisted"]
-    off = {e.provider.name: e.reasons[-1] for e in off_framework_for(referral)}
+    assert names(shortlist_for(referral).entries) == ["Shortlisted"]
+    off = {e.provider.name: e.reasons[-1] for e in off_framework_for(referral).entries}
     assert off == {
         "Not enrolled": "Not on a purchasing arrangement",
         "Expired arrangement": f"Old home care DPS expired on {TODAY() - timedelta(days=1):%-d %B %Y}",
@@ -86,10 +86,10 @@ def test_an_arrangement_is_open_through_its_last_day(referral):
     ending = arrangement("Ending DPS", expires=1)
     offer("On an ending DPS", arrangement=ending)
     with time_machine.travel(ending.expires_on, tick=False):
-        assert names(shortlist_for(referral)) == ["On an ending DPS"]
+        assert names(shortlist_for(referral).entries) == ["On an ending DPS"]
     with time_machine.travel(ending.expires_on + timedelta(days=1), tick=False):
-        assert names(shortlist_for(referral)) == []
-        assert names(off_framework_for(referral)) == ["On an ending DPS"]
+        assert names(shortlist_for(referral).entries) == []
+        assert names(off_framework_for(referral).entries) == ["On an ending DPS"]
 
 
 def test_ranked_by_skills_then_language_then_rating_then_capacity_then_name(referral, open_dps):
@@ -118,7 +118,7 @@ def test_ranked_by_skills_then_language_then_rating_then_capacity_then_name(refe
     )
     offer("Golf", arrangement=open_dps, specialisms=[], languages=["Bengali"], rating=outstanding)
 
-    entries = shortlist_for(referral)
+    entries = shortlist_for(referral).entries
 
     assert names(entries) == ["Bravo", "Charlie", "Delta", "Echo", "Alpha", "Hotel", "Foxtrot", "Golf"]
     assert [e.rank for e in entries] == list(range(1, 9))
@@ -151,7 +151,7 @@ def test_a_referral_without_a_plan_is_ranked_on_rating_and_capacity(social_worke
     referral = urgent_referral(social_worker, person)
     offer("Good", arrangement=open_dps, weekly_hours_capacity=80)
     offer("Outstanding", arrangement=open_dps, rating=Provider.CQCRating.OUTSTANDING, weekly_hours_capacity=5)
-    entries = shortlist_for(referral)
+    entries = shortlist_for(referral).entries
     assert names(entries) == ["Outstanding", "Good"]
     assert entries[0].reasons == ["Covers E1", "CQC: Outstanding", "Capacity 5 hours a week"]
 
@@ -159,21 +159,21 @@ def test_a_referral_without_a_plan_is_ranked_on_rating_and_capacity(social_worke
 def test_off_framework_providers_are_ranked_the_same_way(referral):
     offer("Spot B", specialisms=[Specialism.DEMENTIA])
     offer("Spot A", specialisms=[Specialism.DEMENTIA, Specialism.BARIATRIC_CARE], rating=Provider.CQCRating.INADEQUATE)
-    entries = off_framework_for(referral)
+    entries = off_framework_for(referral).entries
     assert names(entries) == ["Spot A", "Spot B"]
     assert entries[1].reasons[2] == "Missing: bariatric care"
 
 
 @pytest.mark.parametrize("count", [2, 10])
-def test_the_shortlist_takes_one_query_whatever_its_length(referral, open_dps, django_assert_num_queries, count):
+def test_the_shortlist_takes_two_queries_whatever_its_length(referral, open_dps, django_assert_num_queries, count):
     for n in range(count):
         offer(f"Provider {n}", arrangement=open_dps, specialisms=[Specialism.DEMENTIA], languages=["Bengali"])
         offer(f"Spot {n}")
-    with django_assert_num_queries(1):
-        entries = shortlist_for(referral)
+    with django_assert_num_queries(2):
+        entries = shortlist_for(referral).entries
         [(e.provider.name, e.provider_service.arrangement.name) for e in entries]
-    with django_assert_num_queries(1):
-        off = off_framework_for(referral)
+    with django_assert_num_queries(2):
+        off = off_framework_for(referral).entries
         [(e.provider.name, e.provider_service.arrangement) for e in off]
     assert (len(entries), len(off)) == (count, count)
 
@@ -207,3 +207,13 @@ def test_directory_list_takes_two_queries_whatever_its_length(db, open_dps, djan
             for p in providers_directory(search="Provider")
         ]
     assert len(rows) == 6
+
+
+def test_only_the_best_are_read_and_all_are_counted(referral, open_dps, django_assert_num_queries):
+    for n, capacity in enumerate([10, 40, 30, 20, 50]):
+        offer(f"Provider {n}", arrangement=open_dps, specialisms=[Specialism.DEMENTIA], weekly_hours_capacity=capacity)
+    everyone = shortlist_for(referral)
+    best = shortlist_for(referral, best=2)
+    assert (everyone.total, best.total) == (5, 5)
+    assert names(best.entries) == names(everyone.entries)[:2] == ["Provider 4", "Provider 1"]
+    assert [e.rank for e in best.entries] == [1, 2]
