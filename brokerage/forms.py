@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput, DateTimeInput, GovUKForm
+from core.forms import DateTimeInput, GovUKDateField, GovUKForm
 from core.once import OneTimeForm
 from people.models import ServiceType
 from referrals.workflows import BROKERAGE_STATES, State
@@ -49,7 +49,7 @@ class QueueFilterForm(GovUKForm):
 
 
 class AgreementForm(GovUKForm):
-    start_date = forms.DateField(label="Start date", widget=DateInput())
+    start_date = GovUKDateField(label="Start date", help_text="For example, 27 3 2027")
     hourly_rate = forms.DecimalField(
         label="Hourly rate (£)", max_digits=7, decimal_places=2, min_value=0.01, required=False
     )
@@ -62,15 +62,20 @@ class AgreementForm(GovUKForm):
         help_text="For a service not counted in hours.",
     )
 
-    def __init__(self, *args, hours=None, **kwargs):
+    def __init__(self, *args, basis, hours=None, **kwargs):
+        """`basis` is how the agreement is priced (brokerage.services.agreement_pricing): "hourly" asks for the
+        hourly rate, "weekly" for the weekly cost, which is paid as entered even when the hours are counted."""
         super().__init__(*args, **kwargs)
-        if hours:
+        if basis == "hourly":
             del self.fields["weekly_cost"]
             self.fields["hourly_rate"].required = True
-            self.fields["hourly_rate"].help_text = f"The weekly cost is this times {hours} hours."
+            self.fields["hourly_rate"].help_text = f"The weekly cost is this times {hours} hours, to the penny."
         else:
             del self.fields["hourly_rate"]
             self.fields["weekly_cost"].required = True
+            if hours:
+                weekly_cost = self.fields["weekly_cost"]
+                weekly_cost.help_text = f"Priced by the week: this is paid each week for the {hours} hours, as entered."
 
 
 class ChangeAgreementForm(AgreementForm):

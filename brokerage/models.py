@@ -92,3 +92,9 @@ class ServiceAgreement(TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"SA-{self.pk:06d}"
+
+    @property
+    def price_basis(self) -> str:
+        """By the hour when it keeps an hourly rate (the weekly cost is the rate times the hours); otherwise by the
+        week: the weekly cost is the price itself, as a weekly bid was made, even when the hours are counted."""
+        return "hourly" if self.hourly_rate is not None else "weekly"

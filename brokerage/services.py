@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -6,9 +7,10 @@ from django.utils import timezone
 from audit.services import diff, record_change, snapshot
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
-from dps.models import DPSRequirement
+from dps.models import Bid, DPSRequirement
+from dps.services import PENNY, price_for_hours
 from dps.tasks import notify_bidders_of_outcome
-from people.models import FundingDecision
+from people.selectors import approved_weekly_amount
 from purchase_orders.services import issue_purchase_order, revise_purchase_order
 from referrals.models import Referral
 from referrals.services import apply_transition
@@ -48,16 +50,9 @@ def log_contact(
     return entry
 
 
-def _approved_weekly_amount(referral):
-    if referral.plan_id is None:
-        return None
-    decision = referral.plan.funding_decisions.filter(decision=FundingDecision.Decision.APPROVED).first()
-    return decision.approved_weekly_amount if decision else None
-
-
 def _ensure_within_authorisation(referral, *, weekly_cost, weekly_hours) -> None:
     """Brokerage may not commission more than a practitioner authorised (SPEC §2)."""
-    approved = _approved_weekly_amount(referral)
+    approved = approved_weekly_amount(referral.plan_id)
     if approved is not None and weekly_cost > approved:
         raise ActionRefused(
             f"Brokerage cannot increase a service without a practitioner's authorisation: £{weekly_cost} a week "
@@ -71,17 +66,64 @@ def _ensure_within_authorisation(referral, *, weekly_cost, weekly_hours) -> None
         )
 
 
-def _weekly_cost(*, hourly_rate, weekly_hours, weekly_cost):
-    if hourly_rate is not None and weekly_hours:
-        return (hourly_rate * weekly_hours).quantize(Decimal("0.01"))
-    if weekly_cost is None or weekly_cost <= 0:
-        raise ActionRefused("Enter the hourly rate, or the weekly cost for a service not counted in hours.")
-    return weekly_cost
+@dataclass(frozen=True)
+class AgreementPricing:
+    """How an agreement is priced: by the hour (an hourly rate times the hours) or by the week (a weekly cost
+    kept as it is), and the chosen bid's price on that basis, if there is a bid."""
+
+    basis: str  # a Bid.Basis value
+    weekly_hours: Decimal | None
+    price: Decimal | None
+
+    @property
+    def field(self) -> str:
+        """The form field the price is entered in."""
+        return "hourly_rate" if self.basis == Bid.Basis.HOURLY else "weekly_cost"
+
+
+def agreement_pricing(referral) -> AgreementPricing:
+    """The agreement is priced as the chosen bid was, so the provider is paid what it bid to the penny: a weekly
+    bid's weekly price is the weekly cost even when the plan counts hours (no hourly rate rounded and multiplied
+    back), and an hourly bid keeps its rate. Without a bid (a spot contract), or for an hourly bid on a plan no
+    longer counted in hours, by the hour when the plan counts hours and by the week when it does not."""
+    hours = referral.plan.weekly_hours if referral.plan_id else None
+    bid = referral.chosen_bid
+    if bid is not None and bid.price_basis == Bid.Basis.WEEKLY:
+        return AgreementPricing(Bid.Basis.WEEKLY, hours, bid.weekly_price)
+    if hours:
+        return AgreementPricing(Bid.Basis.HOURLY, hours, bid.price if bid is not None else None)
+    return AgreementPricing(Bid.Basis.WEEKLY, hours, bid.weekly_price if bid is not None else None)
+
+
+def _in_pence(amount: Decimal, what: str) -> Decimal:
+    if amount <= 0 or amount != amount.quantize(PENNY):
+        raise ActionRefused(f"Enter the {what} in pounds and pence, above £0.")
+    return amount
+
+
+def _priced(basis: str, *, weekly_hours, hourly_rate, weekly_cost) -> tuple[Decimal | None, Decimal]:
+    """The hourly rate to keep (None when priced by the week) and the weekly cost that is paid."""
+    if basis == Bid.Basis.HOURLY:
+        if weekly_cost is not None:
+            raise ActionRefused("This agreement is priced by the hour: enter the hourly rate, not a weekly cost.")
+        if hourly_rate is None:
+            raise ActionRefused("Enter the hourly rate.")
+        hourly_rate = _in_pence(hourly_rate, "hourly rate")
+        return hourly_rate, price_for_hours(hourly_rate, weekly_hours)
+    if hourly_rate is not None:
+        raise ActionRefused("This agreement is priced by the week: enter the weekly cost, not an hourly rate.")
+    if weekly_cost is None:
+        raise ActionRefused("Enter the weekly cost.")
+    return None, _in_pence(weekly_cost, "weekly cost")
 
 
 @transaction.atomic
 def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, weekly_cost=None):
     """Make the service agreement with the chosen provider and share the person's details with it.
+
+    Priced as the chosen bid was (agreement_pricing): with neither price given, at the bid's price, so a weekly
+    bid is paid to the penny and an hourly bid's rate is kept, the weekly cost being the rate times the plan's
+    hours. Never above the approved weekly amount or the plan's hours.
 
     From here the provider's users may see the person, the package and the plan (each view
     audited); the social worker is told; unsuccessful bidders are told without personal data.
@@ -94,12 +136,13 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
     if start_date < timezone.localdate():
         raise ActionRefused("The start date cannot be in the past.")
     plan = referral.plan
-    weekly_hours = plan.weekly_hours if plan else None
-    if hourly_rate is None and referral.chosen_bid and referral.chosen_bid.price_basis == "hourly":
-        hourly_rate = referral.chosen_bid.price
-    if weekly_cost is None and referral.chosen_bid and referral.chosen_bid.price_basis == "weekly":
-        weekly_cost = referral.chosen_bid.weekly_price
-    cost = _weekly_cost(hourly_rate=hourly_rate, weekly_hours=weekly_hours, weekly_cost=weekly_cost)
+    pricing = agreement_pricing(referral)
+    weekly_hours = pricing.weekly_hours
+    if hourly_rate is None and weekly_cost is None:  # as bid
+        hourly_rate, weekly_cost = (pricing.price, None) if pricing.basis == Bid.Basis.HOURLY else (None, pricing.price)
+    hourly_rate, cost = _priced(
+        pricing.basis, weekly_hours=weekly_hours, hourly_rate=hourly_rate, weekly_cost=weekly_cost
+    )
     _ensure_within_authorisation(referral, weekly_cost=cost, weekly_hours=weekly_hours)
     agreement = ServiceAgreement(
         referral=referral,
@@ -111,7 +154,7 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
         start_date=start_date,
         weekly_hours=weekly_hours,
         visit_schedule=plan.visit_schedule if plan else [],
-        hourly_rate=hourly_rate if weekly_hours else None,
+        hourly_rate=hourly_rate,
         weekly_cost=cost,
         created_by=acting_user,
     )
@@ -159,7 +202,8 @@ def issue_purchase_order_for(referral, *, acting_user):
 
 @transaction.atomic
 def change_agreement(agreement, *, acting_user, start_date, hourly_rate=None, weekly_cost=None, reason: str):
-    """A change to an active agreement issues a revised purchase order superseding the last."""
+    """A change to an active agreement issues a revised purchase order superseding the last. The agreement keeps
+    its price basis: an hourly rate for one priced by the hour, a weekly cost for one priced by the week."""
 
     agreement = (
         ServiceAgreement.objects.select_for_update(of=("self",))
@@ -173,11 +217,13 @@ def change_agreement(agreement, *, acting_user, start_date, hourly_rate=None, we
         raise ActionRefused("Only an active agreement with a purchase order can be changed.")
     if not reason.strip():
         raise ActionRefused("Say why the agreement is changing.")
-    cost = _weekly_cost(hourly_rate=hourly_rate, weekly_hours=agreement.weekly_hours, weekly_cost=weekly_cost)
+    hourly_rate, cost = _priced(
+        agreement.price_basis, weekly_hours=agreement.weekly_hours, hourly_rate=hourly_rate, weekly_cost=weekly_cost
+    )
     _ensure_within_authorisation(referral, weekly_cost=cost, weekly_hours=agreement.weekly_hours)
     before = snapshot(agreement, ["start_date", "hourly_rate", "weekly_cost"])
     agreement.start_date = start_date
-    agreement.hourly_rate = hourly_rate if agreement.weekly_hours else None
+    agreement.hourly_rate = hourly_rate
     agreement.weekly_cost = cost
     agreement.full_clean()
     agreement.save()

@@ -102,14 +102,10 @@ def agreement_create(request, referral_id: int):
             person=referral.person,
             redirect_to=referral.get_absolute_url(),
         )
-    hours = referral.plan.weekly_hours if referral.plan_id else None
-    bid = referral.chosen_bid
-    initial = {"start_date": referral.live_requirement.start_date if referral.live_requirement else None}
-    if bid is not None:
-        initial["hourly_rate" if bid.price_basis == "hourly" else "weekly_cost"] = (
-            bid.price if bid.price_basis == "hourly" else bid.weekly_price
-        )
-    form = AgreementForm(request.POST or None, hours=hours, initial=initial)
+    pricing = services.agreement_pricing(referral)
+    requirement = referral.live_requirement
+    initial = {"start_date": requirement.start_date if requirement else None, pricing.field: pricing.price}
+    form = AgreementForm(request.POST or None, basis=pricing.basis, hours=pricing.weekly_hours, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.award_agreement(referral, acting_user=request.user, **form.cleaned_data)
@@ -130,8 +126,8 @@ def agreement_create(request, referral_id: int):
             "form": form,
             "referral": referral,
             "provider": referral.chosen_provider,
-            "bid": bid,
-            "hours": hours,
+            "bid": referral.chosen_bid,
+            "hours": pricing.weekly_hours,
             "title": "Make the service agreement",
         },
         status=400 if form.errors else 200,
@@ -155,6 +151,7 @@ def agreement_change(request, agreement_id: int):
     referral = _officer_referral(request, agreement.referral_id)
     form = ChangeAgreementForm(
         request.POST or None,
+        basis=agreement.price_basis,
         hours=agreement.weekly_hours,
         initial={
             "start_date": agreement.start_date,

@@ -1,6 +1,10 @@
 """GOV.UK Design System classes and ARIA wiring for ordinary Django forms."""
 
+import re
+from datetime import date
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -50,11 +54,127 @@ class Select(forms.Select):
         return mark_safe("".join(parts))
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+DATE_PARTS = ("day", "month", "year")
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+class GovUKDateInput(forms.MultiWidget):
+    """The GOV.UK date input: Day, Month and Year boxes, posted as <name>_day, <name>_month and <name>_year.
+    Rendered in Python, like Select. includes/field.html puts it in a fieldset whose legend is the field's label.
+
+    `error_parts` names the boxes to mark as wrong; GovUKFormMixin.full_clean sets it from the field's errors.
+    `autocomplete="bday"` lets the browser fill in a date of birth (bday-day, bday-month, bday-year).
+    """
+
+    def __init__(self, attrs=None, *, autocomplete=""):
+        super().__init__({part: forms.TextInput() for part in DATE_PARTS}, attrs)
+        self.autocomplete = autocomplete
+        self.error_parts = ()
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        # Exactly as typed, so a refused date comes back to the person unchanged.
+        return [data.get(f"{name}_{part}") for part in DATE_PARTS]
+
+    def id_for_label(self, id_):
+        return f"{id_}_day" if id_ else ""
+
+    @property
+    def first_error_part(self) -> str:
+        """The box the error summary links to."""
+        return self.error_parts[0] if self.error_parts else "day"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        id_ = (attrs or {}).get("id") or self.attrs.get("id", "")
+        typed = value if isinstance(value, list | tuple) else self.decompress(value)
+        items = []
+        for part, text in zip(DATE_PARTS, typed, strict=True):
+            width = "govuk-input--width-4" if part == "year" else "govuk-input--width-2"
+            error = " govuk-input--error" if part in self.error_parts else ""
+            input_attrs = {
+                "class": f"govuk-input govuk-date-input__input {width}{error}",
+                "id": f"{id_}_{part}" if id_ else None,
+                "name": f"{name}_{part}",
+                "type": "text",
+                "inputmode": "numeric",
+                "autocomplete": f"{self.autocomplete}-{part}" if self.autocomplete else None,
+                "value": text or None,
+                "disabled": bool((attrs or {}).get("disabled")),
+            }
+            items.append(
+                format_html(
+                    '<div class="govuk-date-input__item"><div class="govuk-form-group">'
+                    '<label class="govuk-label govuk-date-input__label"{}>{}</label><input{}></div></div>',
+                    flatatt({"for": input_attrs["id"]}),
+                    part.capitalize(),
+                    flatatt(input_attrs),
+                )
+            )
+        return format_html(
+            '<div class="govuk-date-input"{}>{}</div>', flatatt({"id": id_ or None}), mark_safe("".join(items))
+        )
+
+
+class GovUKDateField(forms.DateField):
+    """A date typed into the GOV.UK date input, refused with the Design System's messages: "Enter start date",
+    "Start date must include a month", "Start date must be a real date". Each error names the boxes that are
+    wrong (params["date_parts"]), for the widget to mark and the error summary to link to."""
+
+    widget = GovUKDateInput
+    default_error_messages = {
+        "required": "Enter %(label)s",
+        "incomplete": "%(Label)s must include a %(missing)s",
+        "invalid": "%(Label)s must be a real date",
+        "year": "Year must include 4 numbers",
+    }
+
+    def to_python(self, value):
+        if not isinstance(value, list | tuple):  # a date, or a date written out (initial data, a test)
+            try:
+                return super().to_python(value)
+            except ValidationError:
+                raise self._error("invalid", DATE_PARTS) from None
+        parts = dict(zip(DATE_PARTS, ((text or "").strip() for text in value), strict=True))
+        missing = [part for part in DATE_PARTS if not parts[part]]
+        if len(missing) == len(DATE_PARTS):
+            return None
+        if missing:
+            raise self._error("incomplete", missing, missing=" and ".join(missing))
+        # At most two digits for a day or month: int() of a pasted page of digits is slow, then refused.
+        not_numbers = [p for p in ("day", "month") if not re.fullmatch(r"[0-9]{1,2}", parts[p])]
+        if not_numbers or not re.fullmatch(r"[0-9]+", parts["year"]):
+            raise self._error("invalid", not_numbers or ["year"])
+        if len(parts["year"]) != 4:
+            raise self._error("year", ["year"])
+        day, month, year = (int(parts[part]) for part in DATE_PARTS)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            # Day 31 in February is wrong for its month: the day is what to change.
+            wrong = [p for p, ok in (("month", 1 <= month <= 12), ("year", year >= 1)) if not ok] or ["day"]
+            raise self._error("invalid", wrong) from None
+
+    def validate(self, value):
+        if value in self.empty_values and self.required:
+            raise self._error("required", DATE_PARTS)
+
+    def _error(self, code: str, parts, **params) -> ValidationError:
+        label = str(self.label or "Date")
+        first_word = label.split(" ", 1)[0]
+        in_a_sentence = label if len(first_word) > 1 and first_word.isupper() else label[:1].lower() + label[1:]
+        return ValidationError(
+            self.error_messages[code],
+            code=code,
+            params={"label": in_a_sentence, "Label": label, "date_parts": tuple(parts), **params},
+        )
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -76,6 +196,8 @@ class GovUKFormMixin:
                 field.max_length = FREE_TEXT_MAX_LENGTH
                 field.validators.append(MaxLengthValidator(FREE_TEXT_MAX_LENGTH))
             widget = field.widget
+            if isinstance(widget, GovUKDateInput):
+                continue  # each box has its own classes; the fieldset carries aria-describedby (includes/field.html)
             css = next((c for t, c in WIDGET_CLASSES.items() if isinstance(widget, t)), "govuk-input")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if isinstance(widget, forms.NumberInput) or name.endswith("postcode"):
@@ -92,6 +214,9 @@ class GovUKFormMixin:
             if name not in self.fields:
                 continue
             widget = self.fields[name].widget
+            if isinstance(widget, GovUKDateInput):
+                widget.error_parts = _wrong_date_parts(self.errors.as_data()[name])
+                continue
             if isinstance(widget, GROUPED):
                 continue
             css = widget.attrs.get("class", "")
@@ -99,6 +224,15 @@ class GovUKFormMixin:
             widget.attrs["class"] = " ".join([css, *extra])
             ids = [x for x in [widget.attrs.get("aria-describedby", ""), f"id_{self.add_prefix(name)}-error"] if x]
             widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+def _wrong_date_parts(errors) -> tuple[str, ...]:
+    """The boxes of a date input to mark: those the errors name; all three for an error about the whole date
+    (in the past, after another date), from a validator, a form's clean() or a service."""
+    wrong = set()
+    for error in errors:
+        wrong.update((error.params or {}).get("date_parts", DATE_PARTS))
+    return tuple(part for part in DATE_PARTS if part in wrong)
 
 
 class GovUKForm(GovUKFormMixin, forms.Form):

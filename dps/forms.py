@@ -3,10 +3,10 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput, DateTimeInput, GovUKForm
+from core.forms import DateTimeInput, GovUKDateField, GovUKForm
 from providers.models import Provider
 
-from .selectors import open_arrangements_for
+from .selectors import above_approved, open_arrangements_for
 from .services import start_after_closing
 
 
@@ -16,7 +16,7 @@ class RequirementForm(GovUKForm):
         queryset=None,
         help_text="The DPS or Dynamic Market the providers have joined for this service.",
     )
-    start_date = forms.DateField(label="Start date", widget=DateInput())
+    start_date = GovUKDateField(label="Start date", help_text="For example, 27 3 2027")
     closes_at = forms.DateTimeField(label="Bidding closes", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
     summary = forms.CharField(
         label="About the package",
@@ -86,10 +86,16 @@ class SelectBidForm(GovUKForm):
     bid = forms.ModelChoiceField(label="Provider to award", queryset=None, widget=forms.RadioSelect)
     reason = forms.CharField(label="Reason for choosing this provider", widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, requirement, **kwargs):
+    def __init__(self, *args, requirement, approved_weekly_amount=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bid"].queryset = requirement.bids.select_related("provider")
-        self.fields["bid"].label_from_instance = lambda b: f"{b.provider} (£{b.weekly_price} a week)"
+
+        def label(bid):
+            above = above_approved(bid.weekly_price, approved_weekly_amount)
+            flag = f", £{above} above the approved amount" if above else ""
+            return f"{bid.provider} (£{bid.weekly_price} a week{flag})"
+
+        self.fields["bid"].label_from_instance = label
 
 
 SCORE_CHOICES = [("", "Not scored")] + [(str(n), str(n)) for n in range(6)]

@@ -83,6 +83,14 @@ def spot_contract_notices() -> QuerySet[SpotContractNotice]:
     )
 
 
+def above_approved(weekly_price: Decimal, approved_weekly_amount: Decimal | None) -> Decimal | None:
+    """How much a weekly price is above the approved weekly amount; None when it is not above it, or nothing
+    was approved. A bid above it cannot be awarded without a new funding decision (SPEC §2)."""
+    if approved_weekly_amount is None or weekly_price <= approved_weekly_amount:
+        return None
+    return weekly_price - approved_weekly_amount
+
+
 @dataclass
 class RankedBid:
     bid: Bid
@@ -91,15 +99,17 @@ class RankedBid:
     total_score: Decimal | None
     rank: int | None
     fully_scored: bool
+    above_approved_by: Decimal | None = None
 
 
-def rank_bids(requirement: DPSRequirement) -> list[RankedBid]:
+def rank_bids(requirement: DPSRequirement, *, approved_weekly_amount: Decimal | None = None) -> list[RankedBid]:
     """Bids scored by the stated formula, best first.
 
     Price score = lowest weekly price ÷ this bid's weekly price × 100.
     Quality score = sum of answer scores ÷ (5 × number of outcomes) × 100.
     Total = quality score × quality weight + price score × price weight (weights in per cent).
-    A bid is ranked only once every answer is scored.
+    A bid is ranked only once every answer is scored. Given the approved weekly amount, each bid also says how
+    much it is above it (`above_approved_by`), for the officer to see while scoring.
     """
     bids = list(requirement.bids.select_related("provider").prefetch_related("answers"))
     if not bids:
@@ -121,7 +131,11 @@ def rank_bids(requirement: DPSRequirement) -> list[RankedBid]:
             if quality is not None
             else None
         )
-        ranked.append(RankedBid(bid, quality, price, total, None, fully_scored))
+        ranked.append(
+            RankedBid(
+                bid, quality, price, total, None, fully_scored, above_approved(bid.weekly_price, approved_weekly_amount)
+            )
+        )
     ordered = sorted(ranked, key=lambda r: (r.total_score is None, -(r.total_score or 0), r.bid.weekly_price))
     for position, entry in enumerate(ordered, start=1):
         entry.rank = position if entry.total_score is not None else None

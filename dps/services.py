@@ -5,7 +5,7 @@ the person. Every action is audited."""
 
 import re
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,13 @@ from .selectors import is_open_to
 from .tasks import notify_bidders_of_outcome, notify_dps_team, notify_providers_of_requirement
 
 MAX_OUTCOMES = 10
+PENNY = Decimal("0.01")
+
+
+def price_for_hours(hourly_rate: Decimal, weekly_hours: Decimal) -> Decimal:
+    """An hourly rate times the hours a week, rounded to the penny once, half up. An hourly bid's weekly price
+    and the weekly cost of an agreement priced by the hour are both worked out here, so they agree."""
+    return (hourly_rate * weekly_hours).quantize(PENNY, ROUND_HALF_UP)
 
 
 def start_after_closing(closes_at) -> str:
@@ -217,7 +224,7 @@ def submit_bid(
     if price_basis == Bid.Basis.HOURLY:
         if not requirement.weekly_hours:
             raise ActionRefused("This package is not counted in hours: give a price per week.")
-        weekly_price = (price * requirement.weekly_hours).quantize(Decimal("0.01"))
+        weekly_price = price_for_hours(price, requirement.weekly_hours)
     elif price_basis == Bid.Basis.WEEKLY:
         weekly_price = price
     else:

@@ -9,6 +9,7 @@ from accounts.roles import Role
 from audit.services import record_refusal, record_view
 from core.exceptions import ActionRefused
 from core.views import refuse
+from people.selectors import approved_weekly_amount
 from referrals.access import access_referral
 from referrals.workflows import user_may
 
@@ -104,7 +105,8 @@ def requirement_detail(request, requirement_id: int):
         if closed
         else []
     )
-    ranked = rank_bids(requirement) if closed else []
+    approved = approved_weekly_amount(referral.plan_id)
+    ranked = rank_bids(requirement, approved_weekly_amount=approved) if closed else []
     reviewing = requirement.status == DPSRequirement.Status.CLOSED and referral.state == "bidding_closed"
     return render(
         request,
@@ -117,17 +119,23 @@ def requirement_detail(request, requirement_id: int):
             "ranked": ranked,
             "reviewing": reviewing,
             "score_form": ScoreForm(answers=answers) if reviewing else None,
-            "select_form": SelectBidForm(requirement=requirement) if reviewing and ranked else None,
-            "answers_by_bid": _answers_by_bid(answers),
+            "select_form": (
+                SelectBidForm(requirement=requirement, approved_weekly_amount=approved)
+                if reviewing and ranked
+                else None
+            ),
+            "answers_by_bid": _answers_by_bid(answers, {r.bid.pk: r.above_approved_by for r in ranked}),
+            "approved_weekly_amount": approved,
         },
     )
 
 
-def _answers_by_bid(answers):
+def _answers_by_bid(answers, above_approved_by: dict):
+    """(bid, how much it is above the approved amount or None, its answers) for each bid, in the answers' order."""
     grouped = {}
     for answer in answers:
         grouped.setdefault(answer.bid, []).append(answer)
-    return list(grouped.items())
+    return [(bid, above_approved_by.get(bid.pk), bid_answers) for bid, bid_answers in grouped.items()]
 
 
 @require_POST

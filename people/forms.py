@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import User
 from accounts.roles import PRACTITIONERS
-from core.forms import DateInput, GovUKForm, GovUKModelForm
+from core.forms import GovUKDateField, GovUKDateInput, GovUKForm, GovUKModelForm
 from core.once import OneTimeForm
 
 from .models import CareAndSupportPlan, NeedsAssessment, Person, ServiceType, Specialism
@@ -37,8 +37,10 @@ class PersonForm(OneTimeForm, GovUKModelForm):
             "representative_phone",
             "allocated_worker",
         ]
-        widgets = {"date_of_birth": DateInput()}
+        field_classes = {"date_of_birth": GovUKDateField}
+        widgets = {"date_of_birth": GovUKDateInput(autocomplete="bday")}
         help_texts = {
+            "date_of_birth": "For example, 31 3 1950",
             "nhs_number": "10 digits, like 485 777 3456",
             "area": "Decides which Brokerage team, East or West, works with this person.",
         }
@@ -67,7 +69,9 @@ class NeedsAssessmentForm(OneTimeForm, GovUKModelForm):
     class Meta:
         model = NeedsAssessment
         fields = ["assessed_on", "presenting_needs", "eligible_needs", "specific_or_complex_needs"]
-        widgets = {"assessed_on": DateInput()}
+        field_classes = {"assessed_on": GovUKDateField}
+        labels = {"assessed_on": "Date of assessment"}
+        help_texts = {"assessed_on": "For example, 3 11 2026"}
 
 
 BROKERED_CHOICES = [

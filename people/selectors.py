@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -81,3 +82,15 @@ def plans_for_person(person):
 
 def assessments_for_person(person):
     return person.assessments.select_related("assessed_by")
+
+
+def approved_weekly_amount(plan_id: int | None) -> Decimal | None:
+    """The weekly amount the latest approval of the plan authorised, or None if none was approved.
+    Brokerage may not commission more (SPEC §2). One query."""
+    if plan_id is None:
+        return None
+    return (
+        FundingDecision.objects.filter(plan_id=plan_id, decision=FundingDecision.Decision.APPROVED)
+        .values_list("approved_weekly_amount", flat=True)
+        .first()
+    )

@@ -3,7 +3,7 @@ from django.contrib import admin
 from audit.services import diff, record_change, snapshot
 from core.admin import AuditedAdmin
 
-from .models import Provider, ProviderService
+from .models import Provider, ProviderService, TaxonomyMapping
 
 
 class ProviderServiceInline(admin.TabularInline):
@@ -56,3 +56,13 @@ class ProviderServiceAdmin(AuditedAdmin):
     list_filter = ["service_type", "arrangement"]
     search_fields = ["provider__name"]
     list_select_related = ["provider", "arrangement"]
+
+
+@admin.register(TaxonomyMapping)
+class TaxonomyMappingAdmin(AuditedAdmin):
+    """The terms provider directories use, and what each means to us (read by providers.importers)."""
+
+    list_display = ["term", "taxonomy", "meaning"]
+    list_filter = ["service_type", "specialism", "ignored"]
+    search_fields = ["term", "taxonomy"]
+    fields = ["taxonomy", "term", "service_type", "specialism", "ignored"]

@@ -4,13 +4,20 @@ Nothing here writes. `read_directory` checks every record of a file against the 
 Schemas, then against what we need to source care from it, and maps each good record to what we
 keep; `providers.services.import_provider_directory` saves the result, all of it or none.
 
-A file holds one organization, an array of organizations, or a page of the `/organizations` API
-(`{"total_items": …, "contents": [organization, …]}`). Each organization is a Provider and each
-of its services a ProviderService. We read our own facts from its attributes' taxonomy terms:
+Councils publish two shapes, and a file may hold one record, an array of them, or a page of the API
+(`{"total_items": …, "contents": [record, …]}`):
+- organizations with their services nested (`/organizations`), each checked against organization.json;
+- services with their organization nested (`/services`), each checked against service.json (and, on a page,
+  service_list.json); the services of one organization, wherever they are in the file, make one provider.
+
+Each organization is a Provider and each of its services a ProviderService. What a service is, and the needs
+it meets, come from its attributes' taxonomy terms, read through the TaxonomyMappings admin staff keep (a term
+by its code or its label, in its own taxonomy or in any); a term with no mapping is not used, and is reported
+by record (`DirectoryReading.notes`) so that one can be added. Our own taxonomies need no mapping:
 
 | taxonomy | term |
 | --- | --- |
-| `riverside-brokerage-service-type` | a ServiceType value, like `home_care` (else the service's name must be a ServiceType label) |
+| `riverside-brokerage-service-type` | a ServiceType value, like `home_care` (with no service type term at all, the service's name must be a ServiceType label) |
 | `riverside-brokerage-specialism` | a Specialism value or label, like `dementia` |
 | `riverside-purchasing-arrangement` | the name of a PurchasingArrangement for the same service type |
 | `riverside-weekly-hours-capacity` | whole hours a week the provider can take on now |
@@ -43,7 +50,14 @@ from people.validators import POSTCODE_RE, normalise_postcode, postcode_district
 from .models import Provider, ProviderService
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas" / "openreferral-uk"
-SCHEMA_FILES = ("organization.json", "organization_list.json", "organization_package.json")
+SCHEMA_FILES = (
+    "organization.json",
+    "organization_list.json",
+    "organization_package.json",
+    "service.json",
+    "service_list.json",
+    "service_package.json",
+)
 
 SERVICE_TYPE_TAXONOMY = "riverside-brokerage-service-type"
 SPECIALISM_TAXONOMY = "riverside-brokerage-specialism"
@@ -75,14 +89,21 @@ PAGE_SCHEMA = {
     },
 }
 
-# Which schema a record is checked against, by the shape of the file it came in.
+# Which schema a record is checked against: by what the records are (organizations with nested services, or
+# services with their nested organization) and how the file holds them (one, an array, or an API page).
 RECORD_SCHEMAS = {
-    "organization": {"$ref": "organization.json"},
-    "array": {"$ref": "organization_package.json#/items"},
+    ("organization", "one"): {"$ref": "organization.json"},
+    ("organization", "array"): {"$ref": "organization_package.json#/items"},
     # A page item is an organization_list entry; ours also carry services, so the full
     # organization schema applies as well (it repeats organization_list's fields unchanged).
-    "page": {"allOf": [{"$ref": "organization_list.json"}, {"$ref": "organization.json"}]},
+    ("organization", "page"): {"allOf": [{"$ref": "organization_list.json"}, {"$ref": "organization.json"}]},
+    ("service", "one"): {"$ref": "service.json"},
+    ("service", "array"): {"$ref": "service_package.json#/items"},
+    # The `/services` page: each item a service_list entry, and the full service with its nested records.
+    ("service", "page"): {"allOf": [{"$ref": "service_list.json"}, {"$ref": "service.json"}]},
 }
+# Taxonomies whose terms we read for something other than a service type or a specialism.
+OWN_TAXONOMIES = {ARRANGEMENT_TAXONOMY, CAPACITY_TAXONOMY, CQC_RATING_TAXONOMY}
 
 
 # Formats the UK profile uses that jsonschema checks only with optional packages installed.
@@ -126,8 +147,10 @@ def schema_registry() -> Registry:
 
 
 @cache
-def record_validator(shape: str) -> Draft202012Validator:
-    return Draft202012Validator(RECORD_SCHEMAS[shape], registry=schema_registry(), format_checker=FORMAT_CHECKER)
+def record_validator(kind: str, container: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        RECORD_SCHEMAS[kind, container], registry=schema_registry(), format_checker=FORMAT_CHECKER
+    )
 
 
 @dataclass
@@ -185,27 +208,31 @@ class OrganizationEntry:
 
 @dataclass
 class RecordProblem:
-    """A record that cannot be imported, and every reason why."""
+    """A record of the file, and what is wrong with it (or, as a note, what was left out of it)."""
 
     index: int
     location: str  # where the record is in the file: "" (the whole file), "[2]" or "contents[2]"
     id: str
     name: str
     errors: list[str]
+    kind: str = "organization"
 
     @property
     def label(self) -> str:
-        return f"Record {self.location}" if self.location else "The organization"
+        return f"Record {self.location}" if self.location else f"The {self.kind}"
 
 
 @dataclass
 class DirectoryReading:
     """What a directory file holds, or what is wrong with it."""
 
-    shape: str = ""
+    shape: str = ""  # how the file holds its records: "one", "array" or "page"
+    kind: str = ""  # what they are: "organization" (services nested) or "service" (organization nested)
     record_count: int = 0
     organizations: list[OrganizationEntry] = field(default_factory=list)
     problems: list[RecordProblem] = field(default_factory=list)
+    # Taxonomy terms with no mapping, by record: imported without them, and reported so a mapping can be added.
+    notes: list[RecordProblem] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
 
     @property
@@ -213,15 +240,24 @@ class DirectoryReading:
         return not self.file_errors and not self.problems and bool(self.organizations)
 
     def report_lines(self) -> list[str]:
-        """The problems as plain text lines, for the command line."""
+        """The problems, then the notes, as plain text lines, for the command line."""
         lines = list(self.file_errors)
         if self.problems:
             lines.append(f"{len(self.problems)} of {self.record_count} records cannot be imported:")
-        for problem in self.problems:
-            who = ", ".join(x for x in [f"id {problem.id}" if problem.id else "", problem.name] if x)
-            lines.append(f"{problem.label}" + (f" ({who})" if who else "") + ":")
-            lines += [f"  - {error}" for error in problem.errors]
+        lines += _report(self.problems)
+        if self.notes:
+            lines.append(f"{len(self.notes)} records use taxonomy terms that have no mapping:")
+        lines += _report(self.notes)
         return lines
+
+
+def _report(records: list[RecordProblem]) -> list[str]:
+    lines = []
+    for record in records:
+        who = ", ".join(x for x in [f"id {record.id}" if record.id else "", record.name] if x)
+        lines.append(f"{record.label}" + (f" ({who})" if who else "") + ":")
+        lines += [f"  - {error}" for error in record.errors]
+    return lines
 
 
 def json_path(parts: Iterable[str | int]) -> str:
@@ -276,48 +312,126 @@ def read_directory(content: bytes | str) -> DirectoryReading:
             return reading
         records = document["contents"]
     elif isinstance(document, dict):
-        reading.shape, records, where = "organization", [document], ""
+        reading.shape, records, where = "one", [document], ""
     else:
         reading.file_errors.append(
-            "The file must hold an organization, a list of organizations or a page of organizations "
-            "in the Open Referral UK format."
+            "The file must hold organizations or services in the Open Referral UK format: one, a list of them, "
+            "or a page of the /organizations or /services API."
         )
         return reading
     reading.record_count = len(records)
     if not records:
-        reading.file_errors.append("The file has no organizations in it.")
+        reading.file_errors.append("The file has no organizations or services in it.")
         return reading
+    reading.kind = "service" if any(_is_service(record) for record in records) else "organization"
+    validator = record_validator(reading.kind, reading.shape)
 
-    mapper = _Mapper()
+    errors: dict[int, list[str]] = {}
+    notes: dict[int, list[str]] = {}
     seen_ids: dict[str, str] = {}
+    schema_valid = []
     for index, record in enumerate(records):
-        location = where.format(index)
-        errors = _schema_messages(record_validator(reading.shape).iter_errors(record))
-        entry = None
-        if not errors:
-            entry, errors = mapper.organization(record, index, location)
+        errors[index] = _schema_messages(validator.iter_errors(record))
         if isinstance(record, dict) and isinstance(record.get("id"), str):
             if record["id"] in seen_ids:
-                errors.append(_at("id", f"'{record['id']}' is also the id of record {seen_ids[record['id']]}"))
+                errors[index].append(_at("id", f"'{record['id']}' is also the id of record {seen_ids[record['id']]}"))
             else:
-                seen_ids[record["id"]] = location or "[0]"
-        if errors:
-            if len(errors) > MAX_ERRORS_PER_RECORD:
-                errors = errors[:MAX_ERRORS_PER_RECORD] + [f"… and {len(errors) - MAX_ERRORS_PER_RECORD} more problems"]
-            reading.problems.append(
-                RecordProblem(
-                    index=index,
-                    location=location,
-                    errors=errors,
-                    id=_text(record, "id") if isinstance(record, dict) else "",
-                    name=_text(record, "name") if isinstance(record, dict) else "",
+                seen_ids[record["id"]] = where.format(index) or "[0]"
+        if not errors[index]:
+            schema_valid.append(index)
+
+    mapper = _Mapper()
+    # (the record whose location the organization's own fields are reported at, the organization,
+    #  its services as (record index, JSON path in the file, service))
+    groups: list[tuple[int, dict, list[tuple[int, str, dict]]]] = []
+    if reading.kind == "organization":
+        for index in schema_valid:
+            services = [(index, json_path(["services", i]), s) for i, s in _items(records[index], "services")]
+            groups.append((index, records[index], services))
+    else:
+        # Services of one organization, wherever they are in the file, make one provider.
+        by_organization: dict[str, list[int]] = {}
+        for index in schema_valid:
+            organization = records[index].get("organization")
+            if not isinstance(organization, dict):
+                errors[index].append(
+                    _at(
+                        "organization",
+                        "the service has no organization: give the organization that provides it, with its id, "
+                        "name and description",
+                    )
                 )
-            )
-        elif entry is not None:
+            else:
+                by_organization.setdefault(organization["id"], []).append(index)
+        for indexes in by_organization.values():
+            services = [(i, where.format(i), records[i]) for i in indexes]
+            groups.append((indexes[0], records[indexes[0]]["organization"], services))
+
+    for index, organization, services in groups:
+        location = where.format(index)
+        entry, found, left_out = mapper.organization(
+            organization,
+            index,
+            location,
+            services=[(path, service) for _, path, service in services],
+            org_path="" if reading.kind == "organization" else json_path([location, "organization"]),
+            needs_services=reading.kind == "organization",
+        )
+        if reading.kind == "organization":
+            errors[index] += found
+            notes.setdefault(index, []).extend(left_out)
+        else:  # each finding goes to the service record it is about, its path made that record's own
+            for message in found:
+                i, relative = _record_of(message, services)
+                errors[i].append(relative)
+            for message in left_out:
+                i, relative = _record_of(message, services)
+                notes.setdefault(i, []).append(relative)
+        if entry is not None:
             reading.organizations.append(entry)
+
+    def summary(index: int, messages: list[str]) -> RecordProblem:
+        record = records[index]
+        if len(messages) > MAX_ERRORS_PER_RECORD:
+            messages = messages[:MAX_ERRORS_PER_RECORD] + [
+                f"… and {len(messages) - MAX_ERRORS_PER_RECORD} more problems"
+            ]
+        return RecordProblem(
+            index=index,
+            location=where.format(index),
+            errors=messages,
+            id=_text(record, "id") if isinstance(record, dict) else "",
+            name=_text(record, "name") if isinstance(record, dict) else "",
+            kind=reading.kind,
+        )
+
+    reading.problems = [summary(i, messages) for i, messages in sorted(errors.items()) if messages]
+    reading.notes = [summary(i, messages) for i, messages in sorted(notes.items()) if messages]
     if reading.problems:
         reading.organizations = []
     return reading
+
+
+def _is_service(record: object) -> bool:
+    """A service carries its organization (and a status); an organization carries its services."""
+    return (
+        isinstance(record, dict)
+        and "services" not in record
+        and any(key in record for key in ("organization", "organization_id", "status"))
+    )
+
+
+def _record_of(message: str, services: list[tuple[int, str, dict]]) -> tuple[int, str]:
+    """Which service record a finding is about (by its path), and the finding with the path made that
+    record's own: "contents[3].attributes[0]: …" is record 3's "attributes[0]: …"."""
+    for index, location, _ in services:
+        if not location:  # a file of one service
+            return index, message
+        if message.startswith(location + ": "):
+            return index, message[len(location) + 2 :]
+        if message.startswith(location + "."):
+            return index, message[len(location) + 1 :]
+    return services[0][0], message
 
 
 def _text(obj: dict, key: str) -> str:
@@ -349,6 +463,17 @@ def _terms(obj: dict, taxonomy: str, path: str) -> list[tuple[str, str]]:
     return found
 
 
+def _attribute_terms(obj: dict, path: str) -> Iterator[tuple[str, str, str, str]]:
+    """(path of the term, its taxonomy, its code, its label) for each of the object's attributes."""
+    for index, attribute in _items(obj, "attributes"):
+        term = attribute.get("taxonomy_term")
+        if not isinstance(term, dict):
+            continue
+        code, label = _text(term, "term"), _text(term, "name")
+        key = "term" if code else "name"
+        yield json_path([path, "attributes", index, "taxonomy_term", key]), _text(term, "taxonomy"), code, label
+
+
 def _choice(value: str, choices) -> str | None:
     """A TextChoices value from its value or its label, whatever the case."""
     wanted = value.casefold().replace("-", "_")
@@ -366,26 +491,51 @@ def districts_in(text: str) -> list[str]:
 
 
 class _Mapper:
-    """Maps schema-valid records to our fields, collecting every reason one is unusable."""
+    """Maps schema-valid records to our fields, collecting every reason one is unusable, and every taxonomy
+    term it could not give a meaning to."""
 
     def __init__(self):
         from dps.models import PurchasingArrangement
 
-        self.arrangements = {a.name.casefold(): a for a in PurchasingArrangement.objects.all()}
+        from .models import TaxonomyMapping
 
-    def organization(self, record: dict, index: int, location: str) -> tuple[OrganizationEntry | None, list[str]]:
+        self.arrangements = {a.name.casefold(): a for a in PurchasingArrangement.objects.all()}
+        self.mappings = {(m.taxonomy.casefold(), m.term.casefold()): m for m in TaxonomyMapping.objects.all()}
+
+    def mapping(self, taxonomy: str, *terms: str):
+        """The TaxonomyMapping for a term given by code or label: one for its taxonomy first, then one for any."""
+        for scope in (taxonomy.casefold(), ""):
+            for term in terms:
+                if term and (found := self.mappings.get((scope, term.casefold()))):
+                    return found
+        return None
+
+    def organization(
+        self,
+        record: dict,
+        index: int,
+        location: str,
+        *,
+        services: list[tuple[str, dict]],
+        org_path: str = "",
+        needs_services: bool = True,
+    ) -> tuple[OrganizationEntry | None, list[str], list[str]]:
+        """The organization `record` with `services` (each with its JSON path): the provider to save, or None;
+        the reasons it cannot be; and the terms left out. Paths of the organization's own fields start with
+        `org_path`."""
         errors: list[str] = []
+        notes: list[str] = []
         cqc_number, cqc_path = "", ""
         for i, identifier in _items(record, "organization_identifiers"):
             scheme, kind = _text(identifier, "identifier_scheme"), _text(identifier, "identifier_type")
             if scheme.upper() == CQC_SCHEME or "cqc" in kind.casefold() or "care quality commission" in kind.casefold():
                 cqc_number = _text(identifier, "identifier")
-                cqc_path = json_path(["organization_identifiers", i, "identifier"])
+                cqc_path = json_path([org_path, "organization_identifiers", i, "identifier"])
                 break
         optional: dict[str, Any] = {}
-        ratings = _terms(record, CQC_RATING_TAXONOMY, "")
-        for i, service in _items(record, "services"):
-            ratings += _terms(service, CQC_RATING_TAXONOMY, json_path(["services", i]))
+        ratings = _terms(record, CQC_RATING_TAXONOMY, org_path)
+        for path, service in services:
+            ratings += _terms(service, CQC_RATING_TAXONOMY, path)
         for path, term in ratings[:1]:
             rating = _choice(term, Provider.CQCRating)
             if rating is None:
@@ -398,15 +548,13 @@ class _Mapper:
                 )
             else:
                 optional["cqc_rating"] = rating
-        first_contact = next(
-            (c for _, s in _items(record, "services") for _, c in _items(s, "contacts") if _text(c, "name")), None
-        )
+        first_contact = next((c for _, s in services for _, c in _items(s, "contacts") if _text(c, "name")), None)
         if first_contact:
             optional["contact_name"] = _text(first_contact, "name")
         address = next(
             (
                 a
-                for _, s in _items(record, "services")
+                for _, s in services
                 for _, sal in _items(s, "service_at_locations")
                 for _, a in _items(sal.get("location") or {}, "addresses")
             ),
@@ -420,34 +568,33 @@ class _Mapper:
             if POSTCODE_RE.match(postcode):
                 optional["postcode"] = postcode
 
-        services: list[ServiceEntry] = []
-        open_services = [
-            (i, s) for i, s in _items(record, "services") if _text(s, "status").casefold() not in CLOSED_STATUSES
-        ]
-        if not record.get("services"):
+        entries: list[ServiceEntry] = []
+        open_services = [(p, s) for p, s in services if _text(s, "status").casefold() not in CLOSED_STATUSES]
+        if needs_services and not services:
             errors.append(
                 _at(
-                    "services",
+                    json_path([org_path, "services"]),
                     "the organization has no services: give each service it offers, with its "
                     "service type and the postcode districts it covers",
                 )
             )
-        for i, service in open_services:
-            entry, service_errors = self.service(service, json_path(["services", i]))
+        for path, service in open_services:
+            entry, service_errors, service_notes = self.service(service, path)
             errors += service_errors
+            notes += service_notes
             if entry is None:
                 continue
-            twin = next((s for s in services if s.service_type == entry.service_type), None)
+            twin = next((s for s in entries if s.service_type == entry.service_type), None)
             if twin:
                 errors.append(
                     _at(
                         entry.path,
                         f"a second {ServiceType(entry.service_type).label.lower()} service "
-                        f"({twin.path} is one): list each service type once",
+                        f"({twin.path or 'the first'} is one): list each service type once",
                     )
                 )
             else:
-                services.append(entry)
+                entries.append(entry)
 
         entry = OrganizationEntry(
             index=index,
@@ -459,41 +606,81 @@ class _Mapper:
             website=_text(record, "website"),
             cqc_registration_number=cqc_number,
             active=bool(open_services),
-            services=services,
+            services=entries,
             optional=optional,
         )
-        errors += self._model_errors(Provider(**entry.fields()), {"cqc_registration_number": cqc_path})
-        for service in services:
+        errors += self._model_errors(Provider(**entry.fields()), {"cqc_registration_number": cqc_path}, org_path)
+        for service in entries:
             errors += self._model_errors(
                 ProviderService(**(service.fields() | {"arrangement": None})), {}, service.path
             )
-        return (None if errors else entry), errors
+        return (None if errors else entry), errors, notes
 
-    def service(self, service: dict, path: str) -> tuple[ServiceEntry | None, list[str]]:
+    def service(self, service: dict, path: str) -> tuple[ServiceEntry | None, list[str], list[str]]:
         errors: list[str] = []
+        notes: list[str] = []
+        service_types: list[tuple[str, str]] = []  # (where it was said, the service type)
+        specialisms: list[str] = []
+        for term_path, taxonomy, code, label in _attribute_terms(service, path):
+            scheme = taxonomy.casefold()
+            if scheme in OWN_TAXONOMIES:
+                continue
+            if scheme == SERVICE_TYPE_TAXONOMY:
+                if (value := _choice(code or label, ServiceType)) is None:
+                    errors.append(
+                        _at(
+                            term_path,
+                            f"'{code or label}' is not a service type we know "
+                            f"(use one of: {', '.join(ServiceType.values)})",
+                        )
+                    )
+                else:
+                    service_types.append((term_path, value))
+            elif scheme == SPECIALISM_TAXONOMY:
+                if (value := _choice(code or label, Specialism)) is None:
+                    errors.append(
+                        _at(
+                            term_path,
+                            f"'{code or label}' is not a specialism we know (use one of: {', '.join(Specialism.values)})",
+                        )
+                    )
+                elif value not in specialisms:
+                    specialisms.append(value)
+            elif (mapped := self.mapping(taxonomy, code, label)) is None:
+                shown = f"'{label}' ({code})" if label and code and label != code else f"'{label or code}'"
+                notes.append(
+                    _at(
+                        term_path,
+                        f"{shown} in taxonomy '{taxonomy or '(none)'}' has no mapping, so it was not used: "
+                        "add one in Django admin (Providers › Taxonomy mappings) to read it as a service type, "
+                        "a specialism, or nothing we use",
+                    )
+                )
+            elif mapped.service_type:
+                service_types.append((term_path, mapped.service_type))
+            elif mapped.specialism and mapped.specialism not in specialisms:
+                specialisms.append(mapped.specialism)
+
         service_type = None
-        terms = _terms(service, SERVICE_TYPE_TAXONOMY, path)
-        for term_path, term in terms:
-            value = _choice(term, ServiceType)
-            if value is None:
+        for term_path, value in service_types:
+            if service_type and value != service_type:
                 errors.append(
                     _at(
                         term_path,
-                        f"'{term}' is not a service type we know (use one of: {', '.join(ServiceType.values)})",
+                        f"the service has two service types ({ServiceType(service_type).label.lower()} and "
+                        f"{ServiceType(value).label.lower()}): give one per service",
                     )
                 )
-            elif service_type and value != service_type:
-                errors.append(_at(term_path, "the service has two service types: give one per service"))
-            else:
-                service_type = value
-        if not terms:
+            service_type = service_type or value
+        if not service_types:
             service_type = _choice(_text(service, "name"), ServiceType)
             if service_type is None:
                 errors.append(
                     _at(
                         path,
                         f"no service type for '{_text(service, 'name')}': add an attribute in taxonomy "
-                        f"'{SERVICE_TYPE_TAXONOMY}' whose term is one of ours, like 'home_care'",
+                        f"'{SERVICE_TYPE_TAXONOMY}' whose term is one of ours, like 'home_care', or map one of "
+                        "its taxonomy terms to a service type in Django admin (Providers › Taxonomy mappings)",
                     )
                 )
 
@@ -536,16 +723,6 @@ class _Mapper:
                 )
             )
 
-        specialisms = []
-        for term_path, term in _terms(service, SPECIALISM_TAXONOMY, path):
-            value = _choice(term, Specialism)
-            if value is None:
-                errors.append(
-                    _at(term_path, f"'{term}' is not a specialism we know (use one of: {', '.join(Specialism.values)})")
-                )
-            elif value not in specialisms:
-                specialisms.append(value)
-
         capacity = None
         for term_path, term in _terms(service, CAPACITY_TAXONOMY, path)[:1]:
             if term.isdigit():
@@ -561,16 +738,20 @@ class _Mapper:
             )
         )
         if errors:
-            return None, errors
-        return ServiceEntry(
-            service_type=service_type,
-            arrangement=arrangement,
-            districts=districts,
-            specialisms=specialisms,
-            languages=languages,
-            weekly_hours_capacity=capacity,
-            path=path,
-        ), []
+            return None, errors, notes
+        return (
+            ServiceEntry(
+                service_type=service_type,
+                arrangement=arrangement,
+                districts=districts,
+                specialisms=specialisms,
+                languages=languages,
+                weekly_hours_capacity=capacity,
+                path=path,
+            ),
+            [],
+            notes,
+        )
 
     @staticmethod
     def _model_errors(instance, paths: dict[str, str], prefix: str = "") -> list[str]:

@@ -82,3 +82,53 @@ class ProviderService(models.Model):
     @property
     def is_enrolled(self) -> bool:
         return self.arrangement_id is not None
+
+
+class TaxonomyMapping(models.Model):
+    """What a term in a provider directory's taxonomy means to us: one of our service types or specialisms,
+    or nothing we use. Admin staff keep these in Django admin; an import reports every term it finds
+    without one (providers.importers)."""
+
+    taxonomy = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The taxonomy's name as the directory gives it (taxonomy_term.taxonomy). Blank: in any taxonomy.",
+    )
+    term = models.CharField(
+        max_length=200,
+        help_text="The term's code (taxonomy_term.term) or its label (taxonomy_term.name), as the directory "
+        "gives it. Matched whatever the case.",
+    )
+    service_type = models.CharField(max_length=32, choices=ServiceType.choices, blank=True)
+    specialism = models.CharField(max_length=32, choices=Specialism.choices, blank=True)
+    ignored = models.BooleanField(
+        "Not used by Brokerage", default=False, help_text="A term that says nothing we source care by."
+    )
+
+    class Meta:
+        ordering = ["taxonomy", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("taxonomy"), models.functions.Lower("term"), name="taxonomy_term_mapped_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(service_type__gt="", specialism="", ignored=False)
+                    | models.Q(service_type="", specialism__gt="", ignored=False)
+                    | models.Q(service_type="", specialism="", ignored=True)
+                ),
+                name="taxonomy_term_means_one_thing",
+                violation_error_message="Choose one: a service type, a specialism, or not used by Brokerage.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.taxonomy or 'any taxonomy'}) → {self.meaning}"
+
+    @property
+    def meaning(self) -> str:
+        if self.service_type:
+            return f"service type: {self.get_service_type_display()}"
+        if self.specialism:
+            return f"specialism: {self.get_specialism_display()}"
+        return "not used"

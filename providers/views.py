@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import ActionRefused
+from people.selectors import approved_weekly_amount
 
 from . import services
 from .access import access_provider, access_referral_for_shortlist, ensure_directory_access, ensure_import_access
@@ -62,9 +63,11 @@ def provider_import(request):
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            if result.imported:
+            if result.imported and not result.reading.notes:
                 messages.success(request, f"{result.summary} From {upload.name}.")
                 return redirect("providers:list")
+            if result.imported:  # stay, to show the terms left out
+                messages.success(request, f"{result.summary} From {upload.name}. Some terms were not used: see below.")
             for error in result.reading.file_errors:
                 form.add_error("directory", error)
             if result.reading.problems:
@@ -82,6 +85,7 @@ def provider_import(request):
         {
             "form": form,
             "problems": result.reading.problems if result else [],
+            "notes": result.reading.notes if result else [],
         },
         status=400 if form.errors else 200,
     )
@@ -100,6 +104,7 @@ def shortlist(request, referral_id: int):
             "referral": referral,
             "plan": referral.plan,
             "district": referral.person.postcode_district,
+            "approved_weekly_amount": approved_weekly_amount(referral.plan_id),
             "entries": ranked.entries,
             "entries_total": ranked.total,
             "off_framework": off_framework.entries,

@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.models import User
-from core.forms import DateInput, GovUKForm
+from core.forms import GovUKDateField, GovUKForm
 from core.once import OneTimeForm
 from people.models import FundingDecision, ServiceType
 
@@ -28,8 +28,12 @@ class ReferralForm(OneTimeForm, GovUKForm):
     )
     details = forms.CharField(label="What Brokerage needs to know", widget=forms.Textarea(attrs={"rows": 5}))
     urgent = forms.BooleanField(label="This is urgent", required=False)
-    effective_date = forms.DateField(label="Date the change takes effect", required=False, widget=DateInput())
-    end_date = forms.DateField(label="End date of a temporary increase", required=False, widget=DateInput())
+    effective_date = GovUKDateField(
+        label="Date the change takes effect", required=False, help_text="For example, 27 3 2027"
+    )
+    end_date = GovUKDateField(
+        label="End date of a temporary increase", required=False, help_text="For example, 27 3 2027"
+    )
     puts_person_at_risk = forms.BooleanField(
         label="This reduction or suspension could put the person or their carer at risk", required=False
     )
@@ -46,7 +50,7 @@ class ReferralForm(OneTimeForm, GovUKForm):
             self.add_error("change", "Choose the kind of change")
         if data.get("kind") and data.get("kind") != Referral.Kind.CHANGE and data.get("change"):
             self.add_error("change", "Only a change to an existing service has a kind of change")
-        if data.get("end_date") and not data.get("effective_date"):
+        if data.get("end_date") and not data.get("effective_date") and "effective_date" not in self.errors:
             self.add_error("effective_date", "Enter the date the change takes effect")
         if data.get("end_date") and data.get("effective_date") and data["end_date"] <= data["effective_date"]:
             self.add_error("end_date", "The end date must be after the date the change takes effect")

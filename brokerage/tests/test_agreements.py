@@ -9,7 +9,14 @@ from django.core import mail
 from django.utils import timezone
 
 from brokerage.models import ServiceAgreement
-from brokerage.services import _ensure_within_authorisation, award_agreement, change_agreement
+from brokerage.services import (
+    AgreementPricing,
+    _ensure_within_authorisation,
+    agreement_pricing,
+    award_agreement,
+    change_agreement,
+    issue_purchase_order_for,
+)
 from core.exceptions import ActionRefused
 from dps import services as dps_services
 from dps.models import Bid, DPSRequirement
@@ -20,6 +27,7 @@ from dps.tests.factories import (
     after_closing,
     awarded,
     bidder,
+    closed,
     footprint,
     provider_staff,
     published,
@@ -28,6 +36,7 @@ from dps.tests.factories import (
     submit,
 )
 from people.tests.factories import make_person, make_plan
+from providers.tests.factories import ProviderFactory
 from purchase_orders.models import PurchaseOrder
 from referrals.models import Referral
 from referrals.workflows import State
@@ -95,6 +104,109 @@ def test_weekly_bid_for_a_package_without_hours(social_worker, east_area, cap_me
     agreement = _award(case.refresh())
 
     assert (agreement.hourly_rate, agreement.weekly_hours, agreement.weekly_cost) == (None, None, Decimal("180.00"))
+
+
+# The price as bid, to the penny ------------------------------------------------------------------
+SEVEN_HOURS = Decimal("7.00")
+
+
+def _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, price, price_basis):
+    """A bid at `price` on `price_basis` chosen for a 7-hour plan funded at £250 a week."""
+    person = make_person(social_worker, east_area)
+    plan = make_plan(social_worker, person, weekly_hours=SEVEN_HOURS)
+    return selected(person, cap_member, officer_east, plan=plan, prices=(Decimal(price),), price_basis=price_basis)
+
+
+def test_a_weekly_bid_is_paid_to_the_penny_when_the_plan_counts_hours(
+    social_worker, east_area, cap_member, officer_east
+):
+    """£160.00 a week for 7 hours is £22.857… an hour: rounded to £22.86 and multiplied back it was £160.02."""
+    case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "160.00", Bid.Basis.WEEKLY)
+
+    agreement = _award(case)
+    order = issue_purchase_order_for(case.referral, acting_user=officer_east)
+
+    assert (agreement.weekly_hours, agreement.hourly_rate, agreement.weekly_cost) == (
+        SEVEN_HOURS,
+        None,
+        Decimal("160.00"),
+    )
+    agreement.refresh_from_db()
+    assert (agreement.weekly_cost, agreement.price_basis) == (Decimal("160.00"), "weekly")
+    assert (order.weekly_hours, order.hourly_rate, order.weekly_cost) == (SEVEN_HOURS, None, Decimal("160.00"))
+    order.refresh_from_db()
+    assert order.weekly_cost == Decimal("160.00")
+
+
+def test_an_hourly_bid_keeps_its_rate_and_is_paid_for_the_plans_hours(
+    social_worker, east_area, cap_member, officer_east
+):
+    case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "22.86", Bid.Basis.HOURLY)
+
+    agreement = _award(case)
+    order = issue_purchase_order_for(case.referral, acting_user=officer_east)
+
+    assert (agreement.hourly_rate, agreement.weekly_cost, agreement.price_basis) == (
+        Decimal("22.86"),
+        Decimal("160.02"),
+        "hourly",
+    )
+    assert (order.hourly_rate, order.weekly_cost) == (Decimal("22.86"), Decimal("160.02"))
+
+
+def test_an_hourly_price_is_rounded_half_up_once_on_the_bid_and_the_agreement(
+    social_worker, east_area, cap_member, officer_east
+):
+    person = make_person(social_worker, east_area)
+    plan = make_plan(social_worker, person, weekly_hours=Decimal("7.50"))
+    case = selected(person, cap_member, officer_east, plan=plan, prices=(Decimal("22.15"),))  # £166.125 a week
+
+    assert case.bids[0].weekly_price == Decimal("166.13")
+    assert _award(case).weekly_cost == Decimal("166.13")
+
+
+def test_the_pricing_follows_the_bids_basis(social_worker, east_area, cap_member, officer_east):
+    weekly = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "160.00", Bid.Basis.WEEKLY)
+    hourly = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "22.86", Bid.Basis.HOURLY)
+
+    assert agreement_pricing(weekly.referral) == AgreementPricing("weekly", SEVEN_HOURS, Decimal("160.00"))
+    assert agreement_pricing(weekly.referral).field == "weekly_cost"
+    assert agreement_pricing(hourly.referral) == AgreementPricing("hourly", SEVEN_HOURS, Decimal("22.86"))
+    assert agreement_pricing(hourly.referral).field == "hourly_rate"
+
+
+def test_an_hourly_rate_for_a_weekly_bid_is_refused(social_worker, east_area, cap_member, officer_east):
+    case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "160.00", Bid.Basis.WEEKLY)
+    _refused_award(case, "priced by the week", hourly_rate=Decimal("22.86"))
+
+
+def test_a_weekly_cost_for_an_hourly_bid_is_refused(social_worker, east_area, cap_member, officer_east):
+    case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "22.86", Bid.Basis.HOURLY)
+    _refused_award(case, "priced by the hour", weekly_cost=Decimal("160.00"))
+
+
+def test_a_weekly_bid_above_the_approved_funding_is_refused(social_worker, east_area, cap_member, officer_east):
+    case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "250.01", Bid.Basis.WEEKLY)
+    _refused_award(case, NEEDS_AUTHORISATION)
+
+
+def test_a_weekly_price_in_fractions_of_a_penny_is_refused(social_worker, east_area, cap_member, officer_east):
+    case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "160.00", Bid.Basis.WEEKLY)
+    _refused_award(case, "in pounds and pence", weekly_cost=Decimal("160.004"))
+
+
+def test_a_spot_contract_on_a_plan_with_hours_is_priced_by_the_hour(person, cap_member, officer_east):
+    case = closed(person, cap_member, officer_east)
+    dps_services.commission_spot_contract(
+        case.referral, acting_user=officer_east, provider=ProviderFactory(), reason="No framework provider can"
+    )
+    case.refresh()
+    assert agreement_pricing(case.referral) == AgreementPricing("hourly", PLAN_HOURS, None)
+    _refused_award(case, "Enter the hourly rate")
+
+    agreement = _award(case, hourly_rate=Decimal("21.99"))
+
+    assert (agreement.bid, agreement.hourly_rate, agreement.weekly_cost) == (None, Decimal("21.99"), Decimal("219.90"))
 
 
 def test_weekly_cost_above_the_approved_funding_is_refused(person, cap_member, officer_east):
@@ -231,6 +343,17 @@ def _refused_change(case, match, user=None, **kwargs):
         ServiceAgreement.objects.values("hourly_rate", "weekly_cost", "start_date").get(pk=case.agreement.pk)
         == agreement
     )
+
+
+def test_a_weekly_priced_agreement_is_changed_by_its_weekly_cost(social_worker, east_area, cap_member, officer_east):
+    case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "160.00", Bid.Basis.WEEKLY)
+    case.agreement = _award(case)
+    issue_purchase_order_for(case.referral, acting_user=officer_east)
+
+    _refused_change(case, "priced by the week", hourly_rate=Decimal("23.00"))
+    revision = _change(case, hourly_rate=None, weekly_cost=Decimal("165.00"))
+
+    assert (revision.hourly_rate, revision.weekly_cost) == (None, Decimal("165.00"))
 
 
 def test_change_above_the_approved_funding_is_refused(live):

@@ -94,7 +94,9 @@ def test_plan_to_panel_to_queue_to_officer(browser, live_server, people):
     j.click("Record a person")
     page.get_by_label("First name").fill("Ada")
     page.get_by_label("Last name").fill("Thompson")
-    page.get_by_label("Date of birth").fill("1941-03-02")
+    born = page.get_by_role("group", name="Date of birth")
+    for box, typed in (("Day", "2"), ("Month", "3"), ("Year", "1941")):
+        born.get_by_label(box).fill(typed)
     page.get_by_label("NHS number").fill("943 476 5919")
     page.get_by_label("Address line 1").fill("12 Canal Street")
     page.get_by_label("Town or city").fill("Riverside")

@@ -159,7 +159,9 @@ def test_shortlist_publish_bid_score_award_and_download_the_po(browser, live_ser
     page.get_by_label("Reason for choosing this provider").fill("Highest total score and dementia skills.")
     j.click("Confirm the provider", role="button")
     j.click("Make the service agreement")
-    page.get_by_label("Start date").fill((timezone.localdate() + timedelta(days=7)).isoformat())
+    starts = timezone.localdate() + timedelta(days=7)
+    for box, typed in (("Day", starts.day), ("Month", starts.month), ("Year", starts.year)):
+        page.get_by_role("group", name="Start date").get_by_label(box).fill(str(typed))
     j.click("Make the agreement and share the details", role="button")
     j.click("Update the record and issue the purchase order", role="button")
     expect(page.get_by_text("Active: purchase order issued").first).to_be_visible()

@@ -1,13 +1,15 @@
 """Every list, home and queue page keeps its query count when the data grows: each list is one query
 (or a fixed few), never one per row. bench/county.py measures the same pages at county scale."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from concerns.services import raise_concern
-from dps.tests.factories import PurchasingArrangementFactory, active, bidder, published, submit
+from dps.tests.factories import PurchasingArrangementFactory, active, bidder, closed, published, submit
 from people.tests.factories import make_person
 from referrals.tests.factories import awaiting_funding_referral, urgent_referral
 
@@ -85,3 +87,18 @@ def test_the_portal_lists_do_not_grow_their_query_count(client, social_worker, c
     }
     grow(4)
     assert {name: count(client, provider, reverse(name)) for name in few} == few
+
+
+def test_the_bids_page_does_not_grow_its_query_count_with_the_bids(
+    client, social_worker, cap_member, officer_east, east_area
+):
+    """The bids under review, each scored, ranked and flagged when above the approved weekly amount."""
+    one = closed(make_person(social_worker, east_area), cap_member, officer_east, prices=(Decimal("25.01"),))
+    four = closed(
+        make_person(social_worker, east_area),
+        cap_member,
+        officer_east,
+        prices=(Decimal("25.01"), Decimal("24.00"), Decimal("26.00"), Decimal("25.00")),
+    )
+    few = count(client, officer_east, reverse("dps:requirement", args=[one.requirement.pk]))
+    assert count(client, officer_east, reverse("dps:requirement", args=[four.requirement.pk])) == few

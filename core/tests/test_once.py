@@ -22,7 +22,9 @@ from referrals.models import Referral, ReferralTransition
 PERSON = {
     "first_name": "Ada",
     "last_name": "Thompson",
-    "date_of_birth": "1941-03-02",
+    "date_of_birth_day": "2",
+    "date_of_birth_month": "3",
+    "date_of_birth_year": "1941",
     "address_line_1": "12 Canal Street",
     "town": "Riverside",
     "postcode": "E1 6AN",

@@ -127,9 +127,17 @@ def allocated(person, funder, officer, *, arrangement=None, plan=None) -> Sourci
 
 
 def published(
-    person, funder, officer, *, prices=(Decimal("22.00"), Decimal("24.00")), arrangement=None, plan=None, **fields
+    person,
+    funder,
+    officer,
+    *,
+    prices=(Decimal("22.00"), Decimal("24.00")),
+    price_basis=Bid.Basis.HOURLY,
+    arrangement=None,
+    plan=None,
+    **fields,
 ) -> Sourcing:
-    """Out for bids, with one hourly bid per price, each from its own enrolled provider."""
+    """Out for bids, with one bid per price (hourly unless `price_basis` says), each from its own enrolled provider."""
     case = allocated(person, funder, officer, arrangement=arrangement, plan=plan)
     case.requirement = services.publish_requirement(
         case.referral, acting_user=officer, **requirement_fields(case.arrangement, **fields)
@@ -137,7 +145,7 @@ def published(
     for price in prices:
         user = bidder(case.arrangement)
         case.bidders.append(user)
-        case.bids.append(submit(case.requirement, user, price))
+        case.bids.append(submit(case.requirement, user, price, price_basis=price_basis))
     return case.refresh()
 
 

@@ -191,3 +191,15 @@ def test_weekly_and_hourly_bids_compare_by_weekly_price(person, cap_member, offi
     weekly = submit(case.requirement, bidder(case.arrangement), Decimal("230.00"), price_basis=Bid.Basis.WEEKLY)
     ranked = {r.bid: r.price_score for r in rank_bids(case.requirement)}
     assert ranked == {weekly: Decimal("100.00"), case.bids[0]: Decimal("95.83")}  # 230 / 240
+
+
+def test_rank_bids_says_how_far_each_bid_is_above_the_approved_amount(person, cap_member, officer_east):
+    case = closed(person, cap_member, officer_east, prices=(Decimal("25.01"), Decimal("25.00"), Decimal("24.00")))
+
+    above = {
+        r.bid.weekly_price: r.above_approved_by
+        for r in rank_bids(case.requirement, approved_weekly_amount=Decimal("250.00"))
+    }
+
+    assert above == {Decimal("250.10"): Decimal("0.10"), Decimal("250.00"): None, Decimal("240.00"): None}
+    assert {r.above_approved_by for r in rank_bids(case.requirement)} == {None}  # nothing approved, nothing above

@@ -1,12 +1,13 @@
 """People pages: bad input gets a clear message and changes nothing; views are audited."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.tests.forms import fresh_token
+from core.tests.forms import date_fields, fresh_token
 from people.models import CareAndSupportPlan, Person
 from referrals.tests.factories import urgent_referral
 
@@ -22,7 +23,9 @@ def in_the_east_queue(social_worker, person):
 GOOD_PERSON = {
     "first_name": "Ada",
     "last_name": "Thompson",
-    "date_of_birth": "1941-03-02",
+    "date_of_birth_day": "2",
+    "date_of_birth_month": "3",
+    "date_of_birth_year": "1941",
     "nhs_number": "943 476 5919",
     "address_line_1": "12 Canal Street",
     "town": "Riverside",
@@ -44,19 +47,20 @@ def test_recording_a_person_normalises_postcode_and_nhs_number(client, social_wo
 
 
 @pytest.mark.parametrize(
-    "field,value,message",
+    "overrides,message",
     [
-        ("postcode", "ABC 123", "Enter a real postcode"),
-        ("nhs_number", "943 476 5918", "fails its check digit"),
-        ("nhs_number", "12345", "Enter an NHS number of 10 digits"),
-        ("date_of_birth", "2999-01-01", "Date of birth must be in the past"),
-        ("date_of_birth", "31/02/1950", "Enter a valid date"),
-        ("first_name", "", "This field is required"),
+        ({"postcode": "ABC 123"}, "Enter a real postcode"),
+        ({"nhs_number": "943 476 5918"}, "fails its check digit"),
+        ({"nhs_number": "12345"}, "Enter an NHS number of 10 digits"),
+        (date_fields("date_of_birth", date(2999, 1, 1)), "Date of birth must be in the past"),
+        ({"date_of_birth_day": "31", "date_of_birth_month": "2", "date_of_birth_year": "1950"}, "must be a real date"),
+        ({"date_of_birth_month": ""}, "Date of birth must include a month"),
+        ({"first_name": ""}, "This field is required"),
     ],
 )
-def test_bad_person_input_is_refused_and_nothing_is_saved(client, social_worker, person_form, field, value, message):
+def test_bad_person_input_is_refused_and_nothing_is_saved(client, social_worker, person_form, overrides, message):
     client.force_login(social_worker)
-    response = client.post(reverse("people:create"), person_form | {field: value})
+    response = client.post(reverse("people:create"), person_form | overrides)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert "govuk-error-summary" in response.content.decode()
@@ -277,3 +281,19 @@ def test_a_forged_history_cursor_gives_the_newest_page(client, social_worker, pe
     response = client.get(reverse("people:history", args=[person.pk]), {"older_than": "not-a-cursor"})
     assert response.status_code == 200 and not response.context["older"]
     assert "Back to the newest events" not in response.content.decode()
+
+
+def test_an_assessment_date_is_typed_as_day_month_and_year(client, social_worker, person):
+    client.force_login(social_worker)
+    url = reverse("people:assessment_create", args=[person.pk])
+    answers = {"presenting_needs": "Help to wash and dress", "eligible_needs": "Personal care"}
+
+    refused = client.post(url, answers | {"assessed_on_day": "3", "assessed_on_month": "11", **fresh_token()})
+    sent = client.post(url, answers | date_fields("assessed_on", date(2026, 11, 3)) | fresh_token())
+
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Date of assessment must include a year" in page and 'href="#id_assessed_on_year"' in page
+    assert 'name="assessed_on_day" type="text" value="3"' in page
+    assert sent.status_code == 302
+    assert person.assessments.get().assessed_on == date(2026, 11, 3)

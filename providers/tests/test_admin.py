@@ -104,3 +104,45 @@ def test_finance_officer_has_no_permission_on_providers(client, finance_officer)
     client.force_login(finance_officer)
     assert client.get(reverse("admin:providers_provider_change", args=[provider.pk])).status_code == 403
     assert Provider.objects.count() == 1
+
+
+# Taxonomy mappings: what a directory's terms mean to us ------------------------------------------
+MAPPING = {"taxonomy": "Client group", "term": "People living with dementia", "service_type": "", "specialism": ""}
+
+
+def test_admin_staff_map_a_term_to_a_specialism_and_it_is_audited(client, admin_user):
+    from providers.models import TaxonomyMapping
+
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:providers_taxonomymapping_add"), {**MAPPING, "specialism": "dementia"})
+    assert response.status_code == 302
+    mapping = TaxonomyMapping.objects.get()
+    assert (mapping.specialism, mapping.meaning) == ("dementia", "specialism: Dementia")
+    assert AuditEvent.objects.filter(object_id=str(mapping.pk), summary="Admin: saved taxonomy mapping").exists()
+
+
+@pytest.mark.parametrize(
+    "meaning",
+    [
+        {},  # nothing
+        {"service_type": "home_care", "specialism": "dementia"},  # two things
+        {"specialism": "dementia", "ignored": "on"},  # a meaning, and not used
+    ],
+)
+def test_a_mapping_means_exactly_one_thing(client, admin_user, meaning):
+    from providers.models import TaxonomyMapping
+
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:providers_taxonomymapping_add"), {**MAPPING, **meaning})
+    assert response.status_code == 200
+    assert "Choose one: a service type, a specialism, or not used by Brokerage." in response.content.decode()
+    assert not TaxonomyMapping.objects.exists()
+
+
+def test_a_term_is_mapped_once_whatever_its_case(client, admin_user):
+    from providers.models import TaxonomyMapping
+
+    TaxonomyMapping.objects.create(taxonomy="Client group", term="people living with dementia", ignored=True)
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:providers_taxonomymapping_add"), {**MAPPING, "specialism": "dementia"})
+    assert response.status_code == 200 and TaxonomyMapping.objects.count() == 1

@@ -83,14 +83,14 @@ def test_every_write_is_audited_with_the_importer_as_actor(dps_team, home_care_d
 @pytest.mark.parametrize(
     "name,shape,count",
     [
-        ("valid_organization.json", "organization", 1),
+        ("valid_organization.json", "one", 1),
         ("valid_directory.json", "array", 2),
         ("valid_page.json", "page", 2),
     ],
 )
 def test_a_single_organization_an_array_or_a_page_is_accepted(dps_team, home_care_dps, name, shape, count):
     result = import_provider_directory(data_file(name), acting_user=dps_team)
-    assert result.reading.shape == shape
+    assert (result.reading.shape, result.reading.kind) == (shape, "organization")
     assert result.created == count == Provider.objects.count()
 
 
@@ -282,8 +282,8 @@ def test_a_duplicate_id_in_the_file_is_refused(home_care_dps):
     [
         (b"{not json", "The file is not valid JSON: Expecting property name enclosed in double quotes at line 1"),
         (b"\xff\xfe\x00", "The file is not"),
-        (b"42", "The file must hold an organization, a list of organizations or a page of organizations"),
-        (b"[]", "The file has no organizations in it."),
+        (b"42", "The file must hold organizations or services in the Open Referral UK format"),
+        (b"[]", "The file has no organizations or services in it."),
         (b"[" * 100_000 + b"]" * 100_000, "The file is nested too deeply"),
         (b'{"contents": "everything", "total_items": -1}', "The page is not an Open Referral UK page: contents:"),
     ],

@@ -9,7 +9,7 @@ from people.models import Specialism
 from people.tests.factories import make_plan
 from providers.forms import MAX_UPLOAD_BYTES
 from providers.models import Provider, ProviderService
-from referrals.tests.factories import queued_referral
+from referrals.tests.factories import queued_referral, urgent_referral
 
 from .conftest import data_file
 from .factories import ProviderFactory, ProviderServiceFactory
@@ -184,7 +184,7 @@ def test_a_file_with_bad_records_lists_every_one_and_imports_nothing(client, dps
         ("providers.csv", b"name,district\nEastside,E1\n", "The selected file must be a JSON file (.json)"),
         ("directory.json", b"", "The selected file is empty"),
         ("directory.json", b"{oops", "The file is not valid JSON"),
-        ("directory.json", b"[]", "The file has no organizations in it."),
+        ("directory.json", b"[]", "The file has no organizations or services in it."),
         ("directory.json", b"[" + b" " * MAX_UPLOAD_BYTES + b"]", "The selected file must be smaller than 5 MB"),
     ],
 )
@@ -267,3 +267,17 @@ def test_no_one_else_sees_the_shortlist(request, client, referral, role, status)
 
 def test_an_unknown_referral_has_no_shortlist(client, officer_east):
     assert get(client, officer_east, reverse("providers:shortlist", args=[999999])).status_code == 404
+
+
+def test_the_shortlist_shows_the_approved_weekly_amount(client, referral, officer_east):
+    page = get(client, officer_east, reverse("providers:shortlist", args=[referral.pk])).content.decode()
+    row = " ".join(
+        page.split('<dt class="govuk-summary-list__key">Approved weekly amount</dt>')[1].split("</div>")[0].split()
+    )
+    assert "£250.00 a week" in row
+
+
+def test_the_shortlist_says_when_no_weekly_amount_is_approved(client, social_worker, person, officer_east):
+    referral = urgent_referral(social_worker, person)  # no plan, no funding decision
+    page = get(client, officer_east, reverse("providers:shortlist", args=[referral.pk])).content.decode()
+    assert "No weekly amount has been approved" in page

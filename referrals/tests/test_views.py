@@ -1,10 +1,12 @@
 """Referral pages: bad input and refusals change nothing, with a message the user can act on."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.tests.forms import fresh_token
+from core.tests.forms import date_fields, fresh_token
 from people.tests.factories import make_person, make_plan
 from referrals.models import Referral
 
@@ -46,6 +48,34 @@ def test_support_plan_referral_goes_to_the_panel(client, social_worker, person):
     client.force_login(social_worker)
     refer(client, person, kind="support_plan", service_type="home_care", plan=plan.pk)
     assert Referral.objects.get().state == Referral.State.AWAITING_FUNDING
+
+
+def test_a_temporary_increase_has_its_dates_typed_as_day_month_and_year(client, social_worker, person):
+    plan = make_plan(social_worker, person)
+    client.force_login(social_worker)
+    increase = {"kind": "change", "change": "increase", "service_type": "home_care", "plan": plan.pk}
+
+    refused = refer(
+        client,
+        person,
+        **increase,
+        effective_date_day="5",
+        effective_date_year="2027",
+        **date_fields("end_date", date(2027, 3, 5)),
+    )
+    assert "Date the change takes effect must include a month" in refused.content.decode()
+    assert "Enter the date the change takes effect" not in refused.content.decode()
+    assert not Referral.objects.exists()
+
+    refer(
+        client,
+        person,
+        **increase,
+        **date_fields("effective_date", date(2027, 1, 5)),
+        **date_fields("end_date", date(2027, 3, 5)),
+    )
+    referral = Referral.objects.get()
+    assert (referral.effective_date, referral.end_date) == (date(2027, 1, 5), date(2027, 3, 5))
 
 
 def test_approval_without_an_amount_is_refused(client, social_worker, cap_member, person):
