@@ -6,8 +6,20 @@ from brokerage.teams import team_group_name
 from .models import User
 from .roles import BROKERAGE, Role
 
-# The finance and admin officers keep reference data in the Django admin.
-REFERENCE_DATA_PERMISSIONS = ["view_area", "add_area", "change_area"]
+# The finance and admin officers keep reference data in the Django admin: areas (and so teams), the taxonomy
+# mapping provider directory imports read, and purchasing arrangements.
+REFERENCE_DATA_PERMISSIONS = [
+    "view_area",
+    "add_area",
+    "change_area",
+    "view_taxonomymapping",
+    "add_taxonomymapping",
+    "change_taxonomymapping",
+    "delete_taxonomymapping",
+    "view_purchasingarrangement",
+    "add_purchasingarrangement",
+    "change_purchasingarrangement",
+]
 
 
 @transaction.atomic

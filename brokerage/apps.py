@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class BrokerageConfig(AppConfig):
     name = "brokerage"
     verbose_name = "Brokerage"
+
+    def ready(self):
+        from people.sections import register_section
+
+        from .sections import TEMPLATE, services_and_agreements
+
+        register_section("services and agreements", template=TEMPLATE, context=services_and_agreements)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateTimeInput, GovUKDateField, GovUKForm
+from core.forms import FREE_TEXT_MAX_LENGTH, DateTimeInput, GovUKDateField, GovUKForm
 from core.once import OneTimeForm
 from people.models import ServiceType
 from referrals.workflows import BROKERAGE_STATES, State
@@ -11,12 +11,46 @@ from .models import ContactLogEntry
 
 class ContactLogForm(OneTimeForm, GovUKForm):
     contact_with = forms.ChoiceField(
-        label="Who was the contact with?", choices=ContactLogEntry.With.choices, widget=forms.RadioSelect
+        label="Who was the contact with?",
+        choices=ContactLogEntry.With.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who the contact was with",
+            "invalid_choice": "Select who the contact was with",
+        },
     )
-    contact_name = forms.CharField(label="Their name", required=False, max_length=200)
-    method = forms.ChoiceField(label="How?", choices=ContactLogEntry.Method.choices, widget=forms.RadioSelect)
-    occurred_at = forms.DateTimeField(label="When?", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
-    summary = forms.CharField(label="What was said or agreed", widget=forms.Textarea(attrs={"rows": 4}))
+    contact_name = forms.CharField(
+        label="Their name",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Their name must be 200 characters or fewer"},
+    )
+    method = forms.ChoiceField(
+        label="How?",
+        choices=ContactLogEntry.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how the contact was made",
+            "invalid_choice": "Select how the contact was made",
+        },
+    )
+    occurred_at = forms.DateTimeField(
+        label="When?",
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        error_messages={
+            "required": "Enter when the contact happened",
+            "invalid": "Enter when the contact happened as a real date and time",
+        },
+    )
+    summary = forms.CharField(
+        label="What was said or agreed",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter what was said or agreed",
+            "max_length": f"What was said or agreed must be {FREE_TEXT_MAX_LENGTH:,} characters or fewer",
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,7 +60,7 @@ class ContactLogForm(OneTimeForm, GovUKForm):
     def clean_occurred_at(self):
         when = self.cleaned_data["occurred_at"]
         if when > timezone.now() + timezone.timedelta(minutes=5):
-            raise forms.ValidationError("The contact must have happened already")
+            raise forms.ValidationError("When the contact happened must be now or in the past")
         return when
 
 

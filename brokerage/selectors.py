@@ -3,15 +3,18 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from core.urls import url_for
 from people.models import ServiceType
+from purchase_orders.selectors import current_orders
 from referrals.models import Referral
 from referrals.workflows import BROKERAGE_STATES, State
+
+from .models import ServiceAgreement
 
 
 class QueueView:
@@ -184,3 +187,48 @@ def team_workload(team: str) -> list[dict]:
         }
         for officer in team_officers(team).values("id", "first_name", "last_name", "username")
     ]
+
+
+# A person's services ------------------------------------------------------------------------------
+PAST_SERVICES_SHOWN = 20  # a person's page shows the latest ended agreements, up to this many
+
+
+@dataclass(frozen=True)
+class PersonAgreements:
+    current: list[ServiceAgreement]  # active and not ended: every one
+    past: list[ServiceAgreement]  # ended: the latest PAST_SERVICES_SHOWN
+    more_past: bool  # there are older ended ones than those in `past`
+
+
+def agreements_for_person(person, *, today=None) -> PersonAgreements:
+    """The person's service agreements, latest start first, each with its provider and, as `current_orders`, the
+    purchase order in force for it. Four queries however many agreements and orders (two when none has ended)."""
+    today = today or timezone.localdate()
+    orders = current_orders().only("id", "agreement_id", "year", "sequence", "revision", "status", "issued_at", "pdf")
+    agreements = (
+        ServiceAgreement.objects.filter(person=person)
+        .select_related("provider")
+        .only(
+            "id",
+            "referral_id",
+            "person_id",
+            "provider__id",
+            "provider__name",
+            "service_type",
+            "start_date",
+            "end_date",
+            "weekly_hours",
+            "weekly_cost",
+            "status",
+        )
+        .prefetch_related(Prefetch("purchase_orders", queryset=orders, to_attr="current_orders"))
+        .order_by("-start_date", "-id")
+    )
+    in_force = Q(status=ServiceAgreement.Status.ACTIVE) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+    ended = Q(status=ServiceAgreement.Status.ENDED) | Q(end_date__lt=today)
+    past = list(agreements.filter(ended)[: PAST_SERVICES_SHOWN + 1])
+    return PersonAgreements(
+        current=list(agreements.filter(in_force)),
+        past=past[:PAST_SERVICES_SHOWN],
+        more_past=len(past) > PAST_SERVICES_SHOWN,
+    )

@@ -9,6 +9,7 @@ from core.exceptions import ActionRefused
 from core.once import redirect_after, submit_once
 from core.views import refuse
 from referrals.access import access_referral
+from referrals.views import referral_page
 from referrals.workflows import user_may
 
 from . import services
@@ -67,11 +68,7 @@ def contact_create(request, referral_id: int):
     referral = access_referral(request.user, referral_id)
     form = ContactLogForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(
-                request, f"{form.fields[field].label if field in form.fields else ''}: {errors[0]}".lstrip(": ")
-            )
-        return redirect(referral.get_absolute_url() + "#contact-log")
+        return referral_page(request, referral, bound=form)
     try:
         sent = submit_once(
             form,

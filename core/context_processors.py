@@ -19,7 +19,7 @@ def _items(user) -> list[tuple[str, str]]:
     if user.is_brokerage or user.has_role(Role.DPS_TEAM, Role.CONTRACT_MONITORING, Role.FINANCE_OFFICER):
         items += [("Providers", "providers:list")]
     if user.has_role(Role.DPS_TEAM):
-        items += [("Providers to enrol", "dps:notices")]
+        items += [("Purchasing arrangements", "arrangements:list"), ("Providers to enrol", "dps:notices")]
     if user.has_role(Role.FINANCE_OFFICER):
         items += [("Purchase orders", "purchase_orders:list")]
     if user.has_role(Role.PROVIDER_USER):

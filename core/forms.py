@@ -1,7 +1,7 @@
 """GOV.UK Design System classes and ARIA wiring for ordinary Django forms."""
 
 import re
-from datetime import date
+from datetime import date, time
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -168,12 +168,79 @@ class GovUKDateField(forms.DateField):
 
     def _error(self, code: str, parts, **params) -> ValidationError:
         label = str(self.label or "Date")
-        first_word = label.split(" ", 1)[0]
-        in_a_sentence = label if len(first_word) > 1 and first_word.isupper() else label[:1].lower() + label[1:]
         return ValidationError(
             self.error_messages[code],
             code=code,
-            params={"label": in_a_sentence, "Label": label, "date_parts": tuple(parts), **params},
+            params={"label": _in_a_sentence(label), "Label": label, "date_parts": tuple(parts), **params},
+        )
+
+
+def _in_a_sentence(label: str) -> str:
+    """A label as it reads inside a message: "Start date" → "start date", but "NHS number" stays."""
+    first_word = label.split(" ", 1)[0]
+    return label if len(first_word) > 1 and first_word.isupper() else label[:1].lower() + label[1:]
+
+
+# "14:30", "14.30", "1430", "9:05", "9", "2pm", "2:30 pm", "2.30p.m."
+TIME_TYPED = re.compile(
+    r"(?P<hour>[0-9]{1,2})(?:[:.]?(?P<minute>[0-9]{2}))?\s*(?:(?P<half>[ap])\.?m\.?)?", re.IGNORECASE
+)
+MIDDAY = ("midday", "noon", "12 noon", "12 midday")
+
+
+class GovUKTimeField(forms.TimeField):
+    """A time of day in one text box, on the 24-hour clock ("14:30"), with a hint saying so.
+
+    GOV.UK has no time component, and browsers' own time pickers differ from one to the next and are awkward
+    with a screen reader, so the box takes a time as people type it: "14:30", "14.30", "1430", "9:05", "2pm",
+    "2:30pm" or "midday". Not "midnight": whether it starts or ends the day is unclear, so it is refused as not a
+    real time and the hint's example shows the way. What was typed comes back unchanged when it is refused.
+    """
+
+    widget = forms.TimeInput
+    default_error_messages = {
+        "required": "Enter %(label)s",
+        "invalid": "%(Label)s must be a real time, like 14:30",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.TimeInput(
+                format="%H:%M", attrs={"class": "govuk-input--width-5", "autocomplete": "off", "spellcheck": "false"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, time):
+            return value
+        typed = " ".join(str(value or "").split()).lower()
+        if not typed:
+            return None
+        if typed in MIDDAY:
+            return time(12, 0)
+        # A few characters at most: a longer paste is not a time, and is not worth a regular expression's time.
+        match = TIME_TYPED.fullmatch(typed) if len(typed) <= 12 else None
+        if match is None:
+            raise self._error("invalid")
+        hour, minute = int(match["hour"]), int(match["minute"] or 0)
+        if match["half"]:
+            if not 1 <= hour <= 12:
+                raise self._error("invalid")
+            hour = hour % 12 + (12 if match["half"] == "p" else 0)
+        if hour > 23 or minute > 59:
+            raise self._error("invalid")
+        return time(hour, minute)
+
+    def validate(self, value):
+        if value in self.empty_values and self.required:
+            raise self._error("required")
+
+    def _error(self, code: str) -> ValidationError:
+        label = str(self.label or "Time")
+        return ValidationError(
+            self.error_messages[code], code=code, params={"label": _in_a_sentence(label), "Label": label}
         )
 
 

@@ -29,3 +29,15 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"Form {self.token} sent by {self.user_id}"
+
+
+class SentEmail(models.Model):
+    """E-mails that have gone, by what they were about (core.mail.send_once): a task run again after a retry,
+    a redelivery or a crash finds its key here and sends nothing a second time."""
+
+    key = models.CharField(max_length=100, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    messages = models.PositiveIntegerField(default=0, help_text="How many e-mails went (one a recipient).")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.messages} sent"

@@ -34,6 +34,12 @@ class OneTimeForm(forms.Form):
         if not self.is_bound:
             self.initial[TOKEN] = uuid.uuid4()
 
+    def renew_token(self) -> None:
+        """For a form shown again with its errors: a new token, so the corrected form is a new sending
+        (the one refused claimed nothing, and its own token may be the missing or expired one)."""
+        self.data = self.data.copy()
+        self.data[TOKEN] = str(uuid.uuid4())
+
     def action_data(self) -> dict:
         """The cleaned data for the domain action, without the token."""
         return {name: value for name, value in self.cleaned_data.items() if name != TOKEN}

@@ -1,23 +1,82 @@
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateTimeInput, GovUKDateField, GovUKForm
+from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm, GovUKTimeField
 from providers.models import Provider
 
 from .selectors import above_approved, open_arrangements_for
-from .services import start_after_closing
+from .services import (
+    MINIMUM_BIDDING_TIME,
+    MINIMUM_NOTICE_OF_CHANGE,
+    closing_before_start,
+    closing_too_soon,
+    start_after_closing,
+)
+
+# An urgent package is put out for a couple of hours, not days: bidding closes on the quarter hour after this.
+URGENT_BIDDING_TIME = timedelta(hours=2)
+QUARTER_HOUR = timedelta(minutes=15)
 
 
-class RequirementForm(GovUKForm):
+def urgent_closing_time(now: datetime) -> datetime:
+    """Two hours from now, rounded up to the next quarter hour: 09:05 gives 11:15, 09:00 gives 11:00."""
+    later = timezone.localtime(now) + URGENT_BIDDING_TIME
+    midnight = later.replace(hour=0, minute=0, second=0, microsecond=0)
+    quarters = math.ceil((later - midnight) / QUARTER_HOUR)
+    return timezone.localtime(midnight + quarters * QUARTER_HOUR)
+
+
+def usual_closing_time(now: datetime) -> datetime:
+    return (timezone.localtime(now) + timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+class ClosingTimeFields(GovUKForm):
+    """When bidding closes, as the GOV.UK date input and a time on the 24-hour clock, read together as `closes_at`.
+
+    A form built on this one sets `minimum_notice`: a time sooner than that from now is refused next to the box
+    that needs changing (the date if it is an earlier day, else the time).
+    """
+
+    closes_on = GovUKDateField(
+        label="Date bidding closes",
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the date bidding closes"},
+    )
+    closes_time = GovUKTimeField(
+        label="Time bidding closes",
+        help_text="Use the 24-hour clock, for example 09:30 or 14:00",
+        error_messages={"required": "Enter the time bidding closes"},
+    )
+    minimum_notice = MINIMUM_BIDDING_TIME
+
+    def initial_closing(self, closes_at: datetime) -> None:
+        closes_at = timezone.localtime(closes_at)
+        self.initial.setdefault("closes_on", closes_at.date())
+        self.initial.setdefault("closes_time", closes_at.time().replace(second=0, microsecond=0))
+
+    def clean(self):
+        data = super().clean()
+        day, time = data.pop("closes_on", None), data.pop("closes_time", None)
+        if day is None or time is None:
+            return data
+        closes_at = timezone.make_aware(datetime.combine(day, time))
+        if too_soon := closing_too_soon(closes_at, self.minimum_notice):
+            self.add_error("closes_on" if day < timezone.localdate() else "closes_time", too_soon)
+        else:
+            data["closes_at"] = closes_at
+        return data
+
+
+class RequirementForm(ClosingTimeFields):
     arrangement = forms.ModelChoiceField(
         label="Arrangement",
         queryset=None,
         help_text="The DPS or Dynamic Market the providers have joined for this service.",
     )
     start_date = GovUKDateField(label="Start date", help_text="For example, 27 3 2027")
-    closes_at = forms.DateTimeField(label="Bidding closes", widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
     summary = forms.CharField(
         label="About the package",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -38,16 +97,26 @@ class RequirementForm(GovUKForm):
         "divided by this bid's, times 100.",
     )
 
+    field_order = ["arrangement", "start_date", "closes_on", "closes_time", "summary", "outcomes", "quality_weight"]
+
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["arrangement"].queryset = open_arrangements_for(referral.service_type)
+        if referral.urgent:
+            self.fields["closes_time"].help_text = (
+                "This referral is urgent: bidding can close an hour from now. "
+                "Use the 24-hour clock, for example 09:30 or 14:00"
+            )
         if not self.is_bound:
             plan = referral.plan
-            self.initial.setdefault("start_date", timezone.localdate() + timedelta(days=7))
-            self.initial.setdefault(
-                "closes_at",
-                (timezone.localtime() + timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0),
+            now = timezone.now()
+            closes_at = urgent_closing_time(now) if referral.urgent else usual_closing_time(now)
+            self.initial_closing(closes_at)
+            # An urgent package starts as soon as it can: the day after bidding closes.
+            starts = (
+                closes_at.date() + timedelta(days=1) if referral.urgent else timezone.localdate() + timedelta(days=7)
             )
+            self.initial.setdefault("start_date", starts)
             if plan is not None:
                 self.initial.setdefault("outcomes", plan.outcomes)
             arrangements = list(self.fields["arrangement"].queryset[:2])
@@ -67,6 +136,35 @@ class RequirementForm(GovUKForm):
 
 class RepublishForm(RequirementForm):
     reason = forms.CharField(label="Why is it going out again?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ClosingTimeForm(ClosingTimeFields):
+    """A new closing time for a requirement out for bids, and why: the providers are told both."""
+
+    reason = forms.CharField(
+        label="Why is the closing time changing?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=FREE_TEXT_MAX_LENGTH,
+        help_text="The providers are told this. No names or other personal details.",
+        error_messages={
+            "required": "Enter why the closing time is changing",
+            "max_length": f"The reason must be {FREE_TEXT_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+    minimum_notice = MINIMUM_NOTICE_OF_CHANGE
+
+    def __init__(self, *args, requirement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requirement = requirement
+        if not self.is_bound:
+            self.initial_closing(requirement.closes_at)
+
+    def clean(self):
+        data = super().clean()
+        closes_at = data.get("closes_at")
+        if closes_at and timezone.localtime(closes_at).date() >= self.requirement.start_date:
+            self.add_error("closes_on", closing_before_start(self.requirement.start_date))
+        return data
 
 
 class SpotContractForm(GovUKForm):

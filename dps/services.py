@@ -4,7 +4,7 @@ Officers' actions move the referral through referrals.workflows; providers' bids
 the person. Every action is audited."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.services import record_change
 from core.exceptions import ActionRefused
+from core.forms import FREE_TEXT_MAX_LENGTH
 from core.tasks import enqueue
 from people.languages import language_name
 from people.models import Specialism
@@ -23,10 +24,23 @@ from referrals.workflows import State, is_allocated_officer
 from .models import Bid, BidAnswer, DPSRequirement, OutcomeStatement, PurchasingArrangement, SpotContractNotice
 from .personal_data import find_personal_details
 from .selectors import is_open_to
-from .tasks import notify_bidders_of_outcome, notify_dps_team, notify_providers_of_requirement
+from .tasks import (
+    notify_bidders_of_closing_time,
+    notify_bidders_of_outcome,
+    notify_dps_team,
+    notify_providers_of_requirement,
+    time_and_day,
+)
 
 MAX_OUTCOMES = 10
 PENNY = Decimal("0.01")
+# Providers must see a new requirement and price it. An hour is the least any requirement is open for, so an
+# urgent package can close within hours of being published; others are given three days unless the officer
+# says otherwise (dps.forms).
+MINIMUM_BIDDING_TIME = timedelta(hours=1)
+# A changed closing time reaches providers by e-mail. One part-way through a bid needs time to read it and send
+# the bid before an earlier closing time: a quarter of an hour is the least notice a change gives.
+MINIMUM_NOTICE_OF_CHANGE = timedelta(minutes=15)
 
 
 def price_for_hours(hourly_rate: Decimal, weekly_hours: Decimal) -> Decimal:
@@ -39,6 +53,33 @@ def start_after_closing(closes_at) -> str:
     closes = timezone.localtime(closes_at)
     return (
         f"The start date must be after bidding closes on {closes.day} {closes:%B %Y}, so the provider chosen "
+        "has time to prepare"
+    )
+
+
+def length_in_words(length: timedelta) -> str:
+    minutes = int(length.total_seconds() // 60)
+    if minutes % 60:
+        return f"{minutes} minutes"
+    return "1 hour" if minutes == 60 else f"{minutes // 60} hours"
+
+
+def closing_too_soon(closes_at: datetime, notice: timedelta) -> str | None:
+    """Why this closing time gives providers too little time, or None. `notice` is the least time from now."""
+    now = timezone.now()
+    if closes_at <= now:
+        return "The closing time must be in the future"
+    earliest = now + notice
+    if closes_at < earliest:
+        # Said to the minute, and rounded up, so the time given is one that will be accepted.
+        earliest = (earliest + timedelta(minutes=1) - timedelta(microseconds=1)).replace(second=0, microsecond=0)
+        return f"Bidding must close at least {length_in_words(notice)} from now: at {time_and_day(earliest)} or later"
+    return None
+
+
+def closing_before_start(start_date: date) -> str:
+    return (
+        f"Bidding must close before the start date, {start_date.day} {start_date:%B %Y}, so the provider chosen "
         "has time to prepare"
     )
 
@@ -113,8 +154,8 @@ def _create_requirement(
         raise ActionRefused("Choose an arrangement for this referral's service.")
     if not arrangement.is_open_on():
         raise ActionRefused(f"{arrangement} is not open: it has expired or not yet started.")
-    if closes_at <= timezone.now():
-        raise ActionRefused("The closing time must be in the future.")
+    if too_soon := closing_too_soon(closes_at, MINIMUM_BIDDING_TIME):
+        raise ActionRefused(too_soon + ".")
     if start_date < timezone.localdate():
         raise ActionRefused("The start date cannot be in the past.")
     if start_date <= timezone.localtime(closes_at).date():
@@ -176,6 +217,70 @@ def close_bidding(referral: Referral, *, acting_user) -> DPSRequirement:
     )
     requirement.status = DPSRequirement.Status.CLOSED
     requirement.save(update_fields=["status"])
+    return requirement
+
+
+def why_closing_time_is_fixed(requirement: DPSRequirement, user) -> str | None:
+    """Why this user cannot change the requirement's closing time now, or None if they can."""
+    if not is_allocated_officer(requirement.referral, user):
+        return "Only the officer this referral is allocated to can change the closing time."
+    if (
+        requirement.referral.state != State.REQUIREMENT_PUBLISHED
+        or requirement.status != DPSRequirement.Status.OPEN
+        or not requirement.is_open_for_bids
+    ):
+        return "Bidding has closed, so its closing time can no longer be changed."
+    return None
+
+
+@transaction.atomic
+def change_closing_time(
+    requirement: DPSRequirement, *, acting_user, closes_at: datetime, reason: str
+) -> DPSRequirement:
+    """Move bidding's closing time later, or bring it forward, while bidding is open, with a reason.
+
+    Only the officer the referral is allocated to may, and the new time is at least MINIMUM_NOTICE_OF_CHANGE from
+    now, so bids already made (all before now) stand and can still be changed until the new time. The old and new
+    times and the reason go on the audit trail. Every provider the requirement is open to and every provider that
+    bid is told by e-mail; the reason goes with it, so it passes the same check for personal details as the
+    requirement's own text. Bidding, the portal and closing bidding all read `closes_at`, so nothing else moves.
+    """
+    referral = _locked_referral(requirement.referral)
+    requirement = DPSRequirement.objects.select_for_update().get(pk=requirement.pk)
+    requirement.referral = referral
+    if refusal := why_closing_time_is_fixed(requirement, acting_user):
+        raise ActionRefused(refusal)
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused("Say why the closing time is changing: the providers are told.")
+    if len(reason) > FREE_TEXT_MAX_LENGTH:
+        raise ActionRefused(f"The reason must be {FREE_TEXT_MAX_LENGTH:,} characters or fewer.")
+    if found := find_personal_details(reason, referral.person):
+        raise ActionRefused(
+            "The reason is sent to providers, so it may not hold personal details. Remove the person's "
+            + ", ".join(found)
+            + " from it."
+        )
+    if too_soon := closing_too_soon(closes_at, MINIMUM_NOTICE_OF_CHANGE):
+        raise ActionRefused(too_soon + ".")
+    if timezone.localtime(closes_at).date() >= requirement.start_date:
+        raise ActionRefused(closing_before_start(requirement.start_date) + ".")
+    previous = requirement.closes_at
+    if closes_at == previous:
+        raise ActionRefused(f"Bidding already closes at {time_and_day(previous)}.")
+    requirement.closes_at = closes_at
+    requirement.save(update_fields=["closes_at"])
+    record_change(
+        actor=acting_user,
+        obj=requirement,
+        person=referral.person,
+        summary=(
+            f"{'Extended' if closes_at > previous else 'Brought forward'} bidding on {requirement.reference} "
+            f"to {time_and_day(closes_at)}"
+        ),
+        changes={"closes_at": [previous, closes_at], "reason": reason},
+    )
+    enqueue(notify_bidders_of_closing_time, requirement.pk, previous.isoformat(), closes_at.isoformat(), reason)
     return requirement
 
 

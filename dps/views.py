@@ -15,7 +15,7 @@ from referrals.workflows import user_may
 
 from . import services
 from .access import access_notice, access_requirement_for_officer
-from .forms import RepublishForm, RequirementForm, ScoreForm, SelectBidForm, SpotContractForm
+from .forms import ClosingTimeForm, RepublishForm, RequirementForm, ScoreForm, SelectBidForm, SpotContractForm
 from .models import BidAnswer, DPSRequirement
 from .selectors import rank_bids, spot_contract_notices
 
@@ -124,6 +124,7 @@ def requirement_detail(request, requirement_id: int):
                 if reviewing and ranked
                 else None
             ),
+            "can_change_closing_time": services.why_closing_time_is_fixed(requirement, request.user) is None,
             "answers_by_bid": _answers_by_bid(answers, {r.bid.pk: r.above_approved_by for r in ranked}),
             "approved_weekly_amount": approved,
         },
@@ -136,6 +137,40 @@ def _answers_by_bid(answers, above_approved_by: dict):
     for answer in answers:
         grouped.setdefault(answer.bid, []).append(answer)
     return [(bid, above_approved_by.get(bid.pk), bid_answers) for bid, bid_answers in grouped.items()]
+
+
+@require_http_methods(["GET", "POST"])
+def change_closing_time(request, requirement_id: int):
+    requirement = access_requirement_for_officer(request.user, requirement_id)
+    referral = requirement.referral
+    here = reverse("dps:requirement", args=[requirement.pk])
+    if request.method == "GET" and (why := services.why_closing_time_is_fixed(requirement, request.user)):
+        return refuse(request, ActionRefused(why), obj=requirement, person=referral.person, redirect_to=here)
+    form = ClosingTimeForm(request.POST or None, requirement=requirement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            requirement = services.change_closing_time(requirement, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=requirement, person=referral.person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                f"Bidding now closes at {services.time_and_day(requirement.closes_at)}. "
+                "The providers it went to, and any that bid, have been told.",
+            )
+            return redirect(here)
+    return render(
+        request,
+        "dps/closing_time_form.html",
+        {
+            "form": form,
+            "requirement": requirement,
+            "referral": referral,
+            "minimum_notice": services.length_in_words(services.MINIMUM_NOTICE_OF_CHANGE),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

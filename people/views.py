@@ -19,6 +19,7 @@ from referrals.selectors import referrals_for_person
 from . import services
 from .access import access_person, access_plan, can_change_person
 from .forms import IndicativeBudgetForm, NeedsAssessmentForm, PersonForm, PersonSearchForm, PlanCreateForm, PlanForm
+from .sections import sections_for
 from .selectors import (
     NAME_ORDER,
     SEARCH_LIMIT,
@@ -107,6 +108,8 @@ def person_detail(request, person_id: int):
         "plans": plans_for_person(person),
         "referrals": referrals_for_person(person),
         "can_change": can_change_person(request.user, person),
+        # What other apps show here (their services, agreements and orders): they register it (people.sections).
+        "sections": sections_for(request.user, person),
     }
     return render(request, "people/person_detail.html", context)
 

@@ -168,11 +168,14 @@ class ServiceEntry:
     def fields(self) -> dict[str, Any]:
         values = {
             "service_type": self.service_type,
-            "arrangement": self.arrangement,
             "districts": self.districts,
             "specialisms": self.specialisms,
             "languages": self.languages,
         }
+        # Membership of an arrangement is the DPS team's decision (dps.arrangements): a file that names one
+        # enrols the service, and a file that names none leaves the membership as it is.
+        if self.arrangement is not None:
+            values["arrangement"] = self.arrangement
         if self.weekly_hours_capacity is not None:
             values["weekly_hours_capacity"] = self.weekly_hours_capacity
         return values
@@ -246,7 +249,8 @@ class DirectoryReading:
             lines.append(f"{len(self.problems)} of {self.record_count} records cannot be imported:")
         lines += _report(self.problems)
         if self.notes:
-            lines.append(f"{len(self.notes)} records use taxonomy terms that have no mapping:")
+            count = len(self.notes)
+            lines.append(f"{count} record{' uses' if count == 1 else 's use'} taxonomy terms that have no mapping:")
         lines += _report(self.notes)
         return lines
 

@@ -22,3 +22,8 @@ def orders_for_finance() -> QuerySet[PurchaseOrder]:
         "agreement__person__first_name",
         "agreement__person__last_name",
     )
+
+
+def current_orders() -> QuerySet[PurchaseOrder]:
+    """The orders in force, newest first: one per agreement, its latest revision (not those it superseded)."""
+    return PurchaseOrder.objects.filter(status=PurchaseOrder.Status.ISSUED).order_by(*ORDERS_NEWEST_FIRST)

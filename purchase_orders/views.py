@@ -5,20 +5,11 @@ from django.shortcuts import render
 from accounts.roles import Role
 from audit.services import record_list_view, record_view
 from core.pagination import keyset_page
-from people.access import can_view_person
 
-from .models import PurchaseOrder
+from .access import access_order
 from .selectors import ORDERS_NEWEST_FIRST, orders_for_finance
 
 ORDERS_PAGE_SIZE = 50
-
-
-def _access_order(user, order_id: int) -> PurchaseOrder:
-    """Council staff who may see the person, and finance officers, may open an order."""
-    order = PurchaseOrder.objects.select_related("agreement__person", "provider").filter(pk=order_id).first()
-    if order is None or not (user.has_role(Role.FINANCE_OFFICER) or can_view_person(user, order.agreement.person)):
-        raise Http404("No such purchase order, or not one you can see")
-    return order
 
 
 def order_list(request):
@@ -38,7 +29,7 @@ def order_list(request):
 
 
 def order_pdf(request, order_id: int):
-    order = _access_order(request.user, order_id)
+    order = access_order(request.user, order_id)
     if not order.pdf:
         return render(request, "purchase_orders/pdf_pending.html", {"order": order}, status=202)
     record_view(

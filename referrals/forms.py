@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.models import User
-from core.forms import GovUKDateField, GovUKForm
+from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
 from core.once import OneTimeForm
 from people.models import FundingDecision, ServiceType
 
@@ -72,7 +72,14 @@ class FundingDecisionForm(GovUKForm):
 
 
 class AllocateForm(GovUKForm):
-    officer = forms.ModelChoiceField(label="Officer", queryset=User.objects.none())
+    officer = forms.ModelChoiceField(
+        label="Officer",
+        queryset=User.objects.none(),
+        error_messages={
+            "required": "Select the officer to give the task to",
+            "invalid_choice": "Select an officer from the list",
+        },
+    )
 
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +87,14 @@ class AllocateForm(GovUKForm):
 
 
 class RiskStrategiesForm(GovUKForm):
-    strategies = forms.CharField(label="Risk management strategies agreed", widget=forms.Textarea(attrs={"rows": 4}))
+    strategies = forms.CharField(
+        label="Risk management strategies agreed",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter the risk management strategies that were agreed",
+            "max_length": f"Risk management strategies must be {FREE_TEXT_MAX_LENGTH:,} characters or fewer",
+        },
+    )
 
 
 class SourcingOptionsForm(GovUKForm):
@@ -88,8 +102,19 @@ class SourcingOptionsForm(GovUKForm):
         label="Options found",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Providers, community catalogue entries and approved-list options, with contact details.",
+        error_messages={
+            "required": "Enter the options found",
+            "max_length": f"Options found must be {FREE_TEXT_MAX_LENGTH:,} characters or fewer",
+        },
     )
 
 
 class WithdrawForm(GovUKForm):
-    reason = forms.CharField(label="Why is the referral being withdrawn?", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Why is the referral being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter why the referral is being withdrawn",
+            "max_length": f"The reason must be {FREE_TEXT_MAX_LENGTH:,} characters or fewer",
+        },
+    )

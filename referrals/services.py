@@ -12,11 +12,13 @@ from accounts.models import User
 from accounts.roles import Role
 from audit.services import record_change, record_transition
 from core.exceptions import ActionRefused
+from core.tasks import enqueue
 from people.access import can_change_person
 from people.models import NOT_BROKERED, CareAndSupportPlan, FundingDecision, Person, ServiceType
 from people.services import lock_plan
 
 from .models import Referral, ReferralTransition
+from .tasks import notify_decision_awaited, notify_funding_decision, notify_options_returned, notify_urgent_arrival
 from .workflows import LIVE_STATES, State, user_may
 
 # Deadlines are data: when sourcing should be done by, counted from joining the queue.
@@ -189,14 +191,23 @@ def submit_referral(referral: Referral, *, acting_user) -> Referral:
     if referral.puts_person_at_risk and referral.risk_strategies_agreed_at is None:
         return apply_transition(referral, "hold_for_risk", acting_user=acting_user)
     if referral.needs_funding and not referral.has_approved_funding:
-        return apply_transition(referral, "send_for_funding", acting_user=acting_user)
+        referral = apply_transition(referral, "send_for_funding", acting_user=acting_user)
+        enqueue(notify_decision_awaited, referral.pk)
+        return referral
     _mark_queued(referral)
-    return apply_transition(referral, "send_to_brokerage", acting_user=acting_user)
+    return _announce_arrival(apply_transition(referral, "send_to_brokerage", acting_user=acting_user))
 
 
 def _mark_queued(referral: Referral) -> None:
     referral.queued_at = timezone.now()
     referral.due_by = referral.queued_at + SOURCING_TARGET[referral.urgent]
+
+
+def _announce_arrival(referral: Referral) -> Referral:
+    """A referral that has just joined its team's queue: if urgent, the team is e-mailed once this commits."""
+    if referral.urgent:
+        enqueue(notify_urgent_arrival, referral.pk)
+    return referral
 
 
 @transaction.atomic
@@ -246,6 +257,9 @@ def record_funding_decision(
         _mark_queued(referral)
     note = notes or (f"£{approved_weekly_amount} a week" if approved_weekly_amount else "")
     apply_transition(referral, transition_name, acting_user=acting_user, note=note)
+    enqueue(notify_funding_decision, referral.pk, funding.pk)
+    if decision == FundingDecision.Decision.APPROVED:
+        _announce_arrival(referral)
     return funding
 
 
@@ -262,7 +276,9 @@ def record_risk_strategies_agreed(referral: Referral, *, acting_user, strategies
     referral.risk_strategies = strategies
     referral.risk_strategies_agreed_at = timezone.now()
     _mark_queued(referral)
-    return apply_transition(referral, "release_after_risk_agreed", acting_user=acting_user, note=strategies)
+    return _announce_arrival(
+        apply_transition(referral, "release_after_risk_agreed", acting_user=acting_user, note=strategies)
+    )
 
 
 @transaction.atomic
@@ -292,7 +308,9 @@ def return_sourcing_options(referral: Referral, *, acting_user, options: str) ->
     """Sourcing support: the officer returns the options found to the social worker."""
     referral = _locked(referral)
     referral.sourcing_options = options
-    return apply_transition(referral, "return_options", acting_user=acting_user, note=options[:500])
+    referral = apply_transition(referral, "return_options", acting_user=acting_user, note=options[:500])
+    enqueue(notify_options_returned, referral.pk)
+    return referral
 
 
 @transaction.atomic

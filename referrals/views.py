@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,7 +10,7 @@ from audit.services import record_list_view, record_refusal, record_view
 from brokerage.forms import ContactLogForm
 from brokerage.selectors import contacts_for_referral, team_officers
 from core.exceptions import ActionRefused
-from core.once import redirect_after, submit_once
+from core.once import OneTimeForm, redirect_after, submit_once
 from core.views import refuse
 from people.access import access_person
 
@@ -82,11 +83,35 @@ def _actions(referral, user) -> dict[str, bool]:
     return allowed
 
 
+# The forms on the referral page for a transition, by the action whose button shows them.
+ACTION_FORMS = {
+    AllocateForm: "allocate",
+    RiskStrategiesForm: "release_after_risk_agreed",
+    SourcingOptionsForm: "return_options",
+    WithdrawForm: "withdraw",
+}
+
+
 def referral_detail(request, referral_id: int):
-    referral = access_referral(request.user, referral_id)
+    return referral_page(request, access_referral(request.user, referral_id))
+
+
+def referral_page(request, referral, *, bound: forms.Form | None = None):
+    """The referral page with each of its forms empty; or, for a form sent with errors, the page again with that
+    form as it was sent (what was typed, each error by its field, a summary linking to them) and status 400."""
     record_view(actor=request.user, obj=referral, person=referral.person, what=f"referral {referral.reference}")
     user = request.user
     actions = _actions(referral, user)
+    # A form sent with errors is shown again even if its action is no longer allowed: sent corrected, it says why not.
+    for form_class, name in ACTION_FORMS.items():
+        if isinstance(bound, form_class):
+            actions[name] = True
+    if isinstance(bound, OneTimeForm):
+        bound.renew_token()
+
+    def form(form_class, **kwargs):
+        return bound if isinstance(bound, form_class) else form_class(**kwargs)
+
     context = {
         "referral": referral,
         "person": referral.person,
@@ -94,11 +119,12 @@ def referral_detail(request, referral_id: int):
         "contacts": contacts_for_referral(referral),
         "actions": actions,
         "can_log_contact": user.is_brokerage and user.team == referral.team,
-        "contact_form": ContactLogForm(),
-        "allocate_form": AllocateForm(officers=team_officers(referral.team)) if actions["allocate"] else None,
-        "risk_form": RiskStrategiesForm(),
-        "options_form": SourcingOptionsForm(initial={"options": referral.sourcing_options}),
-        "withdraw_form": WithdrawForm(),
+        "form": bound,  # the error summary, and "Error: " in the title
+        "contact_form": form(ContactLogForm),
+        "allocate_form": form(AllocateForm, officers=team_officers(referral.team)) if actions["allocate"] else None,
+        "risk_form": form(RiskStrategiesForm),
+        "options_form": form(SourcingOptionsForm, initial={"options": referral.sourcing_options}),
+        "withdraw_form": form(WithdrawForm),
         "funding_form": FundingDecisionForm() if actions["authorise"] else None,
         "diagram_html": diagram_html(referral.state),
         "requirements": referral.requirements.select_related("arrangement").order_by("-published_at"),
@@ -107,7 +133,8 @@ def referral_detail(request, referral_id: int):
     }
     if context["agreement"] is not None:
         context["orders"] = context["agreement"].purchase_orders.order_by("-revision")
-    return render(request, "referrals/referral_detail.html", context)
+    status = 400 if bound is not None and bound.errors else 200
+    return render(request, "referrals/referral_detail.html", context, status=status)
 
 
 def _post_action(request, referral_id: int, action, form_class=None, success: str = "", form_kwargs=None):
@@ -116,9 +143,7 @@ def _post_action(request, referral_id: int, action, form_class=None, success: st
     if form_class is not None:
         form = form_class(request.POST, **(form_kwargs(referral) if form_kwargs else {}))
         if not form.is_valid():
-            first = next(iter(form.errors.values()))[0]
-            messages.error(request, first)
-            return redirect("referrals:detail", referral.pk)
+            return referral_page(request, referral, bound=form)
         kwargs = form.cleaned_data
     try:
         action(referral, acting_user=request.user, **kwargs)

@@ -206,7 +206,8 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 # brings back a message whose whole worker was killed, but would also start a second copy of a task still
 # running, so it is several times the longest hard time limit above. The longer it is, the longer a killed
 # worker's message waits (Redis's default is an hour), which is why the purchase order sweep below does not
-# wait for it. No task uses an ETA or countdown: one longer than this would run again and again.
+# wait for it. No task uses an ETA, nor a countdown longer than the 10 minutes an e-mail waits to be
+# tried again (core.mail.RETRY_SENDING): one longer than this would run again and again.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 30 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 # Every periodic task is declared here, in one place.
@@ -226,6 +227,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "brokerage@riverside.example.gov.uk"
+# Where users reach the service, for the links in e-mails (core.mail.absolute_url): scheme and host, no slash.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,8 @@ from .base import *  # noqa: E402, F403
 require_postgresql(DATABASES)  # noqa: F405
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 ALLOWED_HOSTS = [host.strip() for host in os.environ["ALLOWED_HOSTS"].split(",") if host.strip()]
+# Links in e-mails go to the first host served, over HTTPS, unless SITE_URL says otherwise.
+SITE_URL = (os.environ.get("SITE_URL", "").strip() or f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 
 # TLS ends at the load balancer, which must set X-Forwarded-Proto and strip any the client sent.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

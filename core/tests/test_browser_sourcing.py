@@ -3,6 +3,7 @@ two providers bid in their portal, the officer scores, chooses, agrees and issue
 order, and the winning provider downloads a PDF with the right details. axe-core checks every page."""
 
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -139,9 +140,27 @@ def test_shortlist_publish_bid_score_award_and_download_the_po(browser, live_ser
     j.goto(f"/referrals/{case.pk}/")
     j.click("Publish a requirement")
     page.get_by_label("About the package").fill("Older person living alone; three morning visits a week.")
-    page.get_by_label("Bidding closes").fill((timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    closes = timezone.localtime() + timedelta(hours=2)
+    for box, typed in (("Day", closes.day), ("Month", closes.month), ("Year", closes.year)):
+        page.get_by_role("group", name="Date bidding closes").get_by_label(box).fill(str(typed))
+    page.get_by_label("Time bidding closes").fill(f"{closes:%H:%M}")
     j.click("Publish", role="button")
     expect(page.get_by_text("is open for bids")).to_be_visible()
+
+    # Two providers ask for longer: the officer moves the closing time, first forgetting to say why.
+    j.click("Change the closing time")
+    later = closes + timedelta(hours=1)
+    for box, typed in (("Day", later.day), ("Month", later.month), ("Year", later.year)):
+        page.get_by_role("group", name="Date bidding closes").get_by_label(box).fill(str(typed))
+    page.get_by_label("Time bidding closes").fill(f"{later:%H:%M}")
+    j.click("Change the closing time", role="button")
+    expect(page).to_have_title(re.compile(r"^Error: Change the closing time"))
+    expect(page.get_by_label("Time bidding closes")).to_have_value(f"{later:%H:%M}")  # kept
+    page.locator(".govuk-error-summary").get_by_role("link", name="Enter why the closing time is changing").click()
+    expect(page.get_by_label("Why is the closing time changing?")).to_be_focused()
+    page.get_by_label("Why is the closing time changing?").fill("Providers asked for another hour.")
+    j.click("Change the closing time", role="button")
+    expect(page.get_by_text(f"Bidding now closes at {later:%H:%M}")).to_be_visible()
 
     bid(j, "pat", "24.50")
     bid(j, "quinn", "26.00")

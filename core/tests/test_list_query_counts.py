@@ -1,13 +1,17 @@
 """Every list, home and queue page keeps its query count when the data grows: each list is one query
 (or a fixed few), never one per row. bench/county.py measures the same pages at county scale."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from brokerage.models import ServiceAgreement
+from brokerage.services import change_agreement
 from concerns.services import raise_concern
 from dps.tests.factories import PurchasingArrangementFactory, active, bidder, closed, published, submit
 from people.tests.factories import make_person
@@ -102,3 +106,33 @@ def test_the_bids_page_does_not_grow_its_query_count_with_the_bids(
     )
     few = count(client, officer_east, reverse("dps:requirement", args=[one.requirement.pk]))
     assert count(client, officer_east, reverse("dps:requirement", args=[four.requirement.pk])) == few
+
+
+@pytest.mark.parametrize("role", ["social_worker", "officer_east"])
+def test_a_persons_page_does_not_grow_its_query_count_with_their_services(
+    client, request, settings, tmp_path, role, person, cap_member, officer_east
+):
+    """Their services and agreements (brokerage.sections): current and past, each with its order in force."""
+    settings.MEDIA_ROOT = tmp_path
+    user = request.getfixturevalue(role)
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            current = active(person, cap_member, officer_east).agreement
+            change_agreement(  # a revision: the order it supersedes is not listed
+                current,
+                acting_user=officer_east,
+                start_date=current.start_date,
+                hourly_rate=Decimal("21.00"),
+                reason="Rate agreed",
+            )
+            ended = active(person, cap_member, officer_east).agreement
+            ServiceAgreement.objects.filter(pk=ended.pk).update(
+                status=ServiceAgreement.Status.ENDED, end_date=timezone.localdate() - timedelta(days=1)
+            )
+
+    url = reverse("people:detail", args=[person.pk])
+    grow(1)
+    few = count(client, user, url)
+    grow(3)
+    assert count(client, user, url) == few

@@ -150,7 +150,7 @@ def _active_case(users, person, provider, capture_on_commit):
         acting_user=users["officer_east"],
         arrangement=arrangement,
         start_date=timezone.localdate() + timedelta(days=3),
-        closes_at=timezone.now() + timedelta(hours=1),
+        closes_at=timezone.now() + timedelta(hours=2),
         summary="Morning visits",
         outcomes=["Personal care"],
         quality_weight=60,
@@ -162,7 +162,7 @@ def _active_case(users, person, provider, capture_on_commit):
         price=Decimal("25"),
         answers={requirement.outcomes.get().pk: "We can"},
     )
-    with time_machine.travel(timezone.now() + timedelta(hours=2)), capture_on_commit(execute=True):
+    with time_machine.travel(timezone.now() + timedelta(hours=3)), capture_on_commit(execute=True):
         dps.close_bidding(referral, acting_user=users["officer_east"])
         dps.score_answers(requirement, acting_user=users["officer_east"], scores={bid.answers.get().pk: 4})
         dps.select_bid(referral, acting_user=users["officer_east"], bid=bid, reason="Only bid, good answer")
@@ -242,10 +242,25 @@ GET_MATRIX = {
     "dps:spot_contract": (lambda w: [w["ra"].pk], expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
     "dps:close_bidding": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
     "dps:requirement": (lambda w: [w["requirement"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
+    # Its bidding has closed: the allocated officer, and the team lead, are turned back with the reason.
+    "dps:change_closing_time": (
+        lambda w: [w["requirement"].pk],
+        expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302,
+    ),
     "dps:score": (lambda w: [w["requirement"].pk], expect(LOGGED_IN, ok_code=405)),
     "dps:select": (lambda w: [w["requirement"].pk], expect(LOGGED_IN, ok_code=405)),
     "dps:notices": (lambda w: [], expect({"dps"}, other=403)),
     "dps:acknowledge_notice": (lambda w: [w["notice"].pk], expect(LOGGED_IN, ok_code=405)),
+    # Purchasing arrangements are the DPS team's.
+    "arrangements:list": (lambda w: [], expect({"dps"}, other=403)),
+    "arrangements:create": (lambda w: [], expect({"dps"}, other=403)),
+    "arrangements:detail": (lambda w: [w["requirement"].arrangement_id], expect({"dps"}, other=403)),
+    "arrangements:change": (lambda w: [w["requirement"].arrangement_id], expect({"dps"}, other=403)),
+    "arrangements:admit": (lambda w: [w["requirement"].arrangement_id], expect(LOGGED_IN, ok_code=405)),
+    "arrangements:remove": (
+        lambda w: [w["requirement"].arrangement_id, w["order"].agreement.provider.services.get().pk],
+        expect(LOGGED_IN, ok_code=405),
+    ),
     "brokerage:agreement_create": (lambda w: [w["ra"].pk], expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
     "brokerage:purchase_order_create": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
     "brokerage:agreement_change": (lambda w: [w["agreement"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),

@@ -71,6 +71,17 @@ def requirement_fields(arrangement, **overrides) -> dict:
     } | overrides
 
 
+def closing_fields(closes_at) -> dict[str, str]:
+    """A closing time as the officer types it: the date in the Day, Month and Year boxes, the time as 14:30."""
+    closes_at = timezone.localtime(closes_at)
+    return {
+        "closes_on_day": str(closes_at.day),
+        "closes_on_month": str(closes_at.month),
+        "closes_on_year": str(closes_at.year),
+        "closes_time": f"{closes_at:%H:%M}",
+    }
+
+
 def answers_for(requirement, text="We will, with a regular team of two carers.") -> dict[int, str]:
     return {outcome.pk: text for outcome in requirement.outcomes.all()}
 

@@ -19,6 +19,7 @@ from dps.tests.factories import (
     allocated,
     bidder,
     closed,
+    closing_fields,
     published,
     requirement_fields,
     submit,
@@ -38,7 +39,7 @@ def form_data(case, **overrides):
     return {
         "arrangement": case.arrangement.pk,
         **date_fields("start_date", (closes + timedelta(days=3)).date()),
-        "closes_at": closes.strftime("%Y-%m-%dT%H:%M"),
+        **closing_fields(closes),
         "summary": SUMMARY,
         "outcomes": "\n".join(OUTCOMES),
         "quality_weight": "60",

@@ -91,8 +91,9 @@ def test_approval_without_an_amount_is_refused(client, social_worker, cap_member
 def test_withdrawal_needs_a_reason(client, social_worker, person):
     referral = urgent_referral(social_worker, person)
     client.force_login(social_worker)
-    response = client.post(reverse("referrals:withdraw", args=[referral.pk]), {"reason": ""}, follow=True)
-    assert "This field is required" in response.content.decode()
+    response = client.post(reverse("referrals:withdraw", args=[referral.pk]), {"reason": ""})
+    assert response.status_code == 400
+    assert "Enter why the referral is being withdrawn" in response.content.decode()
     referral.refresh_from_db()
     assert referral.state == Referral.State.QUEUED
 

@@ -1,6 +1,7 @@
 """Demo data for `make run`: one login per role, two teams, people with plans and referrals in
 several states. Runs once; a second run changes nothing."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -43,6 +44,7 @@ DEMO_USERS = [
 # Which demo provider each provider user works for.
 PROVIDER_OF = {"provider.user": "Brightcare Homecare Ltd", "provider.user2": "Careway Support"}
 
+ALL_DISTRICTS = ["E1", "E2", "E3", "E14", "W2", "W6", "W9"]
 # (name, CQC rating, service type, on the framework?, districts, specialisms, capacity in hours a week)
 PROVIDERS = [
     ("Brightcare Homecare Ltd", "good", "home_care", True, ["E1", "E3", "E14"], ["dementia"], 60),
@@ -50,6 +52,40 @@ PROVIDERS = [
     ("Westside Care", "requires_improvement", "home_care", True, ["W2", "W6", "W9"], ["physical_disability"], 80),
     ("Homely Hands", "good", "home_care", False, ["E1", "E3"], [], 20),
     ("Riverside Reablement", "good", "reablement", True, ["E1", "E3", "W2", "W6"], [], 100),
+    # One member on the arrangement for every other service Brokerage arranges, covering both teams' districts.
+    ("Thameside Care Homes", "good", "residential", True, ALL_DISTRICTS, ["dementia", "end_of_life"], None),
+    ("Docklands Nursing Home", "outstanding", "nursing", True, ALL_DISTRICTS, ["complex_care"], None),
+    ("Harbour House Short Breaks", "good", "respite", True, ALL_DISTRICTS, ["learning_disability"], None),
+    ("Open Doors Supported Living", "good", "supported_living", True, ALL_DISTRICTS, ["autism"], 120),
+    ("Riverside Shared Lives Scheme", "outstanding", "shared_lives", True, ALL_DISTRICTS, [], None),
+    ("Millwall Day Centre", "good", "day_opportunities", True, ALL_DISTRICTS, ["dementia"], None),
+    ("Direct Payments Support Service", "not_rated", "direct_payment", True, ALL_DISTRICTS, [], None),
+    ("Riverside Community Transport", "not_rated", "transport", True, ALL_DISTRICTS, [], None),
+    ("Hot Meals Riverside", "not_rated", "meals", True, ALL_DISTRICTS, [], None),
+    ("Carers Relief Riverside", "good", "carers_relief", True, ALL_DISTRICTS, [], 40),
+    ("Safe Escort Services", "not_rated", "escort", True, ALL_DISTRICTS, [], None),
+    ("Reach Out Community Support", "good", "outreach", True, ALL_DISTRICTS, ["mental_health"], 60),
+    ("Westgate Extra Care Court", "good", "extra_care", True, ALL_DISTRICTS, [], None),
+    ("Carers Centre Riverside", "not_rated", "carers_support", True, ALL_DISTRICTS, [], None),
+]
+
+
+def provider_slug(name: str) -> str:
+    """'Brightcare Homecare Ltd' is brightcare-homecare-ltd: for a demo provider's login and e-mail."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+# What the terms of the council's own provider directory mean (providers/demo/riverside_services_page.json):
+# (taxonomy, or "" for any; the term's code or label; service type; specialism)
+TAXONOMY_MAPPINGS = [
+    ("Riverside adult social care services", "ASC-HC", "home_care", ""),
+    ("Riverside adult social care services", "ASC-RES", "residential", ""),
+    ("Riverside adult social care services", "ASC-SL", "supported_living", ""),
+    ("Riverside adult social care services", "ASC-REA", "reablement", ""),
+    ("", "People living with dementia", "", "dementia"),
+    ("", "Learning disabilities", "", "learning_disability"),
+    ("", "Autistic adults", "", "autism"),
+    ("", "End of life", "", "end_of_life"),
 ]
 
 AREAS = [
@@ -136,7 +172,12 @@ class Command(BaseCommand):
 
     def _providers(self) -> dict:
         from dps.models import PurchasingArrangement
-        from providers.models import Provider, ProviderService
+        from providers.models import Provider, ProviderService, TaxonomyMapping
+
+        for taxonomy, term, service_type, specialism in TAXONOMY_MAPPINGS:
+            TaxonomyMapping.objects.create(
+                taxonomy=taxonomy, term=term, service_type=service_type, specialism=specialism
+            )
 
         arrangements = {
             "home_care": PurchasingArrangement.objects.create(
@@ -153,13 +194,21 @@ class Command(BaseCommand):
                 starts_on=date(2025, 4, 1),
             ),
         }
+        for service_type in {service for _, _, service, _, _, _, _ in PROVIDERS} - set(arrangements):
+            arrangements[service_type] = PurchasingArrangement.objects.create(
+                name=f"{ServiceType(service_type).label} Dynamic Market 2025 to 2029",
+                kind="dynamic_market",
+                service_type=service_type,
+                starts_on=date(2025, 4, 1),
+                expires_on=date(2029, 3, 31),
+            )
         providers = {}
         for name, rating, service, enrolled, districts, specialisms, capacity in PROVIDERS:
             provider = providers.get(name) or Provider.objects.create(
                 name=name,
                 cqc_rating=rating,
                 cqc_registration_number=f"1-10{len(providers):07d}",
-                email=f"office@{name.split()[0].lower()}.example.com",
+                email=f"office@{provider_slug(name)}.example.com",
                 phone="020 7946 0100",
                 contact_name="Registered manager",
             )
@@ -173,6 +222,21 @@ class Command(BaseCommand):
                 weekly_hours_capacity=capacity,
             )
         return providers
+
+    def _provider_logins(self, providers: dict) -> None:
+        """Every demo provider without one of DEMO_USERS gets a login: provider.<its name>."""
+        have_login = set(PROVIDER_OF.values())
+        for name, provider in providers.items():
+            if name not in have_login:
+                create_staff_user(
+                    username=f"provider.{provider_slug(name)}",
+                    password=DEMO_PASSWORD,
+                    roles=[Role.PROVIDER_USER],
+                    first_name="Registered",
+                    last_name="Manager",
+                    email=f"manager@{provider_slug(name)}.example.com",
+                    provider=provider,
+                )
 
     def _load(self):
         providers = self._providers()
@@ -189,6 +253,7 @@ class Command(BaseCommand):
             )
             for username, roles, team, first, last in DEMO_USERS
         }
+        self._provider_logins(providers)
         areas = {name: Area.objects.get_or_create(name=name, defaults={"team": team})[0] for name, team in AREAS}
         sw, sw2, spa = users["social.worker"], users["social.worker2"], users["spa.worker"]
 

@@ -28,3 +28,5 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             raise CommandError(f"Nothing was imported from {file}.")
         self.stdout.write(self.style.SUCCESS(result.summary))
+        for line in result.reading.report_lines():  # the terms no mapping gave a meaning to
+            self.stdout.write(line)
