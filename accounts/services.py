@@ -7,7 +7,7 @@ from .models import User
 from .roles import BROKERAGE, Role
 
 # The finance and admin officers keep reference data in the Django admin: areas (and so teams), the taxonomy
-# mapping provider directory imports read, and purchasing arrangements.
+# mapping provider directory imports read, purchasing arrangements and bank holidays.
 REFERENCE_DATA_PERMISSIONS = [
     "view_area",
     "add_area",
@@ -19,6 +19,10 @@ REFERENCE_DATA_PERMISSIONS = [
     "view_purchasingarrangement",
     "add_purchasingarrangement",
     "change_purchasingarrangement",
+    "view_bankholiday",
+    "add_bankholiday",
+    "change_bankholiday",
+    "delete_bankholiday",
 ]
 
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from audit.services import diff, record_change, snapshot
 
+from .models import BankHoliday
+
 
 class AuditedAdmin(admin.ModelAdmin):
     """Reference data edited in the admin goes on the audit trail like any other change."""
@@ -35,3 +37,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BankHoliday)
+class BankHolidayAdmin(AuditedAdmin):
+    """Reference data for admin staff: routine sourcing targets skip these days (core.calendar)."""
+
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+    search_fields = ["name"]

@@ -41,3 +41,17 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.messages} sent"
+
+
+class BankHoliday(models.Model):
+    """A day the council's offices are closed besides weekends, kept by admin staff in Django admin.
+    Routine sourcing targets count working days (core.calendar)."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%-d %B %Y})"

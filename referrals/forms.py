@@ -1,59 +1,98 @@
+import copy
+
 from django import forms
 
 from accounts.models import User
 from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
-from core.once import OneTimeForm
-from people.models import FundingDecision, ServiceType
+from core.once import TOKEN, OneTimeForm
+from people.models import REFERRAL_ONLY_SERVICES, CareAndSupportPlan, FundingDecision, ServiceType
 
-from .models import Referral
+from .models import REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPES, ReferralType
+
+
+class ReferralKindForm(GovUKForm):
+    """The first question of a referral; its answer chooses the form that follows (REFERRAL_TYPES)."""
+
+    kind = forms.ChoiceField(
+        label="What kind of referral is this?",
+        choices=[(t.slug, t.label) for t in REFERRAL_TYPES.values()],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select what kind of referral this is",
+            "invalid_choice": "Select what kind of referral this is",
+        },
+    )
+
+    def options(self):
+        """Each radio with the kind it stands for, for its hint."""
+        return zip(self["kind"], REFERRAL_TYPES.values(), strict=True)
+
+
+# Not asked where a service is chosen: none of those kinds says where a referral-only service was referred.
+SERVICES_TO_CHOOSE = [(value, label) for value, label in ServiceType.choices if value not in REFERRAL_ONLY_SERVICES]
 
 
 class ReferralForm(OneTimeForm, GovUKForm):
-    kind = forms.ChoiceField(
-        label="What is this referral for?", choices=Referral.Kind.choices, widget=forms.RadioSelect
-    )
-    change = forms.ChoiceField(
-        label="If a change, what kind?", choices=[("", "Not a change")] + Referral.Change.choices, required=False
+    """A referral of one kind: only the fields its ReferralType asks, worded and required as it says. A field of
+    another kind is not on the form, so whatever is sent for it is ignored."""
+
+    plan = forms.ModelChoiceField(
+        queryset=CareAndSupportPlan.objects.none(),
+        empty_label="Choose a plan",
+        error_messages={"invalid_choice": "Select a care and support plan from the list"},
     )
     service_type = forms.ChoiceField(
-        label="Service",
-        choices=[("", "Choose a service")] + ServiceType.choices,
-        help_text="Telecare, minor works and OT equipment are not arranged by Brokerage.",
+        choices=[("", "Choose a service"), *SERVICES_TO_CHOOSE],
+        error_messages={"invalid_choice": "Select a service from the list"},
     )
-    plan = forms.ModelChoiceField(
-        label="Care and support plan",
-        queryset=None,
-        required=False,
-        help_text="Needed for a new plan, a longer-term assessment, an increase, a reduction or a change of provider.",
+    effective_date = GovUKDateField()
+    end_date = GovUKDateField()
+    puts_person_at_risk = forms.BooleanField()
+    details = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    urgent = forms.BooleanField()
+    referred_on_to = forms.CharField(
+        max_length=200, error_messages={"max_length": "Where you referred the person must be 200 characters or fewer"}
     )
-    details = forms.CharField(label="What Brokerage needs to know", widget=forms.Textarea(attrs={"rows": 5}))
-    urgent = forms.BooleanField(label="This is urgent", required=False)
-    effective_date = GovUKDateField(
-        label="Date the change takes effect", required=False, help_text="For example, 27 3 2027"
-    )
-    end_date = GovUKDateField(
-        label="End date of a temporary increase", required=False, help_text="For example, 27 3 2027"
-    )
-    puts_person_at_risk = forms.BooleanField(
-        label="This reduction or suspension could put the person or their carer at risk", required=False
-    )
-    referred_on_to = forms.CharField(label="For extra care or carers' support: where it was referred", required=False)
 
-    def __init__(self, *args, person, **kwargs):
+    def __init__(self, *args, person, referral_type: ReferralType, **kwargs):
+        self.referral_type = referral_type
+        # The fields this kind asks, in its order and words, in place of the class's: before the form is built,
+        # so that GovUKFormMixin wires each hint and error to its field.
+        declared = type(self).base_fields
+        self.base_fields = {TOKEN: declared[TOKEN]}
+        for question in referral_type.questions:
+            field = copy.deepcopy(declared[question.field])
+            field.label, field.help_text, field.required = question.label, question.hint, question.required
+            if question.required:
+                field.error_messages["required"] = question.missing
+            if question.field == "details":
+                field.error_messages["max_length"] = (
+                    f"{question.label} must be {FREE_TEXT_MAX_LENGTH:,} characters or fewer"
+                )
+            self.base_fields[question.field] = field
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = person.plans.all()
-        self.fields["plan"].label_from_instance = lambda p: f"Version {p.version}: {p.get_service_type_display()}"
+        if "plan" in self.fields:
+            self.fields["plan"].queryset = person.plans.all()
+            self.fields["plan"].label_from_instance = lambda p: f"Version {p.version}: {p.get_service_type_display()}"
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == Referral.Kind.CHANGE and not data.get("change"):
-            self.add_error("change", "Choose the kind of change")
-        if data.get("kind") and data.get("kind") != Referral.Kind.CHANGE and data.get("change"):
-            self.add_error("change", "Only a change to an existing service has a kind of change")
-        if data.get("end_date") and not data.get("effective_date") and "effective_date" not in self.errors:
-            self.add_error("effective_date", "Enter the date the change takes effect")
-        if data.get("end_date") and data.get("effective_date") and data["end_date"] <= data["effective_date"]:
-            self.add_error("end_date", "The end date must be after the date the change takes effect")
+        referral_type = self.referral_type
+        data["kind"], data["change"] = referral_type.kind, referral_type.change
+        plan = data.get("plan")
+        if referral_type.service_from_plan and plan is not None:
+            data["service_type"] = plan.service_type
+        service = data.get("service_type")
+        if plan is not None and service and plan.service_type != service:
+            self.add_error("plan", "Select a plan for the service chosen, or no plan")
+        if service in REFERRAL_ONLY_SERVICES:
+            if not referral_type.asks("referred_on_to"):
+                self.add_error("plan" if "plan" in self.fields else None, REFERRAL_ONLY_AS_A_NEW_PLAN)
+            elif not data.get("referred_on_to", "").strip():
+                self.add_error("referred_on_to", "Enter where you referred the person")
+        start, end = data.get("effective_date"), data.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", referral_type.ends_before_it_starts)
         return data
 
 

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -132,11 +134,13 @@ class Referral(ReferralWorkflow, TimeStampedModel):
         return self.service_type in REFERRAL_ONLY_SERVICES
 
     @property
+    def referral_type(self) -> "ReferralType | None":
+        return REFERRAL_TYPE_OF.get((self.kind, self.change))
+
+    @property
     def needs_funding(self) -> bool:
         """A new or increased service needs a practitioner's authorisation: a funded plan (SPEC §2)."""
-        if self.kind in (self.Kind.SUPPORT_PLAN, self.Kind.LONGER_TERM_ASSESSMENT):
-            return True
-        return self.kind == self.Kind.CHANGE and self.change in (self.Change.INCREASE, self.Change.CHANGE_PROVIDER)
+        return self.referral_type is not None and self.referral_type.needs_funding
 
     @property
     def needs_out_of_panel_approval(self) -> bool:
@@ -167,6 +171,269 @@ class Referral(ReferralWorkflow, TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+
+# What each kind of referral asks ---------------------------------------------------------------
+# Written once, from SPEC §2–§4 and the procedures: the referral form shows and validates only what a kind asks,
+# and create_referral refuses a plan a kind takes none of, or a required answer left out.
+
+
+@dataclass(frozen=True)
+class Question:
+    """One field of a referral as one kind asks it. `missing` is the message when a required answer is left out:
+    the form shows it by the field and create_referral refuses with it. No `missing`, not required."""
+
+    field: str
+    label: str
+    hint: str = ""
+    missing: str = ""
+
+    @property
+    def required(self) -> bool:
+        return bool(self.missing)
+
+
+@dataclass(frozen=True)
+class ReferralType:
+    """An answer to "What kind of referral is this?": a kind (and, for a change, which change) and what its form
+    asks, in order. A field it does not ask is never saved: the form has no such field, and create_referral refuses
+    a plan it was given, or saves any other such field empty."""
+
+    slug: str  # in the address of its form
+    kind: str
+    change: str
+    label: str
+    hint: str
+    called: str  # in a sentence: "a longer-term assessment"
+    questions: tuple[Question, ...]
+    needs_funding: bool = False  # a funded plan first: the Care Authorisation Panel, or a head of service
+    always_urgent: bool = False
+
+    def question(self, field: str) -> Question | None:
+        return next((q for q in self.questions if q.field == field), None)
+
+    def asks(self, field: str) -> bool:
+        return self.question(field) is not None
+
+    def needs(self, field: str) -> bool:
+        question = self.question(field)
+        return question is not None and question.required
+
+    @property
+    def ends_before_it_starts(self) -> str:
+        """The message for an end date on or before the start date."""
+        ends, starts = self.question("end_date").label, self.question("effective_date").label
+        return f"{ends} must be after the {starts[:1].lower()}{starts[1:]}"
+
+    @property
+    def service_from_plan(self) -> bool:
+        """The service is the plan's: the form does not ask it again."""
+        return self.needs("plan") and not self.asks("service_type")
+
+
+REFERRAL_ONLY_AS_A_NEW_PLAN = (
+    "Extra care and carers' support are referral-only: send a new care and support plan referral, saying where you "
+    "referred the person"
+)
+DATE_HINT = "For example, 27 3 2027"
+SERVICE_HINT = "Telecare, minor works and occupational therapy equipment are not arranged by Brokerage."
+DETAILS = "What Brokerage needs to know"
+URGENT = Question(
+    "urgent", "This is urgent", "Urgent referrals go to the top of the team's queue and are due within a day."
+)
+
+
+def _details(hint: str, label: str = DETAILS) -> Question:
+    return Question("details", label, hint, missing=f"Enter {label[:1].lower()}{label[1:]}")
+
+
+def _service(label: str = "Service") -> Question:
+    return Question("service_type", label, SERVICE_HINT, missing=f"Select the {label[:1].lower()}{label[1:]}")
+
+
+def _at_risk(change: str) -> Question:
+    return Question(
+        "puts_person_at_risk",
+        f"This {change} could put the person or their carer at risk",
+        "It is held until risk management strategies have been recorded as agreed.",
+    )
+
+
+REFERRAL_TYPES = {
+    t.slug: t
+    for t in (
+        ReferralType(
+            "care-and-support-plan",
+            Referral.Kind.SUPPORT_PLAN,
+            "",
+            "New care and support plan",
+            "A new service from a plan. It goes to the Care Authorisation Panel, or to a head of service, for "
+            "funding first.",
+            "a new care and support plan",
+            (
+                Question(
+                    "plan",
+                    "Care and support plan",
+                    "Brokerage arranges the service it sets out.",
+                    missing="Select the care and support plan",
+                ),
+                _details(
+                    "Anything that helps find the right provider: specific or complex needs, times, or a place "
+                    "the person has asked to live."
+                ),
+                URGENT,
+                Question(
+                    "referred_on_to",
+                    "Where you referred the person",
+                    "Only for extra care or carers' support. Brokerage records where the referral went; it does not "
+                    "arrange these services.",
+                ),
+            ),
+            needs_funding=True,
+        ),
+        ReferralType(
+            "urgent-response",
+            Referral.Kind.URGENT_RESPONSE,
+            "",
+            "Urgent response",
+            "A service needed now, before a plan is written. It goes straight to the top of the team's queue.",
+            "an urgent response",
+            (_service(), _details("What is needed, from when, and why it is urgent.")),
+            always_urgent=True,
+        ),
+        ReferralType(
+            "longer-term-assessment",
+            Referral.Kind.LONGER_TERM_ASSESSMENT,
+            "",
+            "Longer-term assessment",
+            "A service while the person's longer-term needs are assessed. No plan is needed: it goes straight to "
+            "the team's queue.",
+            "a longer-term assessment",
+            (_service(), _details("What is needed while the assessment is done, and from when."), URGENT),
+        ),
+        ReferralType(
+            "sourcing-support",
+            Referral.Kind.SOURCING_SUPPORT,
+            "",
+            "Sourcing support",
+            "Before the plan is signed off: Brokerage finds options and returns them to you for support planning.",
+            "a sourcing support request",
+            (
+                _service(),
+                Question("plan", "Draft care and support plan", "If there is one, it helps Brokerage find options."),
+                _details(
+                    "The support the person needs, and anything that narrows the search, such as days, times or "
+                    "places.",
+                    label="What Brokerage should look for",
+                ),
+                URGENT,
+            ),
+        ),
+        ReferralType(
+            "increase",
+            Referral.Kind.CHANGE,
+            Referral.Change.INCREASE,
+            "Increase a service",
+            "After a new assessment and plan. It goes to the Care Authorisation Panel for funding first. It can be "
+            "temporary.",
+            "an increase",
+            (
+                Question(
+                    "plan",
+                    "Care and support plan for the increase",
+                    "The plan that sets out how the increased care should be delivered.",
+                    missing="Select the care and support plan for the increase",
+                ),
+                Question(
+                    "effective_date",
+                    "Date the increase starts",
+                    DATE_HINT,
+                    missing="Enter the date the increase starts",
+                ),
+                Question(
+                    "end_date",
+                    "Date the increase ends",
+                    "Only if the increase is temporary and you know when it ends: the package goes back on that "
+                    "date. If you do not know, send a reduction when it is no longer needed. " + DATE_HINT,
+                ),
+                _details("What changes, for example more visits or longer ones."),
+                URGENT,
+            ),
+            needs_funding=True,
+        ),
+        ReferralType(
+            "reduction",
+            Referral.Kind.CHANGE,
+            Referral.Change.REDUCE,
+            "Reduce a service",
+            "After a review, with the updated plan.",
+            "a reduction",
+            (
+                Question(
+                    "plan",
+                    "Updated care and support plan",
+                    "The plan as updated at the person's review. Brokerage updates the record with it.",
+                    missing="Select the updated care and support plan",
+                ),
+                Question(
+                    "effective_date",
+                    "Date the reduction takes effect",
+                    DATE_HINT,
+                    missing="Enter the date the reduction takes effect",
+                ),
+                _at_risk("reduction"),
+                _details("What is reduced, and why."),
+                URGENT,
+            ),
+        ),
+        ReferralType(
+            "suspension",
+            Referral.Kind.CHANGE,
+            Referral.Change.SUSPEND,
+            "Suspend a service",
+            "For example, while the person is in hospital or on holiday.",
+            "a suspension",
+            (
+                _service("Service to suspend"),
+                Question(
+                    "effective_date",
+                    "Date the service is suspended from",
+                    DATE_HINT,
+                    missing="Enter the date the service is suspended from",
+                ),
+                Question("end_date", "Date the service starts again", "If you know it. " + DATE_HINT),
+                _at_risk("suspension"),
+                _details("Why the service is suspended, for example a hospital admission or a holiday."),
+                URGENT,
+            ),
+        ),
+        ReferralType(
+            "change-of-provider",
+            Referral.Kind.CHANGE,
+            Referral.Change.CHANGE_PROVIDER,
+            "Change of provider",
+            "Brokerage first asks whether a change of times, carer or tasks would let the service continue, then "
+            "finds a new provider.",
+            "a change of provider",
+            (
+                Question(
+                    "plan",
+                    "Care and support plan",
+                    "Update it first if you can.",
+                    missing="Select the care and support plan",
+                ),
+                _details(
+                    "What has gone wrong, and whether a change of times, carer or tasks could let the service "
+                    "continue. Submit a quality alert to the Contract Monitoring Team too.",
+                    label="Why the provider needs to change",
+                ),
+                URGENT,
+            ),
+            needs_funding=True,
+        ),
+    )
+}
+REFERRAL_TYPE_OF = {(t.kind, t.change): t for t in REFERRAL_TYPES.values()}
 
 
 class ReferralTransition(models.Model):

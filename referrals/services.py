@@ -11,18 +11,28 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from audit.services import record_change, record_transition
+from core.calendar import add_working_days
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from people.access import can_change_person
-from people.models import NOT_BROKERED, CareAndSupportPlan, FundingDecision, Person, ServiceType
+from people.models import (
+    NOT_BROKERED,
+    REFERRAL_ONLY_SERVICES,
+    CareAndSupportPlan,
+    FundingDecision,
+    Person,
+    ServiceType,
+)
 from people.services import lock_plan
 
-from .models import Referral, ReferralTransition
+from .models import REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPE_OF, Referral, ReferralTransition, ReferralType
 from .tasks import notify_decision_awaited, notify_funding_decision, notify_options_returned, notify_urgent_arrival
 from .workflows import LIVE_STATES, State, user_may
 
-# Deadlines are data: when sourcing should be done by, counted from joining the queue.
-SOURCING_TARGET = {True: timedelta(days=1), False: timedelta(days=5)}
+# Deadlines are data: when sourcing should be done by, counted from joining the queue. An urgent package is
+# sourced within a day whatever the day; a routine one within five working days (core.calendar).
+URGENT_SOURCING_TARGET = timedelta(days=1)
+ROUTINE_SOURCING_WORKING_DAYS = 5
 
 BROKERAGE_CANNOT_INCREASE = (
     "Brokerage cannot increase a service without a practitioner's authorisation. "
@@ -30,7 +40,7 @@ BROKERAGE_CANNOT_INCREASE = (
 )
 ONLY_PRACTITIONERS_REFER = "Only a practitioner can refer to Brokerage."
 REABLEMENT_ONLY_THROUGH_SPA = "Reablement is accepted only through the single point of access (SPA) team."
-PLAN_REQUIRED = "Choose the care and support plan this referral is for."
+PLAN_NOT_TAKEN = "{called} takes no care and support plan: send it without one."
 
 
 def unmet_conditions(referral: Referral, transition_name: str) -> list[str]:
@@ -78,7 +88,8 @@ def _locked(referral: Referral) -> Referral:
 
 def _check_new_referral(
     *, acting_user, person: Person, kind: str, change: str, service_type: str, plan: CareAndSupportPlan | None
-) -> None:
+) -> ReferralType:
+    """The referral's type, once the rules for a new referral are met (SPEC §2, and what its kind asks)."""
     if service_type in NOT_BROKERED:
         raise ActionRefused(NOT_BROKERED[service_type])
     if not acting_user.is_practitioner:
@@ -93,18 +104,38 @@ def _check_new_referral(
         raise ActionRefused("Say what kind of change this is.")
     if kind != Referral.Kind.CHANGE and change:
         raise ActionRefused("Only a change to an existing service has a kind of change.")
-    needs_plan = kind in (Referral.Kind.SUPPORT_PLAN, Referral.Kind.LONGER_TERM_ASSESSMENT) or change in (
-        Referral.Change.INCREASE,
-        Referral.Change.REDUCE,
-        Referral.Change.CHANGE_PROVIDER,
-    )
-    if needs_plan and plan is None:
-        raise ActionRefused(PLAN_REQUIRED)
+    referral_type = REFERRAL_TYPE_OF.get((kind, change))
+    if referral_type is None:
+        raise ActionRefused("Choose what kind of referral this is.")
+    if plan is not None and not referral_type.asks("plan"):
+        called = referral_type.called
+        raise ActionRefused(PLAN_NOT_TAKEN.format(called=called[:1].upper() + called[1:]))
     if plan is not None:
         if plan.person_id != person.pk:
             raise ActionRefused("That plan belongs to someone else.")
         if plan.service_type != service_type:
             raise ActionRefused("The service asked for must be the service in the plan.")
+    if service_type in REFERRAL_ONLY_SERVICES and not referral_type.asks("referred_on_to"):
+        raise ActionRefused(REFERRAL_ONLY_AS_A_NEW_PLAN)
+    return referral_type
+
+
+def _refuse_what_is_missing(referral_type: ReferralType, answers: dict) -> None:
+    """Each answer the kind requires, given: the same message the form shows by the field."""
+    for question in referral_type.questions:
+        answer = answers[question.field]
+        if isinstance(answer, str):
+            answer = answer.strip()
+        if question.required and answer in (None, ""):
+            raise ActionRefused(question.missing)
+
+
+def _only_what_it_asks(referral_type: ReferralType, answers: dict) -> dict:
+    """An answer the kind does not ask is not saved, whatever the caller sent: the field keeps its empty value."""
+    return {
+        name: answer if referral_type.asks(name) else Referral._meta.get_field(name).get_default()
+        for name, answer in answers.items()
+    }
 
 
 def _refuse_a_second_referral(*, plan, kind: str, change: str) -> None:
@@ -134,13 +165,43 @@ def create_referral(
     referred_on_to: str = "",
 ) -> Referral:
     """Make a referral and send it on its way: to funding, to be held for risk, to the team
-    queue, or (referral-only services) on to where it goes."""
-    _check_new_referral(
+    queue, or (referral-only services) on to where it goes.
+
+    What its kind asks (referrals.models.REFERRAL_TYPES) is enforced here as in the form: a plan the kind takes
+    none of is refused, as is a required answer left out (a plan, a service, the details, a date); any other answer
+    the kind does not ask is not saved. A longer-term assessment, an urgent response and a suspension take no plan."""
+    referral_type = _check_new_referral(
         acting_user=acting_user, person=person, kind=kind, change=change, service_type=service_type, plan=plan
     )
-    if kind in (Referral.Kind.URGENT_RESPONSE,):
-        urgent = True
-    if service_type in (ServiceType.EXTRA_CARE, ServiceType.CARERS_SUPPORT) and not referred_on_to.strip():
+    _refuse_what_is_missing(
+        referral_type,
+        {
+            "plan": plan,
+            "service_type": service_type,
+            "details": details,
+            "urgent": urgent,
+            "effective_date": effective_date,
+            "end_date": end_date,
+            "puts_person_at_risk": puts_person_at_risk,
+            "referred_on_to": referred_on_to,
+        },
+    )
+    answers = _only_what_it_asks(
+        referral_type,
+        {
+            "urgent": urgent,
+            "effective_date": effective_date,
+            "end_date": end_date,
+            "puts_person_at_risk": puts_person_at_risk,
+            "referred_on_to": referred_on_to,
+        },
+    )
+    answers["urgent"] = answers["urgent"] or referral_type.always_urgent
+    if answers["end_date"] and answers["end_date"] <= answers["effective_date"]:
+        raise ActionRefused(referral_type.ends_before_it_starts)
+    if service_type not in REFERRAL_ONLY_SERVICES:
+        answers["referred_on_to"] = ""  # asked for, and shown, only where a referral-only service went
+    elif not answers["referred_on_to"].strip():
         raise ActionRefused("Say where this referral-only service was referred to.")
     referral = Referral(
         person=person,
@@ -149,11 +210,7 @@ def create_referral(
         change=change,
         service_type=service_type,
         details=details,
-        urgent=urgent,
-        effective_date=effective_date,
-        end_date=end_date,
-        puts_person_at_risk=puts_person_at_risk and change in (Referral.Change.REDUCE, Referral.Change.SUSPEND),
-        referred_on_to=referred_on_to,
+        **answers,
         team=person.team,
         referred_by=acting_user,
         created_by=acting_user,
@@ -173,7 +230,7 @@ def create_referral(
         person=person,
         created=True,
         summary=f"Referred to Brokerage: {referral.get_kind_display()}",
-        changes={"kind": kind, "service_type": service_type, "change": change, "urgent": urgent},
+        changes={"kind": kind, "service_type": service_type, "change": change, "urgent": referral.urgent},
     )
     return submit_referral(referral, acting_user=acting_user)
 
@@ -200,7 +257,11 @@ def submit_referral(referral: Referral, *, acting_user) -> Referral:
 
 def _mark_queued(referral: Referral) -> None:
     referral.queued_at = timezone.now()
-    referral.due_by = referral.queued_at + SOURCING_TARGET[referral.urgent]
+    referral.due_by = (
+        referral.queued_at + URGENT_SOURCING_TARGET
+        if referral.urgent
+        else add_working_days(referral.queued_at, ROUTINE_SOURCING_WORKING_DAYS)
+    )
 
 
 def _announce_arrival(referral: Referral) -> Referral:

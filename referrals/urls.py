@@ -5,6 +5,7 @@ from . import views
 app_name = "referrals"
 urlpatterns = [
     path("new/for/<int:person_id>/", views.referral_create, name="create"),
+    path("new/for/<int:person_id>/<slug:kind>/", views.referral_create_for_kind, name="create_for_kind"),
     path("funding/", views.funding_list, name="funding_list"),
     path("how-referrals-work/", views.workflow, name="workflow"),
     path("<int:referral_id>/", views.referral_detail, name="detail"),

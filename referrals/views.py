@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,23 +22,54 @@ from .forms import (
     AllocateForm,
     FundingDecisionForm,
     ReferralForm,
+    ReferralKindForm,
     RiskStrategiesForm,
     SourcingOptionsForm,
     WithdrawForm,
 )
+from .models import REFERRAL_TYPES
 from .selectors import referrals_awaiting_funding, timeline
 from .workflows import bidding_time_over, is_sourcing_support, user_may
 
 FUNDING_PAGE_SIZE = 50
 
 
-@require_http_methods(["GET", "POST"])
-def referral_create(request, person_id: int):
+def _referrer(request, person_id: int):
+    """The person, for a practitioner who may refer them; otherwise why not."""
     person = access_person(request.user, person_id)
     if not request.user.is_practitioner:
         refusal = ActionRefused(services.ONLY_PRACTITIONERS_REFER)
-        return refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
-    form = ReferralForm(request.POST or None, person=person)
+        return person, refuse(request, refusal, obj=person, person=person, redirect_to=person.get_absolute_url())
+    return person, None
+
+
+@require_http_methods(["GET", "POST"])
+def referral_create(request, person_id: int):
+    """The first question, "What kind of referral is this?"; the answer leads to that kind's form. `?kind=`
+    marks an earlier answer, for the form's "Change" link."""
+    person, refused = _referrer(request, person_id)
+    if refused:
+        return refused
+    form = ReferralKindForm(
+        request.POST if request.method == "POST" else None, initial={"kind": request.GET.get("kind", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        return redirect("referrals:create_for_kind", person.pk, form.cleaned_data["kind"])
+    return render(
+        request, "referrals/referral_kind.html", {"form": form, "person": person}, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral_create_for_kind(request, person_id: int, kind: str):
+    """The form for one kind of referral: only what that kind asks (referrals.models.REFERRAL_TYPES)."""
+    person, refused = _referrer(request, person_id)
+    if refused:
+        return refused
+    referral_type = REFERRAL_TYPES.get(kind)
+    if referral_type is None:
+        raise Http404("No such kind of referral.")
+    form = ReferralForm(request.POST if request.method == "POST" else None, person=person, referral_type=referral_type)
     if request.method == "POST" and form.is_valid():
         try:
             sent = submit_once(
@@ -55,7 +87,10 @@ def referral_create(request, person_id: int):
                 lambda referral: f"Referral {referral.reference}: {referral.get_state_display().lower()}.",
             )
     return render(
-        request, "referrals/referral_form.html", {"form": form, "person": person}, status=400 if form.errors else 200
+        request,
+        "referrals/referral_form.html",
+        {"form": form, "person": person, "referral_type": referral_type},
+        status=400 if form.errors else 200,
     )
 
 

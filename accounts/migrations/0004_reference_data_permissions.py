@@ -1,5 +1,6 @@
 """Finance and admin officers already signed up get the reference data permissions added since:
-the taxonomy mapping and purchasing arrangements (accounts.services.REFERENCE_DATA_PERMISSIONS)."""
+the taxonomy mapping, purchasing arrangements and bank holidays
+(accounts.services.REFERENCE_DATA_PERMISSIONS)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -12,11 +13,15 @@ NEW = [
     "view_purchasingarrangement",
     "add_purchasingarrangement",
     "change_purchasingarrangement",
+    "view_bankholiday",
+    "add_bankholiday",
+    "change_bankholiday",
+    "delete_bankholiday",
 ]
 
 
 def grant(apps, schema_editor):
-    for label in ("providers", "dps"):  # permissions are made after migrations; these are needed now
+    for label in ("providers", "dps", "core"):  # permissions are made after migrations; these are needed now
         app_config = apps.get_app_config(label)
         app_config.models_module = True  # the migration state's app stub has none; create_permissions asks
         create_permissions(app_config, apps=apps, verbosity=0)
@@ -33,6 +38,7 @@ class Migration(migrations.Migration):
         ("accounts", "0003_user_provider"),
         ("providers", "0002_taxonomy_mapping"),
         ("dps", "0001_initial"),
+        ("core", "0003_bank_holidays"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -79,13 +79,15 @@ def test_filter_by_state_and_officer(social_worker, lead_east, officer_east, oth
 
 def test_overdue_filter_shows_work_past_its_due_time(social_worker, officer_east, person):
     urgent = at(MONDAY, lambda: urgent_referral(social_worker, person))  # due Tuesday 09:00
-    at(MONDAY, lambda: suspension_referral(social_worker, person))  # due Saturday 09:00
+    at(MONDAY, lambda: suspension_referral(social_worker, person))  # five working days: due next Monday 09:00
     overdue = QueueFilters(overdue=True)
     with time_machine.travel(MONDAY + timedelta(hours=23), tick=False):
         assert ids(queue(officer_east, overdue)) == []
     with time_machine.travel(MONDAY + timedelta(days=1, minutes=1), tick=False):
         assert ids(queue(officer_east, overdue)) == [urgent.pk]
-    with time_machine.travel(MONDAY + timedelta(days=5, minutes=1), tick=False):
+    with time_machine.travel(MONDAY + timedelta(days=5, minutes=1), tick=False):  # Saturday: not yet
+        assert ids(queue(officer_east, overdue)) == [urgent.pk]
+    with time_machine.travel(MONDAY + timedelta(days=7, minutes=1), tick=False):
         assert len(ids(queue(officer_east, overdue))) == 2
 
 

@@ -1,6 +1,6 @@
 """The foundation journey in a real browser: a social worker records a person and a plan and
 sends it to the panel; a panel member funds it; it arrives in the East team's queue; an officer
-takes it and logs a contact. axe-core checks every page on the way."""
+takes it and logs a contact. axe-core checks every page on the way, and that it reflows at 320 px wide."""
 
 import re
 
@@ -12,7 +12,7 @@ from accounts.services import create_staff_user
 from brokerage.models import Area
 from referrals.models import Referral
 
-from .browser import axe_violations, launch, watch_csp
+from .browser import launch, page_violations, watch_csp
 
 PASSWORD = "journey-password-123"
 
@@ -63,9 +63,9 @@ class Journey:
         self.csp = watch_csp(self.page)
 
     def check(self):
-        """axe-core on the page as it is now, and any Content-Security-Policy violation since the last
-        check; remembered per URL so a failure names the page."""
-        self.visited[self.page.url] = self.visited.get(self.page.url, []) + axe_violations(self.page) + self.csp
+        """axe-core and the reflow check at 320 px on the page as it is now, and any Content-Security-Policy
+        violation since the last check; remembered per URL so a failure names the page."""
+        self.visited[self.page.url] = self.visited.get(self.page.url, []) + page_violations(self.page) + self.csp
         self.csp.clear()
 
     def goto(self, path):
@@ -117,7 +117,9 @@ def test_plan_to_panel_to_queue_to_officer(browser, live_server, people):
     j.click("Back to Ada Thompson")
     j.click("Refer to Brokerage")
     page.get_by_label("New care and support plan").check()
-    page.get_by_label("Service", exact=True).select_option("home_care")
+    j.click("Continue", role="button")
+    # The new plan's form asks for the plan, not the service: the service is the plan's.
+    expect(page.get_by_label("Service", exact=True)).to_have_count(0)
     page.get_by_role("combobox", name="Care and support plan").select_option(index=1)
     page.get_by_label("What Brokerage needs to know").fill("Needs morning visits; early-stage dementia.")
     j.click("Send referral", role="button")

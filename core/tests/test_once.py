@@ -36,13 +36,11 @@ def person_form(social_worker, east_area, token):
 
 
 def referral_form(plan, token):
-    return {
-        "kind": "support_plan",
-        "service_type": "home_care",
-        "plan": plan.pk,
-        "details": "Morning visits",
-        "form_token": str(token),
-    }
+    return {"plan": plan.pk, "details": "Morning visits", "form_token": str(token)}
+
+
+def new_plan_url(person):
+    return reverse("referrals:create_for_kind", args=[person.pk, "care-and-support-plan"])
 
 
 def test_the_form_page_carries_a_fresh_token(client, social_worker):
@@ -72,16 +70,13 @@ def test_a_form_without_its_token_is_refused_and_makes_nothing(client, social_wo
 
 
 def test_a_refused_form_can_be_corrected_and_sent_again_with_its_token(client, social_worker, person):
-    plan = make_plan(social_worker, person)
     client.force_login(social_worker)
-    token = uuid.uuid4()
-    refused = client.post(
-        reverse("referrals:create", args=[person.pk]),
-        referral_form(plan, token) | {"service_type": "day_opportunities"},
-    )
-    assert "The service asked for must be the service in the plan" in refused.content.decode()
+    url = reverse("referrals:create_for_kind", args=[person.pk, "urgent-response"])
+    data = {"service_type": "telecare", "details": "Falls at night", "form_token": str(uuid.uuid4())}
+    refused = client.post(url, data)
+    assert "Brokerage does not arrange telecare" in refused.content.decode()
     assert not FormSubmission.objects.exists()
-    sent = client.post(reverse("referrals:create", args=[person.pk]), referral_form(plan, token))
+    sent = client.post(url, data | {"service_type": "home_care"})
     assert sent["Location"] == Referral.objects.get().get_absolute_url()
 
 
@@ -126,7 +121,7 @@ def test_the_same_referral_form_sent_three_times_at_once_makes_one_referral(soci
     def post():
         client = Client()
         client.force_login(social_worker)
-        return client.post(reverse("referrals:create", args=[person.pk]), data)
+        return client.post(new_plan_url(person), data)
 
     responses = _at_once(3, post)
     referral = Referral.objects.get()

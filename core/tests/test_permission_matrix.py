@@ -219,6 +219,10 @@ GET_MATRIX = {
     "people:plan_edit": (lambda w: [w["a"].pk, w["plan_a"].pk], expect(set(), seen=SEES_A, seen_code=302)),
     "people:plan_budget": (lambda w: [w["a"].pk, w["plan_a"].pk], expect(LOGGED_IN, ok_code=405)),
     "referrals:create": (lambda w: [w["a"].pk], expect({"sw"}, seen=SEES_A, seen_code=302)),
+    "referrals:create_for_kind": (
+        lambda w: [w["a"].pk, "longer-term-assessment"],
+        expect({"sw"}, seen=SEES_A, seen_code=302),
+    ),
     "referrals:funding_list": (lambda w: [], expect({"cap", "hos"}, other=403)),
     "referrals:workflow": (lambda w: [], expect(LOGGED_IN)),
     "referrals:detail": (lambda w: [w["ra"].pk], expect(SEES_A)),

@@ -3,6 +3,7 @@
 Only a draft has no service (create_referral submits at once), so `draft_referral` saves one directly.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from people.models import ServiceType
@@ -11,6 +12,7 @@ from referrals import services
 from referrals.models import Referral
 
 DETAILS = "What Brokerage needs to know."
+TAKES_EFFECT = date(2027, 1, 5)
 
 
 def draft_referral(worker, person, *, plan=None, **overrides) -> Referral:
@@ -42,7 +44,7 @@ def suspension_referral(worker, person, **overrides) -> Referral:
         person=person,
         kind=Referral.Kind.CHANGE,
         change=Referral.Change.SUSPEND,
-        **{"service_type": ServiceType.HOME_CARE, "details": DETAILS} | overrides,
+        **{"service_type": ServiceType.HOME_CARE, "details": DETAILS, "effective_date": TAKES_EFFECT} | overrides,
     )
 
 
@@ -96,7 +98,7 @@ def held_referral(worker, person, *, change=Referral.Change.REDUCE, **overrides)
         service_type=ServiceType.HOME_CARE,
         plan=plan,
         puts_person_at_risk=True,
-        **{"details": DETAILS} | overrides,
+        **{"details": DETAILS, "effective_date": TAKES_EFFECT} | overrides,
     )
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.calendar import add_working_days
 from core.exceptions import ActionRefused
 from people.models import NOT_BROKERED, FundingDecision, ServiceType
 from people.tests.factories import make_person, make_plan
@@ -13,7 +14,6 @@ from referrals.models import Referral
 from referrals.services import (
     BROKERAGE_CANNOT_INCREASE,
     ONLY_PRACTITIONERS_REFER,
-    PLAN_REQUIRED,
     REABLEMENT_ONLY_THROUGH_SPA,
 )
 from referrals.tests.assertions import assert_refused
@@ -48,6 +48,7 @@ def test_brokerage_cannot_increase_a_service(who, request, social_worker, person
             change="increase",
             service_type=ServiceType.HOME_CARE,
             plan=plan,
+            effective_date=date(2027, 1, 5),
         ),
         BROKERAGE_CANNOT_INCREASE,
     )
@@ -68,6 +69,7 @@ def test_unfunded_increase_waits_for_funding_not_in_the_queue(social_worker, per
         change="increase",
         service_type=ServiceType.HOME_CARE,
         plan=make_plan(social_worker, person),
+        effective_date=date(2027, 1, 5),
     )
     assert referral.state == S.AWAITING_FUNDING and referral.queued_at is None
     approve(referral, cap_member)
@@ -79,7 +81,13 @@ def test_increase_on_an_already_funded_plan_goes_straight_to_the_queue(social_wo
     plan = make_plan(social_worker, person)
     approve(awaiting_funding_referral(social_worker, person, plan=plan), cap_member)
     referral = refer(
-        social_worker, person, kind="change", change="increase", service_type=ServiceType.HOME_CARE, plan=plan
+        social_worker,
+        person,
+        kind="change",
+        change="increase",
+        service_type=ServiceType.HOME_CARE,
+        plan=plan,
+        effective_date=date(2027, 1, 5),
     )
     assert referral.state == S.QUEUED
 
@@ -168,16 +176,27 @@ def test_only_the_allocated_practitioner_can_refer(other_social_worker, person):
 
 def test_urgent_response_is_due_in_a_day_and_other_work_in_five(social_worker, person):
     urgent = refer(social_worker, person, kind="urgent_response", service_type=ServiceType.HOME_CARE)
-    routine = refer(social_worker, person, kind="change", change="suspend", service_type=ServiceType.HOME_CARE)
+    routine = refer(
+        social_worker,
+        person,
+        kind="change",
+        change="suspend",
+        service_type=ServiceType.HOME_CARE,
+        effective_date=date(2027, 1, 5),
+    )
     assert urgent.urgent and urgent.due_by - urgent.queued_at == timedelta(days=1)
-    assert not routine.urgent and routine.due_by - routine.queued_at == timedelta(days=5)
+    assert not routine.urgent and routine.due_by == add_working_days(routine.queued_at, 5)
+    assert timedelta(days=5) <= routine.due_by - routine.queued_at <= timedelta(days=7 + 4)  # weekends, holidays
 
 
 @pytest.mark.parametrize(
     "fields, message",
     [
-        ({"kind": "support_plan"}, PLAN_REQUIRED),
-        ({"kind": "change", "change": "increase"}, PLAN_REQUIRED),
+        ({"kind": "support_plan"}, "Select the care and support plan"),
+        (
+            {"kind": "change", "change": "increase", "effective_date": date(2027, 1, 5)},
+            "Select the care and support plan for the increase",
+        ),
         ({"kind": "change"}, "Say what kind of change this is."),
         (
             {"kind": "urgent_response", "change": "suspend"},

@@ -13,9 +13,11 @@ from referrals.models import Referral
 from .factories import awaiting_funding_referral, urgent_referral
 
 
-def refer(client, person, **data):
+def refer(client, person, kind, **data):
     return client.post(
-        reverse("referrals:create", args=[person.pk]), {"details": "Needs help", **fresh_token(), **data}, follow=True
+        reverse("referrals:create_for_kind", args=[person.pk, kind]),
+        {"details": "Needs help", **fresh_token(), **data},
+        follow=True,
     )
 
 
@@ -29,7 +31,7 @@ def refer(client, person, **data):
 )
 def test_services_brokerage_does_not_arrange_are_turned_away(client, social_worker, person, service, where):
     client.force_login(social_worker)
-    response = refer(client, person, kind="urgent_response", service_type=service)
+    response = refer(client, person, "urgent-response", service_type=service)
     assert where in response.content.decode()
     assert not Referral.objects.exists()
 
@@ -38,7 +40,7 @@ def test_a_plan_of_another_person_cannot_be_used(client, social_worker, person, 
     other = make_person(social_worker, east_area)
     other_plan = make_plan(social_worker, other)
     client.force_login(social_worker)
-    response = refer(client, person, kind="support_plan", service_type="home_care", plan=other_plan.pk)
+    response = refer(client, person, "care-and-support-plan", plan=other_plan.pk)
     assert response.status_code == 400
     assert not Referral.objects.exists()
 
@@ -46,30 +48,32 @@ def test_a_plan_of_another_person_cannot_be_used(client, social_worker, person, 
 def test_support_plan_referral_goes_to_the_panel(client, social_worker, person):
     plan = make_plan(social_worker, person)
     client.force_login(social_worker)
-    refer(client, person, kind="support_plan", service_type="home_care", plan=plan.pk)
+    refer(client, person, "care-and-support-plan", plan=plan.pk)
     assert Referral.objects.get().state == Referral.State.AWAITING_FUNDING
 
 
 def test_a_temporary_increase_has_its_dates_typed_as_day_month_and_year(client, social_worker, person):
     plan = make_plan(social_worker, person)
     client.force_login(social_worker)
-    increase = {"kind": "change", "change": "increase", "service_type": "home_care", "plan": plan.pk}
+    increase = {"plan": plan.pk}
 
     refused = refer(
         client,
         person,
+        "increase",
         **increase,
         effective_date_day="5",
         effective_date_year="2027",
         **date_fields("end_date", date(2027, 3, 5)),
     )
-    assert "Date the change takes effect must include a month" in refused.content.decode()
-    assert "Enter the date the change takes effect" not in refused.content.decode()
+    assert "Date the increase starts must include a month" in refused.content.decode()
+    assert "Enter the date the increase starts" not in refused.content.decode()
     assert not Referral.objects.exists()
 
     refer(
         client,
         person,
+        "increase",
         **increase,
         **date_fields("effective_date", date(2027, 1, 5)),
         **date_fields("end_date", date(2027, 3, 5)),

@@ -15,6 +15,7 @@ from accounts.services import create_staff_user
 from brokerage.models import Area
 from brokerage.services import log_contact
 from brokerage.teams import Team
+from core.models import BankHoliday
 from people import services as people_services
 from people.models import FundingDecision, ServiceType
 from referrals import services as referral_services
@@ -86,6 +87,26 @@ TAXONOMY_MAPPINGS = [
     ("", "Learning disabilities", "", "learning_disability"),
     ("", "Autistic adults", "", "autism"),
     ("", "End of life", "", "end_of_life"),
+]
+
+# England and Wales (www.gov.uk/bank-holidays), for the routine sourcing target's working days.
+BANK_HOLIDAYS = [
+    (date(2026, 1, 1), "New Year's Day"),
+    (date(2026, 4, 3), "Good Friday"),
+    (date(2026, 4, 6), "Easter Monday"),
+    (date(2026, 5, 4), "Early May bank holiday"),
+    (date(2026, 5, 25), "Spring bank holiday"),
+    (date(2026, 8, 31), "Summer bank holiday"),
+    (date(2026, 12, 25), "Christmas Day"),
+    (date(2026, 12, 28), "Boxing Day (substitute day)"),
+    (date(2027, 1, 1), "New Year's Day"),
+    (date(2027, 3, 26), "Good Friday"),
+    (date(2027, 3, 29), "Easter Monday"),
+    (date(2027, 5, 3), "Early May bank holiday"),
+    (date(2027, 5, 31), "Spring bank holiday"),
+    (date(2027, 8, 30), "Summer bank holiday"),
+    (date(2027, 12, 27), "Christmas Day (substitute day)"),
+    (date(2027, 12, 28), "Boxing Day (substitute day)"),
 ]
 
 AREAS = [
@@ -239,6 +260,7 @@ class Command(BaseCommand):
                 )
 
     def _load(self):
+        BankHoliday.objects.bulk_create([BankHoliday(date=day, name=name) for day, name in BANK_HOLIDAYS])
         providers = self._providers()
         users = {
             username: create_staff_user(
