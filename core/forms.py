@@ -175,6 +175,19 @@ class GovUKDateField(forms.DateField):
         )
 
 
+DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+
+
+def required_message(field: forms.Field, name: str) -> str:
+    """The GOV.UK message for an empty field that does not give its own, from its label: "Enter start date",
+    "Select provider", or for a question, "Enter your answer to ‘Why is it going out again?’"."""
+    label = str(field.label or name.replace("_", " ").capitalize())
+    if label.endswith("?"):
+        return f"Enter your answer to ‘{label}’"
+    chosen = isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField | forms.FileField)
+    return f"{'Select' if chosen else 'Enter'} {_in_a_sentence(label)}"
+
+
 def _in_a_sentence(label: str) -> str:
     """A label as it reads inside a message: "Start date" → "start date", but "NHS number" stays."""
     first_word = label.split(" ", 1)[0]
@@ -262,6 +275,8 @@ class GovUKFormMixin:
             if type(field) is forms.CharField and field.max_length is None:  # free text, not a UUID or e-mail
                 field.max_length = FREE_TEXT_MAX_LENGTH
                 field.validators.append(MaxLengthValidator(FREE_TEXT_MAX_LENGTH))
+            if field.error_messages.get("required") == DJANGO_REQUIRED:
+                field.error_messages = {**field.error_messages, "required": required_message(field, name)}
             widget = field.widget
             if isinstance(widget, GovUKDateInput):
                 continue  # each box has its own classes; the fieldset carries aria-describedby (includes/field.html)

@@ -82,6 +82,7 @@ class RequirementForm(ClosingTimeFields):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What providers need to know to bid. No names, dates of birth, addresses or "
         "other personal details: providers see only the postcode district.",
+        error_messages={"required": "Enter what providers need to know about the package"},
     )
     outcomes = forms.CharField(
         label="Outcome statements",

@@ -62,6 +62,13 @@ class PersonForm(OneTimeForm, GovUKModelForm):
         number = normalise_nhs_number(self.cleaned_data["nhs_number"])
         if number:
             validate_nhs_number(number)
+            # Said here, by the field: the database's own refusal would name its constraint. Telling the user
+            # the number is already recorded says no more than the number they typed.
+            if Person.objects.filter(nhs_number=number).exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError(
+                    "Someone with this NHS number is already recorded: search for them in People, or check the number",
+                    code="nhs_number_taken",
+                )
         return number
 
 

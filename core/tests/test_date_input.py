@@ -184,3 +184,26 @@ def test_a_form_prefix_is_kept_in_the_names_and_ids():
     page = field_html(form)
     assert 'id="id_p-start_date_month"' in page and 'name="p-start_date_month"' in page
     assertInHTML('<a href="#id_p-start_date_month">Start date must include a month</a>', summary_html(form))
+
+
+# Every empty required field says what to do, in GOV.UK words, unless its form says otherwise.
+def test_an_empty_field_asks_for_what_its_label_names():
+    from django import forms as django_forms
+
+    from core.forms import GovUKForm
+
+    class Example(GovUKForm):
+        first_name = django_forms.CharField()
+        nhs_number = django_forms.CharField(label="NHS number")
+        provider = django_forms.ChoiceField(choices=[("1", "One")])
+        reason = django_forms.CharField(label="Why is it going out again?")
+        own = django_forms.CharField(error_messages={"required": "Tell us"})
+
+    errors = Example(data={}).errors
+    assert errors == {
+        "first_name": ["Enter first name"],
+        "nhs_number": ["Enter NHS number"],
+        "provider": ["Select provider"],
+        "reason": ["Enter your answer to ‘Why is it going out again?’"],
+        "own": ["Tell us"],
+    }

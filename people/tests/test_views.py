@@ -46,6 +46,28 @@ def test_recording_a_person_normalises_postcode_and_nhs_number(client, social_wo
     assert (person.postcode, person.nhs_number) == ("E1 6AN", "9434765919")
 
 
+def test_an_nhs_number_already_recorded_is_refused_by_its_field(client, social_worker, person_form):
+    client.force_login(social_worker)
+    client.post(reverse("people:create"), person_form)
+    typed = {**person_form, "first_name": "Another", "nhs_number": "943-476-5919", **fresh_token()}
+    response = client.post(reverse("people:create"), typed)
+    page = response.content.decode()
+    assert response.status_code == 400 and Person.objects.count() == 1
+    assert 'id="id_nhs_number-error"' in page and "Someone with this NHS number is already recorded" in page
+    assert "person_nhs_number_unique" not in page  # not the database's own words
+    assert 'value="943-476-5919"' in page
+
+
+def test_a_person_keeps_their_own_nhs_number_when_their_record_is_changed(client, social_worker, person):
+    from people.forms import PersonForm
+
+    person.nhs_number = "9434765919"
+    person.save(update_fields=["nhs_number"])
+    form = PersonForm(instance=person, data={})
+    form.cleaned_data = {"nhs_number": "943 476 5919"}
+    assert form.clean_nhs_number() == "9434765919"
+
+
 @pytest.mark.parametrize(
     "overrides,message",
     [
@@ -55,7 +77,7 @@ def test_recording_a_person_normalises_postcode_and_nhs_number(client, social_wo
         (date_fields("date_of_birth", date(2999, 1, 1)), "Date of birth must be in the past"),
         ({"date_of_birth_day": "31", "date_of_birth_month": "2", "date_of_birth_year": "1950"}, "must be a real date"),
         ({"date_of_birth_month": ""}, "Date of birth must include a month"),
-        ({"first_name": ""}, "This field is required"),
+        ({"first_name": ""}, "Enter first name"),
     ],
 )
 def test_bad_person_input_is_refused_and_nothing_is_saved(client, social_worker, person_form, overrides, message):
