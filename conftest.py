@@ -143,3 +143,14 @@ def east_case(social_worker, person):
     from referrals.tests.factories import urgent_referral
 
     return urgent_referral(social_worker, person)
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium for a browser test (core.tests.browser), closed after it."""
+    from core.tests.browser import launch
+
+    playwright, browser = launch()
+    yield browser
+    browser.close()
+    playwright.stop()

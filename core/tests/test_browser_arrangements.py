@@ -12,16 +12,7 @@ from dps.models import PurchasingArrangement
 from providers.models import ProviderService, TaxonomyMapping
 from providers.tests.feeds import COUNCIL_SERVICES, SERVICE_TERMS, Offer, services_page
 
-from .browser import launch
 from .test_browser_journey import PASSWORD, Journey
-
-
-@pytest.fixture
-def browser():
-    playwright, browser = launch()
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 @pytest.fixture

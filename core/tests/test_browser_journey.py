@@ -12,17 +12,9 @@ from accounts.services import create_staff_user
 from brokerage.models import Area
 from referrals.models import Referral
 
-from .browser import launch, page_violations, watch_csp
+from .browser import page_violations, watch_csp
 
 PASSWORD = "journey-password-123"
-
-
-@pytest.fixture
-def browser():
-    playwright, browser = launch()
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 @pytest.fixture

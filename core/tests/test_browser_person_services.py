@@ -3,7 +3,6 @@ axe-core and the Content-Security-Policy find nothing wrong on the page, closed 
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -12,15 +11,7 @@ from accounts.tests.factories import TEST_PASSWORD
 from brokerage.models import ServiceAgreement
 from dps.tests.factories import active
 
-from .browser import launch, page_violations, watch_csp
-
-
-@pytest.fixture
-def browser():
-    playwright, browser = launch()
-    yield browser
-    browser.close()
-    playwright.stop()
+from .browser import page_violations, watch_csp
 
 
 def test_a_persons_services_are_accessible(

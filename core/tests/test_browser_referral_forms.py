@@ -16,18 +16,9 @@ from referrals import services
 from referrals.models import Referral
 from referrals.tests.factories import held_referral, sourcing_support_referral, urgent_referral
 
-from .browser import launch
 from .test_browser_journey import PASSWORD, Journey
 
 TOO_LONG = "Spoke to the day centre about places on Tuesdays and Thursdays. " * (FREE_TEXT_MAX_LENGTH // 60)
-
-
-@pytest.fixture
-def browser():
-    playwright, browser = launch()
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 @pytest.fixture

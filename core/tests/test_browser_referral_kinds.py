@@ -14,16 +14,7 @@ from brokerage.models import Area
 from people.tests.factories import make_person
 from referrals.models import Referral
 
-from .browser import launch
 from .test_browser_journey import PASSWORD, Journey
-
-
-@pytest.fixture
-def browser():
-    playwright, browser = launch()
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 @pytest.fixture

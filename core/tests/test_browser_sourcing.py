@@ -23,16 +23,7 @@ from purchase_orders.models import PurchaseOrder
 from referrals import services as referral_services
 from referrals.models import Referral
 
-from .browser import launch
 from .test_browser_journey import PASSWORD, Journey
-
-
-@pytest.fixture
-def browser():
-    playwright, browser = launch()
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 @pytest.fixture

@@ -6,20 +6,11 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from concerns.services import raise_concern
-from core.tests.browser import launch
 from core.tests.test_browser_journey import PASSWORD, Journey
 
 from .conftest import PERSONAL, SUMMARY
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def browser():
-    playwright, browser = launch()
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 def _password(*users):
