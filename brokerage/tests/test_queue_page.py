@@ -28,25 +28,30 @@ def team(db):
     }
 
 
+def urgent_referral_for(team, first_name, last_name="Test"):
+    """An urgent referral, from the team's social worker, for a new person in the team's area."""
+    person = create_person(
+        acting_user=team["sw"],
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date(1950, 1, 1),
+        address_line_1="1 Road",
+        town="Riverside",
+        postcode="E1 6AN",
+        area=team["area"],
+    )
+    return create_referral(
+        acting_user=team["sw"],
+        person=person,
+        kind=Referral.Kind.URGENT_RESPONSE,
+        service_type="home_care",
+        details="Carer in hospital",
+    )
+
+
 def add_urgent_referrals(team, count, *, taken_every=3):
     for i in range(count):
-        person = create_person(
-            acting_user=team["sw"],
-            first_name=f"P{i}",
-            last_name="Test",
-            date_of_birth=date(1950, 1, 1),
-            address_line_1="1 Road",
-            town="Riverside",
-            postcode="E1 6AN",
-            area=team["area"],
-        )
-        referral = create_referral(
-            acting_user=team["sw"],
-            person=person,
-            kind=Referral.Kind.URGENT_RESPONSE,
-            service_type="home_care",
-            details="Carer in hospital",
-        )
+        referral = urgent_referral_for(team, f"P{i}")
         if taken_every and i % taken_every == 0:
             take_referral(referral, acting_user=team["officer"])
 
@@ -113,23 +118,7 @@ def test_bad_filter_values_are_refused_without_error(client, team):
 
 
 def test_queue_rows_escape_what_people_typed(client, team):
-    person = create_person(
-        acting_user=team["sw"],
-        first_name='<script>alert("x")</script>',
-        last_name="O'Brien & Sons",
-        date_of_birth=date(1950, 1, 1),
-        address_line_1="1 Road",
-        town="Riverside",
-        postcode="E1 6AN",
-        area=team["area"],
-    )
-    create_referral(
-        acting_user=team["sw"],
-        person=person,
-        kind=Referral.Kind.URGENT_RESPONSE,
-        service_type="home_care",
-        details="Carer in hospital",
-    )
+    urgent_referral_for(team, '<script>alert("x")</script>', "O'Brien & Sons")
     _, response = queries_for(client, team["officer"], reverse("brokerage:queue"))
     html = response.content.decode()
     assert "<script>alert" not in html
