@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from brokerage.teams import Team, team_group_name
 from brokerage.tests.factories import AreaFactory
+from catalogue.models import Team
 from people.tests.factories import make_person
 
 
@@ -16,10 +16,12 @@ def _user(*roles, team=""):
 
 @pytest.fixture
 def role_groups(db):
-    """The role and team groups the accounts migration makes. A transactional test flushes the
-    database when it ends, migration data included, so a reused test database may lack them."""
-    for name in [*Role.values, *(team_group_name(team) for team in Team.values)]:
+    """The role groups the accounts migration makes, and the East and West teams. A transactional test
+    flushes the database when it ends, migration data included, so a reused test database may lack them."""
+    for name in Role.values:
         Group.objects.get_or_create(name=name)
+    for code in ("east", "west"):
+        Team.objects.get_or_create(code=code, defaults={"name": code.title()})
 
 
 @pytest.fixture(autouse=True)
@@ -46,27 +48,27 @@ def spa_worker(role_groups):
 
 @pytest.fixture
 def officer_east(role_groups):
-    return _user(Role.BROKERAGE_OFFICER, team=Team.EAST)
+    return _user(Role.BROKERAGE_OFFICER, team="east")
 
 
 @pytest.fixture
 def other_officer_east(role_groups):
-    return _user(Role.BROKERAGE_OFFICER, team=Team.EAST)
+    return _user(Role.BROKERAGE_OFFICER, team="east")
 
 
 @pytest.fixture
 def officer_west(role_groups):
-    return _user(Role.BROKERAGE_OFFICER, team=Team.WEST)
+    return _user(Role.BROKERAGE_OFFICER, team="west")
 
 
 @pytest.fixture
 def lead_east(role_groups):
-    return _user(Role.TEAM_LEAD, team=Team.EAST)
+    return _user(Role.TEAM_LEAD, team="east")
 
 
 @pytest.fixture
 def lead_west(role_groups):
-    return _user(Role.TEAM_LEAD, team=Team.WEST)
+    return _user(Role.TEAM_LEAD, team="west")
 
 
 @pytest.fixture
@@ -118,12 +120,12 @@ def provider_user(role_groups):
 
 @pytest.fixture
 def east_area(role_groups):
-    return AreaFactory(team=Team.EAST)
+    return AreaFactory(team_id="east")
 
 
 @pytest.fixture
 def west_area(role_groups):
-    return AreaFactory(team=Team.WEST)
+    return AreaFactory(team_id="west")
 
 
 @pytest.fixture

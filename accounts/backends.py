@@ -14,7 +14,7 @@ from .models import User
 class UserBackend(ModelBackend):
     def get_user(self, user_id):
         names = Group.objects.filter(user=OuterRef("pk")).values("name")
-        user = User.objects.annotate(group_names=ArraySubquery(names)).filter(pk=user_id).first()
+        user = User.objects.select_related("team").annotate(group_names=ArraySubquery(names)).filter(pk=user_id).first()
         if user is None or not self.user_can_authenticate(user):
             return None
         user.__dict__["roles"] = frozenset(user.group_names) if user.is_active else frozenset()

@@ -3,19 +3,20 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from brokerage.teams import Team
-
 from .roles import BROKERAGE, PRACTITIONERS, Role
 
 
 class User(AbstractUser):
     """A member of council staff or a provider's staff. Roles are groups; see accounts.roles."""
 
-    team = models.CharField(
-        max_length=8,
-        choices=Team.choices,
+    team = models.ForeignKey(
+        "catalogue.Team",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text="Brokerage officers and team leads belong to the East or West team.",
+        related_name="members",
+        db_column="team",
+        help_text="Brokerage officers and team leads belong to a team.",
     )
     provider = models.ForeignKey(
         "providers.Provider",
@@ -47,11 +48,11 @@ class User(AbstractUser):
 
     @property
     def is_brokerage(self) -> bool:
-        return bool(self.roles & BROKERAGE) and bool(self.team)
+        return bool(self.roles & BROKERAGE) and self.team_id is not None
 
     @property
     def is_team_lead(self) -> bool:
-        return Role.TEAM_LEAD in self.roles and bool(self.team)
+        return Role.TEAM_LEAD in self.roles and self.team_id is not None
 
     @property
     def role_labels(self) -> list[str]:

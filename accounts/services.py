@@ -1,14 +1,18 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from brokerage.teams import team_group_name
-
 from .models import User
 from .roles import BROKERAGE, Role
 
-# The finance and admin officers keep reference data in the Django admin: areas (and so teams), the taxonomy
-# mapping provider directory imports read, purchasing arrangements and bank holidays.
+# The finance and admin officers keep reference data in the Django admin: teams and their areas, service types'
+# names and whether they are offered, the taxonomy mapping provider directory imports read, purchasing
+# arrangements and bank holidays.
 REFERENCE_DATA_PERMISSIONS = [
+    "view_team",
+    "add_team",
+    "change_team",
+    "view_servicetype",
+    "change_servicetype",
     "view_area",
     "add_area",
     "change_area",
@@ -38,7 +42,7 @@ def create_staff_user(
     email: str = "",
     provider=None,
 ) -> User:
-    """A user with their roles as groups; Brokerage staff also join their team's group."""
+    """A user with their roles as groups; `team` is the code of the Brokerage team they work in."""
     if set(roles) & BROKERAGE and not team:
         raise ValueError("Brokerage officers and team leads need a team.")
     if (Role.PROVIDER_USER in roles) != (provider is not None):
@@ -49,13 +53,11 @@ def create_staff_user(
         first_name=first_name,
         last_name=last_name,
         email=email,
-        team=team,
+        team_id=team or None,
         provider=provider,
     )
     # get_or_create, not filter: a database flushed by a transactional test has lost the migration's groups.
     user.groups.add(*(Group.objects.get_or_create(name=role)[0] for role in roles))
-    if team and set(roles) & BROKERAGE:
-        user.groups.add(Group.objects.get_or_create(name=team_group_name(team))[0])
     if Role.FINANCE_OFFICER in roles:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -118,10 +118,12 @@ def _state_case(expression: str) -> str:
 def named_users() -> dict:
     from accounts.services import create_staff_user
     from brokerage.models import Area
+    from catalogue.models import Team
     from providers.models import Provider
 
+    Team.objects.bulk_create([Team(code="east", name="East"), Team(code="west", name="West")])
     for n, name in enumerate(["Eastbrook", "Canal Side", "Old Docks", "Westgate", "Hillfield", "Meadowbank"]):
-        Area.objects.create(id=n + 1, name=name, team="east" if n < 3 else "west")
+        Area.objects.create(id=n + 1, name=name, team_id="east" if n < 3 else "west")
     Provider.objects.create(id=1, name="Provider 1 Homecare Ltd", cqc_rating="good")
     users = {
         username: create_staff_user(
@@ -180,8 +182,6 @@ def load(scale: float, log) -> Counts:
         "wd": WEST_DISTRICTS,
         "g_sw": groups["social_worker"],
         "g_officer": groups["brokerage_officer"],
-        "g_east": groups["brokerage-team-east"],
-        "g_west": groups["brokerage-team-west"],
         "g_provider": groups["provider_user"],
     }
 
@@ -190,7 +190,7 @@ def load(scale: float, log) -> Counts:
         """INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, is_staff,
                 is_active, date_joined, team)
             SELECT %(SWB)s + n, %(hash)s, false, 'sw' || n, 'Social', 'Worker ' || n, 'sw' || n || '@council.example',
-                false, true, now(), ''
+                false, true, now(), NULL
             FROM generate_series(1, %(SW)s) n""",
         **p,
     )
@@ -208,9 +208,7 @@ def load(scale: float, log) -> Counts:
     )
     _sql(
         """INSERT INTO accounts_user_groups (user_id, group_id)
-            SELECT %(OB)s + n, %(g_officer)s FROM generate_series(1, 2 * %(OPT)s) n
-            UNION ALL SELECT %(OB)s + n, CASE WHEN n <= %(OPT)s THEN %(g_east)s ELSE %(g_west)s END
-            FROM generate_series(1, 2 * %(OPT)s) n""",
+            SELECT %(OB)s + n, %(g_officer)s FROM generate_series(1, 2 * %(OPT)s) n""",
         **p,
     )
     _sql(
@@ -226,7 +224,7 @@ def load(scale: float, log) -> Counts:
         """INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, is_staff,
                 is_active, date_joined, team, provider_id)
             SELECT %(PUB)s + n, %(hash)s, false, 'provider' || n, 'Provider', n::text,
-                'staff@provider' || n || '.example.com', false, true, now(), '', n
+                'staff@provider' || n || '.example.com', false, true, now(), NULL, n
             FROM generate_series(2, %(PROV)s) n""",
         **p,
     )

@@ -57,6 +57,7 @@ def log(message: str) -> None:
 def make_world() -> dict:
     from accounts.services import create_staff_user
     from brokerage.models import Area
+    from catalogue.models import Team
     from dps.models import PurchasingArrangement
     from providers.models import Provider, ProviderService
 
@@ -66,21 +67,21 @@ def make_world() -> dict:
         )
 
     arrangement = PurchasingArrangement.objects.create(
-        name="Home care DPS", kind="dps", service_type="home_care", starts_on=date(2023, 4, 1)
+        name="Home care DPS", kind="dps", service_type_id="home_care", starts_on=date(2023, 4, 1)
     )
     bidders = []
     for n, name in enumerate(["Riverside Home Care Ltd", "Eastbrook Care Services Ltd"]):
         provider = Provider.objects.create(name=name, cqc_rating="good", cqc_registration_number=f"1-10000000{n}")
         ProviderService.objects.create(
             provider=provider,
-            service_type="home_care",
+            service_type_id="home_care",
             arrangement=arrangement,
             districts=["E1"],
             weekly_hours_capacity=200,
         )
         bidders.append(staff(f"provider{n}", ["provider_user"], provider=provider))
     return {
-        "area": Area.objects.create(name="Eastbrook", team="east"),
+        "area": Area.objects.create(name="Eastbrook", team=Team.objects.get_or_create(code="east", name="East")[0]),
         "social_worker": staff("social.worker", ["social_worker"], first_name="Sam", last_name="Worker"),
         "cap": staff("cap.member", ["cap_member"]),
         "officer": staff("officer.east", ["brokerage_officer"], team="east", first_name="Erin", last_name="East"),

@@ -58,9 +58,12 @@ def analyze() -> None:
 def make_staff():
     from accounts.services import create_staff_user
     from brokerage.models import Area
+    from catalogue.models import Team
 
-    east, _ = Area.objects.get_or_create(name="East", defaults={"team": "east"})
-    west, _ = Area.objects.get_or_create(name="West", defaults={"team": "west"})
+    for code in ("east", "west"):
+        Team.objects.get_or_create(code=code, defaults={"name": code.title()})
+    east, _ = Area.objects.get_or_create(name="East", defaults={"team_id": "east"})
+    west, _ = Area.objects.get_or_create(name="West", defaults={"team_id": "west"})
     officer = create_staff_user(
         username="officer.east",
         password=PASSWORD,
@@ -131,7 +134,7 @@ def make_referrals(start: int, stop: int, people: list, officers: dict, social_w
             Referral(
                 person=person,
                 kind="support_plan",
-                service_type="home_care",
+                service_type_id="home_care",
                 details="x",
                 team=team,
                 referred_by=social_worker,

@@ -8,6 +8,7 @@ from .models import Area, ContactLogEntry
 @admin.register(Area)
 class AreaAdmin(AuditedAdmin):
     list_display = ["name", "team"]
+    list_select_related = ["team"]
     list_filter = ["team"]
     search_fields = ["name"]
 

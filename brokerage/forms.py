@@ -1,9 +1,11 @@
+from functools import partial
+
 from django import forms
 from django.utils import timezone
 
+from catalogue.selectors import service_type_choices
 from core.forms import FREE_TEXT_MAX_LENGTH, DateTimeInput, GovUKDateField, GovUKForm
 from core.once import OneTimeForm
-from people.models import ServiceType
 from referrals.workflows import BROKERAGE_STATES, State
 
 from .models import ContactLogEntry
@@ -68,8 +70,7 @@ class QueueFilterForm(GovUKForm):
     service_type = forms.ChoiceField(
         label="Service",
         required=False,
-        choices=[("", "All services")]
-        + [c for c in ServiceType.choices if c[0] not in ("telecare", "minor_works", "ot_equipment")],
+        choices=partial(service_type_choices, "All services"),
     )
     state = forms.ChoiceField(
         label="State", required=False, choices=[("", "All states")] + [(s, State(s).label) for s in BROKERAGE_STATES]

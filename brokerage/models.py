@@ -2,22 +2,19 @@ from django.conf import settings
 from django.db import models
 
 from core.models import TimeStampedModel
-from people.models import ServiceType
-
-from .teams import Team
 
 
 class Area(models.Model):
     """A locality of the borough. Reference data: it decides which Brokerage team serves a person."""
 
     name = models.CharField(max_length=100, unique=True)
-    team = models.CharField(max_length=8, choices=Team.choices)
+    team = models.ForeignKey("catalogue.Team", on_delete=models.PROTECT, related_name="areas", db_column="team")
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_team_display()})"
+        return f"{self.name} ({self.team})"
 
 
 class ContactLogEntry(TimeStampedModel):
@@ -64,7 +61,9 @@ class ServiceAgreement(TimeStampedModel):
     provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="agreements")
     bid = models.ForeignKey("dps.Bid", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     spot_contract_reason = models.TextField(blank=True)
-    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    service_type = models.ForeignKey(
+        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     weekly_hours = models.DecimalField("Hours a week", max_digits=5, decimal_places=2, null=True, blank=True)
@@ -87,7 +86,7 @@ class ServiceAgreement(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_service_type_display()} from {self.provider}, from {self.start_date:%d %b %Y}"
+        return f"{self.service_type.name} from {self.provider}, from {self.start_date:%d %b %Y}"
 
     @property
     def reference(self) -> str:

@@ -9,7 +9,6 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from core.urls import url_for
-from people.models import ServiceType
 from purchase_orders.selectors import current_orders
 from referrals.models import Referral
 from referrals.workflows import BROKERAGE_STATES, State
@@ -34,7 +33,7 @@ class QueueFilters:
 
 def queue(user: User, filters: QueueFilters) -> QuerySet[Referral]:
     """The user's team's Brokerage work: urgent first, then oldest first."""
-    qs = Referral.objects.filter(team=user.team, state__in=BROKERAGE_STATES)
+    qs = Referral.objects.filter(team=user.team_id, state__in=BROKERAGE_STATES)
     if filters.view == QueueView.UNALLOCATED:
         qs = qs.filter(state=State.QUEUED)
     elif filters.view == QueueView.MINE:
@@ -42,7 +41,7 @@ def queue(user: User, filters: QueueFilters) -> QuerySet[Referral]:
     elif filters.view == QueueView.TEAM and not user.is_team_lead:
         return qs.none()
     if filters.service_type:
-        qs = qs.filter(service_type=filters.service_type)
+        qs = qs.filter(service_type_id=filters.service_type)
     if filters.state:
         qs = qs.filter(state=filters.state)
     if filters.officer_id:
@@ -75,7 +74,7 @@ def queue(user: User, filters: QueueFilters) -> QuerySet[Referral]:
 
 
 KIND_LABELS, CHANGE_LABELS = dict(Referral.Kind.choices), dict(Referral.Change.choices)
-SERVICE_LABELS, STATE_LABELS = dict(ServiceType.choices), dict(State.choices)
+STATE_LABELS = dict(State.choices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +104,7 @@ TASK_ROW_FIELDS = (
     "id",
     "kind",
     "change",
-    "service_type",
+    "service_type__name",
     "urgent",
     "state",
     "due_by",
@@ -134,7 +133,7 @@ def task_rows(referrals, *, now: datetime | None = None) -> list[TaskRow]:
                 url=url_for("referrals:detail", r["id"]),
                 urgent=r["urgent"],
                 person=f"{r['person__first_name']} {r['person__last_name']}",
-                task=f"{task}: {SERVICE_LABELS.get(r['service_type'], r['service_type'])}",
+                task=f"{task}: {r['service_type__name']}",
                 state=STATE_LABELS[r["state"]],
                 officer=officer,
                 due_by=_when(r["due_by"]),
@@ -152,7 +151,7 @@ def team_officers(team: str) -> QuerySet[User]:
 def queue_counts(user: User) -> dict[str, int]:
     """Headline numbers for an officer's home page, in one query."""
     now = timezone.now()
-    return Referral.objects.filter(team=user.team, state__in=BROKERAGE_STATES).aggregate(
+    return Referral.objects.filter(team=user.team_id, state__in=BROKERAGE_STATES).aggregate(
         unallocated=Count("id", filter=Q(state=State.QUEUED)),
         urgent=Count("id", filter=Q(state=State.QUEUED, urgent=True)),
         mine=Count("id", filter=Q(allocated_to=user)),
@@ -207,14 +206,14 @@ def agreements_for_person(person, *, today=None) -> PersonAgreements:
     orders = current_orders().only("id", "agreement_id", "year", "sequence", "revision", "status", "issued_at", "pdf")
     agreements = (
         ServiceAgreement.objects.filter(person=person)
-        .select_related("provider")
+        .select_related("provider", "service_type")
         .only(
             "id",
             "referral_id",
             "person_id",
             "provider__id",
             "provider__name",
-            "service_type",
+            "service_type__name",
             "start_date",
             "end_date",
             "weekly_hours",

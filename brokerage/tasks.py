@@ -33,7 +33,7 @@ def notify_award(agreement_id: int) -> int:
         messages.append(
             (
                 f"A provider has been sourced ({agreement.reference})",
-                f"{agreement.provider} will provide {agreement.get_service_type_display().lower()} from "
+                f"{agreement.provider} will provide {agreement.service_type.name.lower()} from "
                 f"{agreement.start_date:%d %B %Y}. Sign in to see the referral.",
                 settings.DEFAULT_FROM_EMAIL,
                 [worker.email],

@@ -29,7 +29,7 @@ def queue_page(request):
     view = request.GET.get("view", QueueView.UNALLOCATED)
     if view not in views:
         view = QueueView.UNALLOCATED
-    officers = list(team_officers(user.team))
+    officers = list(team_officers(user.team_id))
     form = QueueFilterForm(request.GET or None, officers=officers)
     filters = QueueFilters(view=view)
     if form.is_bound and form.is_valid():
@@ -45,9 +45,7 @@ def queue_page(request):
     page = Paginator(queue(user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     offset = (page.number - 1) * QUEUE_PAGE_SIZE  # start_index() is 0 for an empty queue
     referrals = list(queue(user, filters).values(*TASK_ROW_FIELDS, "person_id")[offset : offset + QUEUE_PAGE_SIZE])
-    record_list_view(
-        actor=user, what=f"the {user.get_team_display()} task queue", people=[r["person_id"] for r in referrals]
-    )
+    record_list_view(actor=user, what=f"the {user.team.name} task queue", people=[r["person_id"] for r in referrals])
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -57,7 +55,7 @@ def queue_page(request):
         "view": view,
         "views": views,
         "querystring": params.urlencode(),
-        "team_label": user.get_team_display(),
+        "team_label": user.team.name,
     }
     template = "brokerage/_queue_table.html" if request.htmx else "brokerage/queue.html"
     return render(request, template, context)
@@ -83,7 +81,7 @@ def contact_create(request, referral_id: int):
 
 def _officer_referral(request, referral_id: int):
     referral = access_referral(request.user, referral_id)
-    if not (request.user.is_brokerage and request.user.team == referral.team):
+    if not (request.user.is_brokerage and request.user.team_id == referral.team_id):
         raise PermissionDenied("Commissioning is done by the Brokerage team working the case.")
     return referral
 

@@ -36,10 +36,10 @@ def home(request):
         context["counts"] = queue_counts(user)
         my_tasks = list(queue(user, QueueFilters(view=QueueView.MINE)).values(*TASK_ROW_FIELDS, "person_id")[:10])
         context["my_tasks"] = task_rows(my_tasks)
-        context["team_label"] = user.get_team_display()
+        context["team_label"] = user.team.name
         shown += [r["person_id"] for r in my_tasks]
         if user.is_team_lead:
-            context["workload"] = team_workload(user.team)
+            context["workload"] = team_workload(user.team_id)
     if user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
         context["awaiting_funding"] = list(referrals_awaiting_funding(user)[:20])
         shown += [r.person_id for r in context["awaiting_funding"]]

@@ -12,7 +12,7 @@ def access_requirement_for_officer(user, requirement_id: int) -> DPSRequirement:
     if requirement is None:
         raise Http404("No such requirement")
     access_referral(user, requirement.referral_id)
-    if not (user.is_brokerage and user.team == requirement.referral.team):
+    if not (user.is_brokerage and user.team_id == requirement.referral.team_id):
         raise PermissionDenied("Requirements and their bids are for the Brokerage team working the case.")
     return requirement
 

@@ -11,6 +11,7 @@ class PurchasingArrangementAdmin(AuditedAdmin):
     (dps.arrangements), where changing the service of one in use is refused."""
 
     list_display = ["name", "kind", "service_type", "starts_on", "expires_on"]
+    list_select_related = ["service_type"]
     list_filter = ["kind", "service_type"]
     search_fields = ["name"]
 

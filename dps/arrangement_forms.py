@@ -1,9 +1,10 @@
 from datetime import date
+from functools import partial
 
 from django import forms
 
+from catalogue.selectors import service_type_choices
 from core.forms import GovUKDateField, GovUKForm, Select
-from people.models import NOT_BROKERED, ServiceType
 
 from .models import PurchasingArrangement
 
@@ -25,8 +26,7 @@ class ArrangementForm(GovUKForm):
     )
     service_type = forms.ChoiceField(
         label="Service",
-        choices=[("", "Choose a service")]
-        + [(value, label) for value, label in ServiceType.choices if value not in NOT_BROKERED],
+        choices=partial(service_type_choices, "Choose a service"),
         widget=Select,
         error_messages={"required": "Choose the service the arrangement is for"},
     )
@@ -41,7 +41,10 @@ class ArrangementForm(GovUKForm):
         if instance is not None:
             kwargs.setdefault(
                 "initial",
-                {name: getattr(instance, name) for name in ("name", "kind", "service_type", "starts_on", "expires_on")},
+                {
+                    name: getattr(instance, name)
+                    for name in ("name", "kind", "service_type_id", "starts_on", "expires_on")
+                },
             )
         self.instance = instance
         super().__init__(*args, **kwargs)

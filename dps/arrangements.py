@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.services import diff, record_change, snapshot
+from catalogue.models import code_of
 from core.exceptions import ActionRefused
 from providers.models import ProviderService
 
 from .models import DPSRequirement, PurchasingArrangement
 
 ONLY_DPS_TEAM = "Purchasing arrangements are set up and kept by the DPS team."
-ARRANGEMENT_FIELDS = ["name", "kind", "service_type", "starts_on", "expires_on"]
+ARRANGEMENT_FIELDS = ["name", "kind", "service_type_id", "starts_on", "expires_on"]
 
 
 def can_manage_arrangements(user) -> bool:
@@ -34,12 +35,16 @@ def _ensure_dps_team(user) -> None:
 
 def arrangements_overview() -> QuerySet[PurchasingArrangement]:
     """Every arrangement with its number of members and of requirements open for bids: one query."""
-    return PurchasingArrangement.objects.annotate(
-        member_count=Count("members", distinct=True),
-        open_requirement_count=Count(
-            "requirements", filter=Q(requirements__status=DPSRequirement.Status.OPEN), distinct=True
-        ),
-    ).order_by("service_type", "name")
+    return (
+        PurchasingArrangement.objects.annotate(
+            member_count=Count("members", distinct=True),
+            open_requirement_count=Count(
+                "requirements", filter=Q(requirements__status=DPSRequirement.Status.OPEN), distinct=True
+            ),
+        )
+        .select_related("service_type")
+        .order_by("service_type__position", "name")
+    )
 
 
 def members_of(arrangement: PurchasingArrangement) -> QuerySet[ProviderService]:
@@ -50,7 +55,7 @@ def candidates_for(arrangement: PurchasingArrangement) -> QuerySet[ProviderServi
     """Active providers' services of the arrangement's type that are not its members (on no arrangement, or
     on another one, which joining this one would leave)."""
     return (
-        ProviderService.objects.filter(service_type=arrangement.service_type, provider__active=True)
+        ProviderService.objects.filter(service_type_id=arrangement.service_type_id, provider__active=True)
         .exclude(arrangement=arrangement)
         .select_related("provider", "arrangement")
         .order_by("provider__name", "provider_id")
@@ -71,20 +76,21 @@ def save_arrangement(
     """Set up an arrangement (None) or change one. Its service type is fixed once it has members or
     requirements: they were admitted, and put out, for that service."""
     _ensure_dps_team(acting_user)
+    service_type = code_of(service_type)
     created = arrangement is None
     if created:
         arrangement = PurchasingArrangement()
     else:
         arrangement = PurchasingArrangement.objects.select_for_update().get(pk=arrangement.pk)
-        if service_type != arrangement.service_type and (
+        if service_type != arrangement.service_type_id and (
             arrangement.members.exists() or arrangement.requirements.exists()
         ):
             raise ActionRefused(
                 f"The service cannot change: {arrangement.name} already has members or requirements for "
-                f"{arrangement.get_service_type_display().lower()}. Set up a new arrangement instead."
+                f"{arrangement.service_type.name.lower()}. Set up a new arrangement instead."
             )
     before = {} if created else snapshot(arrangement, ARRANGEMENT_FIELDS)
-    arrangement.name, arrangement.kind, arrangement.service_type = name, kind, service_type
+    arrangement.name, arrangement.kind, arrangement.service_type_id = name, kind, code_of(service_type)
     arrangement.starts_on, arrangement.expires_on = starts_on, expires_on
     try:
         arrangement.full_clean()
@@ -114,9 +120,9 @@ def admit_member(arrangement: PurchasingArrangement, *, acting_user, provider_se
         .filter(pk=provider_service_id)
         .first()
     )
-    if service is None or service.service_type != arrangement.service_type:
+    if service is None or service.service_type_id != arrangement.service_type_id:
         raise ActionRefused(
-            f"Choose a provider that offers {arrangement.get_service_type_display().lower()}: only they can join."
+            f"Choose a provider that offers {arrangement.service_type.name.lower()}: only they can join."
         )
     if not service.provider.active:
         raise ActionRefused(f"{service.provider} is not active in the provider directory.")

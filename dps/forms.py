@@ -102,7 +102,7 @@ class RequirementForm(ClosingTimeFields):
 
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["arrangement"].queryset = open_arrangements_for(referral.service_type)
+        self.fields["arrangement"].queryset = open_arrangements_for(referral.service_type_id)
         if referral.urgent:
             self.fields["closes_time"].help_text = (
                 "This referral is urgent: bidding can close an hour from now. "
@@ -175,7 +175,7 @@ class SpotContractForm(GovUKForm):
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = (
-            Provider.objects.filter(active=True, services__service_type=referral.service_type)
+            Provider.objects.filter(active=True, services__service_type=referral.service_type_id)
             .distinct()
             .order_by("name")
         )

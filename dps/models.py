@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from people.languages import language_choices
-from people.models import ServiceType, Specialism
+from people.models import Specialism
 
 
 class PurchasingArrangement(models.Model):
@@ -21,7 +21,9 @@ class PurchasingArrangement(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    service_type = models.ForeignKey(
+        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+    )
     starts_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
 
@@ -62,7 +64,9 @@ class DPSRequirement(models.Model):
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="requirements")
     arrangement = models.ForeignKey(PurchasingArrangement, on_delete=models.PROTECT, related_name="requirements")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    service_type = models.ForeignKey(
+        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+    )
     postcode_district = models.CharField(max_length=4)
     weekly_hours = models.DecimalField("Hours a week", max_digits=5, decimal_places=2, null=True, blank=True)
     visit_schedule = models.JSONField(default=list, blank=True)
@@ -94,7 +98,7 @@ class DPSRequirement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference}: {self.get_service_type_display()} in {self.postcode_district}"
+        return f"{self.reference}: {self.service_type.name} in {self.postcode_district}"
 
     @property
     def reference(self) -> str:
@@ -174,7 +178,9 @@ class SpotContractNotice(models.Model):
 
     provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="+")
-    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    service_type = models.ForeignKey(
+        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+    )
     reason = models.TextField()
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(auto_now_add=True)

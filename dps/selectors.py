@@ -20,7 +20,7 @@ def is_open_to(requirement: DPSRequirement, provider) -> bool:
         and provider.active
         and ProviderService.objects.filter(
             provider=provider,
-            service_type=requirement.service_type,
+            service_type_id=requirement.service_type_id,
             arrangement_id=requirement.arrangement_id,
             districts__contains=[requirement.postcode_district],
         ).exists()
@@ -52,7 +52,7 @@ def bids_by_provider(provider) -> QuerySet[Bid]:
     """The provider's bids, newest first, with what a list of them shows (not the requirement's text)."""
     return (
         Bid.objects.filter(provider=provider)
-        .select_related("requirement")
+        .select_related("requirement__service_type")
         .only(
             "id",
             "provider_id",
@@ -61,7 +61,7 @@ def bids_by_provider(provider) -> QuerySet[Bid]:
             "requirement__id",
             "requirement__status",
             "requirement__closes_at",
-            "requirement__service_type",
+            "requirement__service_type__name",
             "requirement__postcode_district",
             "requirement__selected_bid_id",
         )
@@ -78,9 +78,9 @@ def open_arrangements_for(service_type: str) -> QuerySet[PurchasingArrangement]:
 
 def spot_contract_notices() -> QuerySet[SpotContractNotice]:
     """Those still to act on first, then the newest."""
-    return SpotContractNotice.objects.select_related("provider", "raised_by", "acknowledged_by").order_by(
-        F("acknowledged_by").asc(nulls_first=True), "-raised_at", "-id"
-    )
+    return SpotContractNotice.objects.select_related(
+        "provider", "raised_by", "acknowledged_by", "service_type"
+    ).order_by(F("acknowledged_by").asc(nulls_first=True), "-raised_at", "-id")
 
 
 def above_approved(weekly_price: Decimal, approved_weekly_amount: Decimal | None) -> Decimal | None:

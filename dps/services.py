@@ -150,7 +150,7 @@ def _create_requirement(
         raise ActionRefused("Add at least one outcome statement for providers to answer.")
     if len(outcomes) > MAX_OUTCOMES:
         raise ActionRefused(f"Use at most {MAX_OUTCOMES} outcome statements.")
-    if arrangement.service_type != referral.service_type:
+    if arrangement.service_type_id != referral.service_type_id:
         raise ActionRefused("Choose an arrangement for this referral's service.")
     if not arrangement.is_open_on():
         raise ActionRefused(f"{arrangement} is not open: it has expired or not yet started.")
@@ -166,7 +166,7 @@ def _create_requirement(
     requirement = DPSRequirement.objects.create(
         referral=referral,
         arrangement=arrangement,
-        service_type=referral.service_type,
+        service_type_id=referral.service_type_id,
         postcode_district=referral.person.postcode_district,
         **_package_from(referral.plan),
         start_date=start_date,
@@ -433,7 +433,11 @@ def commission_spot_contract(referral: Referral, *, acting_user, provider, reaso
     referral.spot_contract_reason = reason
     apply_transition(referral, "commission_spot_contract", acting_user=acting_user, note=f"{provider}: {reason}")
     notice = SpotContractNotice.objects.create(
-        provider=provider, referral=referral, service_type=referral.service_type, reason=reason, raised_by=acting_user
+        provider=provider,
+        referral=referral,
+        service_type_id=referral.service_type_id,
+        reason=reason,
+        raised_by=acting_user,
     )
     record_change(
         actor=acting_user,

@@ -23,7 +23,7 @@ def _invited_provider_ids(requirement):
     from providers.models import ProviderService
 
     return ProviderService.objects.filter(
-        service_type=requirement.service_type,
+        service_type_id=requirement.service_type_id,
         arrangement=requirement.arrangement,
         districts__contains=[requirement.postcode_district],
         provider__active=True,
@@ -42,7 +42,9 @@ def notify_providers_of_requirement(requirement_id: int) -> int:
 
     requirement = DPSRequirement.objects.get(pk=requirement_id)
     provider_ids = _invited_provider_ids(requirement)
-    subject = f"New requirement {requirement.reference}: {requirement.get_service_type_display()} in {requirement.postcode_district}"
+    subject = (
+        f"New requirement {requirement.reference}: {requirement.service_type.name} in {requirement.postcode_district}"
+    )
     body = (
         f"A new requirement is open for bids until {time_and_day(requirement.closes_at)}.\n"
         "Sign in to the provider portal to read it and bid."
@@ -99,6 +101,6 @@ def notify_dps_team(notice_id: int) -> int:
     subject = f"Spot contract with {notice.provider}: invite them to enrol"
     body = (
         f"Brokerage has commissioned {notice.provider} off the framework for "
-        f"{notice.get_service_type_display().lower()}. Reason: {notice.reason}\nSign in to see the notice."
+        f"{notice.service_type.name.lower()}. Reason: {notice.reason}\nSign in to see the notice."
     )
     return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [e]) for e in emails])

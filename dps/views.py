@@ -24,7 +24,7 @@ NOTICES_PAGE_SIZE = 25
 
 def _brokerage_referral(request, referral_id: int):
     referral = access_referral(request.user, referral_id)
-    if not (request.user.is_brokerage and request.user.team == referral.team):
+    if not (request.user.is_brokerage and request.user.team_id == referral.team_id):
         raise PermissionDenied("Sourcing is done by the Brokerage team working the case.")
     return referral
 

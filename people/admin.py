@@ -19,6 +19,7 @@ class NeedsAssessmentAdmin(ReadOnlyAdmin):
 @admin.register(CareAndSupportPlan)
 class CareAndSupportPlanAdmin(ReadOnlyAdmin):
     list_display = ["person", "version", "service_type", "indicative_weekly_budget"]
+    list_select_related = ["person", "service_type"]
 
 
 @admin.register(FundingDecision)

@@ -4,10 +4,12 @@ from django import forms
 
 from accounts.models import User
 from accounts.roles import PRACTITIONERS
+from catalogue.models import ServiceType
+from catalogue.selectors import offered_service_types
 from core.forms import GovUKDateField, GovUKDateInput, GovUKForm, GovUKModelForm
 from core.once import OneTimeForm
 
-from .models import CareAndSupportPlan, NeedsAssessment, Person, ServiceType, Specialism
+from .models import CareAndSupportPlan, NeedsAssessment, Person, Specialism
 from .validators import normalise_nhs_number, normalise_postcode, validate_nhs_number, validate_postcode
 
 
@@ -81,11 +83,6 @@ class NeedsAssessmentForm(OneTimeForm, GovUKModelForm):
         help_texts = {"assessed_on": "For example, 3 11 2026"}
 
 
-BROKERED_CHOICES = [
-    (v, label) for v, label in ServiceType.choices if v not in ("telecare", "minor_works", "ot_equipment")
-]
-
-
 class PlanForm(GovUKModelForm):
     required_specialisms = forms.MultipleChoiceField(
         label="Skills the provider needs",
@@ -118,7 +115,12 @@ class PlanForm(GovUKModelForm):
 
     def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_type"].choices = [("", "Choose a service")] + BROKERED_CHOICES
+        # What is offered now, and a plan's own service even if it has stopped being offered since.
+        offered = offered_service_types()
+        if self.instance.service_type_id:
+            offered |= ServiceType.objects.filter(code=self.instance.service_type_id)
+        self.fields["service_type"].queryset = offered
+        self.fields["service_type"].empty_label = "Choose a service"
         self.fields["assessment"].queryset = NeedsAssessment.objects.filter(person=person)
         self.fields["assessment"].required = False
         if self.instance.pk and self.instance.visit_schedule:

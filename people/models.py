@@ -9,34 +9,11 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 
+from catalogue.codes import OUT_OF_PANEL_SERVICES
 from core.models import TimeStampedModel
 
 from .languages import language_choices
 from .validators import postcode_district, validate_date_of_birth, validate_nhs_number, validate_postcode
-
-
-class ServiceType(models.TextChoices):
-    """Every service Brokerage arranges (SPEC §3), and the three it turns away (SPEC §2)."""
-
-    HOME_CARE = "home_care", "Domiciliary care (home care)"
-    REABLEMENT = "reablement", "Reablement"
-    RESIDENTIAL = "residential", "Residential care"
-    NURSING = "nursing", "Nursing care"
-    RESPITE = "respite", "Respite"
-    SUPPORTED_LIVING = "supported_living", "Supported living"
-    SHARED_LIVES = "shared_lives", "Shared lives"
-    DAY_OPPORTUNITIES = "day_opportunities", "Day opportunities"
-    DIRECT_PAYMENT = "direct_payment", "Cash personal budget (direct payment)"
-    TRANSPORT = "transport", "Transport"
-    MEALS = "meals", "Meals on wheels"
-    CARERS_RELIEF = "carers_relief", "Carers relief"
-    ESCORT = "escort", "Escort service"
-    OUTREACH = "outreach", "Outreach"
-    EXTRA_CARE = "extra_care", "Extra care (referral only)"
-    CARERS_SUPPORT = "carers_support", "Carers' support (referral only)"
-    TELECARE = "telecare", "Telecare or assistive technology"
-    MINOR_WORKS = "minor_works", "Minor works or low-level adaptations"
-    OT_EQUIPMENT = "ot_equipment", "Occupational therapy equipment or major adaptations"
 
 
 class Specialism(models.TextChoices):
@@ -52,21 +29,6 @@ class Specialism(models.TextChoices):
     BARIATRIC_CARE = "bariatric_care", "Bariatric care"
     END_OF_LIFE = "end_of_life", "End of life care"
     DOUBLE_HANDED = "double_handed", "Double-handed care"
-
-
-# Not Brokerage's: a request for these is turned away, saying where it goes instead (SPEC §2).
-NOT_BROKERED = {
-    ServiceType.TELECARE: "Brokerage does not arrange telecare or assistive technology. "
-    "Refer the person to the Assistive Technology team.",
-    ServiceType.MINOR_WORKS: "Brokerage does not arrange minor works or low-level adaptations. "
-    "Refer the person to the Home Improvement Agency.",
-    ServiceType.OT_EQUIPMENT: "Brokerage does not arrange occupational therapy equipment or major adaptations. "
-    "Refer the person to the Occupational Therapy service.",
-}
-# Funded by a head of service's out-of-panel approval rather than the Care Authorisation Panel.
-OUT_OF_PANEL_SERVICES = {ServiceType.RESIDENTIAL, ServiceType.NURSING, ServiceType.SUPPORTED_LIVING}
-# Recorded with where they went; nothing is sourced (SPEC §3).
-REFERRAL_ONLY_SERVICES = {ServiceType.EXTRA_CARE, ServiceType.CARERS_SUPPORT}
 
 
 class Person(TimeStampedModel):
@@ -126,8 +88,9 @@ class Person(TimeStampedModel):
         return postcode_district(self.postcode)
 
     @property
-    def team(self) -> str:
-        return self.area.team
+    def team_id(self) -> str:
+        """The code of the Brokerage team that serves the person's area."""
+        return self.area.team_id
 
 
 class NeedsAssessment(TimeStampedModel):
@@ -162,7 +125,9 @@ class CareAndSupportPlan(TimeStampedModel):
     assessment = models.ForeignKey(
         NeedsAssessment, on_delete=models.PROTECT, related_name="plans", null=True, blank=True
     )
-    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    service_type = models.ForeignKey(
+        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+    )
     weekly_hours = models.DecimalField(
         "Hours a week",
         max_digits=5,
@@ -243,7 +208,7 @@ class CareAndSupportPlan(TimeStampedModel):
 
     @property
     def needs_out_of_panel_approval(self) -> bool:
-        return self.service_type in OUT_OF_PANEL_SERVICES
+        return self.service_type_id in OUT_OF_PANEL_SERVICES
 
 
 class FundingDecision(models.Model):

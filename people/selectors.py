@@ -29,14 +29,14 @@ LIST_COLUMNS = (
 
 
 def caseload(user) -> QuerySet[Person]:
-    return Person.objects.filter(allocated_worker=user).select_related("area").order_by(*NAME_ORDER)
+    return Person.objects.filter(allocated_worker=user).select_related("area__team").order_by(*NAME_ORDER)
 
 
 def people_visible_to(user) -> QuerySet[Person]:
     """Everyone the user has work for now (people.access), with what a list of people shows."""
     return (
         Person.objects.filter(visible_people(user))
-        .select_related("area", "allocated_worker")
+        .select_related("area__team", "allocated_worker")
         .only(*LIST_COLUMNS)
         .order_by(*NAME_ORDER)
     )
@@ -77,7 +77,7 @@ def people_in_order(user, ids: list[int]) -> list[Person]:
 def plans_for_person(person):
     # Who decided is joined into the decisions' own query: the page asks the same two queries, decided or not.
     decisions = Prefetch("funding_decisions", queryset=FundingDecision.objects.select_related("decided_by"))
-    return person.plans.select_related("budget_set_by").prefetch_related(decisions)
+    return person.plans.select_related("budget_set_by", "service_type").prefetch_related(decisions)
 
 
 def assessments_for_person(person):

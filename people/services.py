@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit.services import diff, record_change, snapshot
+from catalogue.models import code_of
 from core.exceptions import ActionRefused
 
 from .access import can_change_person
@@ -44,7 +45,7 @@ PERSON_FIELDS = [
     "allocated_worker_id",
 ]
 PLAN_FIELDS = [
-    "service_type",
+    "service_type_id",
     "weekly_hours",
     "visit_schedule",
     "outcomes",
@@ -55,6 +56,12 @@ PLAN_FIELDS = [
     "places_to_avoid",
     "assessment_id",
 ]
+
+
+def _service_by_code(fields: dict) -> None:
+    """A plan's service given as a row (from a form) or as its code (from code): set by its code."""
+    if "service_type" in fields:
+        fields["service_type_id"] = code_of(fields.pop("service_type"))
 
 
 def _ensure_practitioner(user, refusal: str) -> None:
@@ -153,6 +160,7 @@ def create_plan(
     """A new version of the person's care and support plan, with its indicative budget."""
     _ensure_holds_case(acting_user, person, BROKERAGE_CANNOT_CHANGE_PLAN)
     Person.objects.select_for_update().filter(pk=person.pk).first()
+    _service_by_code(fields)
     plan = CareAndSupportPlan(
         person=person, version=_next_version(CareAndSupportPlan, person), created_by=acting_user, **fields
     )
@@ -181,6 +189,7 @@ def update_plan(plan: CareAndSupportPlan, *, acting_user, **fields) -> CareAndSu
     if "indicative_weekly_budget" in fields:
         raise ActionRefused("Set the indicative budget with its own action, so it is recorded who set it.")
     before = snapshot(plan, PLAN_FIELDS)
+    _service_by_code(fields)
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean()

@@ -131,7 +131,7 @@ def requirement_brief(requirement: DPSRequirement) -> RequirementBrief:
     """The requirement's own copy of what providers may see: the only personal detail is the district."""
     rows = [
         ("Reference", requirement.reference),
-        ("Service", requirement.get_service_type_display()),
+        ("Service", requirement.service_type.name),
         ("Postcode district", requirement.postcode_district),
         ("Start date", long_date(requirement.start_date)),
         ("Hours a week", str(requirement.weekly_hours) if requirement.weekly_hours else ""),
@@ -144,7 +144,7 @@ def requirement_brief(requirement: DPSRequirement) -> RequirementBrief:
     return RequirementBrief(
         pk=requirement.pk,
         reference=requirement.reference,
-        service=requirement.get_service_type_display(),
+        service=requirement.service_type.name,
         postcode_district=requirement.postcode_district,
         weekly_hours=requirement.weekly_hours,
         closes_at=requirement.closes_at,
@@ -170,8 +170,9 @@ def open_requirements(provider) -> QuerySet[DPSRequirement]:
     return (
         requirements_open_to(provider)
         .annotate(has_our_bid=Exists(Bid.objects.filter(requirement=OuterRef("pk"), provider=provider)))
-        .only("id", "service_type", "postcode_district", "start_date", "closes_at", "arrangement_id")
         .select_related(None)
+        .select_related("service_type")
+        .only("id", "service_type__name", "postcode_district", "start_date", "closes_at", "arrangement_id")
     )
 
 
@@ -209,7 +210,7 @@ def own_bids(provider, bids) -> list[OwnBid]:
             OwnBid(
                 bid,
                 requirement.reference,
-                requirement.get_service_type_display(),
+                requirement.service_type.name,
                 requirement.postcode_district,
                 requirement.closes_at,
                 status,
@@ -223,7 +224,8 @@ def agreements_awarded_to(provider) -> QuerySet[ServiceAgreement]:
     # No person here: the person's details are read on the agreement's own page, where each view is audited.
     return (
         ServiceAgreement.objects.filter(provider=provider)
-        .only("id", "service_type", "start_date", "weekly_cost", "status")
+        .select_related("service_type")
+        .only("id", "service_type__name", "start_date", "weekly_cost", "status")
         .order_by("-start_date", "-id")
     )
 
@@ -261,7 +263,7 @@ def shared_record(agreement: ServiceAgreement) -> SharedRecord:
         ("Their phone number", person.representative_phone),
     ]
     package = [
-        ("Service", agreement.get_service_type_display()),
+        ("Service", agreement.service_type.name),
         ("Status", agreement.get_status_display()),
         ("Start date", long_date(agreement.start_date)),
         *([("End date", long_date(agreement.end_date))] if agreement.end_date else []),

@@ -47,6 +47,6 @@ def access_provider(user, provider_id: int) -> Provider:
 def access_referral_for_shortlist(user, referral_id: int):
     """The referral, if the user is a Brokerage officer or lead of its team; not found if they cannot see it."""
     referral = access_referral(user, referral_id)
-    if not (user.is_brokerage and user.team == referral.team):
+    if not (user.is_brokerage and user.team_id == referral.team_id):
         raise PermissionDenied(SHORTLIST_REFUSED)
     return referral

@@ -55,7 +55,7 @@ class ProviderServiceAdmin(AuditedAdmin):
     list_display = ["provider", "service_type", "arrangement", "weekly_hours_capacity"]
     list_filter = ["service_type", "arrangement"]
     search_fields = ["provider__name"]
-    list_select_related = ["provider", "arrangement"]
+    list_select_related = ["provider", "arrangement", "service_type"]
 
 
 @admin.register(TaxonomyMapping)
@@ -63,6 +63,7 @@ class TaxonomyMappingAdmin(AuditedAdmin):
     """The terms provider directories use, and what each means to us (read by providers.importers)."""
 
     list_display = ["term", "taxonomy", "meaning"]
+    list_select_related = ["service_type"]
     list_filter = ["service_type", "specialism", "ignored"]
     search_fields = ["term", "taxonomy"]
     fields = ["taxonomy", "term", "service_type", "specialism", "ignored"]

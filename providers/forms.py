@@ -1,7 +1,9 @@
+from functools import partial
+
 from django import forms
 
+from catalogue.selectors import service_type_choices
 from core.forms import GovUKForm
-from people.models import ServiceType
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -17,7 +19,7 @@ class DirectorySearchForm(GovUKForm):
         error_messages={"invalid": "Enter a postcode district, like E1 or W2"},
     )
     service_type = forms.ChoiceField(
-        label="Service", required=False, choices=[("", "Any service"), *ServiceType.choices]
+        label="Service", required=False, choices=partial(service_type_choices, "Any service")
     )
 
     def clean_district(self) -> str:

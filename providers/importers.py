@@ -17,7 +17,7 @@ by record (`DirectoryReading.notes`) so that one can be added. Our own taxonomie
 
 | taxonomy | term |
 | --- | --- |
-| `riverside-brokerage-service-type` | a ServiceType value, like `home_care` (with no service type term at all, the service's name must be a ServiceType label) |
+| `riverside-brokerage-service-type` | a ServiceCode value, like `home_care` (with no service type term at all, the service's name must be a ServiceCode label) |
 | `riverside-brokerage-specialism` | a Specialism value or label, like `dementia` |
 | `riverside-purchasing-arrangement` | the name of a PurchasingArrangement for the same service type |
 | `riverside-weekly-hours-capacity` | whole hours a week the provider can take on now |
@@ -44,7 +44,8 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 
-from people.models import ServiceType, Specialism
+from catalogue.codes import ServiceCode
+from people.models import Specialism
 from people.validators import POSTCODE_RE, normalise_postcode, postcode_district
 
 from .models import Provider, ProviderService
@@ -167,7 +168,7 @@ class ServiceEntry:
 
     def fields(self) -> dict[str, Any]:
         values = {
-            "service_type": self.service_type,
+            "service_type_id": self.service_type,
             "districts": self.districts,
             "specialisms": self.specialisms,
             "languages": self.languages,
@@ -503,7 +504,7 @@ class _Mapper:
 
         from .models import TaxonomyMapping
 
-        self.arrangements = {a.name.casefold(): a for a in PurchasingArrangement.objects.all()}
+        self.arrangements = {a.name.casefold(): a for a in PurchasingArrangement.objects.select_related("service_type")}
         self.mappings = {(m.taxonomy.casefold(), m.term.casefold()): m for m in TaxonomyMapping.objects.all()}
 
     def mapping(self, taxonomy: str, *terms: str):
@@ -593,7 +594,7 @@ class _Mapper:
                 errors.append(
                     _at(
                         entry.path,
-                        f"a second {ServiceType(entry.service_type).label.lower()} service "
+                        f"a second {ServiceCode(entry.service_type).label.lower()} service "
                         f"({twin.path or 'the first'} is one): list each service type once",
                     )
                 )
@@ -630,12 +631,12 @@ class _Mapper:
             if scheme in OWN_TAXONOMIES:
                 continue
             if scheme == SERVICE_TYPE_TAXONOMY:
-                if (value := _choice(code or label, ServiceType)) is None:
+                if (value := _choice(code or label, ServiceCode)) is None:
                     errors.append(
                         _at(
                             term_path,
                             f"'{code or label}' is not a service type we know "
-                            f"(use one of: {', '.join(ServiceType.values)})",
+                            f"(use one of: {', '.join(ServiceCode.values)})",
                         )
                     )
                 else:
@@ -660,8 +661,8 @@ class _Mapper:
                         "a specialism, or nothing we use",
                     )
                 )
-            elif mapped.service_type:
-                service_types.append((term_path, mapped.service_type))
+            elif mapped.service_type_id:
+                service_types.append((term_path, mapped.service_type_id))
             elif mapped.specialism and mapped.specialism not in specialisms:
                 specialisms.append(mapped.specialism)
 
@@ -671,13 +672,13 @@ class _Mapper:
                 errors.append(
                     _at(
                         term_path,
-                        f"the service has two service types ({ServiceType(service_type).label.lower()} and "
-                        f"{ServiceType(value).label.lower()}): give one per service",
+                        f"the service has two service types ({ServiceCode(service_type).label.lower()} and "
+                        f"{ServiceCode(value).label.lower()}): give one per service",
                     )
                 )
             service_type = service_type or value
         if not service_types:
-            service_type = _choice(_text(service, "name"), ServiceType)
+            service_type = _choice(_text(service, "name"), ServiceCode)
             if service_type is None:
                 errors.append(
                     _at(
@@ -698,12 +699,12 @@ class _Mapper:
             arrangement = self.arrangements.get(term.casefold())
             if arrangement is None:
                 errors.append(_at(term_path, f"there is no purchasing arrangement called '{term}'"))
-            elif service_type and arrangement.service_type != service_type:
+            elif service_type and arrangement.service_type_id != service_type:
                 errors.append(
                     _at(
                         term_path,
-                        f"'{arrangement.name}' is for {arrangement.get_service_type_display().lower()}, "
-                        f"not {ServiceType(service_type).label.lower()}",
+                        f"'{arrangement.name}' is for {arrangement.service_type.name.lower()}, "
+                        f"not {ServiceCode(service_type).label.lower()}",
                     )
                 )
 

@@ -3,7 +3,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 from core.models import TimeStampedModel
-from people.models import ServiceType, Specialism
+from people.models import Specialism
 
 
 class Provider(TimeStampedModel):
@@ -51,7 +51,9 @@ class ProviderService(models.Model):
     """One service a provider offers: where, with which skills, and under which arrangement."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="services")
-    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    service_type = models.ForeignKey(
+        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+    )
     arrangement = models.ForeignKey(
         "dps.PurchasingArrangement",
         on_delete=models.PROTECT,
@@ -70,14 +72,14 @@ class ProviderService(models.Model):
     )
 
     class Meta:
-        ordering = ["provider__name", "service_type"]
+        ordering = ["provider__name", "service_type_id"]
         constraints = [
             models.UniqueConstraint(fields=["provider", "service_type"], name="provider_service_unique"),
         ]
         indexes = [GinIndex(fields=["districts"], name="provider_service_districts")]
 
     def __str__(self) -> str:
-        return f"{self.provider}: {self.get_service_type_display()}"
+        return f"{self.provider}: {self.service_type}"
 
     @property
     def is_enrolled(self) -> bool:
@@ -99,7 +101,14 @@ class TaxonomyMapping(models.Model):
         help_text="The term's code (taxonomy_term.term) or its label (taxonomy_term.name), as the directory "
         "gives it. Matched whatever the case.",
     )
-    service_type = models.CharField(max_length=32, choices=ServiceType.choices, blank=True)
+    service_type = models.ForeignKey(
+        "catalogue.ServiceType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="service_type",
+        null=True,
+        blank=True,
+    )
     specialism = models.CharField(max_length=32, choices=Specialism.choices, blank=True)
     ignored = models.BooleanField(
         "Not used by Brokerage", default=False, help_text="A term that says nothing we source care by."
@@ -113,9 +122,9 @@ class TaxonomyMapping(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(service_type__gt="", specialism="", ignored=False)
-                    | models.Q(service_type="", specialism__gt="", ignored=False)
-                    | models.Q(service_type="", specialism="", ignored=True)
+                    models.Q(service_type__isnull=False, specialism="", ignored=False)
+                    | models.Q(service_type__isnull=True, specialism__gt="", ignored=False)
+                    | models.Q(service_type__isnull=True, specialism="", ignored=True)
                 ),
                 name="taxonomy_term_means_one_thing",
                 violation_error_message="Choose one: a service type, a specialism, or not used by Brokerage.",
@@ -127,8 +136,8 @@ class TaxonomyMapping(models.Model):
 
     @property
     def meaning(self) -> str:
-        if self.service_type:
-            return f"service type: {self.get_service_type_display()}"
+        if self.service_type_id:
+            return f"service type: {self.service_type}"
         if self.specialism:
             return f"specialism: {self.get_specialism_display()}"
         return "not used"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dps.selectors import open_arrangements_for
 from people.languages import language_code, language_name
-from people.models import ServiceType, Specialism
+from people.models import Specialism
 
 from .models import CQC_RANK, Provider, ProviderService
 
@@ -26,9 +26,7 @@ def providers_directory(*, search: str = "", district: str = "", service_type: s
         matching = Q(name__icontains=term)
         if re.fullmatch(r"[A-Za-z]{1,2}[0-9][0-9A-Za-z]?", term):
             matching |= Exists(services.filter(provider=OuterRef("pk"), districts__contains=[term.upper()]))
-        labels = [value for value, label in ServiceType.choices if term.casefold() in str(label).casefold()]
-        if labels:
-            matching |= Exists(services.filter(provider=OuterRef("pk"), service_type__in=labels))
+        matching |= Exists(services.filter(provider=OuterRef("pk"), service_type__name__icontains=term))
         providers = providers.filter(matching)
     if district:
         providers = providers.filter(
@@ -37,7 +35,12 @@ def providers_directory(*, search: str = "", district: str = "", service_type: s
     if service_type:
         providers = providers.filter(Exists(services.filter(provider=OuterRef("pk"), service_type=service_type)))
     return providers.prefetch_related(
-        Prefetch("services", queryset=ProviderService.objects.select_related("arrangement").order_by("service_type"))
+        Prefetch(
+            "services",
+            queryset=ProviderService.objects.select_related("arrangement", "service_type").order_by(
+                "service_type__position"
+            ),
+        )
     ).order_by("name", "pk")
 
 
@@ -70,7 +73,7 @@ def _needs(referral) -> tuple[str, list[Specialism], str]:
 
 def _covering(referral, district: str) -> QuerySet[ProviderService]:
     return ProviderService.objects.filter(
-        service_type=referral.service_type, provider__active=True, districts__contains=[district]
+        service_type_id=referral.service_type_id, provider__active=True, districts__contains=[district]
     )
 
 
@@ -164,7 +167,7 @@ def shortlist_for(referral, *, best: int | None = None) -> Ranking:
     every provider's ranking values, then the shown providers.
     """
     district, required, language = _needs(referral)
-    services = _covering(referral, district).filter(arrangement__in=open_arrangements_for(referral.service_type))
+    services = _covering(referral, district).filter(arrangement__in=open_arrangements_for(referral.service_type_id))
     return _ranked(
         services, district=district, required=required, language=language, extra_reason=lambda _: [], best=best
     )
@@ -177,7 +180,7 @@ def off_framework_for(referral, *, best: int | None = None) -> Ranking:
     """
     district, required, language = _needs(referral)
     today = timezone.localdate()
-    services = _covering(referral, district).exclude(arrangement__in=open_arrangements_for(referral.service_type))
+    services = _covering(referral, district).exclude(arrangement__in=open_arrangements_for(referral.service_type_id))
 
     def why(service: ProviderService) -> list[str]:
         arrangement = service.arrangement

@@ -25,7 +25,7 @@ PROVIDER_FIELDS = [
     "postcode",
     "active",
 ]
-SERVICE_FIELDS = ["service_type", "arrangement_id", "districts", "specialisms", "languages", "weekly_hours_capacity"]
+SERVICE_FIELDS = ["service_type_id", "arrangement_id", "districts", "specialisms", "languages", "weekly_hours_capacity"]
 
 
 @dataclass
@@ -112,7 +112,7 @@ def _upsert_provider(organization: OrganizationEntry, provider: Provider | None,
 
 def _sync_services(provider: Provider, organization: OrganizationEntry, *, actor, summary: str) -> bool:
     """The provider's services made to match the file's; True if any changed."""
-    current = {s.service_type: s for s in ProviderService.objects.filter(provider=provider)}
+    current = {s.service_type_id: s for s in ProviderService.objects.filter(provider=provider)}
     changed = False
     for entry in organization.services:
         service = current.pop(entry.service_type, None)

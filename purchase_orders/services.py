@@ -40,7 +40,7 @@ def _order_fields(agreement) -> dict:
     return {
         "agreement": agreement,
         "provider": agreement.provider,
-        "service_type": agreement.service_type,
+        "service_type": agreement.service_type_id,
         "period_start": agreement.start_date,
         "period_end": agreement.end_date,
         "weekly_hours": agreement.weekly_hours,

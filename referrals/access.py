@@ -11,8 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from accounts.roles import Role
+from catalogue.codes import OUT_OF_PANEL_SERVICES
 from people.access import can_view_person
-from people.models import OUT_OF_PANEL_SERVICES
 
 from .models import Referral
 from .workflows import TEAM_WORK_STATES, State
@@ -21,7 +21,7 @@ from .workflows import TEAM_WORK_STATES, State
 def team_has_work(user) -> Q | None:
     if not user.is_brokerage:
         return None
-    return Q(Exists(Referral.objects.filter(person=OuterRef("pk"), team=user.team, state__in=TEAM_WORK_STATES)))
+    return Q(Exists(Referral.objects.filter(person=OuterRef("pk"), team=user.team_id, state__in=TEAM_WORK_STATES)))
 
 
 def decision_awaits(user) -> Q | None:

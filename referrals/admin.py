@@ -8,6 +8,7 @@ from .models import Referral, ReferralTransition
 @admin.register(Referral)
 class ReferralAdmin(ReadOnlyAdmin):
     list_display = ["id", "person", "kind", "service_type", "state", "team", "allocated_to"]
+    list_select_related = ["person", "service_type", "team", "allocated_to"]
     list_filter = ["state", "team", "kind"]
 
 

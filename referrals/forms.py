@@ -3,9 +3,11 @@ import copy
 from django import forms
 
 from accounts.models import User
+from catalogue.codes import REFERRAL_ONLY_SERVICES
+from catalogue.selectors import offered_service_types
 from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
 from core.once import TOKEN, OneTimeForm
-from people.models import REFERRAL_ONLY_SERVICES, CareAndSupportPlan, FundingDecision, ServiceType
+from people.models import CareAndSupportPlan, FundingDecision
 
 from .models import REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPES, ReferralType
 
@@ -28,8 +30,11 @@ class ReferralKindForm(GovUKForm):
         return zip(self["kind"], REFERRAL_TYPES.values(), strict=True)
 
 
-# Not asked where a service is chosen: none of those kinds says where a referral-only service was referred.
-SERVICES_TO_CHOOSE = [(value, label) for value, label in ServiceType.choices if value not in REFERRAL_ONLY_SERVICES]
+def services_to_choose() -> list[tuple[str, str]]:
+    """The services offered now, as admin staff name them; those Brokerage turns away too, so the referrer is told
+    where to go. Not referral-only ones: no kind that asks for a service says where those were referred."""
+    services = offered_service_types(referral_only=False, not_brokered=True)
+    return [("", "Choose a service"), *services.values_list("code", "name")]
 
 
 class ReferralForm(OneTimeForm, GovUKForm):
@@ -42,7 +47,7 @@ class ReferralForm(OneTimeForm, GovUKForm):
         error_messages={"invalid_choice": "Select a care and support plan from the list"},
     )
     service_type = forms.ChoiceField(
-        choices=[("", "Choose a service"), *SERVICES_TO_CHOOSE],
+        choices=services_to_choose,
         error_messages={"invalid_choice": "Select a service from the list"},
     )
     effective_date = GovUKDateField()
@@ -72,8 +77,8 @@ class ReferralForm(OneTimeForm, GovUKForm):
             self.base_fields[question.field] = field
         super().__init__(*args, **kwargs)
         if "plan" in self.fields:
-            self.fields["plan"].queryset = person.plans.all()
-            self.fields["plan"].label_from_instance = lambda p: f"Version {p.version}: {p.get_service_type_display()}"
+            self.fields["plan"].queryset = person.plans.select_related("service_type")
+            self.fields["plan"].label_from_instance = lambda p: f"Version {p.version}: {p.service_type.name}"
 
     def clean(self):
         data = super().clean()
@@ -81,9 +86,9 @@ class ReferralForm(OneTimeForm, GovUKForm):
         data["kind"], data["change"] = referral_type.kind, referral_type.change
         plan = data.get("plan")
         if referral_type.service_from_plan and plan is not None:
-            data["service_type"] = plan.service_type
+            data["service_type"] = plan.service_type_id
         service = data.get("service_type")
-        if plan is not None and service and plan.service_type != service:
+        if plan is not None and service and plan.service_type_id != service:
             self.add_error("plan", "Select a plan for the service chosen, or no plan")
         if service in REFERRAL_ONLY_SERVICES:
             if not referral_type.asks("referred_on_to"):

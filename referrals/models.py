@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from brokerage.teams import Team
+from catalogue.codes import OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES
 from core.models import TimeStampedModel
-from people.models import OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES, FundingDecision, ServiceType
+from people.models import FundingDecision
 
 from .workflows import BROKERAGE_STATES, LIVE_STATES, OPEN_STATES, TEAM_WORK_STATES, ReferralWorkflow, State
 
@@ -36,7 +36,9 @@ class Referral(ReferralWorkflow, TimeStampedModel):
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     change = models.CharField(max_length=20, choices=Change.choices, blank=True)
-    service_type = models.CharField(max_length=32, choices=ServiceType.choices)
+    service_type = models.ForeignKey(
+        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+    )
     details = models.TextField("What Brokerage needs to know")
     urgent = models.BooleanField(default=False)
     effective_date = models.DateField(null=True, blank=True)
@@ -46,7 +48,7 @@ class Referral(ReferralWorkflow, TimeStampedModel):
     risk_strategies_agreed_at = models.DateTimeField(null=True, blank=True)
     referred_on_to = models.CharField(max_length=200, blank=True)
     # The team is fixed when the referral is made, from the person's area, so the queue is one index.
-    team = models.CharField(max_length=8, choices=Team.choices)
+    team = models.ForeignKey("catalogue.Team", on_delete=models.PROTECT, related_name="+", db_column="team")
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made")
     submitted_at = models.DateTimeField(null=True, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
@@ -131,7 +133,7 @@ class Referral(ReferralWorkflow, TimeStampedModel):
 
     @property
     def is_referral_only(self) -> bool:
-        return self.service_type in REFERRAL_ONLY_SERVICES
+        return self.service_type_id in REFERRAL_ONLY_SERVICES
 
     @property
     def referral_type(self) -> "ReferralType | None":
@@ -144,7 +146,7 @@ class Referral(ReferralWorkflow, TimeStampedModel):
 
     @property
     def needs_out_of_panel_approval(self) -> bool:
-        return self.service_type in OUT_OF_PANEL_SERVICES
+        return self.service_type_id in OUT_OF_PANEL_SERVICES
 
     @property
     def has_approved_funding(self) -> bool:

@@ -35,7 +35,9 @@ def _messages(addresses: list[str], *, subject: str, lines: list[str]):
 
 
 def _referral(referral_id: int) -> Referral:
-    return Referral.objects.select_related("person", "referred_by", "person__allocated_worker").get(pk=referral_id)
+    return Referral.objects.select_related("person", "referred_by", "person__allocated_worker", "team").get(
+        pk=referral_id
+    )
 
 
 def _social_workers(referral: Referral) -> list[str]:
@@ -77,9 +79,10 @@ def announce_urgent_arrival(referral_id: int) -> bool:
         referral = _referral(referral_id)
         if referral.state not in BROKERAGE_STATES:
             return []
-        team = referral.get_team_display()
+        team = referral.team.name
+        officers = _addresses(User.objects.filter(team=referral.team_id, groups__name__in=BROKERAGE))
         return _messages(
-            _addresses(User.objects.filter(team=referral.team, groups__name__in=BROKERAGE)),
+            sorted({*officers, referral.team.email} - {""}),  # the team's shared inbox too, if it has one
             subject=f"Urgent referral {referral.reference} for the {team} team",
             lines=[
                 f"An urgent referral {referral.reference} has arrived in the {team} team's queue.",

@@ -1,14 +1,18 @@
 from django.db.models import QuerySet
 
 from accounts.roles import Role
-from people.models import OUT_OF_PANEL_SERVICES
+from catalogue.codes import OUT_OF_PANEL_SERVICES
 
 from .models import Referral, ReferralTransition
 from .workflows import State
 
 
 def referrals_for_person(person) -> QuerySet[Referral]:
-    return Referral.objects.filter(person=person).select_related("allocated_to", "referred_by").order_by("-created_at")
+    return (
+        Referral.objects.filter(person=person)
+        .select_related("allocated_to", "referred_by", "service_type")
+        .order_by("-created_at")
+    )
 
 
 def referrals_made_by(user) -> QuerySet[Referral]:
@@ -25,11 +29,11 @@ def referrals_awaiting_funding(user) -> QuerySet[Referral]:
     """The funding decisions waiting on this user: panel plans for CAP, out-of-panel for heads of service."""
     qs = (
         Referral.objects.filter(state=State.AWAITING_FUNDING)
-        .select_related("person", "plan", "referred_by")
+        .select_related("person", "plan", "referred_by", "service_type")
         .only(
             "id",
             "state",
-            "service_type",
+            "service_type__name",
             "submitted_at",
             "person__id",
             "person__first_name",

@@ -11,18 +11,13 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from audit.services import record_change, record_transition
+from catalogue.codes import NOT_BROKERED, REFERRAL_ONLY_SERVICES, ServiceCode
+from catalogue.models import ServiceType, code_of
 from core.calendar import add_working_days
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from people.access import can_change_person
-from people.models import (
-    NOT_BROKERED,
-    REFERRAL_ONLY_SERVICES,
-    CareAndSupportPlan,
-    FundingDecision,
-    Person,
-    ServiceType,
-)
+from people.models import CareAndSupportPlan, FundingDecision, Person
 from people.services import lock_plan
 
 from .models import REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPE_OF, Referral, ReferralTransition, ReferralType
@@ -90,15 +85,20 @@ def _check_new_referral(
     *, acting_user, person: Person, kind: str, change: str, service_type: str, plan: CareAndSupportPlan | None
 ) -> ReferralType:
     """The referral's type, once the rules for a new referral are met (SPEC §2, and what its kind asks)."""
-    if service_type in NOT_BROKERED:
-        raise ActionRefused(NOT_BROKERED[service_type])
+    service = ServiceType.objects.filter(code=service_type).first() if service_type else None
+    if service_type and service is None:
+        raise ActionRefused("Choose a service from the list.")
+    if service and not service.is_brokered:
+        raise ActionRefused(service.refusal or NOT_BROKERED[service.code])
+    if service and not service.offered and kind != Referral.Kind.CHANGE:
+        raise ActionRefused(f"{service.name} is no longer offered. Choose another service.")
     if not acting_user.is_practitioner:
         if kind == Referral.Kind.CHANGE and change == Referral.Change.INCREASE:
             raise ActionRefused(BROKERAGE_CANNOT_INCREASE)
         raise ActionRefused(ONLY_PRACTITIONERS_REFER)
     if not can_change_person(acting_user, person):
         raise ActionRefused("Only the person's allocated practitioner can refer them to Brokerage.")
-    if service_type == ServiceType.REABLEMENT and not acting_user.has_role(Role.SPA_WORKER):
+    if service_type == ServiceCode.REABLEMENT and not acting_user.has_role(Role.SPA_WORKER):
         raise ActionRefused(REABLEMENT_ONLY_THROUGH_SPA)
     if kind == Referral.Kind.CHANGE and not change:
         raise ActionRefused("Say what kind of change this is.")
@@ -113,7 +113,7 @@ def _check_new_referral(
     if plan is not None:
         if plan.person_id != person.pk:
             raise ActionRefused("That plan belongs to someone else.")
-        if plan.service_type != service_type:
+        if plan.service_type_id != service_type:
             raise ActionRefused("The service asked for must be the service in the plan.")
     if service_type in REFERRAL_ONLY_SERVICES and not referral_type.asks("referred_on_to"):
         raise ActionRefused(REFERRAL_ONLY_AS_A_NEW_PLAN)
@@ -170,6 +170,7 @@ def create_referral(
     What its kind asks (referrals.models.REFERRAL_TYPES) is enforced here as in the form: a plan the kind takes
     none of is refused, as is a required answer left out (a plan, a service, the details, a date); any other answer
     the kind does not ask is not saved. A longer-term assessment, an urgent response and a suspension take no plan."""
+    service_type = code_of(service_type)
     referral_type = _check_new_referral(
         acting_user=acting_user, person=person, kind=kind, change=change, service_type=service_type, plan=plan
     )
@@ -208,10 +209,10 @@ def create_referral(
         plan=plan,
         kind=kind,
         change=change,
-        service_type=service_type,
+        service_type_id=service_type,
         details=details,
         **answers,
-        team=person.team,
+        team_id=person.area.team_id,
         referred_by=acting_user,
         created_by=acting_user,
     )
@@ -355,7 +356,7 @@ def take_referral(referral: Referral, *, acting_user) -> Referral:
 def allocate_referral(referral: Referral, *, acting_user, officer: User) -> Referral:
     """The team lead gives a task to an officer of the same team."""
     referral = _locked(referral)
-    if not (officer.is_brokerage and officer.team == referral.team):
+    if not (officer.is_brokerage and officer.team_id == referral.team_id):
         raise ActionRefused("Allocate the task to an officer of this referral's team.")
     previous = referral.allocated_to
     referral.allocated_to = officer

@@ -153,10 +153,10 @@ def referral_page(request, referral, *, bound: forms.Form | None = None):
         "timeline": timeline(referral),
         "contacts": contacts_for_referral(referral),
         "actions": actions,
-        "can_log_contact": user.is_brokerage and user.team == referral.team,
+        "can_log_contact": user.is_brokerage and user.team_id == referral.team_id,
         "form": bound,  # the error summary, and "Error: " in the title
         "contact_form": form(ContactLogForm),
-        "allocate_form": form(AllocateForm, officers=team_officers(referral.team)) if actions["allocate"] else None,
+        "allocate_form": form(AllocateForm, officers=team_officers(referral.team_id)) if actions["allocate"] else None,
         "risk_form": form(RiskStrategiesForm),
         "options_form": form(SourcingOptionsForm, initial={"options": referral.sourcing_options}),
         "withdraw_form": form(WithdrawForm),
@@ -164,7 +164,7 @@ def referral_page(request, referral, *, bound: forms.Form | None = None):
         "diagram_html": diagram_html(referral.state),
         "requirements": referral.requirements.select_related("arrangement").order_by("-published_at"),
         "agreement": referral.active_agreement,
-        "can_shortlist": user.is_brokerage and user.team == referral.team and not is_sourcing_support(referral),
+        "can_shortlist": user.is_brokerage and user.team_id == referral.team_id and not is_sourcing_support(referral),
     }
     if context["agreement"] is not None:
         context["orders"] = context["agreement"].purchase_orders.order_by("-revision")
@@ -201,7 +201,7 @@ def referral_allocate(request, referral_id: int):
         services.allocate_referral,
         AllocateForm,
         success="The task has been allocated.",
-        form_kwargs=lambda r: {"officers": team_officers(r.team)},
+        form_kwargs=lambda r: {"officers": team_officers(r.team_id)},
     )
 
 

@@ -53,11 +53,11 @@ def can_decide_funding(referral, user) -> bool:
 
 
 def is_team_officer(referral, user) -> bool:
-    return user.is_brokerage and user.team == referral.team
+    return user.is_brokerage and user.team_id == referral.team_id
 
 
 def is_team_lead(referral, user) -> bool:
-    return user.is_team_lead and user.team == referral.team
+    return user.is_team_lead and user.team_id == referral.team_id
 
 
 def is_allocated_officer(referral, user) -> bool:

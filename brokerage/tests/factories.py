@@ -1,7 +1,6 @@
 import factory
 
 from brokerage.models import Area
-from brokerage.teams import Team
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
@@ -9,4 +8,4 @@ class AreaFactory(factory.django.DjangoModelFactory):
         model = Area
 
     name = factory.Sequence(lambda n: f"Area {n}")
-    team = Team.EAST
+    team_id = "east"

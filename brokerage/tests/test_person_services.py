@@ -14,9 +14,9 @@ from brokerage import sections
 from brokerage.models import ServiceAgreement
 from brokerage.selectors import PAST_SERVICES_SHOWN, agreements_for_person
 from brokerage.services import change_agreement
+from catalogue.codes import ServiceCode
 from core.templatetags.money import money
 from dps.tests.factories import active, awarded
-from people.models import ServiceType
 
 
 @pytest.fixture(autouse=True)
@@ -148,7 +148,7 @@ def test_the_section_renders_without_a_request(person, case, social_worker):
     """The template needs only its context: no inline script or style (the CSP allows neither)."""
     html = render_to_string(sections.TEMPLATE, {"section": sections.services_and_agreements(social_worker, person)})
     assert "<script" not in html and "style=" not in html
-    assert ServiceType.HOME_CARE.label in html
+    assert ServiceCode.HOME_CARE.label in html
 
 
 @pytest.mark.parametrize(

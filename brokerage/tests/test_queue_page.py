@@ -17,7 +17,7 @@ from referrals.services import create_referral, take_referral
 
 @pytest.fixture
 def team(db):
-    area = Area.objects.create(name="Eastbrook", team="east")
+    area = Area.objects.create(name="Eastbrook", team_id="east")
     return {
         "area": area,
         "sw": create_staff_user(username="sw", password="x-long-password", roles=[Role.SOCIAL_WORKER]),

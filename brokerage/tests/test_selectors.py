@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from brokerage.selectors import QueueFilters, QueueView, queue, queue_counts, team_workload
-from people.models import ServiceType
+from catalogue.codes import ServiceCode
 from people.tests.factories import make_person
 from referrals import services
 from referrals.tests.factories import awaiting_funding_referral, suspension_referral, urgent_referral
@@ -63,9 +63,9 @@ def test_team_view_is_empty_for_an_officer_who_is_not_a_lead(social_worker, offi
 
 
 def test_filter_by_service_type(social_worker, officer_east, person):
-    respite = urgent_referral(social_worker, person, service_type=ServiceType.RESPITE)
+    respite = urgent_referral(social_worker, person, service_type=ServiceCode.RESPITE)
     urgent_referral(social_worker, person)
-    assert ids(queue(officer_east, QueueFilters(service_type=ServiceType.RESPITE))) == [respite.pk]
+    assert ids(queue(officer_east, QueueFilters(service_type=ServiceCode.RESPITE))) == [respite.pk]
 
 
 def test_filter_by_state_and_officer(social_worker, lead_east, officer_east, other_officer_east, person):

@@ -30,7 +30,7 @@ def real_worker(transactional_db, settings):
 def test_safeguarding_concern_is_announced_by_a_worker(real_worker):
     social_worker = create_staff_user(username="sw", password="x-long-password", roles=[Role.SOCIAL_WORKER])
     create_staff_user(username="fr", password="x-long-password", roles=[Role.FIRST_RESPONSE], email="fr@example.gov.uk")
-    area = Area.objects.create(name="Eastbrook", team="east")
+    area = Area.objects.create(name="Eastbrook", team_id="east")
     person = create_person(
         acting_user=social_worker,
         first_name="Ada",

@@ -32,6 +32,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "core",
+    "catalogue",
     "accounts",
     "audit",
     "people",

@@ -18,7 +18,7 @@ from .test_browser_journey import PASSWORD, Journey
 @pytest.fixture
 def dps_member(transactional_db):
     for service_type, (code, _) in SERVICE_TERMS.items():
-        TaxonomyMapping.objects.create(taxonomy=COUNCIL_SERVICES, term=code, service_type=service_type)
+        TaxonomyMapping.objects.create(taxonomy=COUNCIL_SERVICES, term=code, service_type_id=service_type)
     return create_staff_user(username="dana", password=PASSWORD, roles=[Role.DPS_TEAM])
 
 

@@ -19,8 +19,8 @@ PASSWORD = "journey-password-123"
 
 @pytest.fixture
 def people(transactional_db):
-    Area.objects.create(name="Eastbrook", team="east")
-    Area.objects.create(name="Westgate", team="west")
+    Area.objects.create(name="Eastbrook", team_id="east")
+    Area.objects.create(name="Westgate", team_id="west")
     return {
         "sw": create_staff_user(
             username="sam", password=PASSWORD, roles=[Role.SOCIAL_WORKER], first_name="Sam", last_name="Okafor"

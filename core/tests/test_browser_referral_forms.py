@@ -25,7 +25,7 @@ TOO_LONG = "Spoke to the day centre about places on Tuesdays and Thursdays. " * 
 def cases(transactional_db):
     """Sam holds Ada's case and referred her three times: an urgent response in the East queue, a reduction
     held until risk strategies are agreed, and a sourcing support request Eddie has taken."""
-    area = Area.objects.create(name="Eastbrook", team="east")
+    area = Area.objects.create(name="Eastbrook", team_id="east")
     sam = create_staff_user(
         username="sam", password=PASSWORD, roles=[Role.SOCIAL_WORKER], first_name="Sam", last_name="Okafor"
     )

@@ -19,7 +19,7 @@ from .test_browser_journey import PASSWORD, Journey
 
 @pytest.fixture
 def ada(transactional_db):
-    area = Area.objects.create(name="Eastbrook", team="east")
+    area = Area.objects.create(name="Eastbrook", team_id="east")
     sam = create_staff_user(
         username="sam", password=PASSWORD, roles=[Role.SOCIAL_WORKER], first_name="Sam", last_name="Okafor"
     )

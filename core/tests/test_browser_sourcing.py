@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from accounts.roles import Role
 from accounts.services import create_staff_user
 from brokerage.models import Area
+from catalogue.codes import ServiceCode
 from dps.models import DPSRequirement, PurchasingArrangement
 from people import services as people_services
-from people.models import ServiceType
 from providers.models import Provider, ProviderService
 from purchase_orders.models import PurchaseOrder
 from referrals import services as referral_services
@@ -28,7 +28,7 @@ from .test_browser_journey import PASSWORD, Journey
 
 @pytest.fixture
 def case(transactional_db):
-    area = Area.objects.create(name="Eastbrook", team="east")
+    area = Area.objects.create(name="Eastbrook", team_id="east")
     sw = create_staff_user(
         username="sam",
         password=PASSWORD,
@@ -47,7 +47,7 @@ def case(transactional_db):
         last_name="Marsh",
     )
     arrangement = PurchasingArrangement.objects.create(
-        name="Home care DPS 2023 to 2027", kind="dps", service_type="home_care", starts_on=date(2023, 4, 1)
+        name="Home care DPS 2023 to 2027", kind="dps", service_type_id="home_care", starts_on=date(2023, 4, 1)
     )
     for name, username, specialisms in [
         ("Brightcare Homecare Ltd", "pat", ["dementia"]),
@@ -56,7 +56,7 @@ def case(transactional_db):
         provider = Provider.objects.create(name=name, cqc_rating="good", cqc_registration_number="1-123456789")
         ProviderService.objects.create(
             provider=provider,
-            service_type="home_care",
+            service_type_id="home_care",
             arrangement=arrangement,
             districts=["E1"],
             specialisms=specialisms,
@@ -82,7 +82,7 @@ def case(transactional_db):
     plan = people_services.create_plan(
         person,
         acting_user=sw,
-        service_type=ServiceType.HOME_CARE,
+        service_type=ServiceCode.HOME_CARE,
         weekly_hours=Decimal("7"),
         visit_schedule=[{"day": "Monday", "time": "08:00", "minutes": 60, "carers": 1}],
         outcomes="Support with washing and dressing each morning\nPrompt medication",

@@ -184,9 +184,9 @@ def test_upgrading_a_database_with_duplicates_withdraws_all_but_the_first(social
             person=person,
             plan=plan,
             kind="support_plan",
-            service_type="home_care",
+            service_type_id="home_care",
             details="x",
-            team="east",
+            team_id="east",
             referred_by=social_worker,
             state=state,
         )

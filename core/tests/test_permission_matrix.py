@@ -10,11 +10,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.roles import Role
 from accounts.services import create_staff_user
 from brokerage.models import Area
+from catalogue.codes import ServiceCode
 from concerns.models import Concern
 from concerns.services import raise_concern
 from core.tests.forms import fresh_token
 from people import services as people_services
-from people.models import FundingDecision, ServiceType
+from people.models import FundingDecision
 from referrals import services as referral_services
 from referrals.models import Referral, ReferralTransition
 
@@ -54,8 +55,8 @@ def world(db, django_capture_on_commit_callbacks):
         )
         for name, (roles, team) in ROLES.items()
     }
-    east = Area.objects.create(name="Eastbrook", team="east")
-    west = Area.objects.create(name="Westgate", team="west")
+    east = Area.objects.create(name="Eastbrook", team_id="east")
+    west = Area.objects.create(name="Westgate", team_id="west")
 
     def person(worker, area, last):
         return people_services.create_person(
@@ -73,7 +74,7 @@ def world(db, django_capture_on_commit_callbacks):
     plan_a = people_services.create_plan(
         a,
         acting_user=users["sw"],
-        service_type=ServiceType.HOME_CARE,
+        service_type=ServiceCode.HOME_CARE,
         outcomes="Stay at home",
         weekly_hours=Decimal("7"),
     )
@@ -81,7 +82,7 @@ def world(db, django_capture_on_commit_callbacks):
         acting_user=users["sw"],
         person=a,
         kind=Referral.Kind.SUPPORT_PLAN,
-        service_type=ServiceType.HOME_CARE,
+        service_type=ServiceCode.HOME_CARE,
         details="x",
         plan=plan_a,
     )
@@ -89,12 +90,12 @@ def world(db, django_capture_on_commit_callbacks):
         ra, acting_user=users["cap"], decision=FundingDecision.Decision.APPROVED, approved_weekly_amount=Decimal("100")
     )
     b = person(users["sw2"], west, "Baker")
-    plan_b = people_services.create_plan(b, acting_user=users["sw2"], service_type=ServiceType.HOME_CARE, outcomes="x")
+    plan_b = people_services.create_plan(b, acting_user=users["sw2"], service_type=ServiceCode.HOME_CARE, outcomes="x")
     rb = referral_services.create_referral(
         acting_user=users["sw2"],
         person=b,
         kind=Referral.Kind.SUPPORT_PLAN,
-        service_type=ServiceType.HOME_CARE,
+        service_type=ServiceCode.HOME_CARE,
         details="x",
         plan=plan_b,
     )
@@ -122,13 +123,13 @@ def _active_case(users, person, provider, capture_on_commit):
     from providers.tests.factories import ProviderServiceFactory
 
     arrangement = PurchasingArrangement.objects.create(
-        name="Home care DPS", kind="dps", service_type="home_care", starts_on=date(2023, 4, 1)
+        name="Home care DPS", kind="dps", service_type_id="home_care", starts_on=date(2023, 4, 1)
     )
     ProviderServiceFactory(provider=provider, arrangement=arrangement, districts=["E1"])
     plan = people_services.create_plan(
         person,
         acting_user=users["sw"],
-        service_type=ServiceType.HOME_CARE,
+        service_type=ServiceCode.HOME_CARE,
         outcomes="Wash and dress",
         weekly_hours=Decimal("5"),
     )
@@ -169,7 +170,7 @@ def _active_case(users, person, provider, capture_on_commit):
         agreement = award_agreement(referral, acting_user=users["officer_east"], start_date=timezone.localdate())
         order = issue_purchase_order_for(referral, acting_user=users["officer_east"])
     notice = SpotContractNotice.objects.create(
-        provider=provider, referral=referral, service_type="home_care", reason="x", raised_by=users["officer_east"]
+        provider=provider, referral=referral, service_type_id="home_care", reason="x", raised_by=users["officer_east"]
     )
     return {"rc": referral, "requirement": requirement, "agreement": agreement, "order": order, "notice": notice}
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from brokerage.models import ServiceAgreement
+from catalogue.codes import ServiceCode
 from dps import services
 from dps.models import Bid, DPSRequirement, PurchasingArrangement, SpotContractNotice
-from people.models import ServiceType
 from providers.tests.factories import ProviderFactory, ProviderServiceFactory
 from purchase_orders.models import PurchaseOrder
 from referrals.models import Referral, ReferralTransition
@@ -38,14 +38,23 @@ class PurchasingArrangementFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Home care DPS {n}")
     kind = PurchasingArrangement.Kind.DPS
-    service_type = ServiceType.HOME_CARE
+    service_type_id = ServiceCode.HOME_CARE
     starts_on = date(2023, 4, 1)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("service_type"), str):  # a test may name the service by its code
+            kwargs["service_type_id"] = kwargs.pop("service_type")
+        return kwargs
 
 
 def enrol(provider, arrangement, districts=("E1",)):
     """The provider joins the arrangement for its service, covering these districts."""
     return ProviderServiceFactory(
-        provider=provider, arrangement=arrangement, service_type=arrangement.service_type, districts=list(districts)
+        provider=provider,
+        arrangement=arrangement,
+        service_type_id=arrangement.service_type_id,
+        districts=list(districts),
     )
 
 
@@ -131,7 +140,7 @@ class Sourcing:
 
 def allocated(person, funder, officer, *, arrangement=None, plan=None) -> Sourcing:
     """A funded plan for the person, taken from the queue by `officer`."""
-    plan_fields = {"plan": plan, "service_type": plan.service_type} if plan else {}
+    plan_fields = {"plan": plan, "service_type": plan.service_type_id} if plan else {}
     referral = queued_referral(person.allocated_worker, person, funder, **plan_fields)
     referral = take_referral(referral, acting_user=officer)
     return Sourcing(Referral.objects.get(pk=referral.pk), officer, arrangement or PurchasingArrangementFactory())

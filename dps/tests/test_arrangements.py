@@ -39,13 +39,13 @@ def test_the_dps_team_sets_up_an_arrangement(client, dps_team):
     response = client.post(reverse("arrangements:create"), RESIDENTIAL)
     arrangement = PurchasingArrangement.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("arrangements:detail", args=[arrangement.pk])
-    assert (arrangement.service_type, arrangement.starts_on, arrangement.expires_on) == (
+    assert (arrangement.service_type_id, arrangement.starts_on, arrangement.expires_on) == (
         "residential",
         date(2026, 4, 1),
         date(2030, 3, 31),
     )
     event = AuditEvent.objects.get(object_id=str(arrangement.pk), action="created")
-    assert event.actor == dps_team and event.changes["service_type"] == [None, "residential"]
+    assert event.actor == dps_team and event.changes["service_type_id"] == [None, "residential"]
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_the_service_of_an_arrangement_with_members_cannot_change(dps_team):
             expires_on=None,
         )
     arrangement.refresh_from_db()
-    assert arrangement.service_type == "residential"
+    assert arrangement.service_type_id == "residential"
 
 
 # Members ---------------------------------------------------------------------------------------------

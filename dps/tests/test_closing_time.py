@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from catalogue.codes import ServiceCode
 from core.exceptions import ActionRefused
 from core.forms import FREE_TEXT_MAX_LENGTH
 from dps import services
@@ -31,7 +32,6 @@ from dps.tests.factories import (
     requirement_fields,
     submit,
 )
-from people.models import ServiceType
 from providers.models import ProviderService
 from referrals.models import Referral
 from referrals.services import take_referral
@@ -349,9 +349,9 @@ def test_a_reason_the_guard_refuses_is_shown_and_kept_and_the_attempt_audited(cl
 @pytest.fixture
 def urgent_case(social_worker, person, officer_east):
     """An urgent residential placement in the East queue, taken by the officer."""
-    referral = urgent_referral(social_worker, person, service_type=ServiceType.RESIDENTIAL)
+    referral = urgent_referral(social_worker, person, service_type=ServiceCode.RESIDENTIAL)
     take_referral(referral, acting_user=officer_east)
-    arrangement = PurchasingArrangementFactory(name="Care homes DPS", service_type=ServiceType.RESIDENTIAL)
+    arrangement = PurchasingArrangementFactory(name="Care homes DPS", service_type=ServiceCode.RESIDENTIAL)
     return Referral.objects.get(pk=referral.pk), arrangement
 
 
@@ -405,7 +405,7 @@ def test_an_officer_publishes_a_residential_requirement_that_closes_in_two_hours
 
     assert response.status_code == 302
     requirement = DPSRequirement.objects.get(referral=referral)
-    assert requirement.closes_at == closes and requirement.service_type == ServiceType.RESIDENTIAL
+    assert requirement.closes_at == closes and requirement.service_type_id == ServiceCode.RESIDENTIAL
     assert Referral.objects.get(pk=referral.pk).state == State.REQUIREMENT_PUBLISHED
 
 

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from catalogue.codes import ServiceCode
 from dps import services
 from dps.models import Bid
 from dps.selectors import is_open_to, rank_bids, requirements_open_to
@@ -21,7 +22,6 @@ from dps.tests.factories import (
     score_all,
     submit,
 )
-from people.models import ServiceType
 from people.tests.factories import make_person, make_plan
 
 # requirements_open_to -------------------------------------------------------------------------
@@ -47,14 +47,14 @@ def market(social_worker, east_area, cap_member, officer_east):
     sooner = requirement(closes_at=timezone.now() + timezone.timedelta(days=1))
     other_district = requirement(postcode="E2 7DG")
     other_arrangement = requirement(on=PurchasingArrangementFactory())
-    respite = PurchasingArrangementFactory(service_type=ServiceType.RESPITE)
+    respite = PurchasingArrangementFactory(service_type=ServiceCode.RESPITE)
     respite_person = person()
     respite_case = allocated(
         respite_person,
         cap_member,
         officer_east,
         arrangement=respite,
-        plan=make_plan(social_worker, respite_person, service_type=ServiceType.RESPITE),
+        plan=make_plan(social_worker, respite_person, service_type=ServiceCode.RESPITE),
     )
     other_service = out_for_bids(respite_case)
     already_closed = closed(person(), cap_member, officer_east, arrangement=arrangement).requirement

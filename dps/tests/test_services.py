@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from catalogue.codes import ServiceCode
 from core.exceptions import ActionRefused
 from dps import services
 from dps.models import Bid, BidAnswer, DPSRequirement, SpotContractNotice
@@ -27,7 +28,7 @@ from dps.tests.factories import (
     score_all,
     submit,
 )
-from people.models import ServiceType, Specialism
+from people.models import Specialism
 from people.tests.factories import make_person, make_plan
 from providers.tests.factories import ProviderFactory
 from referrals.models import Referral
@@ -75,7 +76,7 @@ def test_requirement_copies_the_package_from_the_plan_and_the_district(
 
     requirement = _publish(case, quality_weight=70)
 
-    assert requirement.service_type == ServiceType.HOME_CARE
+    assert requirement.service_type_id == ServiceCode.HOME_CARE
     assert requirement.weekly_hours == Decimal("12.50")
     assert requirement.visit_schedule == SCHEDULE
     assert requirement.specialisms == [Specialism.DEMENTIA, Specialism.DOUBLE_HANDED]
@@ -127,7 +128,7 @@ def test_arrangement_for_another_service_is_refused(case):
     _refused(
         case,
         "arrangement for this referral's service",
-        arrangement=PurchasingArrangementFactory(service_type=ServiceType.RESPITE),
+        arrangement=PurchasingArrangementFactory(service_type=ServiceCode.RESPITE),
     )
 
 
@@ -200,7 +201,7 @@ def test_provider_not_covering_the_district_cannot_bid(open_case):
 
 def test_provider_enrolled_for_another_service_cannot_bid(open_case):
     user = provider_staff()
-    enrol(user.provider, PurchasingArrangementFactory(service_type=ServiceType.RESPITE))
+    enrol(user.provider, PurchasingArrangementFactory(service_type=ServiceCode.RESPITE))
     _refused_bid(open_case.requirement, user, "not open to your organisation")
 
 
@@ -452,10 +453,10 @@ def test_spot_contract_tells_the_dps_team_and_ends_the_live_requirement(
         )
 
     notice = SpotContractNotice.objects.get()
-    assert (notice.provider, notice.referral_id, notice.service_type, notice.raised_by) == (
+    assert (notice.provider, notice.referral_id, notice.service_type_id, notice.raised_by) == (
         provider,
         closed_case.referral.pk,
-        ServiceType.HOME_CARE,
+        ServiceCode.HOME_CARE,
         officer_east,
     )
     case = closed_case.refresh()

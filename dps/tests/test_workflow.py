@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from brokerage.services import award_agreement, issue_purchase_order_for
+from catalogue.codes import ServiceCode
 from core.exceptions import ActionRefused
 from dps import services
 from dps.tests.factories import (
@@ -22,7 +23,6 @@ from dps.tests.factories import (
     score_all,
     selected,
 )
-from people.models import ServiceType
 from providers.tests.factories import ProviderFactory
 from referrals.models import Referral, ReferralTransition
 from referrals.services import take_referral
@@ -180,7 +180,7 @@ def test_purchase_order_cannot_be_issued_twice(person, cap_member, officer_east)
 def sourcing_support(person, officer_east):
     """An allocated sourcing support request, with an open arrangement for its service."""
     referral = take_referral(sourcing_support_referral(person.allocated_worker, person), acting_user=officer_east)
-    arrangement = PurchasingArrangementFactory(service_type=ServiceType.DAY_OPPORTUNITIES)
+    arrangement = PurchasingArrangementFactory(service_type=ServiceCode.DAY_OPPORTUNITIES)
     return Sourcing(Referral.objects.get(pk=referral.pk), officer_east, arrangement)
 
 

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import factory
 
+from catalogue.codes import ServiceCode
 from people import services
-from people.models import CareAndSupportPlan, NeedsAssessment, Person, ServiceType
+from people.models import CareAndSupportPlan, NeedsAssessment, Person
 
 
 def nhs_check_digit(first_nine: str) -> int:
@@ -46,7 +47,7 @@ class AssessmentFields(factory.DictFactory):
 
 
 class PlanFields(factory.DictFactory):
-    service_type = ServiceType.HOME_CARE
+    service_type = ServiceCode.HOME_CARE
     weekly_hours = Decimal("10.00")
     outcomes = factory.Sequence(lambda n: f"To stay safely at home ({n}).")
     indicative_weekly_budget = Decimal("250.00")
@@ -61,6 +62,6 @@ def make_assessment(worker, person, **overrides) -> NeedsAssessment:
     return services.record_assessment(person, acting_user=worker, **AssessmentFields(**overrides))
 
 
-def make_plan(worker, person, service_type=ServiceType.HOME_CARE, **overrides) -> CareAndSupportPlan:
+def make_plan(worker, person, service_type=ServiceCode.HOME_CARE, **overrides) -> CareAndSupportPlan:
     """A plan with an indicative budget (pass indicative_weekly_budget=None for none)."""
     return services.create_plan(person, acting_user=worker, **PlanFields(service_type=service_type, **overrides))

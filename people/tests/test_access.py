@@ -6,10 +6,11 @@ a decision waits for them. Nobody else, whatever the role."""
 
 import pytest
 
+from catalogue.codes import ServiceCode
 from dps.tests.factories import active
 from people import services
 from people.access import can_change_person, can_view_person
-from people.models import Person, ServiceType
+from people.models import Person
 from people.selectors import people_visible_to
 from referrals import services as referral_services
 from referrals.tests.factories import (
@@ -94,7 +95,7 @@ def test_a_declined_plan_leaves_only_the_practitioner(request, social_worker, ca
 
 
 def test_heads_of_service_see_out_of_panel_approvals_until_decided(request, social_worker, head_of_service, person):
-    referral = awaiting_funding_referral(social_worker, person, service_type=ServiceType.RESIDENTIAL)
+    referral = awaiting_funding_referral(social_worker, person, service_type=ServiceCode.RESIDENTIAL)
     assert who_sees(request, person) == {"social_worker", "head_of_service"}
     referral_services.record_funding_decision(
         referral, acting_user=head_of_service, decision="approved", approved_weekly_amount=900

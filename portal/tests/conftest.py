@@ -19,9 +19,10 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from brokerage.services import award_agreement, issue_purchase_order_for
+from catalogue.codes import ServiceCode
 from dps import services as dps
 from dps.models import Bid, BidAnswer, DPSRequirement, PurchasingArrangement
-from people.models import ServiceType, Specialism
+from people.models import Specialism
 from people.tests.factories import make_person, make_plan
 from providers.tests.factories import ProviderFactory, ProviderServiceFactory
 from purchase_orders.models import PurchaseOrder
@@ -76,7 +77,7 @@ def enrolled_user(arrangement, districts=("E1",), **fields):
     ProviderServiceFactory(
         provider=user.provider,
         arrangement=arrangement,
-        service_type=arrangement.service_type,
+        service_type_id=arrangement.service_type_id,
         districts=list(districts),
     )
     return user
@@ -117,7 +118,7 @@ def arrangement(db):
     return PurchasingArrangement.objects.create(
         name="Home care DPS 2023",
         kind=PurchasingArrangement.Kind.DPS,
-        service_type=ServiceType.HOME_CARE,
+        service_type_id=ServiceCode.HOME_CARE,
         starts_on=date(2023, 4, 1),
     )
 

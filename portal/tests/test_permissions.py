@@ -247,7 +247,7 @@ def test_a_provider_the_requirement_is_not_open_to_gets_404(client, open_case, o
         ProviderServiceFactory(provider=user.provider, arrangement=None, districts=["E1"])  # spot contracts only
     elif outsider == "other arrangement":
         other = type(case.arrangement).objects.create(
-            name="Another DPS", kind="dps", service_type="home_care", starts_on=case.arrangement.starts_on
+            name="Another DPS", kind="dps", service_type_id="home_care", starts_on=case.arrangement.starts_on
         )
         user = enrolled_user(other)
     else:

@@ -18,7 +18,7 @@ def home_care_dps(db):
     return PurchasingArrangement.objects.create(
         name="Home care DPS 2023 to 2027",
         kind=PurchasingArrangement.Kind.DPS,
-        service_type="home_care",
+        service_type_id="home_care",
         starts_on=date(2023, 4, 1),
         expires_on=date(2027, 3, 31),
     )
@@ -29,6 +29,6 @@ def reablement_market(db):
     return PurchasingArrangement.objects.create(
         name="Reablement Dynamic Market",
         kind=PurchasingArrangement.Kind.DYNAMIC_MARKET,
-        service_type="reablement",
+        service_type_id="reablement",
         starts_on=date(2025, 4, 1),
     )

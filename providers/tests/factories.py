@@ -1,6 +1,6 @@
 import factory
 
-from people.models import ServiceType
+from catalogue.codes import ServiceCode
 from providers.models import Provider, ProviderService
 
 
@@ -18,7 +18,13 @@ class ProviderServiceFactory(factory.django.DjangoModelFactory):
         model = ProviderService
 
     provider = factory.SubFactory(ProviderFactory)
-    service_type = ServiceType.HOME_CARE
+    service_type_id = ServiceCode.HOME_CARE
     districts = factory.LazyFunction(lambda: ["E1"])
     specialisms = factory.LazyFunction(list)
     weekly_hours_capacity = 40
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("service_type"), str):  # a test may name the service by its code
+            kwargs["service_type_id"] = kwargs.pop("service_type")
+        return kwargs

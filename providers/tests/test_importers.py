@@ -58,7 +58,7 @@ def test_valid_file_creates_providers_and_their_services(dps_team, home_care_dps
     )
     assert eastside.active and eastside.created_by == dps_team
     home_care = eastside.services.get()
-    assert home_care.service_type == "home_care" and home_care.arrangement == home_care_dps
+    assert home_care.service_type_id == "home_care" and home_care.arrangement == home_care_dps
     assert home_care.districts == ["E1", "E2", "E3"]  # E1 from the areas and again from the office postcode
     assert home_care.specialisms == ["dementia", "end_of_life"]
     assert home_care.languages == ["English", "Bengali", "Sylheti"]

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 def mappings(db):
     """The council's service terms mapped by code in their own taxonomy; its client groups by label, in any."""
     for service_type, (code, _) in SERVICE_TERMS.items():
-        TaxonomyMapping.objects.create(taxonomy=COUNCIL_SERVICES, term=code, service_type=service_type)
+        TaxonomyMapping.objects.create(taxonomy=COUNCIL_SERVICES, term=code, service_type_id=service_type)
     for specialism, (_, label) in NEED_TERMS.items():
         TaxonomyMapping.objects.create(term=label.upper(), specialism=specialism)  # matched whatever the case
 
@@ -43,7 +43,7 @@ def feed(document) -> bytes:
 def imported() -> dict[tuple[str, str], dict]:
     """What was saved, by (organization id, service type), field by field."""
     return {
-        (s.provider.open_referral_id, s.service_type): {
+        (s.provider.open_referral_id, s.service_type_id): {
             "provider": s.provider.name,
             "cqc": s.provider.cqc_registration_number,
             "districts": sorted(s.districts),

@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from catalogue.codes import ServiceCode
 from dps.models import PurchasingArrangement
-from people.models import ServiceType, Specialism
+from people.models import Specialism
 from people.tests.factories import make_plan
 from providers.models import Provider
 from providers.selectors import off_framework_for, providers_directory, shortlist_for
@@ -19,12 +20,12 @@ from .factories import ProviderFactory, ProviderServiceFactory
 TODAY = timezone.localdate
 
 
-def arrangement(name, service_type=ServiceType.HOME_CARE, *, starts=-400, expires=None):
+def arrangement(name, service_type=ServiceCode.HOME_CARE, *, starts=-400, expires=None):
     today = TODAY()
     return PurchasingArrangement.objects.create(
         name=name,
         kind=PurchasingArrangement.Kind.DPS,
-        service_type=service_type,
+        service_type_id=service_type,
         starts_on=today + timedelta(days=starts),
         expires_on=today + timedelta(days=expires) if expires is not None else None,
     )
@@ -62,15 +63,15 @@ def test_only_active_enrolled_providers_covering_the_district_for_the_service_ar
     offer("Shortlisted", arrangement=open_dps)
     offer(
         "Wrong service",
-        arrangement=arrangement("Reablement DPS", ServiceType.REABLEMENT),
-        service_type=ServiceType.REABLEMENT,
+        arrangement=arrangement("Reablement DPS", ServiceCode.REABLEMENT),
+        service_type=ServiceCode.REABLEMENT,
     )
     offer("Wrong district", arrangement=open_dps, districts=["W2"])
     offer("Inactive provider", arrangement=open_dps, active=False)
     offer("Not enrolled")
     offer("Expired arrangement", arrangement=arrangement("Old home care DPS", starts=-900, expires=-1))
     offer("Arrangement not yet open", arrangement=arrangement("Next home care DPS", starts=5))
-    offer("Arrangement for another service", arrangement=arrangement("Reablement market", ServiceType.REABLEMENT))
+    offer("Arrangement for another service", arrangement=arrangement("Reablement market", ServiceCode.REABLEMENT))
 
     assert names(shortlist_for(referral).entries) == ["Shortlisted"]
     off = {e.provider.name: e.reasons[-1] for e in off_framework_for(referral).entries}
@@ -184,7 +185,7 @@ def test_the_shortlist_takes_two_queries_whatever_its_length(referral, open_dps,
 def test_directory_finds_providers_by_name_district_or_service(db, open_dps):
     offer("Eastside Care", arrangement=open_dps, districts=["E1", "E3"])
     offer("Westside Care", arrangement=open_dps, districts=["W2"])
-    offer("Riverside Reablement", service_type=ServiceType.REABLEMENT, districts=["E3", "W2"])
+    offer("Riverside Reablement", service_type=ServiceCode.REABLEMENT, districts=["E3", "W2"])
 
     def found(**filters):
         return [p.name for p in providers_directory(**filters)]
@@ -195,7 +196,7 @@ def test_directory_finds_providers_by_name_district_or_service(db, open_dps):
     assert found(search="reablement") == ["Riverside Reablement"]
     assert found(search="home care") == ["Eastside Care", "Westside Care"]
     assert found(district="e3") == ["Eastside Care", "Riverside Reablement"]
-    assert found(district="E3", service_type=ServiceType.HOME_CARE) == ["Eastside Care"]
+    assert found(district="E3", service_type=ServiceCode.HOME_CARE) == ["Eastside Care"]
 
 
 def test_directory_list_takes_two_queries_whatever_its_length(db, open_dps, django_assert_num_queries):
@@ -203,7 +204,7 @@ def test_directory_list_takes_two_queries_whatever_its_length(db, open_dps, djan
         offer(f"Provider {n}", arrangement=open_dps)
     with django_assert_num_queries(2):
         rows = [
-            (p.name, [(s.get_service_type_display(), s.arrangement) for s in p.services.all()])
+            (p.name, [(s.service_type.name, s.arrangement) for s in p.services.all()])
             for p in providers_directory(search="Provider")
         ]
     assert len(rows) == 6

@@ -6,7 +6,7 @@ Only a draft has no service (create_referral submits at once), so `draft_referra
 from datetime import date
 from decimal import Decimal
 
-from people.models import ServiceType
+from catalogue.codes import ServiceCode
 from people.tests.factories import make_plan
 from referrals import services
 from referrals.models import Referral
@@ -18,12 +18,13 @@ TAKES_EFFECT = date(2027, 1, 5)
 def draft_referral(worker, person, *, plan=None, **overrides) -> Referral:
     fields = {
         "kind": Referral.Kind.URGENT_RESPONSE,
-        "service_type": ServiceType.HOME_CARE,
+        "service_type": ServiceCode.HOME_CARE,
         "details": DETAILS,
         "urgent": True,
     } | overrides
+    fields["service_type_id"] = fields.pop("service_type")
     return Referral.objects.create(
-        person=person, plan=plan, team=person.team, referred_by=worker, created_by=worker, **fields
+        person=person, plan=plan, team_id=person.team_id, referred_by=worker, created_by=worker, **fields
     )
 
 
@@ -33,7 +34,7 @@ def urgent_referral(worker, person, **overrides) -> Referral:
         acting_user=worker,
         person=person,
         kind=Referral.Kind.URGENT_RESPONSE,
-        **{"service_type": ServiceType.HOME_CARE, "details": DETAILS} | overrides,
+        **{"service_type": ServiceCode.HOME_CARE, "details": DETAILS} | overrides,
     )
 
 
@@ -44,12 +45,12 @@ def suspension_referral(worker, person, **overrides) -> Referral:
         person=person,
         kind=Referral.Kind.CHANGE,
         change=Referral.Change.SUSPEND,
-        **{"service_type": ServiceType.HOME_CARE, "details": DETAILS, "effective_date": TAKES_EFFECT} | overrides,
+        **{"service_type": ServiceCode.HOME_CARE, "details": DETAILS, "effective_date": TAKES_EFFECT} | overrides,
     )
 
 
 def awaiting_funding_referral(
-    worker, person, *, service_type=ServiceType.HOME_CARE, plan=None, **overrides
+    worker, person, *, service_type=ServiceCode.HOME_CARE, plan=None, **overrides
 ) -> Referral:
     """A new care and support plan waiting for the panel (or, out of panel, a head of service)."""
     plan = plan or make_plan(worker, person, service_type=service_type)
@@ -95,7 +96,7 @@ def held_referral(worker, person, *, change=Referral.Change.REDUCE, **overrides)
         person=person,
         kind=Referral.Kind.CHANGE,
         change=change,
-        service_type=ServiceType.HOME_CARE,
+        service_type=ServiceCode.HOME_CARE,
         plan=plan,
         puts_person_at_risk=True,
         **{"details": DETAILS, "effective_date": TAKES_EFFECT} | overrides,
@@ -103,24 +104,24 @@ def held_referral(worker, person, *, change=Referral.Change.REDUCE, **overrides)
 
 
 def sourcing_support_referral(worker, person, **overrides) -> Referral:
-    plan = make_plan(worker, person, service_type=ServiceType.DAY_OPPORTUNITIES, indicative_weekly_budget=None)
+    plan = make_plan(worker, person, service_type=ServiceCode.DAY_OPPORTUNITIES, indicative_weekly_budget=None)
     return services.create_referral(
         acting_user=worker,
         person=person,
         kind=Referral.Kind.SOURCING_SUPPORT,
-        service_type=ServiceType.DAY_OPPORTUNITIES,
+        service_type=ServiceCode.DAY_OPPORTUNITIES,
         plan=plan,
         **{"details": "Which day centres have places on Tuesdays?"} | overrides,
     )
 
 
 def referred_on_referral(worker, person, **overrides) -> Referral:
-    plan = make_plan(worker, person, service_type=ServiceType.EXTRA_CARE)
+    plan = make_plan(worker, person, service_type=ServiceCode.EXTRA_CARE)
     return services.create_referral(
         acting_user=worker,
         person=person,
         kind=Referral.Kind.SUPPORT_PLAN,
-        service_type=ServiceType.EXTRA_CARE,
+        service_type=ServiceCode.EXTRA_CARE,
         plan=plan,
         **{"details": DETAILS, "referred_on_to": "Extra Care Housing team"} | overrides,
     )

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from brokerage.teams import Team
+from catalogue.codes import ServiceCode
 from core.models import SentEmail
-from people.models import FundingDecision, Person, ServiceType
+from people.models import FundingDecision, Person
 from people.tests.factories import make_person
 from referrals import services
 from referrals.models import Referral
@@ -100,7 +100,7 @@ def test_an_out_of_panel_placement_goes_to_the_heads_of_service(
     sent, social_worker, cap_member, head_of_service, adaeze
 ):
     referral, messages = sent(
-        lambda: awaiting_funding_referral(social_worker, adaeze, service_type=ServiceType.RESIDENTIAL)
+        lambda: awaiting_funding_referral(social_worker, adaeze, service_type=ServiceCode.RESIDENTIAL)
     )
     assert recipients(messages) == [head_of_service.email]
     assert "out-of-panel approval from a head of service" in messages[0].body
@@ -111,7 +111,7 @@ def test_an_out_of_panel_placement_goes_to_the_heads_of_service(
 def test_the_team_is_told_an_urgent_referral_has_arrived(
     sent, social_worker, officer_east, other_officer_east, lead_east, officer_west, lead_west, cap_member, adaeze
 ):
-    left(UserFactory(roles=[Role.BROKERAGE_OFFICER], team=Team.EAST))
+    left(UserFactory(roles=[Role.BROKERAGE_OFFICER], team="east"))
 
     referral, messages = sent(lambda: urgent_referral(social_worker, adaeze))
 
@@ -202,7 +202,7 @@ def test_the_social_worker_is_told_options_were_returned(sent, social_worker, of
         acting_user=social_worker,
         person=adaeze,
         kind=Referral.Kind.SOURCING_SUPPORT,
-        service_type=ServiceType.DAY_OPPORTUNITIES,
+        service_type=ServiceCode.DAY_OPPORTUNITIES,
         details=DETAILS,
     )
     referral = services.take_referral(referral, acting_user=officer_east)

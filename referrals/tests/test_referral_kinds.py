@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from catalogue.codes import ServiceCode
 from core.exceptions import ActionRefused
 from core.forms import FREE_TEXT_MAX_LENGTH
 from core.tests.forms import date_fields, fresh_token
-from people.models import ServiceType
 from people.tests.factories import make_plan
 from referrals import services
 from referrals.models import REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPES, Referral
@@ -190,12 +190,12 @@ def test_fields_of_other_kinds_are_not_saved(sam, social_worker, person, slug):
 
 
 def test_the_service_of_a_kind_with_a_plan_is_the_plans(sam, social_worker, person):
-    plan = make_plan(social_worker, person, service_type=ServiceType.DAY_OPPORTUNITIES)
+    plan = make_plan(social_worker, person, service_type=ServiceCode.DAY_OPPORTUNITIES)
     sam.post(
         kind_url(person, "care-and-support-plan"),
         {"plan": plan.pk, "service_type": "home_care", "details": DETAILS, **fresh_token()},
     )
-    assert Referral.objects.get().service_type == ServiceType.DAY_OPPORTUNITIES
+    assert Referral.objects.get().service_type_id == ServiceCode.DAY_OPPORTUNITIES
 
 
 def test_a_longer_term_assessment_is_made_with_no_plan_and_goes_to_the_queue(sam, person):
@@ -239,7 +239,7 @@ def test_a_temporary_increase_must_end_after_it_starts(sam, social_worker, perso
 
 
 def test_a_new_plan_for_a_referral_only_service_says_where_it_went(sam, social_worker, person):
-    plan = make_plan(social_worker, person, service_type=ServiceType.EXTRA_CARE)
+    plan = make_plan(social_worker, person, service_type=ServiceCode.EXTRA_CARE)
     data = {"plan": plan.pk, "details": DETAILS, **fresh_token()}
     page = sam.post(kind_url(person, "care-and-support-plan"), data).content.decode()
     assert error_by_field(page, "referred_on_to") == "Enter where you referred the person"
@@ -248,14 +248,14 @@ def test_a_new_plan_for_a_referral_only_service_says_where_it_went(sam, social_w
 
 
 def test_a_change_to_a_referral_only_service_is_refused_by_the_plan(sam, social_worker, person):
-    plan = make_plan(social_worker, person, service_type=ServiceType.CARERS_SUPPORT)
+    plan = make_plan(social_worker, person, service_type=ServiceCode.CARERS_SUPPORT)
     response = sam.post(kind_url(person, "change-of-provider"), {"plan": plan.pk, "details": DETAILS, **fresh_token()})
     assert error_by_field(response.content.decode(), "plan") == REFERRAL_ONLY_AS_A_NEW_PLAN
     assert not Referral.objects.exists()
 
 
 def test_a_sourcing_support_plan_must_be_for_the_service_chosen(sam, social_worker, person):
-    plan = make_plan(social_worker, person, service_type=ServiceType.RESPITE)
+    plan = make_plan(social_worker, person, service_type=ServiceCode.RESPITE)
     data = {"service_type": "day_opportunities", "plan": plan.pk, "details": DETAILS, **fresh_token()}
     page = sam.post(kind_url(person, "sourcing-support"), data).content.decode()
     assert error_by_field(page, "plan") == "Select a plan for the service chosen, or no plan"
@@ -282,7 +282,7 @@ def refer(worker, person, slug, **fields):
         person=person,
         kind=referral_type.kind,
         change=referral_type.change,
-        **{"service_type": ServiceType.HOME_CARE, "details": DETAILS} | fields,
+        **{"service_type": ServiceCode.HOME_CARE, "details": DETAILS} | fields,
     )
 
 
@@ -367,7 +367,7 @@ def test_the_service_saves_nothing_a_kind_does_not_ask(social_worker, person):
 def test_the_service_refuses_a_change_to_a_referral_only_service(social_worker, person):
     assert_not_referred(
         lambda: refer(
-            social_worker, person, "suspension", service_type=ServiceType.EXTRA_CARE, effective_date=TAKES_EFFECT
+            social_worker, person, "suspension", service_type=ServiceCode.EXTRA_CARE, effective_date=TAKES_EFFECT
         ),
         REFERRAL_ONLY_AS_A_NEW_PLAN,
     )

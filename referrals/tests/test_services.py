@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from catalogue.codes import NOT_BROKERED, ServiceCode
 from core.calendar import add_working_days
 from core.exceptions import ActionRefused
-from people.models import NOT_BROKERED, FundingDecision, ServiceType
+from people.models import FundingDecision
 from people.tests.factories import make_person, make_plan
 from referrals import services
 from referrals.models import Referral
@@ -46,7 +47,7 @@ def test_brokerage_cannot_increase_a_service(who, request, social_worker, person
             person,
             kind="change",
             change="increase",
-            service_type=ServiceType.HOME_CARE,
+            service_type=ServiceCode.HOME_CARE,
             plan=plan,
             effective_date=date(2027, 1, 5),
         ),
@@ -56,7 +57,7 @@ def test_brokerage_cannot_increase_a_service(who, request, social_worker, person
 
 def test_brokerage_cannot_make_any_other_referral(officer_east, person):
     assert_not_referred(
-        lambda: refer(officer_east, person, kind="urgent_response", service_type=ServiceType.HOME_CARE),
+        lambda: refer(officer_east, person, kind="urgent_response", service_type=ServiceCode.HOME_CARE),
         ONLY_PRACTITIONERS_REFER,
     )
 
@@ -67,7 +68,7 @@ def test_unfunded_increase_waits_for_funding_not_in_the_queue(social_worker, per
         person,
         kind="change",
         change="increase",
-        service_type=ServiceType.HOME_CARE,
+        service_type=ServiceCode.HOME_CARE,
         plan=make_plan(social_worker, person),
         effective_date=date(2027, 1, 5),
     )
@@ -85,7 +86,7 @@ def test_increase_on_an_already_funded_plan_goes_straight_to_the_queue(social_wo
         person,
         kind="change",
         change="increase",
-        service_type=ServiceType.HOME_CARE,
+        service_type=ServiceCode.HOME_CARE,
         plan=plan,
         effective_date=date(2027, 1, 5),
     )
@@ -96,9 +97,9 @@ def test_increase_on_an_already_funded_plan_goes_straight_to_the_queue(social_wo
 @pytest.mark.parametrize(
     "service_type, goes_to",
     [
-        (ServiceType.TELECARE, "Assistive Technology team"),
-        (ServiceType.MINOR_WORKS, "Home Improvement Agency"),
-        (ServiceType.OT_EQUIPMENT, "Occupational Therapy service"),
+        (ServiceCode.TELECARE, "Assistive Technology team"),
+        (ServiceCode.MINOR_WORKS, "Home Improvement Agency"),
+        (ServiceCode.OT_EQUIPMENT, "Occupational Therapy service"),
     ],
 )
 @pytest.mark.parametrize("who", ["social_worker", "officer_east"])
@@ -128,7 +129,7 @@ def test_reduction_without_risk_goes_to_the_queue(social_worker, person):
         person,
         kind="change",
         change="reduce",
-        service_type=ServiceType.HOME_CARE,
+        service_type=ServiceCode.HOME_CARE,
         plan=make_plan(social_worker, person),
         effective_date=date(2026, 1, 5),
     )
@@ -137,7 +138,7 @@ def test_reduction_without_risk_goes_to_the_queue(social_worker, person):
 
 def test_risk_flag_is_ignored_for_changes_that_are_not_reductions_or_suspensions(social_worker, person):
     referral = refer(
-        social_worker, person, kind="urgent_response", service_type=ServiceType.HOME_CARE, puts_person_at_risk=True
+        social_worker, person, kind="urgent_response", service_type=ServiceCode.HOME_CARE, puts_person_at_risk=True
     )
     assert referral.state == S.QUEUED and not referral.puts_person_at_risk
 
@@ -145,9 +146,9 @@ def test_risk_flag_is_ignored_for_changes_that_are_not_reductions_or_suspensions
 # Routing ------------------------------------------------------------------------------------
 def test_reablement_only_through_spa(social_worker, spa_worker, east_area):
     sw_person = make_person(social_worker, east_area)
-    plan = make_plan(social_worker, sw_person, service_type=ServiceType.REABLEMENT)
+    plan = make_plan(social_worker, sw_person, service_type=ServiceCode.REABLEMENT)
     assert_not_referred(
-        lambda: refer(social_worker, sw_person, kind="support_plan", service_type=ServiceType.REABLEMENT, plan=plan),
+        lambda: refer(social_worker, sw_person, kind="support_plan", service_type=ServiceCode.REABLEMENT, plan=plan),
         REABLEMENT_ONLY_THROUGH_SPA,
     )
     spa_person = make_person(spa_worker, east_area)
@@ -155,8 +156,8 @@ def test_reablement_only_through_spa(social_worker, spa_worker, east_area):
         spa_worker,
         spa_person,
         kind="support_plan",
-        service_type=ServiceType.REABLEMENT,
-        plan=make_plan(spa_worker, spa_person, service_type=ServiceType.REABLEMENT),
+        service_type=ServiceCode.REABLEMENT,
+        plan=make_plan(spa_worker, spa_person, service_type=ServiceCode.REABLEMENT),
     )
     assert referral.state == S.AWAITING_FUNDING
 
@@ -164,24 +165,24 @@ def test_reablement_only_through_spa(social_worker, spa_worker, east_area):
 @pytest.mark.parametrize("area, team", [("east_area", "east"), ("west_area", "west")])
 def test_referral_is_allocated_to_the_team_for_the_persons_area(area, team, request, social_worker):
     person = make_person(social_worker, request.getfixturevalue(area))
-    assert refer(social_worker, person, kind="urgent_response", service_type=ServiceType.HOME_CARE).team == team
+    assert refer(social_worker, person, kind="urgent_response", service_type=ServiceCode.HOME_CARE).team_id == team
 
 
 def test_only_the_allocated_practitioner_can_refer(other_social_worker, person):
     assert_not_referred(
-        lambda: refer(other_social_worker, person, kind="urgent_response", service_type=ServiceType.HOME_CARE),
+        lambda: refer(other_social_worker, person, kind="urgent_response", service_type=ServiceCode.HOME_CARE),
         "Only the person's allocated practitioner",
     )
 
 
 def test_urgent_response_is_due_in_a_day_and_other_work_in_five(social_worker, person):
-    urgent = refer(social_worker, person, kind="urgent_response", service_type=ServiceType.HOME_CARE)
+    urgent = refer(social_worker, person, kind="urgent_response", service_type=ServiceCode.HOME_CARE)
     routine = refer(
         social_worker,
         person,
         kind="change",
         change="suspend",
-        service_type=ServiceType.HOME_CARE,
+        service_type=ServiceCode.HOME_CARE,
         effective_date=date(2027, 1, 5),
     )
     assert urgent.urgent and urgent.due_by - urgent.queued_at == timedelta(days=1)
@@ -203,13 +204,13 @@ def test_urgent_response_is_due_in_a_day_and_other_work_in_five(social_worker, p
             "Only a change to an existing service has a kind of change.",
         ),
         (
-            {"kind": "support_plan", "service_type": ServiceType.EXTRA_CARE, "plan": "extra_care"},
+            {"kind": "support_plan", "service_type": ServiceCode.EXTRA_CARE, "plan": "extra_care"},
             "Say where this referral-only service was referred to.",
         ),
     ],
 )
 def test_incomplete_referral_is_refused(fields, message, social_worker, person):
-    fields = {"service_type": ServiceType.HOME_CARE} | fields
+    fields = {"service_type": ServiceCode.HOME_CARE} | fields
     if fields.get("plan"):
         fields["plan"] = make_plan(social_worker, person, service_type=fields["plan"])
     assert_not_referred(lambda: refer(social_worker, person, **fields), message)
@@ -218,13 +219,13 @@ def test_incomplete_referral_is_refused(fields, message, social_worker, person):
 def test_plan_must_be_the_persons_and_for_the_service_asked(social_worker, person, west_person):
     other_plan = make_plan(social_worker, west_person)
     assert_not_referred(
-        lambda: refer(social_worker, person, kind="support_plan", service_type=ServiceType.HOME_CARE, plan=other_plan),
+        lambda: refer(social_worker, person, kind="support_plan", service_type=ServiceCode.HOME_CARE, plan=other_plan),
         "That plan belongs to someone else.",
     )
-    respite_plan = make_plan(social_worker, person, service_type=ServiceType.RESPITE)
+    respite_plan = make_plan(social_worker, person, service_type=ServiceCode.RESPITE)
     assert_not_referred(
         lambda: refer(
-            social_worker, person, kind="support_plan", service_type=ServiceType.HOME_CARE, plan=respite_plan
+            social_worker, person, kind="support_plan", service_type=ServiceCode.HOME_CARE, plan=respite_plan
         ),
         "The service asked for must be the service in the plan.",
     )
@@ -260,7 +261,7 @@ def test_amount_is_not_kept_on_a_decline(social_worker, person, cap_member):
     assert funding.approved_weekly_amount is None
 
 
-@pytest.mark.parametrize("service_type", [ServiceType.RESIDENTIAL, ServiceType.NURSING, ServiceType.SUPPORTED_LIVING])
+@pytest.mark.parametrize("service_type", [ServiceCode.RESIDENTIAL, ServiceCode.NURSING, ServiceCode.SUPPORTED_LIVING])
 def test_head_of_service_not_cap_decides_out_of_panel_services(
     service_type, social_worker, person, cap_member, head_of_service
 ):

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from audit.models import AuditEvent
-from people.models import FundingDecision, ServiceType
+from catalogue.codes import ServiceCode
+from people.models import FundingDecision
 from people.tests.factories import make_plan
 from referrals import services
 from referrals.models import Referral, ReferralTransition
@@ -236,10 +237,10 @@ def test_submit_refused_for_anyone_but_the_referrer(make, social_worker, other_s
     plan = None
     fields = {}
     if make == "extra_care":
-        plan = make_plan(social_worker, person, service_type=ServiceType.EXTRA_CARE)
+        plan = make_plan(social_worker, person, service_type=ServiceCode.EXTRA_CARE)
         fields = {
             "kind": Referral.Kind.SUPPORT_PLAN,
-            "service_type": ServiceType.EXTRA_CARE,
+            "service_type": ServiceCode.EXTRA_CARE,
             "referred_on_to": "Extra Care Housing team",
             "urgent": False,
         }
@@ -277,7 +278,7 @@ def test_panel_decision_refused_for_anyone_but_a_cap_member(funder, request, soc
 
 
 def test_out_of_panel_decision_refused_for_cap_member(social_worker, person, cap_member):
-    referral = awaiting_funding_referral(social_worker, person, service_type=ServiceType.RESIDENTIAL)
+    referral = awaiting_funding_referral(social_worker, person, service_type=ServiceCode.RESIDENTIAL)
     assert_refused(
         referral,
         lambda: services.record_funding_decision(referral, acting_user=cap_member, decision="declined"),
@@ -286,7 +287,7 @@ def test_out_of_panel_decision_refused_for_cap_member(social_worker, person, cap
 
 
 def test_out_of_panel_decision_cannot_be_deferred(social_worker, person, head_of_service):
-    referral = awaiting_funding_referral(social_worker, person, service_type=ServiceType.NURSING)
+    referral = awaiting_funding_referral(social_worker, person, service_type=ServiceCode.NURSING)
     assert_refused(
         referral,
         lambda: services.record_funding_decision(referral, acting_user=head_of_service, decision="deferred"),
@@ -399,7 +400,7 @@ def test_send_for_funding_refused_when_the_plan_is_already_funded(social_worker,
     ],
 )
 def test_send_to_brokerage_refused_while_a_condition_is_unmet(make, reason, social_worker, person):
-    service = ServiceType.EXTRA_CARE if make == "extra_care" else ServiceType.HOME_CARE
+    service = ServiceCode.EXTRA_CARE if make == "extra_care" else ServiceCode.HOME_CARE
     plan = make_plan(social_worker, person, service_type=service)
     fields = {"kind": Referral.Kind.SUPPORT_PLAN, "urgent": False, "service_type": service}
     if make == "risky_reduction":

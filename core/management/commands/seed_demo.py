@@ -14,10 +14,11 @@ from accounts.roles import Role
 from accounts.services import create_staff_user
 from brokerage.models import Area
 from brokerage.services import log_contact
-from brokerage.teams import Team
+from catalogue.codes import ServiceCode
+from catalogue.models import Team
 from core.models import BankHoliday
 from people import services as people_services
-from people.models import FundingDecision, ServiceType
+from people.models import FundingDecision
 from referrals import services as referral_services
 from referrals.models import Referral
 
@@ -26,10 +27,10 @@ DEMO_PASSWORD = "demo-password-2026"
 DEMO_USERS = [
     ("social.worker", [Role.SOCIAL_WORKER], "", "Sam", "Okafor"),
     ("social.worker2", [Role.SOCIAL_WORKER], "", "Priya", "Shah"),
-    ("officer.east", [Role.BROKERAGE_OFFICER], Team.EAST, "Eddie", "Marsh"),
-    ("officer.west", [Role.BROKERAGE_OFFICER], Team.WEST, "Wendy", "Lowe"),
-    ("lead.east", [Role.TEAM_LEAD], Team.EAST, "Lena", "Adeyemi"),
-    ("lead.west", [Role.TEAM_LEAD], Team.WEST, "Liam", "Walsh"),
+    ("officer.east", [Role.BROKERAGE_OFFICER], "east", "Eddie", "Marsh"),
+    ("officer.west", [Role.BROKERAGE_OFFICER], "west", "Wendy", "Lowe"),
+    ("lead.east", [Role.TEAM_LEAD], "east", "Lena", "Adeyemi"),
+    ("lead.west", [Role.TEAM_LEAD], "west", "Liam", "Walsh"),
     ("cap.member", [Role.CAP_MEMBER], "", "Carol", "Penn"),
     ("head.of.service", [Role.HEAD_OF_SERVICE], "", "Hugo", "Stanton"),
     ("spa.worker", [Role.SPA_WORKER], "", "Sofia", "Pereira"),
@@ -109,13 +110,14 @@ BANK_HOLIDAYS = [
     (date(2027, 12, 28), "Boxing Day (substitute day)"),
 ]
 
+TEAMS = [("east", "East"), ("west", "West")]
 AREAS = [
-    ("Eastbrook", Team.EAST),
-    ("Millwall Reach", Team.EAST),
-    ("Riverside North", Team.EAST),
-    ("Westgate", Team.WEST),
-    ("Hollins Park", Team.WEST),
-    ("St Anne's", Team.WEST),
+    ("Eastbrook", "east"),
+    ("Millwall Reach", "east"),
+    ("Riverside North", "east"),
+    ("Westgate", "west"),
+    ("Hollins Park", "west"),
+    ("St Anne's", "west"),
 ]
 
 
@@ -152,9 +154,9 @@ class Command(BaseCommand):
                 acting_user=sw,
                 person=p,
                 kind=Referral.Kind.SUPPORT_PLAN,
-                service_type=ServiceType.HOME_CARE,
+                service_type=ServiceCode.HOME_CARE,
                 details="Needs morning support at home.",
-                plan=plan(sw, p, ServiceType.HOME_CARE, Decimal("7"), Decimal("200.00")),
+                plan=plan(sw, p, ServiceCode.HOME_CARE, Decimal("7"), Decimal("200.00")),
             )
             referral_services.record_funding_decision(
                 referral,
@@ -197,29 +199,29 @@ class Command(BaseCommand):
 
         for taxonomy, term, service_type, specialism in TAXONOMY_MAPPINGS:
             TaxonomyMapping.objects.create(
-                taxonomy=taxonomy, term=term, service_type=service_type, specialism=specialism
+                taxonomy=taxonomy, term=term, service_type_id=service_type or None, specialism=specialism
             )
 
         arrangements = {
             "home_care": PurchasingArrangement.objects.create(
                 name="Home care DPS 2023 to 2027",
                 kind="dps",
-                service_type="home_care",
+                service_type_id="home_care",
                 starts_on=date(2023, 4, 1),
                 expires_on=date(2027, 3, 31),
             ),
             "reablement": PurchasingArrangement.objects.create(
                 name="Reablement Dynamic Market",
                 kind="dynamic_market",
-                service_type="reablement",
+                service_type_id="reablement",
                 starts_on=date(2025, 4, 1),
             ),
         }
         for service_type in {service for _, _, service, _, _, _, _ in PROVIDERS} - set(arrangements):
             arrangements[service_type] = PurchasingArrangement.objects.create(
-                name=f"{ServiceType(service_type).label} Dynamic Market 2025 to 2029",
+                name=f"{ServiceCode(service_type).label} Dynamic Market 2025 to 2029",
                 kind="dynamic_market",
-                service_type=service_type,
+                service_type_id=service_type,
                 starts_on=date(2025, 4, 1),
                 expires_on=date(2029, 3, 31),
             )
@@ -236,7 +238,7 @@ class Command(BaseCommand):
             providers[name] = provider
             ProviderService.objects.create(
                 provider=provider,
-                service_type=service,
+                service_type_id=service,
                 arrangement=arrangements[service] if enrolled else None,
                 districts=districts,
                 specialisms=specialisms,
@@ -261,6 +263,10 @@ class Command(BaseCommand):
 
     def _load(self):
         BankHoliday.objects.bulk_create([BankHoliday(date=day, name=name) for day, name in BANK_HOLIDAYS])
+        for code, name in TEAMS:
+            Team.objects.update_or_create(
+                code=code, defaults={"name": name, "email": f"brokerage.{code}@riverside.example.gov.uk"}
+            )
         providers = self._providers()
         users = {
             username: create_staff_user(
@@ -276,7 +282,7 @@ class Command(BaseCommand):
             for username, roles, team, first, last in DEMO_USERS
         }
         self._provider_logins(providers)
-        areas = {name: Area.objects.get_or_create(name=name, defaults={"team": team})[0] for name, team in AREAS}
+        areas = {name: Area.objects.get_or_create(name=name, defaults={"team_id": team})[0] for name, team in AREAS}
         sw, sw2, spa = users["social.worker"], users["social.worker2"], users["spa.worker"]
 
         def person(worker, first, last, dob, area, postcode, nhs):
@@ -316,7 +322,7 @@ class Command(BaseCommand):
                 ],
                 outcomes="To stay safely at home and keep cooking my own lunch.",
                 specific_or_complex_needs="Early-stage dementia; prefers a female carer.",
-                required_specialisms=["dementia"] if service == ServiceType.HOME_CARE else [],
+                required_specialisms=["dementia"] if service == ServiceCode.HOME_CARE else [],
                 indicative_weekly_budget=budget,
             )
 
@@ -326,9 +332,9 @@ class Command(BaseCommand):
             acting_user=sw,
             person=ada,
             kind=Referral.Kind.SUPPORT_PLAN,
-            service_type=ServiceType.HOME_CARE,
+            service_type=ServiceCode.HOME_CARE,
             details="New home care package.",
-            plan=plan(sw, ada, ServiceType.HOME_CARE, Decimal("10.5"), Decimal("262.50")),
+            plan=plan(sw, ada, ServiceCode.HOME_CARE, Decimal("10.5"), Decimal("262.50")),
         )
         referral_services.record_funding_decision(
             r,
@@ -343,9 +349,9 @@ class Command(BaseCommand):
             acting_user=sw,
             person=ben,
             kind=Referral.Kind.SUPPORT_PLAN,
-            service_type=ServiceType.HOME_CARE,
+            service_type=ServiceCode.HOME_CARE,
             details="Discharged home last week.",
-            plan=plan(sw, ben, ServiceType.HOME_CARE, Decimal("7"), Decimal("175.00")),
+            plan=plan(sw, ben, ServiceCode.HOME_CARE, Decimal("7"), Decimal("175.00")),
         )
         # Residential placement awaiting a head of service.
         cora = person(sw2, "Cora", "Ellis", date(1936, 11, 5), "Millwall Reach", "E14 3AB", "")
@@ -353,9 +359,9 @@ class Command(BaseCommand):
             acting_user=sw2,
             person=cora,
             kind=Referral.Kind.SUPPORT_PLAN,
-            service_type=ServiceType.RESIDENTIAL,
+            service_type=ServiceCode.RESIDENTIAL,
             details="Needs a residential placement near her son.",
-            plan=plan(sw2, cora, ServiceType.RESIDENTIAL, None, Decimal("850.00")),
+            plan=plan(sw2, cora, ServiceCode.RESIDENTIAL, None, Decimal("850.00")),
         )
         # Urgent response, taken by the East officer with a contact logged.
         dev = person(sw, "Dev", "Patel", date(1958, 1, 30), "Riverside North", "E3 4QQ", "")
@@ -363,7 +369,7 @@ class Command(BaseCommand):
             acting_user=sw,
             person=dev,
             kind=Referral.Kind.URGENT_RESPONSE,
-            service_type=ServiceType.HOME_CARE,
+            service_type=ServiceCode.HOME_CARE,
             details="Carer in hospital; needs morning visits from tomorrow.",
         )
         referral_services.take_referral(urgent, acting_user=users["officer.east"])
@@ -379,25 +385,25 @@ class Command(BaseCommand):
         # Sourcing support in the West queue.
         eve = person(sw2, "Eve", "Nowak", date(1972, 9, 12), "Hollins Park", "W6 0NW", "")
         draft = people_services.create_plan(
-            eve, acting_user=sw2, service_type=ServiceType.DAY_OPPORTUNITIES, outcomes="To meet people and keep active."
+            eve, acting_user=sw2, service_type=ServiceCode.DAY_OPPORTUNITIES, outcomes="To meet people and keep active."
         )
         referral_services.create_referral(
             acting_user=sw2,
             person=eve,
             kind=Referral.Kind.SOURCING_SUPPORT,
-            service_type=ServiceType.DAY_OPPORTUNITIES,
+            service_type=ServiceCode.DAY_OPPORTUNITIES,
             plan=draft,
             details="What day centres near Hollins Park have places on Tuesdays?",
         )
         # A reduction held until risk strategies are agreed.
         fay = person(sw, "Fay", "Morgan", date(1945, 4, 23), "St Anne's", "W9 2PL", "")
-        fay_plan = plan(sw, fay, ServiceType.HOME_CARE, Decimal("5"), Decimal("125.00"))
+        fay_plan = plan(sw, fay, ServiceCode.HOME_CARE, Decimal("5"), Decimal("125.00"))
         referral_services.create_referral(
             acting_user=sw,
             person=fay,
             kind=Referral.Kind.CHANGE,
             change=Referral.Change.REDUCE,
-            service_type=ServiceType.HOME_CARE,
+            service_type=ServiceCode.HOME_CARE,
             plan=fay_plan,
             puts_person_at_risk=True,
             effective_date=date.today() + timedelta(days=7),
@@ -409,9 +415,9 @@ class Command(BaseCommand):
             acting_user=spa,
             person=gus,
             kind=Referral.Kind.SUPPORT_PLAN,
-            service_type=ServiceType.REABLEMENT,
+            service_type=ServiceCode.REABLEMENT,
             details="Hospital discharge pathway 1.",
-            plan=plan(spa, gus, ServiceType.REABLEMENT, Decimal("14"), Decimal("350.00")),
+            plan=plan(spa, gus, ServiceCode.REABLEMENT, Decimal("14"), Decimal("350.00")),
         )
         referral_services.record_funding_decision(
             rr,
