@@ -1,6 +1,6 @@
 from django.db import models
 
-from .codes import NOT_BROKERED, OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES, ServiceCode
+from .codes import NOT_BROKERED, OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES
 
 
 class Team(models.Model):
@@ -30,7 +30,7 @@ class ServiceType(models.Model):
     Brokerage arranges needs its workflow in the code, so admin staff keep these rows but do not add them.
     """
 
-    code = models.CharField(primary_key=True, max_length=32, choices=ServiceCode.choices, editable=False)
+    code = models.CharField(primary_key=True, max_length=32, editable=False)
     name = models.CharField(max_length=100, unique=True)
     offered = models.BooleanField(
         default=True,

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ServiceType',
             fields=[
-                ('code', models.CharField(choices=[('home_care', 'Domiciliary care (home care)'), ('reablement', 'Reablement'), ('residential', 'Residential care'), ('nursing', 'Nursing care'), ('respite', 'Respite'), ('supported_living', 'Supported living'), ('shared_lives', 'Shared lives'), ('day_opportunities', 'Day opportunities'), ('direct_payment', 'Cash personal budget (direct payment)'), ('transport', 'Transport'), ('meals', 'Meals on wheels'), ('carers_relief', 'Carers relief'), ('escort', 'Escort service'), ('outreach', 'Outreach'), ('extra_care', 'Extra care (referral only)'), ('carers_support', "Carers' support (referral only)"), ('telecare', 'Telecare or assistive technology'), ('minor_works', 'Minor works or low-level adaptations'), ('ot_equipment', 'Occupational therapy equipment or major adaptations')], editable=False, max_length=32, primary_key=True, serialize=False)),
+                ('code', models.CharField(editable=False, max_length=32, primary_key=True, serialize=False)),
                 ('name', models.CharField(max_length=100, unique=True)),
                 ('offered', models.BooleanField(default=True, help_text='Untick to stop new plans and referrals asking for it. Work already under way carries on.')),
                 ('refusal', models.TextField(blank=True, help_text='For services Brokerage does not arrange: where the person should be referred instead.', verbose_name='What a referral is told')),

@@ -13,6 +13,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name="providerservice", options={"ordering": ["provider__name", "service_type_id"]}
+        ),
         migrations.RemoveConstraint(
             model_name='taxonomymapping',
             name='taxonomy_term_means_one_thing',
