@@ -7,9 +7,8 @@ from django.utils import timezone
 from audit.services import diff, record_change, snapshot
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
-from dps.models import Bid, DPSRequirement
-from dps.services import PENNY, price_for_hours
-from dps.tasks import notify_bidders_of_outcome
+from dps.models import Bid
+from dps.services import PENNY, award_requirement, price_for_hours
 from people.selectors import approved_weekly_amount
 from purchase_orders.services import issue_purchase_order, revise_purchase_order
 from referrals.models import Referral
@@ -168,11 +167,7 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
         summary=f"Made service agreement {agreement.reference} with {agreement.provider}",
         changes=snapshot(agreement, ["provider_id", "start_date", "weekly_hours", "hourly_rate", "weekly_cost"]),
     )
-    requirement = referral.requirements.filter(status=DPSRequirement.Status.CLOSED).first()
-    if requirement is not None:
-        requirement.status = DPSRequirement.Status.AWARDED
-        requirement.save(update_fields=["status"])
-        enqueue(notify_bidders_of_outcome, requirement.pk)
+    award_requirement(referral, acting_user=acting_user, note=f"{agreement.reference}: {agreement.provider}")
     apply_transition(
         referral,
         "award",

@@ -9,8 +9,8 @@ from core.exceptions import ActionRefused
 from core.once import redirect_after, submit_once
 from core.views import refuse
 from referrals.access import access_referral
+from referrals.models import REFERRAL_MACHINE
 from referrals.views import referral_page
-from referrals.workflows import user_may
 
 from . import services
 from .access import access_agreement
@@ -89,7 +89,7 @@ def _officer_referral(request, referral_id: int):
 @require_http_methods(["GET", "POST"])
 def agreement_create(request, referral_id: int):
     referral = _officer_referral(request, referral_id)
-    if request.method == "GET" and not user_may(referral, "award", request.user):
+    if request.method == "GET" and not REFERRAL_MACHINE.may(referral, "award", request.user):
         return refuse(
             request,
             ActionRefused("The agreement is made by the allocated officer once a provider is chosen."),

@@ -3,8 +3,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from core.workflow import Machine, TransitionRecord
 from people.languages import language_choices
 from people.models import Specialism
+
+from .workflows import LAYOUT, RequirementWorkflow, Status
 
 
 class PurchasingArrangement(models.Model):
@@ -48,22 +51,17 @@ class PurchasingArrangement(models.Model):
         return self.starts_on <= day and (self.expires_on is None or day <= self.expires_on)
 
 
-class DPSRequirement(models.Model):
+class DPSRequirement(RequirementWorkflow):
     """A package put out to the providers on an arrangement for a mini-competition.
 
     It holds its own copy of everything providers may see, so no provider-facing page ever
     needs the person: the only personal information on it is the postcode district.
     """
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Open for bids"
-        CLOSED = "closed", "Closed: bids being reviewed"
-        AWARDED = "awarded", "Awarded"
-        NOT_AWARDED = "not_awarded", "Not awarded"
+    Status = Status
 
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="requirements")
     arrangement = models.ForeignKey(PurchasingArrangement, on_delete=models.PROTECT, related_name="requirements")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     service_type = models.ForeignKey(
         "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
     )
@@ -86,6 +84,7 @@ class DPSRequirement(models.Model):
     selection_reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = "requirement"
         ordering = ["-published_at"]
         indexes = [models.Index(fields=["status", "service_type", "closes_at"])]
         constraints = [
@@ -115,6 +114,28 @@ class DPSRequirement(models.Model):
     @property
     def is_open_for_bids(self) -> bool:
         return self.status == self.Status.OPEN and timezone.now() < self.closes_at
+
+
+class RequirementTransition(TransitionRecord):
+    """One step of a requirement's competition, with who took it and why. Written only by REQUIREMENT_MACHINE."""
+
+    requirement = models.ForeignKey(DPSRequirement, on_delete=models.PROTECT, related_name="transitions")
+    source = models.CharField(max_length=16, choices=Status.choices)
+    target = models.CharField(max_length=16, choices=Status.choices)
+
+    class Meta(TransitionRecord.Meta):
+        pass
+
+
+REQUIREMENT_MACHINE = Machine(
+    model=DPSRequirement,
+    log=RequirementTransition,
+    subject="requirement",
+    state_field="status",
+    title="How a requirement's competition runs",
+    layout=LAYOUT,
+    person_of=lambda requirement: requirement.referral.person,
+)
 
 
 class OutcomeStatement(models.Model):

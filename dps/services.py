@@ -21,7 +21,15 @@ from referrals.models import Referral
 from referrals.services import apply_transition
 from referrals.workflows import State, is_allocated_officer
 
-from .models import Bid, BidAnswer, DPSRequirement, OutcomeStatement, PurchasingArrangement, SpotContractNotice
+from .models import (
+    REQUIREMENT_MACHINE,
+    Bid,
+    BidAnswer,
+    DPSRequirement,
+    OutcomeStatement,
+    PurchasingArrangement,
+    SpotContractNotice,
+)
 from .personal_data import find_personal_details
 from .selectors import is_open_to
 from .tasks import (
@@ -209,14 +217,35 @@ def close_bidding(referral: Referral, *, acting_user) -> DPSRequirement:
     """After the closing time, the bids are opened for review."""
     referral = _locked_referral(referral)
     requirement = referral.live_requirement
-    apply_transition(
-        referral,
-        "close_bidding",
-        acting_user=acting_user,
-        note=f"{requirement.reference}: {requirement.bids.count()} bid(s)" if requirement else "",
+    note = f"{requirement.reference}: {requirement.bids.count()} bid(s)" if requirement else ""
+    apply_transition(referral, "close_bidding", acting_user=acting_user, note=note)
+    return REQUIREMENT_MACHINE.apply(_locked(requirement), "close", acting_user=acting_user, note=note)
+
+
+def _locked(requirement: DPSRequirement) -> DPSRequirement:
+    """The requirement re-read under a row lock, with the referral its steps ask about."""
+    return (
+        DPSRequirement.objects.select_for_update(of=("self",)).select_related("referral__person").get(pk=requirement.pk)
     )
-    requirement.status = DPSRequirement.Status.CLOSED
-    requirement.save(update_fields=["status"])
+
+
+def _end_without_award(requirement: DPSRequirement, *, acting_user, reason: str) -> DPSRequirement:
+    requirement = _locked(requirement)
+    requirement.selection_reason = reason
+    REQUIREMENT_MACHINE.apply(requirement, "end_without_award", acting_user=acting_user, note=reason)
+    enqueue(notify_bidders_of_outcome, requirement.pk)
+    return requirement
+
+
+@transaction.atomic
+def award_requirement(referral: Referral, *, acting_user, note: str) -> DPSRequirement | None:
+    """The agreement is made with the selected bidder: the referral's competition is awarded and every bidder is
+    told the outcome. None if the provider came off the framework (its competition already ended unawarded)."""
+    requirement = referral.requirements.filter(status=DPSRequirement.Status.CLOSED).first()
+    if requirement is None:
+        return None
+    requirement = REQUIREMENT_MACHINE.apply(_locked(requirement), "award", acting_user=acting_user, note=note)
+    enqueue(notify_bidders_of_outcome, requirement.pk)
     return requirement
 
 
@@ -293,11 +322,7 @@ def republish_requirement(referral: Referral, *, acting_user, reason: str, **fie
         raise ActionRefused("A requirement can be republished only after its bidding has closed.")
     if not reason.strip():
         raise ActionRefused("Say why the requirement is republished.")
-    old = referral.live_requirement
-    old.status = DPSRequirement.Status.NOT_AWARDED
-    old.selection_reason = reason
-    old.save(update_fields=["status", "selection_reason"])
-    enqueue(notify_bidders_of_outcome, old.pk)
+    old = _end_without_award(referral.live_requirement, acting_user=acting_user, reason=reason)
     requirement = _create_requirement(referral, acting_user=acting_user, **fields)
     apply_transition(
         referral,
@@ -424,10 +449,7 @@ def commission_spot_contract(referral: Referral, *, acting_user, provider, reaso
         raise ActionRefused("That provider is not active.")
     requirement = referral.live_requirement
     if requirement is not None:
-        requirement.status = DPSRequirement.Status.NOT_AWARDED
-        requirement.selection_reason = f"Spot contract: {reason}"
-        requirement.save(update_fields=["status", "selection_reason"])
-        enqueue(notify_bidders_of_outcome, requirement.pk)
+        _end_without_award(requirement, acting_user=acting_user, reason=f"Spot contract: {reason}")
     referral.chosen_provider = provider
     referral.chosen_bid = None
     referral.spot_contract_reason = reason

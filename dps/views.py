@@ -11,12 +11,12 @@ from core.exceptions import ActionRefused
 from core.views import refuse
 from people.selectors import approved_weekly_amount
 from referrals.access import access_referral
-from referrals.workflows import user_may
+from referrals.models import REFERRAL_MACHINE
 
 from . import services
 from .access import access_notice, access_requirement_for_officer
 from .forms import ClosingTimeForm, RepublishForm, RequirementForm, ScoreForm, SelectBidForm, SpotContractForm
-from .models import BidAnswer, DPSRequirement
+from .models import REQUIREMENT_MACHINE, BidAnswer, DPSRequirement
 from .selectors import rank_bids, spot_contract_notices
 
 NOTICES_PAGE_SIZE = 25
@@ -32,7 +32,7 @@ def _brokerage_referral(request, referral_id: int):
 def _refuse_unless_may(request, referral, transition: str):
     """Opening a form for a step that cannot be taken now says why, instead of a form that will fail."""
     # Conditions the form itself supplies (a requirement, a chosen provider) are checked on submit.
-    if user_may(referral, transition, request.user):
+    if REFERRAL_MACHINE.may(referral, transition, request.user):
         return None
     refusal = ActionRefused("Only the officer this referral is allocated to can do this, and only at this step.")
     return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
@@ -127,6 +127,8 @@ def requirement_detail(request, requirement_id: int):
             "can_change_closing_time": services.why_closing_time_is_fixed(requirement, request.user) is None,
             "answers_by_bid": _answers_by_bid(answers, {r.bid.pk: r.above_approved_by for r in ranked}),
             "approved_weekly_amount": approved,
+            "history": requirement.transitions.select_related("by"),
+            "picture": REQUIREMENT_MACHINE.picture(requirement.status),
         },
     )
 

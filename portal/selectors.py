@@ -172,7 +172,7 @@ def open_requirements(provider) -> QuerySet[DPSRequirement]:
         .annotate(has_our_bid=Exists(Bid.objects.filter(requirement=OuterRef("pk"), provider=provider)))
         .select_related(None)
         .select_related("service_type")
-        .only("id", "service_type__name", "postcode_district", "start_date", "closes_at", "arrangement_id")
+        .only("id", "status", "service_type__name", "postcode_district", "start_date", "closes_at", "arrangement_id")
     )
 
 

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from catalogue.codes import OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES
 from core.models import TimeStampedModel
+from core.workflow import Machine, TransitionRecord
 from people.models import FundingDecision
 
-from .workflows import BROKERAGE_STATES, LIVE_STATES, OPEN_STATES, TEAM_WORK_STATES, ReferralWorkflow, State
+from .workflows import BROKERAGE_STATES, LAYOUT, LIVE_STATES, OPEN_STATES, TEAM_WORK_STATES, ReferralWorkflow, State
 
 
 class Referral(ReferralWorkflow, TimeStampedModel):
@@ -438,19 +439,22 @@ REFERRAL_TYPES = {
 REFERRAL_TYPE_OF = {(t.kind, t.change): t for t in REFERRAL_TYPES.values()}
 
 
-class ReferralTransition(models.Model):
-    """One step of a referral's journey, shown as its timeline. Written only by referrals.services."""
+class ReferralTransition(TransitionRecord):
+    """One step of a referral's journey, shown as its timeline. Written only by REFERRAL_MACHINE."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="transitions")
-    name = models.CharField(max_length=50)
     source = models.CharField(max_length=32, choices=State.choices)
     target = models.CharField(max_length=32, choices=State.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionRecord.Meta):
+        pass
 
-    def __str__(self) -> str:
-        return f"{self.name}: {self.source} → {self.target}"
+
+REFERRAL_MACHINE = Machine(
+    model=Referral,
+    log=ReferralTransition,
+    subject="referral",
+    title="How a referral moves through Brokerage",
+    layout=LAYOUT,
+    person_of=lambda referral: referral.person,
+)

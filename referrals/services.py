@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from audit.services import record_change, record_transition
+from audit.services import record_change
 from catalogue.codes import NOT_BROKERED, REFERRAL_ONLY_SERVICES, ServiceCode
 from catalogue.models import ServiceType, code_of
 from core.calendar import add_working_days
@@ -20,9 +20,9 @@ from people.access import can_change_person
 from people.models import CareAndSupportPlan, FundingDecision, Person
 from people.services import lock_plan
 
-from .models import REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPE_OF, Referral, ReferralTransition, ReferralType
+from .models import REFERRAL_MACHINE, REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPE_OF, Referral, ReferralType
 from .tasks import notify_decision_awaited, notify_funding_decision, notify_options_returned, notify_urgent_arrival
-from .workflows import LIVE_STATES, State, user_may
+from .workflows import LIVE_STATES, State
 
 # Deadlines are data: when sourcing should be done by, counted from joining the queue. An urgent package is
 # sourced within a day whatever the day; a routine one within five working days (core.calendar).
@@ -38,42 +38,9 @@ REABLEMENT_ONLY_THROUGH_SPA = "Reablement is accepted only through the single po
 PLAN_NOT_TAKEN = "{called} takes no care and support plan: send it without one."
 
 
-def unmet_conditions(referral: Referral, transition_name: str) -> list[str]:
-    """Why a transition cannot happen now, in words for the user (each condition's docstring)."""
-    method = getattr(referral, transition_name)
-    meta = method._django_fsm
-    transition = meta.get_transition(referral.state)
-    if transition is None:
-        return [f"A referral that is “{referral.get_state_display().lower()}” cannot do this."]
-    return [(c.__doc__ or c.__name__).strip() for c in transition.conditions if not c(referral)]
-
-
 def apply_transition(referral: Referral, transition_name: str, *, acting_user, note: str = "") -> Referral:
-    """Run one transition, refusing with a reason, and record it on the timeline and audit trail."""
-    method = getattr(referral, transition_name)
-    if not method._django_fsm.has_transition(referral.state):
-        raise ActionRefused(unmet_conditions(referral, transition_name)[0])
-    if not user_may(referral, transition_name, acting_user):
-        raise ActionRefused("You do not have permission to do this to this referral.")
-    reasons = unmet_conditions(referral, transition_name)
-    if reasons:
-        raise ActionRefused(" ".join(reasons))
-    source = referral.state
-    method()
-    referral.save()
-    ReferralTransition.objects.create(
-        referral=referral, name=transition_name, source=source, target=referral.state, by=acting_user, note=note
-    )
-    record_transition(
-        actor=acting_user,
-        obj=referral,
-        person=referral.person,
-        source=source,
-        target=referral.state,
-        name=transition_name,
-        note=note,
-    )
-    return referral
+    """Run one step of the referral's machine, refusing with a reason, on its timeline and the audit trail."""
+    return REFERRAL_MACHINE.apply(referral, transition_name, acting_user=acting_user, note=note)
 
 
 def _locked(referral: Referral) -> Referral:
@@ -292,7 +259,7 @@ def record_funding_decision(
         FundingDecision.Decision.DECLINED: "decline_funding",
         FundingDecision.Decision.DEFERRED: "defer_funding",
     }[decision]
-    if not user_may(referral, transition_name, acting_user):
+    if not REFERRAL_MACHINE.may(referral, transition_name, acting_user):
         who = (
             "a head of service" if route == FundingDecision.Route.OUT_OF_PANEL else "a Care Authorisation Panel member"
         )
@@ -333,7 +300,7 @@ def record_risk_strategies_agreed(referral: Referral, *, acting_user, strategies
         raise ActionRefused("This referral is not held waiting for risk strategies.")
     if not strategies.strip():
         raise ActionRefused("Describe the risk management strategies that were agreed.")
-    if not user_may(referral, "release_after_risk_agreed", acting_user):
+    if not REFERRAL_MACHINE.may(referral, "release_after_risk_agreed", acting_user):
         raise ActionRefused("Only the person's practitioner can record agreed risk strategies.")
     referral.risk_strategies = strategies
     referral.risk_strategies_agreed_at = timezone.now()

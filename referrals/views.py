@@ -17,7 +17,6 @@ from people.access import access_person
 
 from . import services
 from .access import access_referral
-from .diagram import diagram_html
 from .forms import (
     AllocateForm,
     FundingDecisionForm,
@@ -27,9 +26,9 @@ from .forms import (
     SourcingOptionsForm,
     WithdrawForm,
 )
-from .models import REFERRAL_TYPES
+from .models import REFERRAL_MACHINE, REFERRAL_TYPES
 from .selectors import referrals_awaiting_funding, timeline
-from .workflows import bidding_time_over, is_sourcing_support, user_may
+from .workflows import is_sourcing_support
 
 FUNDING_PAGE_SIZE = 50
 
@@ -94,31 +93,7 @@ def referral_create_for_kind(request, person_id: int, kind: str):
     )
 
 
-def _actions(referral, user) -> dict[str, bool]:
-    """Which buttons this user sees: those whose transition they are permitted to attempt now."""
-    names = [
-        "take",
-        "allocate",
-        "return_options",
-        "release_after_risk_agreed",
-        "withdraw",
-        "authorise",
-        "publish_requirement",
-        "close_bidding",
-        "commission_spot_contract",
-        "award",
-        "issue_purchase_order",
-    ]
-    allowed = {name: user_may(referral, name, user) for name in names}
-    # Returning options is only for sourcing support; the officer types them in, so that condition waits.
-    allowed["return_options"] = allowed["return_options"] and is_sourcing_support(referral)
-    for name in ("publish_requirement", "commission_spot_contract"):
-        allowed[name] = allowed[name] and not is_sourcing_support(referral)
-    allowed["close_bidding"] = allowed["close_bidding"] and bidding_time_over(referral)
-    return allowed
-
-
-# The forms on the referral page for a transition, by the action whose button shows them.
+# The forms on the referral page for a step, by the step whose action shows them.
 ACTION_FORMS = {
     AllocateForm: "allocate",
     RiskStrategiesForm: "release_after_risk_agreed",
@@ -136,11 +111,11 @@ def referral_page(request, referral, *, bound: forms.Form | None = None):
     form as it was sent (what was typed, each error by its field, a summary linking to them) and status 400."""
     record_view(actor=request.user, obj=referral, person=referral.person, what=f"referral {referral.reference}")
     user = request.user
-    actions = _actions(referral, user)
+    actions = REFERRAL_MACHINE.actions(referral, user)
     # A form sent with errors is shown again even if its action is no longer allowed: sent corrected, it says why not.
     for form_class, name in ACTION_FORMS.items():
-        if isinstance(bound, form_class):
-            actions[name] = True
+        if isinstance(bound, form_class) and name not in {a.name for a in actions}:
+            actions.append(REFERRAL_MACHINE.action(name))
     if isinstance(bound, OneTimeForm):
         bound.renew_token()
 
@@ -156,12 +131,11 @@ def referral_page(request, referral, *, bound: forms.Form | None = None):
         "can_log_contact": user.is_brokerage and user.team_id == referral.team_id,
         "form": bound,  # the error summary, and "Error: " in the title
         "contact_form": form(ContactLogForm),
-        "allocate_form": form(AllocateForm, officers=team_officers(referral.team_id)) if actions["allocate"] else None,
+        "allocate_form": form(AllocateForm, officers=team_officers(referral.team_id)),
         "risk_form": form(RiskStrategiesForm),
         "options_form": form(SourcingOptionsForm, initial={"options": referral.sourcing_options}),
         "withdraw_form": form(WithdrawForm),
-        "funding_form": FundingDecisionForm() if actions["authorise"] else None,
-        "diagram_html": diagram_html(referral.state),
+        "picture": REFERRAL_MACHINE.picture(referral.state),
         "requirements": referral.requirements.select_related("arrangement").order_by("-published_at"),
         "agreement": referral.active_agreement,
         "can_shortlist": user.is_brokerage and user.team_id == referral.team_id and not is_sourcing_support(referral),
@@ -269,4 +243,4 @@ def funding_list(request):
 
 
 def workflow(request):
-    return render(request, "referrals/workflow.html", {"diagram_html": diagram_html()})
+    return render(request, "referrals/workflow.html", {"picture": REFERRAL_MACHINE.picture()})

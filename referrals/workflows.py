@@ -188,6 +188,7 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
         target=State.QUEUED,
         permission=can_decide_funding,
         conditions=[is_authorised],
+        custom={"action": "referrals/actions/funding.html", "form_supplies": [is_authorised]},
     )
     def authorise(self):
         """Funding approved: the plan goes to Brokerage."""
@@ -206,15 +207,28 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
         target=State.QUEUED,
         permission=is_persons_practitioner,
         conditions=[risk_strategies_agreed],
+        custom={"action": "referrals/actions/risk.html", "form_supplies": [risk_strategies_agreed]},
     )
     def release_after_risk_agreed(self):
         """Risk strategies agreed: the change goes to Brokerage."""
 
-    @transition(state, source=State.QUEUED, target=State.ALLOCATED, permission=is_team_officer)
+    @transition(
+        state,
+        source=State.QUEUED,
+        target=State.ALLOCATED,
+        permission=is_team_officer,
+        custom={"action": "referrals/actions/take.html"},
+    )
     def take(self):
         """An officer takes the task from the team queue."""
 
-    @transition(state, source=[State.QUEUED, State.ALLOCATED], target=State.ALLOCATED, permission=is_team_lead)
+    @transition(
+        state,
+        source=[State.QUEUED, State.ALLOCATED],
+        target=State.ALLOCATED,
+        permission=is_team_lead,
+        custom={"action": "referrals/actions/allocate.html"},
+    )
     def allocate(self):
         """The team lead gives the task to an officer."""
 
@@ -224,6 +238,7 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
         target=State.OPTIONS_RETURNED,
         permission=is_allocated_officer,
         conditions=[is_sourcing_support, options_recorded],
+        custom={"action": "referrals/actions/options.html", "form_supplies": [options_recorded]},
     )
     def return_options(self):
         """Sourcing support: the options found go back to the social worker."""
@@ -234,6 +249,7 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
         target=State.REQUIREMENT_PUBLISHED,
         permission=is_allocated_officer,
         conditions=[is_to_be_sourced, has_live_requirement],
+        custom={"action": "referrals/actions/publish.html", "form_supplies": [has_live_requirement]},
     )
     def publish_requirement(self):
         """The package goes out to the arrangement's providers, anonymised."""
@@ -244,6 +260,7 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
         target=State.BIDDING_CLOSED,
         permission=is_allocated_officer,
         conditions=[bidding_time_over],
+        custom={"action": "referrals/actions/close_bidding.html"},
     )
     def close_bidding(self):
         """After the closing time the officer reviews the bids."""
@@ -274,6 +291,7 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
         target=State.PROVIDER_SELECTED,
         permission=is_allocated_officer,
         conditions=[is_to_be_sourced, provider_chosen],
+        custom={"action": "referrals/actions/spot_contract.html", "form_supplies": [provider_chosen]},
     )
     def commission_spot_contract(self):
         """No framework provider can deliver: a provider off the framework, with a reason."""
@@ -284,6 +302,7 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
         target=State.DETAILS_SHARED,
         permission=is_allocated_officer,
         conditions=[has_active_agreement],
+        custom={"action": "referrals/actions/award.html", "form_supplies": [has_active_agreement]},
     )
     def award(self):
         """The service agreement is made and the person's details shared with the provider."""
@@ -294,20 +313,36 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
         target=State.ACTIVE,
         permission=is_allocated_officer,
         conditions=[has_active_agreement],
+        custom={"action": "referrals/actions/issue_purchase_order.html"},
     )
     def issue_purchase_order(self):
         """The record is updated and the purchase order issued: the service is active."""
 
-    @transition(state, source=list(OPEN_STATES) + [State.DRAFT], target=State.WITHDRAWN, permission=may_withdraw)
+    @transition(
+        state,
+        source=list(OPEN_STATES) + [State.DRAFT],
+        target=State.WITHDRAWN,
+        permission=may_withdraw,
+        custom={"action": "referrals/actions/withdraw.html"},
+    )
     def withdraw(self):
         """The practitioner withdraws the referral."""
 
 
-def user_may(referral, transition_name: str, user) -> bool:
-    """May this user make this transition from the referral's current state, conditions aside?
-
-    django-fsm's has_transition_perm also checks conditions; we ask the two questions apart so
-    that a refusal can say which rule said no.
-    """
-    meta = getattr(referral, transition_name)._django_fsm
-    return meta.has_transition(referral.state) and meta.has_transition_perm(referral, referral.state, user)
+# Where each state sits in the picture (column, row): the main path runs down the middle.
+LAYOUT = {
+    State.DRAFT: (1, 0),
+    State.REFERRED_ON: (0, 0),
+    State.HELD_FOR_RISK: (0, 1),
+    State.AWAITING_FUNDING: (2, 1),
+    State.DECLINED: (2, 2),
+    State.QUEUED: (1, 2),
+    State.ALLOCATED: (1, 3),
+    State.OPTIONS_RETURNED: (0, 3),
+    State.WITHDRAWN: (2, 3),
+    State.REQUIREMENT_PUBLISHED: (1, 4),
+    State.BIDDING_CLOSED: (1, 5),
+    State.PROVIDER_SELECTED: (1, 6),
+    State.DETAILS_SHARED: (1, 7),
+    State.ACTIVE: (1, 8),
+}

@@ -14,7 +14,7 @@ from catalogue.codes import ServiceCode
 from people.models import FundingDecision
 from people.tests.factories import make_plan
 from referrals import services
-from referrals.models import Referral, ReferralTransition
+from referrals.models import REFERRAL_MACHINE, Referral, ReferralTransition
 from referrals.services import apply_transition as apply_transition
 from referrals.tests.assertions import assert_refused
 from referrals.tests.factories import (
@@ -470,3 +470,84 @@ def test_withdraw_refused_without_a_reason(social_worker, person):
         lambda: services.withdraw_referral(referral, acting_user=social_worker, reason=""),
         "Say why the referral is withdrawn.",
     )
+
+
+# Each step's tests, allowed and refused: core/tests/test_workflow.py fails if a step has neither. The sourcing
+# steps are taken by dps and brokerage services and tested with them.
+SOURCING = "dps/tests/test_workflow.py::test_allocated_officer_makes_the_transition[{}]"
+SOURCING_REFUSED = "dps/tests/test_workflow.py::test_only_the_allocated_officer_makes_the_transition[{}]"
+MACHINE = REFERRAL_MACHINE
+STEP_TESTS = {
+    "refer_on": (
+        ["test_refer_on_records_where_a_referral_only_service_went"],
+        ["test_refer_on_refused_for_a_brokered_service"],
+    ),
+    "hold_for_risk": (
+        ["test_hold_for_risk_holds_a_risky_reduction"],
+        ["test_hold_for_risk_refused_when_no_one_is_at_risk"],
+    ),
+    "send_for_funding": (
+        ["test_send_for_funding_sends_a_new_plan_to_the_panel"],
+        ["test_send_for_funding_refused_when_the_plan_is_already_funded"],
+    ),
+    "send_to_brokerage": (
+        ["test_send_to_brokerage_queues_an_urgent_response"],
+        [
+            "test_send_to_brokerage_refused_while_a_condition_is_unmet",
+            "test_submit_refused_for_anyone_but_the_referrer",
+        ],
+    ),
+    "authorise": (
+        ["test_authorise_approves_funding_and_queues"],
+        [
+            "test_authorise_refused_without_an_approved_funding_decision",
+            "test_out_of_panel_decision_refused_for_cap_member",
+        ],
+    ),
+    "defer_funding": (
+        ["test_defer_funding_keeps_waiting_and_records_the_decision"],
+        ["test_out_of_panel_decision_cannot_be_deferred", "test_funding_decision_refused_when_not_awaiting_funding"],
+    ),
+    "decline_funding": (
+        ["test_decline_funding_ends_the_referral"],
+        ["test_decline_refused_once_declined", "test_panel_decision_refused_for_anyone_but_a_cap_member"],
+    ),
+    "release_after_risk_agreed": (
+        ["test_release_after_risk_agreed_queues_the_held_change"],
+        [
+            "test_release_transition_refused_until_strategies_recorded_as_agreed",
+            "test_release_refused_for_anyone_but_the_persons_practitioner",
+        ],
+    ),
+    "take": (
+        ["test_take_gives_the_task_to_the_officer"],
+        ["test_take_refused_unless_queued", "test_take_refused_outside_the_referrals_team"],
+    ),
+    "allocate": (
+        ["test_allocate_by_the_team_lead_from_queue_or_to_another_officer"],
+        ["test_allocate_refused_while_awaiting_funding", "test_allocate_refused_for_an_officer_or_another_teams_lead"],
+    ),
+    "return_options": (
+        ["test_return_options_sends_sourcing_options_back"],
+        [
+            "test_return_options_refused_before_anyone_takes_it",
+            "test_return_options_refused_for_other_kinds_of_referral",
+        ],
+    ),
+    **{
+        step: ([SOURCING.format(step)], [SOURCING_REFUSED.format(step)])
+        for step in (
+            "publish_requirement",
+            "close_bidding",
+            "republish",
+            "select_provider",
+            "commission_spot_contract",
+            "award",
+            "issue_purchase_order",
+        )
+    },
+    "withdraw": (
+        ["test_withdraw_from_any_open_state_by_the_practitioner"],
+        ["test_withdraw_refused_once_closed", "test_withdraw_refused_for_anyone_but_the_practitioner"],
+    ),
+}
