@@ -11,6 +11,7 @@ class User(AbstractUser):
 
     team = models.ForeignKey(
         "catalogue.Team",
+        db_index=False,
         on_delete=models.PROTECT,
         null=True,
         blank=True,

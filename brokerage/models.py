@@ -8,7 +8,9 @@ class Area(models.Model):
     """A locality of the borough. Reference data: it decides which Brokerage team serves a person."""
 
     name = models.CharField(max_length=100, unique=True)
-    team = models.ForeignKey("catalogue.Team", on_delete=models.PROTECT, related_name="areas", db_column="team")
+    team = models.ForeignKey(
+        "catalogue.Team", db_index=False, on_delete=models.PROTECT, related_name="areas", db_column="team"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -62,7 +64,7 @@ class ServiceAgreement(TimeStampedModel):
     bid = models.ForeignKey("dps.Bid", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     spot_contract_reason = models.TextField(blank=True)
     service_type = models.ForeignKey(
-        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+        "catalogue.ServiceType", db_index=False, on_delete=models.PROTECT, related_name="+", db_column="service_type"
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)

@@ -25,7 +25,7 @@ class PurchasingArrangement(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     service_type = models.ForeignKey(
-        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+        "catalogue.ServiceType", db_index=False, on_delete=models.PROTECT, related_name="+", db_column="service_type"
     )
     starts_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
@@ -63,7 +63,7 @@ class DPSRequirement(RequirementWorkflow):
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="requirements")
     arrangement = models.ForeignKey(PurchasingArrangement, on_delete=models.PROTECT, related_name="requirements")
     service_type = models.ForeignKey(
-        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+        "catalogue.ServiceType", db_index=False, on_delete=models.PROTECT, related_name="+", db_column="service_type"
     )
     postcode_district = models.CharField(max_length=4)
     weekly_hours = models.DecimalField("Hours a week", max_digits=5, decimal_places=2, null=True, blank=True)
@@ -200,7 +200,7 @@ class SpotContractNotice(models.Model):
     provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="+")
     service_type = models.ForeignKey(
-        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+        "catalogue.ServiceType", db_index=False, on_delete=models.PROTECT, related_name="+", db_column="service_type"
     )
     reason = models.TextField()
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -126,7 +126,7 @@ class CareAndSupportPlan(TimeStampedModel):
         NeedsAssessment, on_delete=models.PROTECT, related_name="plans", null=True, blank=True
     )
     service_type = models.ForeignKey(
-        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+        "catalogue.ServiceType", db_index=False, on_delete=models.PROTECT, related_name="+", db_column="service_type"
     )
     weekly_hours = models.DecimalField(
         "Hours a week",

@@ -52,7 +52,7 @@ class ProviderService(models.Model):
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="services")
     service_type = models.ForeignKey(
-        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+        "catalogue.ServiceType", db_index=False, on_delete=models.PROTECT, related_name="+", db_column="service_type"
     )
     arrangement = models.ForeignKey(
         "dps.PurchasingArrangement",
@@ -103,6 +103,7 @@ class TaxonomyMapping(models.Model):
     )
     service_type = models.ForeignKey(
         "catalogue.ServiceType",
+        db_index=False,
         on_delete=models.PROTECT,
         related_name="+",
         db_column="service_type",

@@ -38,7 +38,7 @@ class Referral(ReferralWorkflow, TimeStampedModel):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     change = models.CharField(max_length=20, choices=Change.choices, blank=True)
     service_type = models.ForeignKey(
-        "catalogue.ServiceType", on_delete=models.PROTECT, related_name="+", db_column="service_type"
+        "catalogue.ServiceType", db_index=False, on_delete=models.PROTECT, related_name="+", db_column="service_type"
     )
     details = models.TextField("What Brokerage needs to know")
     urgent = models.BooleanField(default=False)
@@ -49,7 +49,9 @@ class Referral(ReferralWorkflow, TimeStampedModel):
     risk_strategies_agreed_at = models.DateTimeField(null=True, blank=True)
     referred_on_to = models.CharField(max_length=200, blank=True)
     # The team is fixed when the referral is made, from the person's area, so the queue is one index.
-    team = models.ForeignKey("catalogue.Team", on_delete=models.PROTECT, related_name="+", db_column="team")
+    team = models.ForeignKey(
+        "catalogue.Team", db_index=False, on_delete=models.PROTECT, related_name="+", db_column="team"
+    )
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made")
     submitted_at = models.DateTimeField(null=True, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)

@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='user',
             name='team',
-            field=models.ForeignKey(blank=True, db_column='team', help_text='Brokerage officers and team leads belong to a team.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='catalogue.team'),
+            field=models.ForeignKey(db_index=False, blank=True, db_column='team', help_text='Brokerage officers and team leads belong to a team.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='catalogue.team'),
         ),
     ]

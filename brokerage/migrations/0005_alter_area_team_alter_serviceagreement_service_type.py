@@ -15,11 +15,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='area',
             name='team',
-            field=models.ForeignKey(db_column='team', on_delete=django.db.models.deletion.PROTECT, related_name='areas', to='catalogue.team'),
+            field=models.ForeignKey(db_index=False, db_column='team', on_delete=django.db.models.deletion.PROTECT, related_name='areas', to='catalogue.team'),
         ),
         migrations.AlterField(
             model_name='serviceagreement',
             name='service_type',
-            field=models.ForeignKey(db_column='service_type', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
+            field=models.ForeignKey(db_index=False, db_column='service_type', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
         ),
     ]

@@ -15,16 +15,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='dpsrequirement',
             name='service_type',
-            field=models.ForeignKey(db_column='service_type', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
+            field=models.ForeignKey(db_index=False, db_column='service_type', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
         ),
         migrations.AlterField(
             model_name='purchasingarrangement',
             name='service_type',
-            field=models.ForeignKey(db_column='service_type', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
+            field=models.ForeignKey(db_index=False, db_column='service_type', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
         ),
         migrations.AlterField(
             model_name='spotcontractnotice',
             name='service_type',
-            field=models.ForeignKey(db_column='service_type', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
+            field=models.ForeignKey(db_index=False, db_column='service_type', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
         ),
     ]

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='providerservice',
             name='service_type',
-            field=models.ForeignKey(db_column='service_type', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
+            field=models.ForeignKey(db_index=False, db_column='service_type', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
         ),
         migrations.AlterField(
             model_name="taxonomymapping", name="service_type", field=models.CharField(max_length=32, null=True, blank=True)
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='taxonomymapping',
             name='service_type',
-            field=models.ForeignKey(blank=True, db_column='service_type', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
+            field=models.ForeignKey(db_index=False, blank=True, db_column='service_type', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.servicetype'),
         ),
         migrations.AddConstraint(
             model_name='taxonomymapping',
