@@ -14,6 +14,7 @@ urlpatterns = [
     path("brokerage/", include("brokerage.urls")),
     path("concerns/", include("concerns.urls")),
     path("providers/", include("providers.urls")),
+    path("providers/shortlist/", include("dps.shortlist_urls")),  # sourcing (dps), kept at its old address
     path("dps/arrangements/", include("dps.arrangement_urls")),
     path("dps/", include("dps.urls")),
     path("purchase-orders/", include("purchase_orders.urls")),
