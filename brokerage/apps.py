@@ -10,4 +10,5 @@ class BrokerageConfig(AppConfig):
 
         from .sections import TEMPLATE, services_and_agreements
 
-        register_section("services and agreements", template=TEMPLATE, context=services_and_agreements)
+        # First on the page: what the person receives now.
+        register_section("services and agreements", template=TEMPLATE, context=services_and_agreements, position=10)

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import views as core_views
+from dashboard import views as dashboard_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("brokerage/", include("brokerage.urls")),
     path("concerns/", include("concerns.urls")),
     path("providers/", include("providers.urls")),
+    path("providers/shortlist/", include("dps.shortlist_urls")),  # sourcing (dps), kept at its old address
     path("dps/arrangements/", include("dps.arrangement_urls")),
     path("dps/", include("dps.urls")),
     path("purchase-orders/", include("purchase_orders.urls")),

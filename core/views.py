@@ -1,13 +1,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from accounts.roles import Role
-from audit.services import record_list_view, record_refusal
-from brokerage.selectors import TASK_ROW_FIELDS, QueueFilters, QueueView, queue, queue_counts, task_rows, team_workload
-from concerns.selectors import needing_action
+from audit.services import record_refusal
 from core.exceptions import ActionRefused
-from people.selectors import caseload
-from referrals.selectors import referrals_awaiting_funding, referrals_made_by
 
 
 def refuse(request, refusal: ActionRefused, *, obj, person=None, redirect_to: str):
@@ -19,35 +14,3 @@ def refuse(request, refusal: ActionRefused, *, obj, person=None, redirect_to: st
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", {"exception": exception}, status=403)
-
-
-def home(request):
-    """Each role's own work, on one page."""
-    user = request.user
-    if user.has_role(Role.PROVIDER_USER):
-        return redirect("portal:home")  # a provider's staff have only the portal
-    context = {"user_roles": user.role_labels}
-    shown = []  # whose names the page lists, for the audit trail
-    if user.is_practitioner:
-        context["caseload"] = list(caseload(user)[:10])
-        context["referrals_made"] = list(referrals_made_by(user)[:10])
-        shown += [p.pk for p in context["caseload"]] + [r.person_id for r in context["referrals_made"]]
-    if user.is_brokerage:
-        context["counts"] = queue_counts(user)
-        my_tasks = list(queue(user, QueueFilters(view=QueueView.MINE)).values(*TASK_ROW_FIELDS, "person_id")[:10])
-        context["my_tasks"] = task_rows(my_tasks)
-        context["team_label"] = user.team.name
-        shown += [r["person_id"] for r in my_tasks]
-        if user.is_team_lead:
-            context["workload"] = team_workload(user.team_id)
-    if user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
-        context["awaiting_funding"] = list(referrals_awaiting_funding(user)[:20])
-        shown += [r.person_id for r in context["awaiting_funding"]]
-    if user.has_role(Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING):
-        context["inbox"] = list(needing_action(user)[:20])
-        shown += [c.person_id for c in context["inbox"]]
-    record_list_view(actor=user, what="their home page", people=shown)
-    context["is_review_team"] = user.has_role(Role.REVIEW_TEAM)
-    context["is_dps_team"] = user.has_role(Role.DPS_TEAM)
-    context["is_finance"] = user.has_role(Role.FINANCE_OFFICER)
-    return render(request, "core/home.html", context)

@@ -5,6 +5,16 @@ from referrals.access import access_referral
 
 from .models import DPSRequirement, SpotContractNotice
 
+SHORTLIST_REFUSED = "Only the Brokerage team this referral belongs to can see its shortlist of providers."
+
+
+def access_referral_for_shortlist(user, referral_id: int):
+    """The referral, if the user is a Brokerage officer or lead of its team; not found if they cannot see it."""
+    referral = access_referral(user, referral_id)
+    if not (user.is_brokerage and user.team_id == referral.team_id):
+        raise PermissionDenied(SHORTLIST_REFUSED)
+    return referral
+
 
 def access_requirement_for_officer(user, requirement_id: int) -> DPSRequirement:
     """A requirement of a referral the user can see, for Brokerage staff of its team."""

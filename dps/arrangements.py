@@ -47,6 +47,11 @@ def arrangements_overview() -> QuerySet[PurchasingArrangement]:
     )
 
 
+def arrangements_with_service_type() -> QuerySet[PurchasingArrangement]:
+    """Every arrangement, its service type read: those a provider directory file may name (providers.importers)."""
+    return PurchasingArrangement.objects.select_related("service_type")
+
+
 def members_of(arrangement: PurchasingArrangement) -> QuerySet[ProviderService]:
     return arrangement.members.select_related("provider").order_by("provider__name", "provider_id")
 

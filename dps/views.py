@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role
 from audit.services import record_refusal, record_view
@@ -14,12 +14,14 @@ from referrals.access import access_referral
 from referrals.models import REFERRAL_MACHINE
 
 from . import services
-from .access import access_notice, access_requirement_for_officer
+from .access import access_notice, access_referral_for_shortlist, access_requirement_for_officer
 from .forms import ClosingTimeForm, RepublishForm, RequirementForm, ScoreForm, SelectBidForm, SpotContractForm
 from .models import REQUIREMENT_MACHINE, BidAnswer, DPSRequirement
 from .selectors import rank_bids, spot_contract_notices
+from .shortlist import off_framework_for, shortlist_for
 
 NOTICES_PAGE_SIZE = 25
+SHORTLIST_SHOWN = 20
 
 
 def _brokerage_referral(request, referral_id: int):
@@ -55,6 +57,28 @@ def _requirement_form_page(request, referral, form_class, action, template_title
         "dps/requirement_form.html",
         {"form": form, "referral": referral, "plan": referral.plan, "title": template_title},
         status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def shortlist(request, referral_id: int):
+    referral = access_referral_for_shortlist(request.user, referral_id)
+    # A shortlist is short: every provider is ranked, the best are shown.
+    ranked = shortlist_for(referral, best=SHORTLIST_SHOWN)
+    off_framework = off_framework_for(referral, best=SHORTLIST_SHOWN)
+    return render(
+        request,
+        "dps/shortlist.html",
+        {
+            "referral": referral,
+            "plan": referral.plan,
+            "district": referral.person.postcode_district,
+            "approved_weekly_amount": approved_weekly_amount(referral.plan_id),
+            "entries": ranked.entries,
+            "entries_total": ranked.total,
+            "off_framework": off_framework.entries,
+            "off_framework_total": off_framework.total,
+        },
     )
 
 

@@ -14,7 +14,6 @@ from core.exceptions import ActionRefused
 from core.once import redirect_after, submit_once
 from core.pagination import cursor_for, decode_cursor, keyset_page
 from core.views import refuse
-from referrals.selectors import referrals_for_person
 
 from . import services
 from .access import access_person, access_plan, can_change_person
@@ -106,9 +105,8 @@ def person_detail(request, person_id: int):
         "person": person,
         "assessments": assessments_for_person(person),
         "plans": plans_for_person(person),
-        "referrals": referrals_for_person(person),
         "can_change": can_change_person(request.user, person),
-        # What other apps show here (their services, agreements and orders): they register it (people.sections).
+        # What other apps show here (services, agreements, orders, referrals): they register it (people.sections).
         "sections": sections_for(request.user, person),
     }
     return render(request, "people/person_detail.html", context)

@@ -1,10 +1,9 @@
-"""Who may see the provider directory, the import and a referral's shortlist."""
+"""Who may see the provider directory and import to it."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.roles import Role
-from referrals.access import access_referral
 
 from .models import Provider
 from .selectors import provider_profile
@@ -19,7 +18,6 @@ DIRECTORY_ROLES = (
     Role.FINANCE_OFFICER,
 )
 DIRECTORY_REFUSED = "Only Brokerage, the DPS team, contract monitoring and finance can see the provider directory."
-SHORTLIST_REFUSED = "Only the Brokerage team this referral belongs to can see its shortlist of providers."
 
 
 def can_see_directory(user) -> bool:
@@ -42,11 +40,3 @@ def access_provider(user, provider_id: int) -> Provider:
     if provider is None:
         raise Http404("No such provider")
     return provider
-
-
-def access_referral_for_shortlist(user, referral_id: int):
-    """The referral, if the user is a Brokerage officer or lead of its team; not found if they cannot see it."""
-    referral = access_referral(user, referral_id)
-    if not (user.is_brokerage and user.team_id == referral.team_id):
-        raise PermissionDenied(SHORTLIST_REFUSED)
-    return referral

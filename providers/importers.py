@@ -23,6 +23,10 @@ by record (`DirectoryReading.notes`) so that one can be added. Our own taxonomie
 | `riverside-weekly-hours-capacity` | whole hours a week the provider can take on now |
 | `cqc-rating` | Outstanding, Good, Requires improvement, Inadequate or Not yet rated |
 
+Purchasing arrangements are dps's, a floor above providers (../shared/DESIGN.md: arrows point down), so the
+importer does not read them itself: dps registers them here from its ready() (`register_arrangements`), as
+brokerage and referrals register their sections of a person's page.
+
 The CQC registration number is the `organization_identifiers` entry with scheme `GB-CQC`.
 Postcode districts come from `service_areas[].name` or `.extent` (like `E1`, or `E1, E2`) and from
 the outward code of each `service_at_locations[].location.addresses[].postal_code`.
@@ -30,7 +34,7 @@ the outward code of each `service_at_locations[].location.addresses[].postal_cod
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -48,7 +52,7 @@ from catalogue.codes import ServiceCode
 from people.models import Specialism
 from people.validators import POSTCODE_RE, normalise_postcode, postcode_district
 
-from .models import Provider, ProviderService
+from .models import Provider, ProviderService, TaxonomyMapping
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas" / "openreferral-uk"
 SCHEMA_FILES = (
@@ -495,16 +499,22 @@ def districts_in(text: str) -> list[str]:
     return parts if parts and all(DISTRICT_RE.match(p) for p in parts) else []
 
 
+# Each source gives the purchasing arrangements a file may name, with their service type read.
+ArrangementSource = Callable[[], Iterable[Any]]
+_arrangement_sources: dict[str, ArrangementSource] = {}
+
+
+def register_arrangements(name: str, source: ArrangementSource) -> None:
+    """Called from an app's ready(): `name` says which arrangements `source` gives (kept unique)."""
+    _arrangement_sources[name] = source
+
+
 class _Mapper:
     """Maps schema-valid records to our fields, collecting every reason one is unusable, and every taxonomy
     term it could not give a meaning to."""
 
     def __init__(self):
-        from dps.models import PurchasingArrangement
-
-        from .models import TaxonomyMapping
-
-        self.arrangements = {a.name.casefold(): a for a in PurchasingArrangement.objects.select_related("service_type")}
+        self.arrangements = {a.name.casefold(): a for source in _arrangement_sources.values() for a in source()}
         self.mappings = {(m.taxonomy.casefold(), m.term.casefold()): m for m in TaxonomyMapping.objects.all()}
 
     def mapping(self, taxonomy: str, *terms: str):

@@ -7,5 +7,4 @@ urlpatterns = [
     path("", views.provider_list, name="list"),
     path("import/", views.provider_import, name="import"),
     path("<int:provider_id>/", views.provider_detail, name="detail"),
-    path("shortlist/<int:referral_id>/", views.shortlist, name="shortlist"),
 ]

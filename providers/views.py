@@ -6,14 +6,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import ActionRefused
-from people.selectors import approved_weekly_amount
 
 from . import services
-from .access import access_provider, access_referral_for_shortlist, ensure_directory_access, ensure_import_access
+from .access import access_provider, ensure_directory_access, ensure_import_access
 from .forms import DirectoryImportForm, DirectorySearchForm
-from .selectors import off_framework_for, providers_directory, shortlist_for
-
-SHORTLIST_SHOWN = 20
+from .selectors import providers_directory
 
 
 @require_GET
@@ -88,26 +85,4 @@ def provider_import(request):
             "notes": result.reading.notes if result else [],
         },
         status=400 if form.errors else 200,
-    )
-
-
-@require_GET
-def shortlist(request, referral_id: int):
-    referral = access_referral_for_shortlist(request.user, referral_id)
-    # A shortlist is short: every provider is ranked, the best are shown.
-    ranked = shortlist_for(referral, best=SHORTLIST_SHOWN)
-    off_framework = off_framework_for(referral, best=SHORTLIST_SHOWN)
-    return render(
-        request,
-        "providers/shortlist.html",
-        {
-            "referral": referral,
-            "plan": referral.plan,
-            "district": referral.person.postcode_district,
-            "approved_weekly_amount": approved_weekly_amount(referral.plan_id),
-            "entries": ranked.entries,
-            "entries_total": ranked.total,
-            "off_framework": off_framework.entries,
-            "off_framework_total": off_framework.total,
-        },
     )

@@ -76,14 +76,6 @@ def test_queue_query_count_does_not_grow_with_cases(client, team, view, who):
     assert many == few
 
 
-def test_home_page_query_count_does_not_grow_with_cases(client, team):
-    add_urgent_referrals(team, 3)
-    few, _ = queries_for(client, team["lead"], reverse("home"))
-    add_urgent_referrals(team, 30)
-    many, _ = queries_for(client, team["lead"], reverse("home"))
-    assert many == few
-
-
 def test_queue_shows_urgent_first_then_oldest(client, team):
     add_urgent_referrals(team, 2, taken_every=0)
     person = create_person(

@@ -43,6 +43,7 @@ LOCAL_APPS = [
     "dps",
     "purchase_orders",
     "portal",
+    "dashboard",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -76,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "dashboard.context_processors.navigation",
             ],
         },
     },

@@ -284,7 +284,7 @@ GET_MATRIX = {
         expect(BROKERAGE | {"contract", "dps", "finance"}, other=403),
     ),
     "providers:import": (lambda w: [], expect({"dps"}, other=403)),
-    "providers:shortlist": (lambda w: [w["ra"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
+    "shortlist:for_referral": (lambda w: [w["ra"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
     "purchase_orders:pdf": (lambda w: [w["order"].pk], expect(SEES_A | {"finance"})),
     # Before the queue: B's plan waits for the panel, so only its practitioner and the panel see B.
     "people:detail#before the queue": (lambda w: [w["b"].pk], expect(SEES_B)),

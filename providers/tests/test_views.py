@@ -1,4 +1,4 @@
-"""Directory, import and shortlist pages: who may see them, and what bad input gets."""
+"""Directory and import pages: who may see them, and what bad input gets."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,10 +6,8 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from people.models import Specialism
-from people.tests.factories import make_plan
 from providers.forms import MAX_UPLOAD_BYTES
 from providers.models import Provider, ProviderService
-from referrals.tests.factories import queued_referral, urgent_referral
 
 from .conftest import data_file
 from .factories import ProviderFactory, ProviderServiceFactory
@@ -206,78 +204,3 @@ def test_no_file_is_refused(client, dps_team):
 def test_the_import_page_has_a_file_upload(client, dps_team):
     page = get(client, dps_team, reverse("providers:import")).content.decode()
     assert 'type="file"' in page and 'enctype="multipart/form-data"' in page and "govuk-file-upload" in page
-
-
-# Shortlist
-
-
-@pytest.fixture
-def referral(social_worker, cap_member, person):
-    plan = make_plan(
-        social_worker,
-        person,
-        required_specialisms=[Specialism.DEMENTIA, Specialism.BARIATRIC_CARE],
-        preferred_language="ben",
-        weekly_hours="12.50",
-    )
-    return queued_referral(social_worker, person, cap_member, plan=plan)
-
-
-@pytest.mark.parametrize("role", ["officer_east", "other_officer_east", "lead_east"])
-def test_the_referrals_team_sees_its_shortlist(request, client, referral, provider, role):
-    spot = ProviderServiceFactory(provider=ProviderFactory(name="Spot Homecare"), districts=["E1"])
-    response = get(client, request.getfixturevalue(role), reverse("providers:shortlist", args=[referral.pk]))
-    page = response.content.decode()
-    assert response.status_code == 200
-    for text in [
-        "Domiciliary care (home care)",
-        "12.5",
-        "Dementia, Bariatric care",
-        "Bengali",
-        "E1",
-        "Eastside Homecare",
-        "Has dementia",
-        "Missing: bariatric care",
-        "Speaks Bengali",
-        "Capacity 45 hours a week",
-        "Spot Homecare",
-        "Not on a purchasing arrangement",
-        "spot contract",
-    ]:
-        assert text in page, text
-    assert spot.provider.name in page
-    assert referral.person.first_name not in page and referral.person.postcode not in page
-
-
-@pytest.mark.parametrize(
-    "role,status",
-    [
-        ("officer_west", 404),
-        ("lead_west", 404),
-        ("dps_team", 404),
-        ("provider_user", 404),
-        ("finance_officer", 404),
-        ("social_worker", 403),  # holds the case, so may see the referral, but sourcing is Brokerage's
-    ],
-)
-def test_no_one_else_sees_the_shortlist(request, client, referral, role, status):
-    response = get(client, request.getfixturevalue(role), reverse("providers:shortlist", args=[referral.pk]))
-    assert response.status_code == status
-
-
-def test_an_unknown_referral_has_no_shortlist(client, officer_east):
-    assert get(client, officer_east, reverse("providers:shortlist", args=[999999])).status_code == 404
-
-
-def test_the_shortlist_shows_the_approved_weekly_amount(client, referral, officer_east):
-    page = get(client, officer_east, reverse("providers:shortlist", args=[referral.pk])).content.decode()
-    row = " ".join(
-        page.split('<dt class="govuk-summary-list__key">Approved weekly amount</dt>')[1].split("</div>")[0].split()
-    )
-    assert "£250.00 a week" in row
-
-
-def test_the_shortlist_says_when_no_weekly_amount_is_approved(client, social_worker, person, officer_east):
-    referral = urgent_referral(social_worker, person)  # no plan, no funding decision
-    page = get(client, officer_east, reverse("providers:shortlist", args=[referral.pk])).content.decode()
-    assert "No weekly amount has been approved" in page

@@ -1,3 +1,5 @@
+"""The navigation every page shows: the pages of every app that each role works in, so it lives on the top floor."""
+
 from functools import cache
 
 from django.urls import reverse

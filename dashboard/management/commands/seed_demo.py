@@ -16,9 +16,13 @@ from brokerage.models import Area
 from brokerage.services import log_contact
 from catalogue.codes import ServiceCode
 from catalogue.models import Team
+from concerns.services import raise_concern
 from core.models import BankHoliday
+from dps import services as dps_services
+from dps.models import DPSRequirement, PurchasingArrangement
 from people import services as people_services
 from people.models import FundingDecision
+from providers.models import Provider, ProviderService, TaxonomyMapping
 from referrals import services as referral_services
 from referrals.models import Referral
 
@@ -134,9 +138,6 @@ class Command(BaseCommand):
 
     def _sourcing(self, users, areas, person, plan):
         """One package open for bids now, and one whose bidding has closed with two bids to review."""
-        from dps import services as dps
-        from dps.models import DPSRequirement, PurchasingArrangement
-
         sw, officer, cap = users["social.worker"], users["officer.east"], users["cap.member"]
         arrangement = PurchasingArrangement.objects.get(service_type="home_care")
         outcomes = [
@@ -166,7 +167,7 @@ class Command(BaseCommand):
             )
             referral_services.take_referral(referral, acting_user=officer)
             requirements.append(
-                dps.publish_requirement(
+                dps_services.publish_requirement(
                     referral,
                     acting_user=officer,
                     arrangement=arrangement,
@@ -180,7 +181,7 @@ class Command(BaseCommand):
             )
         closed = requirements[1]
         for username, price in [("provider.user", Decimal("24.50")), ("provider.user2", Decimal("22.00"))]:
-            dps.submit_bid(
+            dps_services.submit_bid(
                 closed,
                 acting_user=users[username],
                 price_basis="hourly",
@@ -194,9 +195,6 @@ class Command(BaseCommand):
         DPSRequirement.objects.filter(pk=closed.pk).update(closes_at=timezone.now() - timedelta(hours=1))
 
     def _providers(self) -> dict:
-        from dps.models import PurchasingArrangement
-        from providers.models import Provider, ProviderService, TaxonomyMapping
-
         for taxonomy, term, service_type, specialism in TAXONOMY_MAPPINGS:
             TaxonomyMapping.objects.create(
                 taxonomy=taxonomy, term=term, service_type_id=service_type or None, specialism=specialism
@@ -426,8 +424,6 @@ class Command(BaseCommand):
             approved_weekly_amount=Decimal("350.00"),
         )
         self._sourcing(users, areas, person, plan)
-        from concerns.services import raise_concern
-
         raise_concern(
             acting_user=users["officer.east"],
             person=dev,
