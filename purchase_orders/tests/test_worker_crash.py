@@ -255,9 +255,12 @@ def test_killing_the_worker_mid_render_loses_nothing_and_doubles_nothing(case, b
             )
     _wait_for(lambda: len(_results(workers.log(ordinary))) == 2, 30, "the new worker to run the lost message", workers)
 
-    # Nothing else arrives: wait a little for stragglers, then count.
+    # Nothing else arrives: wait a little for stragglers, then count. Redis delivers at least once: on a loaded
+    # machine the new worker's own check may give the message back again before it is acknowledged, so it can
+    # run more than once; every run after the first must find the work done and do nothing.
     time.sleep(1.5)
-    assert _results(workers.log(ordinary)) == ["True", "False"]
+    first, *again = _results(workers.log(ordinary))
+    assert first == "True" and again and set(again) == {"False"}
     assert (broker.llen(QUEUE), broker.hlen("unacked")) == (0, 0)
     assert len(_renders(marker)) == 2
     assert _pdfs(workers.tmp_path / "media") == [f"{order.number}-r1.pdf"]
