@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import ActionRefused
-from people.selectors import approved_weekly_amount
 
 from . import services
 from .access import access_provider, access_referral_for_shortlist, ensure_directory_access, ensure_import_access
@@ -104,7 +103,8 @@ def shortlist(request, referral_id: int):
             "referral": referral,
             "plan": referral.plan,
             "district": referral.person.postcode_district,
-            "approved_weekly_amount": approved_weekly_amount(referral.plan_id),
+            # Through the referral: providers is below approvals and may not import it (DESIGN.md).
+            "approved_weekly_amount": referral.approved_weekly_amount,
             "entries": ranked.entries,
             "entries_total": ranked.total,
             "off_framework": off_framework.entries,

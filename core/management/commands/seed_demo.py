@@ -18,7 +18,6 @@ from catalogue.codes import ServiceCode
 from catalogue.models import Team
 from core.models import BankHoliday
 from people import services as people_services
-from people.models import FundingDecision
 from referrals import services as referral_services
 from referrals.models import Referral
 
@@ -161,7 +160,7 @@ class Command(BaseCommand):
             referral_services.record_funding_decision(
                 referral,
                 acting_user=cap,
-                decision=FundingDecision.Decision.APPROVED,
+                decision="approved",
                 approved_weekly_amount=Decimal("200.00"),
             )
             referral_services.take_referral(referral, acting_user=officer)
@@ -339,7 +338,7 @@ class Command(BaseCommand):
         referral_services.record_funding_decision(
             r,
             acting_user=users["cap.member"],
-            decision=FundingDecision.Decision.APPROVED,
+            decision="approved",
             approved_weekly_amount=Decimal("262.50"),
             notes="Agreed at panel.",
         )
@@ -422,7 +421,7 @@ class Command(BaseCommand):
         referral_services.record_funding_decision(
             rr,
             acting_user=users["cap.member"],
-            decision=FundingDecision.Decision.APPROVED,
+            decision="approved",
             approved_weekly_amount=Decimal("350.00"),
         )
         self._sourcing(users, areas, person, plan)
