@@ -165,6 +165,7 @@ def load(scale: float, log) -> Counts:
         "CON": c.concerns,
         "CL": c.contacts,
         "sw": sw,
+        "cap": users["cap.member"].pk,
         "east": east,
         "west": west,
         "hash": make_password(PASSWORD),
@@ -307,13 +308,26 @@ def load(scale: float, log) -> Counts:
             UNION ALL
             SELECT id, 'move_on', 'queued', state, COALESCE(allocated_to_id, referred_by_id), submitted_at + interval '1 day', ''
             FROM referrals_referral WHERE state NOT IN ('queued', 'draft')""")
+    # Each plan sent for funding has its approval: decided (a step logged, by the panel) or, awaiting, requested.
     _sql(
-        """INSERT INTO people_fundingdecision (plan_id, route, decision, approved_weekly_amount, notes, decided_by_id, decided_at)
-            SELECT plan_id, 'panel', CASE WHEN state = 'declined' THEN 'declined' ELSE 'approved' END,
-                CASE WHEN state = 'declined' THEN NULL ELSE 300 END, '', %(sw)s, submitted_at + interval '1 day'
-            FROM referrals_referral WHERE plan_id IS NOT NULL AND state NOT IN ('awaiting_funding', 'held_for_risk', 'withdrawn')""",
+        """INSERT INTO approvals_approval (kind, plan_id, state, approved_weekly_amount, notes, requested_by_id,
+                requested_at, decided_by_id, decided_at)
+            SELECT 'panel', plan_id, decision, CASE WHEN decision = 'approved' THEN 300 END, '', referred_by_id,
+                submitted_at, CASE WHEN decision <> 'requested' THEN %(cap)s END,
+                CASE WHEN decision <> 'requested' THEN submitted_at + interval '1 day' END
+            FROM (
+                SELECT plan_id, referred_by_id, submitted_at,
+                    CASE state WHEN 'declined' THEN 'declined' WHEN 'awaiting_funding' THEN 'requested'
+                               ELSE 'approved' END AS decision
+                FROM referrals_referral
+                WHERE plan_id IS NOT NULL AND state NOT IN ('held_for_risk', 'withdrawn')
+            ) r""",
         **p,
     )
+    _sql("""INSERT INTO approvals_approvaltransition (approval_id, name, source, target, by_id, at, note)
+            SELECT id, CASE state WHEN 'declined' THEN 'decline' ELSE 'approve' END, 'requested', state, decided_by_id,
+                decided_at, ''
+            FROM approvals_approval WHERE state <> 'requested'""")
     _sql(
         """INSERT INTO brokerage_contactlogentry (created_at, modified_at, referral_id, contact_with, contact_name, method,
                 occurred_at, summary, recorded_by_id)

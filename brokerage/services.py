@@ -4,12 +4,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from approvals.selectors import approved_weekly_amount
 from audit.services import diff, record_change, snapshot
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from dps.models import Bid
 from dps.services import PENNY, award_requirement, price_for_hours
-from people.selectors import approved_weekly_amount
 from purchase_orders.services import issue_purchase_order, revise_purchase_order
 from referrals.models import Referral
 from referrals.services import apply_transition

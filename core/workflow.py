@@ -77,7 +77,8 @@ class Machine:
         step = self.step(obj, name)
         if step is None:
             state = self.labels().get(self.state_of(obj), self.state_of(obj))
-            return [f"A {self.noun} that is “{str(state).lower()}” cannot do this."]
+            article = "An" if self.noun[:1] in "aeiou" else "A"  # an approval, a referral
+            return [f"{article} {self.noun} that is “{str(state).lower()}” cannot do this."]
         return [(c.__doc__ or c.__name__).strip() for c in step.conditions if c not in skip and not c(obj)]
 
     def actions(self, obj, user) -> list[Action]:

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role
+from approvals.selectors import approved_weekly_amount
 from audit.services import record_refusal, record_view
 from core.exceptions import ActionRefused
 from core.views import refuse
-from people.selectors import approved_weekly_amount
 from referrals.access import access_referral
 from referrals.models import REFERRAL_MACHINE
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import CareAndSupportPlan, FundingDecision, NeedsAssessment, Person
+from .models import CareAndSupportPlan, NeedsAssessment, Person
 
 
 @admin.register(Person)
@@ -20,8 +20,3 @@ class NeedsAssessmentAdmin(ReadOnlyAdmin):
 class CareAndSupportPlanAdmin(ReadOnlyAdmin):
     list_display = ["person", "version", "service_type", "indicative_weekly_budget"]
     list_select_related = ["person", "service_type"]
-
-
-@admin.register(FundingDecision)
-class FundingDecisionAdmin(ReadOnlyAdmin):
-    list_display = ["plan", "route", "decision", "approved_weekly_amount", "decided_by", "decided_at"]

@@ -1,23 +1,27 @@
-"""Sections that other apps add to a person's page.
+"""Sections that other apps add to a person's page, and to a care and support plan's page.
 
-What a person receives (their service agreements, with the purchase orders issued for them) and the work under
-way for them (their referrals to Brokerage) are held by apps on higher floors than people (../shared/DESIGN.md:
-arrows point down), so the person page cannot import them. Each such app registers a section from its ready(),
-as referrals registers its needs in people.access: a template, a function giving that template's context for
-the user and the person, and its position. The person page shows the sections by position, between the
-person's details and their plans.
+What a person receives (their service agreements, with the purchase orders issued for them), the work under way
+for them (their referrals to Brokerage) and the decisions on a plan (approvals) are held by apps on higher floors
+than people (../shared/DESIGN.md: arrows point down), so these pages cannot import them. Each such app registers
+a section from its ready(), as referrals registers its needs in people.access: the page it goes on, a template, a
+function giving that template's context for the user and the page's subject (the person, or the plan), and its
+position. A page shows its sections by position, lowest first, whatever order the apps are loaded in.
 
-A section's function is only ever given a person the user may see. It reads a fixed number of queries
-however much the person has, and applies any rule of its own app: a link to one of its pages is shown only
+A section's function is only ever given a person (or a plan of a person) the user may see. It reads a fixed number
+of queries however much there is, and applies any rule of its own app: a link to one of its pages is shown only
 to those who may open it.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
-from .models import Person
+SectionContext = Callable[[object, object], dict]
 
-SectionContext = Callable[[object, Person], dict]
+
+class Page(StrEnum):
+    PERSON = "person"  # given the person
+    PLAN = "plan"  # given the care and support plan
 
 
 @dataclass(frozen=True)
@@ -26,18 +30,20 @@ class Section:
     context: dict
 
 
-_sections: dict[str, tuple[int, str, SectionContext]] = {}
+_sections: dict[Page, dict[str, tuple[int, str, SectionContext]]] = {page: {} for page in Page}
 
 
-def register_section(name: str, *, template: str, context: SectionContext, position: int) -> None:
-    """Called from an app's ready(): `name` says what the section shows (kept unique); the page shows sections
-    by `position`, lowest first, whatever order the apps are loaded in."""
-    _sections[name] = (position, template, context)
+def register_section(
+    name: str, *, template: str, context: SectionContext, position: int, page: Page = Page.PERSON
+) -> None:
+    """Called from an app's ready(): `name` says what the section shows (kept unique on its page)."""
+    _sections[page][name] = (position, template, context)
 
 
-def sections_for(user, person: Person) -> list[Section]:
-    """Each registered section with its context, for a person `user` may see (people.access.access_person)."""
+def sections_for(user, subject, *, page: Page = Page.PERSON) -> list[Section]:
+    """Each section registered for the page, by position, with its context for a subject `user` may see
+    (people.access)."""
     return [
-        Section(template, context(user, person))
-        for _, template, context in sorted(_sections.values(), key=lambda section: section[0])
+        Section(template, context(user, subject))
+        for _, template, context in sorted(_sections[page].values(), key=lambda section: section[0])
     ]

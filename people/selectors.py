@@ -1,10 +1,9 @@
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from .access import visible_people
-from .models import FundingDecision, Person
+from .models import Person
 from .validators import normalise_nhs_number
 
 # Lists of people are in name order and paged by key (core.pagination), on the index person_name_order
@@ -75,22 +74,8 @@ def people_in_order(user, ids: list[int]) -> list[Person]:
 
 
 def plans_for_person(person):
-    # Who decided is joined into the decisions' own query: the page asks the same two queries, decided or not.
-    decisions = Prefetch("funding_decisions", queryset=FundingDecision.objects.select_related("decided_by"))
-    return person.plans.select_related("budget_set_by", "service_type").prefetch_related(decisions)
+    return person.plans.select_related("budget_set_by", "service_type")
 
 
 def assessments_for_person(person):
     return person.assessments.select_related("assessed_by")
-
-
-def approved_weekly_amount(plan_id: int | None) -> Decimal | None:
-    """The weekly amount the latest approval of the plan authorised, or None if none was approved.
-    Brokerage may not commission more (SPEC §2). One query."""
-    if plan_id is None:
-        return None
-    return (
-        FundingDecision.objects.filter(plan_id=plan_id, decision=FundingDecision.Decision.APPROVED)
-        .values_list("approved_weekly_amount", flat=True)
-        .first()
-    )

@@ -18,7 +18,7 @@ from core.views import refuse
 from . import services
 from .access import access_person, access_plan, can_change_person
 from .forms import IndicativeBudgetForm, NeedsAssessmentForm, PersonForm, PersonSearchForm, PlanCreateForm, PlanForm
-from .sections import sections_for
+from .sections import Page, sections_for
 from .selectors import (
     NAME_ORDER,
     SEARCH_LIMIT,
@@ -224,8 +224,9 @@ def plan_detail(request, person_id: int, plan_id: int):
         {
             "person": person,
             "plan": plan,
-            "decisions": plan.funding_decisions.select_related("decided_by"),
             "can_change": can_change,
+            # The decisions on the plan: approvals registers them (people.sections), as people cannot import it.
+            "sections": sections_for(request.user, plan, page=Page.PLAN),
             "budget_form": IndicativeBudgetForm(initial={"amount": plan.indicative_weekly_budget}),
         },
     )

@@ -3,11 +3,13 @@ import copy
 from django import forms
 
 from accounts.models import User
+from approvals.workflows import DECISIONS
+from approvals.workflows import State as Decision
 from catalogue.codes import REFERRAL_ONLY_SERVICES
 from catalogue.selectors import offered_service_types
 from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
 from core.once import TOKEN, OneTimeForm
-from people.models import CareAndSupportPlan, FundingDecision
+from people.models import CareAndSupportPlan
 
 from .models import REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPES, ReferralType
 
@@ -102,7 +104,9 @@ class ReferralForm(OneTimeForm, GovUKForm):
 
 
 class FundingDecisionForm(GovUKForm):
-    decision = forms.ChoiceField(label="Decision", choices=FundingDecision.Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label="Decision", choices=[(d.value, d.label) for d in DECISIONS], widget=forms.RadioSelect
+    )
     approved_weekly_amount = forms.DecimalField(
         label="Approved weekly amount (£)", max_digits=9, decimal_places=2, min_value=0.01, required=False
     )
@@ -110,7 +114,7 @@ class FundingDecisionForm(GovUKForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == FundingDecision.Decision.APPROVED and not data.get("approved_weekly_amount"):
+        if data.get("decision") == Decision.APPROVED and not data.get("approved_weekly_amount"):
             self.add_error("approved_weekly_amount", "Enter the approved weekly amount")
         return data
 

@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from approvals.selectors import approved_weekly_amount, is_approved
 from catalogue.codes import OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES
 from core.models import TimeStampedModel
 from core.workflow import Machine, TransitionRecord
-from people.models import FundingDecision
 
 from .workflows import BROKERAGE_STATES, LAYOUT, LIVE_STATES, OPEN_STATES, TEAM_WORK_STATES, ReferralWorkflow, State
 
@@ -153,9 +153,13 @@ class Referral(ReferralWorkflow, TimeStampedModel):
 
     @property
     def has_approved_funding(self) -> bool:
-        if self.plan_id is None:
-            return False
-        return self.plan.funding_decisions.filter(decision=FundingDecision.Decision.APPROVED).exists()
+        """Is the plan funded? Approvals answer it (approvals.selectors): the referral keeps no flag of its own."""
+        return is_approved(self.plan_id)
+
+    @property
+    def approved_weekly_amount(self):
+        """The most Brokerage may commission for this referral's plan, if it was approved (SPEC §2)."""
+        return approved_weekly_amount(self.plan_id)
 
     @property
     def live_requirement(self):

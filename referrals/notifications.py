@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import BROKERAGE, Role
+from approvals.models import ApprovalTransition
+from approvals.workflows import Kind
 from core.mail import absolute_url, plain_message, send_once
 from people.access import can_view_person
-from people.models import FundingDecision
 
 from .models import Referral
 from .workflows import BROKERAGE_STATES, State
@@ -95,13 +96,15 @@ def announce_urgent_arrival(referral_id: int) -> bool:
 
 def announce_funding_decision(referral_id: int, decision_id: int) -> bool:
     """Tell the social worker the funding decision on the plan of their referral: approved, declined or
-    deferred. Once for each decision."""
+    deferred. Once for each decision (a logged step of the plan's approval: deferred, then approved, is two)."""
 
     def messages():
         referral = _referral(referral_id)
-        decision = FundingDecision.objects.get(pk=decision_id, plan_id=referral.plan_id)
-        outcome = decision.get_decision_display().lower()
-        by = "a head of service" if decision.route == FundingDecision.Route.OUT_OF_PANEL else "the panel"
+        decision = ApprovalTransition.objects.select_related("approval").get(
+            pk=decision_id, approval__plan_id=referral.plan_id
+        )
+        outcome = decision.get_target_display().lower()
+        by = "a head of service" if decision.approval.kind == Kind.OUT_OF_PANEL else "the panel"
         return _messages(
             _social_workers(referral),
             subject=f"Funding {outcome} for referral {referral.reference}",
@@ -111,7 +114,8 @@ def announce_funding_decision(referral_id: int, decision_id: int) -> bool:
             ],
         )
 
-    return send_once(f"funding-decision-{decision_id}", messages)
+    # Keyed by the approval's step: not "funding-decision-<id>", which funding decisions before approvals used.
+    return send_once(f"approval-decision-{decision_id}", messages)
 
 
 def announce_options_returned(referral_id: int) -> bool:

@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from approvals.models import Approval
+from approvals.services import decide_approval, request_funding
+from approvals.workflows import State as Decision
 from audit.services import record_change
 from catalogue.codes import NOT_BROKERED, REFERRAL_ONLY_SERVICES, ServiceCode
 from catalogue.models import ServiceType, code_of
@@ -17,7 +20,7 @@ from core.calendar import add_working_days
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from people.access import can_change_person
-from people.models import CareAndSupportPlan, FundingDecision, Person
+from people.models import CareAndSupportPlan, Person
 from people.services import lock_plan
 
 from .models import REFERRAL_MACHINE, REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPE_OF, Referral, ReferralType
@@ -217,6 +220,7 @@ def submit_referral(referral: Referral, *, acting_user) -> Referral:
         return apply_transition(referral, "hold_for_risk", acting_user=acting_user)
     if referral.needs_funding and not referral.has_approved_funding:
         referral = apply_transition(referral, "send_for_funding", acting_user=acting_user)
+        request_funding(referral.plan, acting_user=acting_user)
         enqueue(notify_decision_awaited, referral.pk)
         return referral
     _mark_queued(referral)
@@ -239,57 +243,44 @@ def _announce_arrival(referral: Referral) -> Referral:
     return referral
 
 
+# The referral's step that follows each decision on its plan's funding.
+STEP_AFTER_DECISION = {
+    Decision.APPROVED: "authorise",
+    Decision.DECLINED: "decline_funding",
+    Decision.DEFERRED: "defer_funding",
+}
+
+
 @transaction.atomic
 def record_funding_decision(
     referral: Referral, *, acting_user, decision: str, approved_weekly_amount: Decimal | None = None, notes: str = ""
-) -> FundingDecision:
-    """The panel's (or, out of panel, a head of service's) decision on the plan a referral waits on."""
+) -> Approval:
+    """The panel's (or, out of panel, a head of service's) decision on the plan a referral waits on: the approval's
+    step and then the referral's, in one transaction, or neither. The approval is the one asked for when the
+    referral was sent for funding. The social worker is told once this commits."""
     referral = _locked(referral)
     if referral.state != State.AWAITING_FUNDING:
         raise ActionRefused("This referral is not waiting for a funding decision.")
-    route = FundingDecision.Route.OUT_OF_PANEL if referral.needs_out_of_panel_approval else FundingDecision.Route.PANEL
-    if decision == FundingDecision.Decision.APPROVED and not approved_weekly_amount:
-        raise ActionRefused("Enter the approved weekly amount.")
-    if decision != FundingDecision.Decision.APPROVED:
-        approved_weekly_amount = None
-    if route == FundingDecision.Route.OUT_OF_PANEL and decision == FundingDecision.Decision.DEFERRED:
-        raise ActionRefused("An out-of-panel approval is given or declined, not deferred.")
-    transition_name = {
-        FundingDecision.Decision.APPROVED: "authorise",
-        FundingDecision.Decision.DECLINED: "decline_funding",
-        FundingDecision.Decision.DEFERRED: "defer_funding",
-    }[decision]
-    if not REFERRAL_MACHINE.may(referral, transition_name, acting_user):
-        who = (
-            "a head of service" if route == FundingDecision.Route.OUT_OF_PANEL else "a Care Authorisation Panel member"
-        )
-        raise ActionRefused(f"Only {who} can record this funding decision.")
-    funding = FundingDecision(
-        plan=referral.plan,
-        route=route,
+    approval = decide_approval(
+        request_funding(referral.plan, acting_user=referral.referred_by),
+        acting_user=acting_user,
         decision=decision,
         approved_weekly_amount=approved_weekly_amount,
         notes=notes,
-        decided_by=acting_user,
     )
-    funding.full_clean()
-    funding.save()
-    record_change(
-        actor=acting_user,
-        obj=funding,
-        person=referral.person,
-        created=True,
-        summary=f"Funding {funding.get_decision_display().lower()} ({funding.get_route_display()})",
-        changes={"decision": decision, "approved_weekly_amount": approved_weekly_amount, "notes": notes},
-    )
-    if decision == FundingDecision.Decision.APPROVED:
+    if approval.state == Decision.APPROVED:
         _mark_queued(referral)
-    note = notes or (f"£{approved_weekly_amount} a week" if approved_weekly_amount else "")
-    apply_transition(referral, transition_name, acting_user=acting_user, note=note)
-    enqueue(notify_funding_decision, referral.pk, funding.pk)
-    if decision == FundingDecision.Decision.APPROVED:
+    amount = approval.approved_weekly_amount
+    apply_transition(
+        referral,
+        STEP_AFTER_DECISION[decision],
+        acting_user=acting_user,
+        note=notes or (f"£{amount} a week" if amount else ""),
+    )
+    enqueue(notify_funding_decision, referral.pk, approval.transitions.latest("id").pk)
+    if approval.state == Decision.APPROVED:
         _announce_arrival(referral)
-    return funding
+    return approval
 
 
 @transaction.atomic

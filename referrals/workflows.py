@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from accounts.roles import Role
+from approvals.workflows import DECIDED_BY, Kind
 
 
 class State(models.TextChoices):
@@ -48,8 +48,9 @@ def is_persons_practitioner(referral, user) -> bool:
 
 
 def can_decide_funding(referral, user) -> bool:
-    role = Role.HEAD_OF_SERVICE if referral.needs_out_of_panel_approval else Role.CAP_MEMBER
-    return user.has_role(role)
+    """Who decides the plan's approval decides for the referral too (approvals.workflows.DECIDED_BY)."""
+    kind = Kind.OUT_OF_PANEL if referral.needs_out_of_panel_approval else Kind.PANEL
+    return user.has_role(DECIDED_BY[kind].role)
 
 
 def is_team_officer(referral, user) -> bool:

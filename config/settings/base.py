@@ -41,6 +41,7 @@ LOCAL_APPS = [
     "concerns",
     "providers",
     "dps",
+    "approvals",
     "purchase_orders",
     "portal",
     "dashboard",

@@ -15,7 +15,6 @@ from concerns.models import Concern
 from concerns.services import raise_concern
 from core.tests.forms import fresh_token
 from people import services as people_services
-from people.models import FundingDecision
 from referrals import services as referral_services
 from referrals.models import Referral, ReferralTransition
 
@@ -87,7 +86,7 @@ def world(db, django_capture_on_commit_callbacks):
         plan=plan_a,
     )
     referral_services.record_funding_decision(
-        ra, acting_user=users["cap"], decision=FundingDecision.Decision.APPROVED, approved_weekly_amount=Decimal("100")
+        ra, acting_user=users["cap"], decision="approved", approved_weekly_amount=Decimal("100")
     )
     b = person(users["sw2"], west, "Baker")
     plan_b = people_services.create_plan(b, acting_user=users["sw2"], service_type=ServiceCode.HOME_CARE, outcomes="x")

@@ -1,8 +1,9 @@
 import pytest
 
+from approvals.models import Approval, ApprovalTransition
 from audit.models import AuditEvent
 from core.exceptions import ActionRefused
-from people.models import CareAndSupportPlan, FundingDecision
+from people.models import CareAndSupportPlan
 from referrals.models import Referral, ReferralTransition
 
 
@@ -12,7 +13,8 @@ def _state_of_the_world(referral):
         "plan": CareAndSupportPlan.objects.filter(pk=referral.plan_id).values().first(),
         "transitions": ReferralTransition.objects.count(),
         "audit_events": AuditEvent.objects.count(),
-        "funding_decisions": FundingDecision.objects.count(),
+        "approvals": list(Approval.objects.order_by("id").values()),
+        "approval_steps": ApprovalTransition.objects.count(),
     }
 
 

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from approvals.models import Approval
 from catalogue.codes import ServiceCode
 from core.models import SentEmail
-from people.models import FundingDecision, Person
+from people.models import Person
 from people.tests.factories import make_person
 from referrals import services
 from referrals.models import Referral
@@ -226,7 +227,7 @@ def test_a_task_run_again_sends_nothing_again(sent, social_worker, cap_member, o
     assert again == []
     assert SentEmail.objects.get(key=f"referral-{referral.pk}:awaiting-decision").messages == 1
 
-    decision = approve(referral, cap_member)
+    decision = approve(referral, cap_member).transitions.get()
     _, decided = sent(lambda: notify_funding_decision.apply(args=[referral.pk, decision.pk], throw=True))
     assert recipients(decided) == [social_worker.email]  # its first run: the approval above was never committed
     _, twice = sent(lambda: notify_funding_decision.apply(args=[referral.pk, decision.pk], throw=True))
@@ -310,4 +311,6 @@ def test_a_refused_decision_sends_nothing(sent, social_worker, cap_member, offic
     referral = awaiting_funding_referral(social_worker, adaeze)
     with pytest.raises(Exception, match="approved weekly amount"):
         sent(lambda: services.record_funding_decision(referral, acting_user=cap_member, decision="approved"))
-    assert not FundingDecision.objects.exists() and not SentEmail.objects.exists()
+    approval = Approval.objects.get()  # asked for when the plan was sent, and still undecided
+    assert approval.state == Approval.State.REQUESTED and not approval.transitions.exists()
+    assert not SentEmail.objects.exists()

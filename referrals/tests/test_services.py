@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from approvals.models import Approval
 from catalogue.codes import NOT_BROKERED, ServiceCode
 from core.calendar import add_working_days
 from core.exceptions import ActionRefused
-from people.models import FundingDecision
 from people.tests.factories import make_person, make_plan
 from referrals import services
 from referrals.models import Referral
@@ -245,12 +245,12 @@ def test_funding_approval_needs_an_amount_and_records_it(social_worker, person, 
         "Enter the approved weekly amount.",
     )
     funding = approve(referral, cap_member, amount=Decimal("312.40"))
-    assert (funding.decision, funding.approved_weekly_amount, funding.decided_by) == (
+    assert (funding.state, funding.approved_weekly_amount, funding.decided_by) == (
         "approved",
         Decimal("312.40"),
         cap_member,
     )
-    assert funding.route == FundingDecision.Route.PANEL
+    assert funding.kind == Approval.Kind.PANEL
 
 
 def test_amount_is_not_kept_on_a_decline(social_worker, person, cap_member):
@@ -270,9 +270,54 @@ def test_head_of_service_not_cap_decides_out_of_panel_services(
     funding = approve(referral, head_of_service, amount=Decimal("850.00"))
     referral.refresh_from_db()
     assert referral.state == S.QUEUED
-    assert funding.route == FundingDecision.Route.OUT_OF_PANEL
+    assert funding.kind == Approval.Kind.OUT_OF_PANEL
 
 
 def test_head_of_service_cannot_decide_home_care(social_worker, person, head_of_service):
     referral = awaiting_funding_referral(social_worker, person)
     assert_refused(referral, lambda: approve(referral, head_of_service), "Only a Care Authorisation Panel member")
+
+
+def test_sending_a_plan_for_funding_asks_for_its_approval_once(social_worker, person):
+    referral = awaiting_funding_referral(social_worker, person)
+    approval = Approval.objects.get(plan=referral.plan)
+    assert (approval.kind, approval.state, approval.requested_by) == ("panel", "requested", social_worker)
+    # Withdrawn and sent again while the panel has not decided: the same question, not a second one.
+    services.withdraw_referral(referral, acting_user=social_worker, reason="Sent too soon")
+    again = awaiting_funding_referral(social_worker, person, plan=referral.plan)
+    assert again.state == S.AWAITING_FUNDING
+    assert list(Approval.objects.filter(plan=referral.plan)) == [approval]
+
+
+def test_deferred_then_approved_is_one_approval_with_two_decisions(social_worker, person, cap_member):
+    referral = awaiting_funding_referral(social_worker, person)
+    services.record_funding_decision(referral, acting_user=cap_member, decision="deferred", notes="Needs OT report")
+    referral.refresh_from_db()
+    assert referral.state == S.AWAITING_FUNDING and not referral.has_approved_funding
+    approve(referral, cap_member, amount=Decimal("262.50"))
+    referral.refresh_from_db()
+    assert referral.state == S.QUEUED and referral.has_approved_funding
+    assert referral.approved_weekly_amount == Decimal("262.50")
+    approval = Approval.objects.get(plan=referral.plan)
+    steps = approval.transitions.values_list("name", "source", "target", "by", "note")
+    assert list(steps) == [
+        ("defer", "requested", "deferred", cap_member.pk, "Needs OT report"),
+        ("approve", "deferred", "approved", cap_member.pk, ""),
+    ]
+    assert list(referral.transitions.values_list("name", flat=True)) == [
+        "send_for_funding",
+        "defer_funding",
+        "authorise",
+    ]
+
+
+def test_the_approvals_step_is_undone_when_the_referrals_is_refused(social_worker, person, cap_member, monkeypatch):
+    """The two steps are one transaction: a refusal of the referral's leaves the approval as it was."""
+    referral = awaiting_funding_referral(social_worker, person)
+
+    def refuse(*args, **kwargs):
+        raise ActionRefused("The referral's step is refused.")
+
+    monkeypatch.setattr(services, "apply_transition", refuse)
+    assert_refused(referral, lambda: approve(referral, cap_member), "The referral's step is refused.")
+    assert Approval.objects.get(plan=referral.plan).state == Approval.State.REQUESTED

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from approvals.models import Approval
+from approvals.services import decide_approval, request_funding
 from audit.models import AuditEvent
 from catalogue.codes import ServiceCode
-from people.models import FundingDecision
 from people.tests.factories import make_plan
 from referrals import services
 from referrals.models import REFERRAL_MACHINE, Referral, ReferralTransition
@@ -61,6 +62,8 @@ def test_hold_for_risk_holds_a_risky_reduction(social_worker, person):
 def test_send_for_funding_sends_a_new_plan_to_the_panel(social_worker, person):
     referral = awaiting_funding_referral(social_worker, person)
     assert_recorded(referral, "send_for_funding", S.DRAFT, S.AWAITING_FUNDING, social_worker)
+    approval = Approval.objects.get(plan=referral.plan)  # the panel's decision is asked for
+    assert (approval.kind, approval.state, approval.requested_by) == ("panel", "requested", social_worker)
 
 
 def test_send_to_brokerage_queues_an_urgent_response(social_worker, person):
@@ -82,7 +85,12 @@ def test_defer_funding_keeps_waiting_and_records_the_decision(social_worker, per
     referral = awaiting_funding_referral(social_worker, person)
     services.record_funding_decision(referral, acting_user=cap_member, decision="deferred", notes="More information")
     assert_recorded(referral, "defer_funding", S.AWAITING_FUNDING, S.AWAITING_FUNDING, cap_member, "More information")
-    assert referral.plan.funding_decisions.get().decision == FundingDecision.Decision.DEFERRED
+    approval = Approval.objects.get(plan=referral.plan)
+    assert (approval.state, approval.decided_by, approval.notes) == (
+        Approval.State.DEFERRED,
+        cap_member,
+        "More information",
+    )
 
 
 def test_decline_funding_ends_the_referral(social_worker, person, cap_member):
@@ -378,8 +386,11 @@ def test_hold_for_risk_refused_when_no_one_is_at_risk(social_worker, person):
 
 def test_send_for_funding_refused_when_the_plan_is_already_funded(social_worker, person, cap_member):
     plan = make_plan(social_worker, person)
-    FundingDecision.objects.create(
-        plan=plan, route="panel", decision="approved", approved_weekly_amount=Decimal("250.00"), decided_by=cap_member
+    decide_approval(
+        request_funding(plan, acting_user=social_worker),
+        acting_user=cap_member,
+        decision="approved",
+        approved_weekly_amount=Decimal("250.00"),
     )
     referral = draft_referral(
         social_worker, person, plan=plan, kind=Referral.Kind.CHANGE, change=Referral.Change.INCREASE, urgent=False

@@ -21,7 +21,6 @@ from core.models import BankHoliday
 from dps import services as dps_services
 from dps.models import DPSRequirement, PurchasingArrangement
 from people import services as people_services
-from people.models import FundingDecision
 from providers.models import Provider, ProviderService, TaxonomyMapping
 from referrals import services as referral_services
 from referrals.models import Referral
@@ -162,7 +161,7 @@ class Command(BaseCommand):
             referral_services.record_funding_decision(
                 referral,
                 acting_user=cap,
-                decision=FundingDecision.Decision.APPROVED,
+                decision="approved",
                 approved_weekly_amount=Decimal("200.00"),
             )
             referral_services.take_referral(referral, acting_user=officer)
@@ -337,7 +336,7 @@ class Command(BaseCommand):
         referral_services.record_funding_decision(
             r,
             acting_user=users["cap.member"],
-            decision=FundingDecision.Decision.APPROVED,
+            decision="approved",
             approved_weekly_amount=Decimal("262.50"),
             notes="Agreed at panel.",
         )
@@ -420,7 +419,7 @@ class Command(BaseCommand):
         referral_services.record_funding_decision(
             rr,
             acting_user=users["cap.member"],
-            decision=FundingDecision.Decision.APPROVED,
+            decision="approved",
             approved_weekly_amount=Decimal("350.00"),
         )
         self._sourcing(users, areas, person, plan)
