@@ -13,6 +13,7 @@ from accounts.roles import Role
 from audit.services import record_change, record_transition
 from catalogue.codes import NOT_BROKERED, REFERRAL_ONLY_SERVICES, ServiceCode
 from catalogue.models import ServiceType, code_of
+from core import workflows as engine
 from core.calendar import add_working_days
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
@@ -40,24 +41,19 @@ PLAN_NOT_TAKEN = "{called} takes no care and support plan: send it without one."
 
 def unmet_conditions(referral: Referral, transition_name: str) -> list[str]:
     """Why a transition cannot happen now, in words for the user (each condition's docstring)."""
-    method = getattr(referral, transition_name)
-    meta = method._django_fsm
-    transition = meta.get_transition(referral.state)
-    if transition is None:
-        return [f"A referral that is “{referral.get_state_display().lower()}” cannot do this."]
-    return [(c.__doc__ or c.__name__).strip() for c in transition.conditions if not c(referral)]
+    return engine.unmet_conditions(referral, transition_name, called="referral")
 
 
 def apply_transition(referral: Referral, transition_name: str, *, acting_user, note: str = "") -> Referral:
     """Run one transition, refusing with a reason, and record it on the timeline and audit trail."""
+    engine.refuse_unless_allowed(
+        referral,
+        transition_name,
+        acting_user,
+        called="referral",
+        not_permitted="You do not have permission to do this to this referral.",
+    )
     method = getattr(referral, transition_name)
-    if not method._django_fsm.has_transition(referral.state):
-        raise ActionRefused(unmet_conditions(referral, transition_name)[0])
-    if not user_may(referral, transition_name, acting_user):
-        raise ActionRefused("You do not have permission to do this to this referral.")
-    reasons = unmet_conditions(referral, transition_name)
-    if reasons:
-        raise ActionRefused(" ".join(reasons))
     source = referral.state
     method()
     referral.save()

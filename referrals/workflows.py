@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.roles import Role
+from core import workflows as engine
 
 
 class State(models.TextChoices):
@@ -304,10 +305,5 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
 
 
 def user_may(referral, transition_name: str, user) -> bool:
-    """May this user make this transition from the referral's current state, conditions aside?
-
-    django-fsm's has_transition_perm also checks conditions; we ask the two questions apart so
-    that a refusal can say which rule said no.
-    """
-    meta = getattr(referral, transition_name)._django_fsm
-    return meta.has_transition(referral.state) and meta.has_transition_perm(referral, referral.state, user)
+    """May this user make this transition from the referral's current state, conditions aside?"""
+    return engine.user_may(referral, transition_name, user)
