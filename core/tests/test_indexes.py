@@ -39,7 +39,24 @@ def case(social_worker, person):
     return urgent_referral(social_worker, person)
 
 
+def _only_these_team_indexes(*kept: str) -> None:
+    """Drop, until the test's transaction rolls back, every index on referrals that leads with the team but `kept`.
+
+    Several can answer a query on a team (since teams became rows, the team foreign key has its own index too), and
+    on a test-sized table the planner's choice between them turns on how many pages each had when autovacuum last
+    counted an earlier test's rolled-back rows. Left alone with the index made for the query, the question is
+    whether that index can answer it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'referrals_referral' AND indexdef ~ 'btree \\(team[ ,)]'"
+        )
+        for (name,) in cursor.fetchall():
+            if name not in kept:
+                cursor.execute(f'DROP INDEX "{name}"')
+
+
 def test_an_officers_people_are_read_in_name_order_and_their_teams_work_by_index(case, officer_east):
+    _only_these_team_indexes("referral_team_work")
     plan = plan_of(people_visible_to(officer_east).order_by(*NAME_ORDER)[:26], "sort")
     assert "person_name_order" in plan and "referral_team_work" in plan
 
@@ -68,8 +85,7 @@ def test_the_team_queue_is_read_in_its_order_and_counted_from_its_index_alone(ca
         )
         .order_by()
     )
-    with connection.cursor() as cursor:  # rolled back with the test: only the covering index is left to answer
-        cursor.execute("DROP INDEX referral_team_work")
+    _only_these_team_indexes("referral_team_queue")  # only the covering index is left to answer
     assert "Index Only Scan using referral_team_queue" in plan_of(counts, "bitmapscan")
     assert queue_counts(lead_east)["unallocated"] == 1
 
