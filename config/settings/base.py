@@ -42,6 +42,7 @@ LOCAL_APPS = [
     "providers",
     "dps",
     "purchase_orders",
+    "packages",
     "portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
