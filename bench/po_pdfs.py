@@ -160,11 +160,12 @@ def selected_case(world: dict, n: int):
 
 
 def active_order(world: dict):
-    from brokerage.services import award_agreement, issue_purchase_order_for
+    from brokerage.services import award_agreement
+    from packages.services import commission_package
 
     referral = selected_case(world, 0)
     award_agreement(referral, acting_user=world["officer"], start_date=timezone.localdate() + timedelta(days=7))
-    return issue_purchase_order_for(referral, acting_user=world["officer"])
+    return commission_package(referral, acting_user=world["officer"]).purchase_order
 
 
 # --- Measuring ---------------------------------------------------------------------------------

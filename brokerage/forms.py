@@ -83,8 +83,10 @@ class QueueFilterForm(GovUKForm):
         self.fields["officer"].choices = [("", "All officers")] + [(o.pk, str(o)) for o in officers]
 
 
-class AgreementForm(GovUKForm):
-    start_date = GovUKDateField(label="Start date", help_text="For example, 27 3 2027")
+class PriceForm(GovUKForm):
+    """An agreement's price, asked on its basis (brokerage.services.agreement_pricing): "hourly" asks for the
+    hourly rate, "weekly" for the weekly cost, which is paid as entered even when the hours are counted."""
+
     hourly_rate = forms.DecimalField(
         label="Hourly rate (£)", max_digits=7, decimal_places=2, min_value=0.01, required=False
     )
@@ -98,8 +100,6 @@ class AgreementForm(GovUKForm):
     )
 
     def __init__(self, *args, basis, hours=None, **kwargs):
-        """`basis` is how the agreement is priced (brokerage.services.agreement_pricing): "hourly" asks for the
-        hourly rate, "weekly" for the weekly cost, which is paid as entered even when the hours are counted."""
         super().__init__(*args, **kwargs)
         if basis == "hourly":
             del self.fields["weekly_cost"]
@@ -113,5 +113,7 @@ class AgreementForm(GovUKForm):
                 weekly_cost.help_text = f"Priced by the week: this is paid each week for the {hours} hours, as entered."
 
 
-class ChangeAgreementForm(AgreementForm):
-    reason = forms.CharField(label="Why is the agreement changing?", widget=forms.Textarea(attrs={"rows": 3}))
+class AgreementForm(PriceForm):
+    start_date = GovUKDateField(label="Start date", help_text="For example, 27 3 2027")
+
+    field_order = ["start_date", "hourly_rate", "weekly_cost"]

@@ -203,7 +203,9 @@ def agreements_for_person(person, *, today=None) -> PersonAgreements:
     """The person's service agreements, latest start first, each with its provider and, as `current_orders`, the
     purchase order in force for it. Four queries however many agreements and orders (two when none has ended)."""
     today = today or timezone.localdate()
-    orders = current_orders().only("id", "agreement_id", "year", "sequence", "revision", "status", "issued_at", "pdf")
+    orders = current_orders().only(
+        "id", "agreement_id", "year", "sequence", "revision", "status", "issued_at", "last_day", "pdf"
+    )
     agreements = (
         ServiceAgreement.objects.filter(person=person)
         .select_related("provider", "service_type")

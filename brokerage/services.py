@@ -10,7 +10,6 @@ from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from dps.models import Bid
 from dps.services import PENNY, award_requirement, price_for_hours
-from purchase_orders.services import issue_purchase_order, revise_purchase_order
 from referrals.models import Referral
 from referrals.services import apply_transition
 from referrals.workflows import State, is_team_officer
@@ -180,26 +179,11 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
 
 
 @transaction.atomic
-def issue_purchase_order_for(referral, *, acting_user):
-    """Update the record and issue the purchase order: the service is active."""
-
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("person").get(pk=referral.pk)
-    agreement = referral.active_agreement
-    if agreement is None or agreement.purchase_orders.exists():
-        raise ActionRefused("There is no agreement waiting for a purchase order.")
-    if not (is_team_officer(referral, acting_user) and referral.allocated_to_id == acting_user.pk):
-        raise ActionRefused("Only the officer this referral is allocated to can do this.")
-    order = issue_purchase_order(agreement, acting_user=acting_user)
-    referral.active_at = timezone.now()
-    apply_transition(referral, "issue_purchase_order", acting_user=acting_user, note=f"Purchase order {order.number}")
-    return order
-
-
-@transaction.atomic
-def change_agreement(agreement, *, acting_user, start_date, hourly_rate=None, weekly_cost=None, reason: str):
-    """A change to an active agreement issues a revised purchase order superseding the last. The agreement keeps
-    its price basis: an hourly rate for one priced by the hour, a weekly cost for one priced by the week."""
-
+def reprice_agreement(agreement, *, acting_user, hourly_rate=None, weekly_cost=None, reason: str) -> ServiceAgreement:
+    """New prices for a running agreement, on its own price basis: an hourly rate for one priced by the hour, a
+    weekly cost for one priced by the week; never above what the practitioner authorised. The agreement keeps its
+    start date. Its care package dates the change and revises the purchase order (packages.services.change_terms).
+    """
     agreement = (
         ServiceAgreement.objects.select_for_update(of=("self",))
         .select_related("referral__plan", "person")
@@ -216,8 +200,7 @@ def change_agreement(agreement, *, acting_user, start_date, hourly_rate=None, we
         agreement.price_basis, weekly_hours=agreement.weekly_hours, hourly_rate=hourly_rate, weekly_cost=weekly_cost
     )
     _ensure_within_authorisation(referral, weekly_cost=cost, weekly_hours=agreement.weekly_hours)
-    before = snapshot(agreement, ["start_date", "hourly_rate", "weekly_cost"])
-    agreement.start_date = start_date
+    before = snapshot(agreement, ["hourly_rate", "weekly_cost"])
     agreement.hourly_rate = hourly_rate
     agreement.weekly_cost = cost
     agreement.full_clean()
@@ -229,4 +212,35 @@ def change_agreement(agreement, *, acting_user, start_date, hourly_rate=None, we
         summary=f"Changed {agreement.reference}",
         changes={"reason": reason, **diff(before, snapshot(agreement, list(before)))},
     )
-    return revise_purchase_order(agreement, acting_user=acting_user, reason=reason)
+    return agreement
+
+
+@transaction.atomic
+def end_agreement(agreement, *, acting_user, last_day, reason: str) -> ServiceAgreement:
+    """The agreement ends after `last_day`. Its status stays active until then: the selectors read the end date,
+    so it shows among the person's past services from the day after."""
+    agreement = (
+        ServiceAgreement.objects.select_for_update(of=("self",))
+        .select_related("referral", "person")
+        .get(pk=agreement.pk)
+    )
+    if not is_team_officer(agreement.referral, acting_user):
+        raise ActionRefused("Only the Brokerage team working this case can end its agreement.")
+    if agreement.status != ServiceAgreement.Status.ACTIVE:
+        raise ActionRefused(f"Service agreement {agreement.reference} has already ended.")
+    if agreement.end_date is not None and agreement.end_date < last_day:
+        raise ActionRefused(
+            f"Service agreement {agreement.reference} already ends on {agreement.end_date:%-d %B %Y}: it cannot run on."
+        )
+    before = snapshot(agreement, ["end_date"])
+    agreement.end_date = last_day
+    agreement.full_clean()
+    agreement.save(update_fields=["end_date", "modified_at"])
+    record_change(
+        actor=acting_user,
+        obj=agreement,
+        person=agreement.person,
+        summary=f"Ended {agreement.reference}: its last day is {last_day:%-d %B %Y}",
+        changes={"reason": reason, **diff(before, snapshot(agreement, list(before)))},
+    )
+    return agreement

@@ -7,6 +7,4 @@ urlpatterns = [
     path("queue/", views.queue_page, name="queue"),
     path("referrals/<int:referral_id>/contacts/", views.contact_create, name="contact_create"),
     path("referrals/<int:referral_id>/agreement/", views.agreement_create, name="agreement_create"),
-    path("referrals/<int:referral_id>/purchase-order/", views.purchase_order_create, name="purchase_order_create"),
-    path("agreements/<int:agreement_id>/change/", views.agreement_change, name="agreement_change"),
 ]

@@ -13,8 +13,7 @@ from referrals.models import REFERRAL_MACHINE
 from referrals.views import referral_page
 
 from . import services
-from .access import access_agreement
-from .forms import AgreementForm, ChangeAgreementForm, ContactLogForm, QueueFilterForm
+from .forms import AgreementForm, ContactLogForm, QueueFilterForm
 from .selectors import TASK_ROW_FIELDS, QueueFilters, QueueView, queue, task_rows, team_officers
 from .services import log_contact
 
@@ -124,55 +123,6 @@ def agreement_create(request, referral_id: int):
             "bid": referral.chosen_bid,
             "hours": pricing.weekly_hours,
             "title": "Make the service agreement",
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-@require_POST
-def purchase_order_create(request, referral_id: int):
-    referral = _officer_referral(request, referral_id)
-    try:
-        order = services.issue_purchase_order_for(referral, acting_user=request.user)
-    except ActionRefused as refusal:
-        return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
-    messages.success(request, f"Purchase order {order.number} issued. The service is active; the PDF is being made.")
-    return redirect(referral.get_absolute_url())
-
-
-@require_http_methods(["GET", "POST"])
-def agreement_change(request, agreement_id: int):
-    agreement = access_agreement(request.user, agreement_id)
-    referral = _officer_referral(request, agreement.referral_id)
-    form = ChangeAgreementForm(
-        request.POST or None,
-        basis=agreement.price_basis,
-        hours=agreement.weekly_hours,
-        initial={
-            "start_date": agreement.start_date,
-            "hourly_rate": agreement.hourly_rate,
-            "weekly_cost": agreement.weekly_cost,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = services.change_agreement(agreement, acting_user=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            record_refusal(actor=request.user, obj=agreement, person=agreement.person, reason=refusal.message)
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, f"{order.display_number} issued, superseding the last purchase order.")
-            return redirect(referral.get_absolute_url())
-    return render(
-        request,
-        "brokerage/agreement_form.html",
-        {
-            "form": form,
-            "referral": referral,
-            "provider": agreement.provider,
-            "agreement": agreement,
-            "hours": agreement.weekly_hours,
-            "title": f"Change agreement {agreement.reference}",
         },
         status=400 if form.errors else 200,
     )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dps/arrangements/", include("dps.arrangement_urls")),
     path("dps/", include("dps.urls")),
     path("purchase-orders/", include("purchase_orders.urls")),
+    path("packages/", include("packages.urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

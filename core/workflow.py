@@ -43,13 +43,15 @@ class Machine:
     layout: dict[str, tuple[int, int]]  # state -> (column, row) in the picture
     state_field: str = "state"
     person_of: Callable[[Any], Any] = field(default=lambda obj: None)
+    called: str = ""  # what the object is called in a refusal, if not its model's verbose name
+    not_permitted: str = ""  # the refusal for a user the step's permission turns away, if not the general one
 
     def __post_init__(self):
         MACHINES.append(self)
 
     @property
     def noun(self) -> str:
-        return str(self.model._meta.verbose_name)
+        return self.called or str(self.model._meta.verbose_name)
 
     def labels(self) -> dict[str, str]:
         return dict(self.model._meta.get_field(self.state_field).choices)
@@ -107,7 +109,7 @@ class Machine:
         if self.step(obj, name) is None:
             raise ActionRefused(self.unmet_conditions(obj, name)[0])
         if not self.may(obj, name, acting_user):
-            raise ActionRefused(f"You do not have permission to do this to this {self.noun}.")
+            raise ActionRefused(self.not_permitted or f"You do not have permission to do this to this {self.noun}.")
         reasons = self.unmet_conditions(obj, name)
         if reasons:
             raise ActionRefused(" ".join(reasons))

@@ -15,11 +15,13 @@ class PurchaseOrderNumber(models.Model):
 
 class PurchaseOrder(models.Model):
     """A numbered order to a provider for a service agreement. A change to the service issues a
-    revision with the same number that supersedes the last."""
+    revision with the same number that supersedes the last; when the agreement ends, its order is closed on
+    the last day it pays for."""
 
     class Status(models.TextChoices):
         ISSUED = "issued", "Issued"
         SUPERSEDED = "superseded", "Superseded"
+        CLOSED = "closed", "Closed"
 
     agreement = models.ForeignKey(
         "brokerage.ServiceAgreement", on_delete=models.PROTECT, related_name="purchase_orders"
@@ -40,6 +42,8 @@ class PurchaseOrder(models.Model):
     hourly_rate = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     weekly_cost = models.DecimalField(max_digits=9, decimal_places=2)
     reason = models.CharField(max_length=300, blank=True)
+    # Set when the order is closed: it pays for the service up to and including this day, and no further.
+    last_day = models.DateField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)
     pdf = models.FileField(upload_to="purchase_orders/", blank=True)
@@ -56,8 +60,15 @@ class PurchaseOrder(models.Model):
         indexes = [models.Index(fields=["-issued_at", "-id"], name="po_newest_first")]
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence", "revision"], name="po_number_revision_unique"),
+            # An agreement's latest revision is its order in force (issued) or its last (closed): never two.
             models.UniqueConstraint(
-                fields=["agreement"], condition=models.Q(status="issued"), name="one_current_po_per_agreement"
+                fields=["agreement"],
+                condition=models.Q(status__in=["issued", "closed"]),
+                name="one_current_po_per_agreement",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | models.Q(last_day__isnull=False),
+                name="po_closed_on_a_last_day",
             ),
         ]
 

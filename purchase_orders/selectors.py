@@ -25,5 +25,15 @@ def orders_for_finance() -> QuerySet[PurchaseOrder]:
 
 
 def current_orders() -> QuerySet[PurchaseOrder]:
-    """The orders in force, newest first: one per agreement, its latest revision (not those it superseded)."""
-    return PurchaseOrder.objects.filter(status=PurchaseOrder.Status.ISSUED).order_by(*ORDERS_NEWEST_FIRST)
+    """Each agreement's latest revision, newest first: its order in force, or its last one once closed (not those
+    it superseded)."""
+    return PurchaseOrder.objects.exclude(status=PurchaseOrder.Status.SUPERSEDED).order_by(*ORDERS_NEWEST_FIRST)
+
+
+def orders_for_agreements(agreement_ids) -> QuerySet[PurchaseOrder]:
+    """Every order and revision issued for these agreements, with its provider, newest first."""
+    return (
+        PurchaseOrder.objects.filter(agreement_id__in=agreement_ids)
+        .select_related("provider")
+        .order_by(*ORDERS_NEWEST_FIRST)
+    )

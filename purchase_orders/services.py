@@ -2,7 +2,9 @@
 a sweep queues the task again for an order a lost worker left without them."""
 
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import record_change
+from core.exceptions import ActionRefused
 from core.tasks import enqueue
 
 from .models import PurchaseOrder, PurchaseOrderNumber
@@ -36,28 +39,51 @@ def _next_sequence(year: int) -> int:
     return counter.last_number
 
 
-def _order_fields(agreement) -> dict:
+@dataclass(frozen=True)
+class OrderTerms:
+    """What an order is for: the period, the hours at a rate, and the weekly cost paid."""
+
+    period_start: date
+    period_end: date | None
+    weekly_hours: Decimal | None
+    hourly_rate: Decimal | None
+    weekly_cost: Decimal
+
+
+def terms_of(agreement) -> OrderTerms:
+    """The agreement's own terms, as it stands."""
+    return OrderTerms(
+        period_start=agreement.start_date,
+        period_end=agreement.end_date,
+        weekly_hours=agreement.weekly_hours,
+        hourly_rate=agreement.hourly_rate,
+        weekly_cost=agreement.weekly_cost,
+    )
+
+
+def _order_fields(agreement, terms: OrderTerms) -> dict:
     return {
         "agreement": agreement,
         "provider": agreement.provider,
         "service_type": agreement.service_type_id,
-        "period_start": agreement.start_date,
-        "period_end": agreement.end_date,
-        "weekly_hours": agreement.weekly_hours,
-        "hourly_rate": agreement.hourly_rate,
-        "weekly_cost": agreement.weekly_cost,
+        "period_start": terms.period_start,
+        "period_end": terms.period_end,
+        "weekly_hours": terms.weekly_hours,
+        "hourly_rate": terms.hourly_rate,
+        "weekly_cost": terms.weekly_cost,
     }
 
 
-def issue_purchase_order(agreement, *, acting_user) -> PurchaseOrder:
-    """A new numbered order for an agreement. Call inside the caller's transaction."""
+def issue_purchase_order(agreement, *, acting_user, terms: OrderTerms | None = None) -> PurchaseOrder:
+    """A new numbered order for an agreement, on the terms given (a care package's version) or else the
+    agreement's own. Call inside the caller's transaction."""
     year = timezone.localdate().year
     order = PurchaseOrder.objects.create(
         year=year,
         sequence=_next_sequence(year),
         issued_by=acting_user,
         render_queued_at=timezone.now(),
-        **_order_fields(agreement),
+        **_order_fields(agreement, terms or terms_of(agreement)),
     )
     record_change(
         actor=acting_user,
@@ -71,9 +97,18 @@ def issue_purchase_order(agreement, *, acting_user) -> PurchaseOrder:
     return order
 
 
-def revise_purchase_order(agreement, *, acting_user, reason: str) -> PurchaseOrder:
-    """The agreement changed: a revision with the same number supersedes the current order."""
-    current = PurchaseOrder.objects.select_for_update().get(agreement=agreement, status=PurchaseOrder.Status.ISSUED)
+def _order_in_force(agreement) -> PurchaseOrder:
+    current = PurchaseOrder.objects.select_for_update().filter(agreement=agreement, status=PurchaseOrder.Status.ISSUED)
+    order = current.first()
+    if order is None:
+        raise ActionRefused(f"Service agreement {agreement.reference} has no purchase order in force.")
+    return order
+
+
+def revise_purchase_order(agreement, *, acting_user, reason: str, terms: OrderTerms | None = None) -> PurchaseOrder:
+    """The service changed: a revision with the same number, on the new terms (or the agreement's own),
+    supersedes the order in force. Call inside the caller's transaction."""
+    current = _order_in_force(agreement)
     current.status = PurchaseOrder.Status.SUPERSEDED
     current.save(update_fields=["status"])
     order = PurchaseOrder.objects.create(
@@ -84,7 +119,7 @@ def revise_purchase_order(agreement, *, acting_user, reason: str) -> PurchaseOrd
         reason=reason,
         issued_by=acting_user,
         render_queued_at=timezone.now(),
-        **_order_fields(agreement),
+        **_order_fields(agreement, terms or terms_of(agreement)),
     )
     record_change(
         actor=acting_user,
@@ -95,6 +130,27 @@ def revise_purchase_order(agreement, *, acting_user, reason: str) -> PurchaseOrd
         changes={"reason": reason, "weekly_cost": [current.weekly_cost, order.weekly_cost]},
     )
     enqueue(render_purchase_order, order.pk)
+    return order
+
+
+def close_purchase_order(agreement, *, acting_user, last_day: date, reason: str) -> PurchaseOrder:
+    """The agreement ends: its order in force is closed, paying for the service up to and including `last_day`
+    and no further. The order stays as it was issued; no revision is made. Call inside the caller's transaction."""
+    order = _order_in_force(agreement)
+    if last_day < order.period_start - timedelta(days=1):
+        raise ActionRefused(
+            f"Purchase order {order.display_number} runs from {order.period_start:%-d %B %Y}: it cannot close before."
+        )
+    order.status = PurchaseOrder.Status.CLOSED
+    order.last_day = last_day
+    order.save(update_fields=["status", "last_day"])
+    record_change(
+        actor=acting_user,
+        obj=order,
+        person=agreement.person,
+        summary=f"Closed purchase order {order.display_number}: its last day is {last_day:%-d %B %Y}",
+        changes={"reason": reason, "status": ["issued", "closed"], "last_day": last_day},
+    )
     return order
 
 

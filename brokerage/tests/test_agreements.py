@@ -1,5 +1,6 @@
-"""Making and changing service agreements (brokerage.services): the rate comes from the chosen bid,
-Brokerage never commissions more than was authorised (SPEC §2), and the right people are told."""
+"""Making service agreements (brokerage.services): the rate comes from the chosen bid, Brokerage never commissions
+more than was authorised (SPEC §2), and the right people are told. Changing one's terms from a date is a care
+package's change (packages/tests/test_change_terms.py)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,23 +10,14 @@ from django.core import mail
 from django.utils import timezone
 
 from brokerage.models import ServiceAgreement
-from brokerage.services import (
-    AgreementPricing,
-    _ensure_within_authorisation,
-    agreement_pricing,
-    award_agreement,
-    change_agreement,
-    issue_purchase_order_for,
-)
+from brokerage.services import AgreementPricing, _ensure_within_authorisation, agreement_pricing, award_agreement
 from core.exceptions import ActionRefused
 from dps import services as dps_services
 from dps.models import Bid, DPSRequirement
 from dps.tests.factories import (
     APPROVED_WEEKLY,
     PLAN_HOURS,
-    active,
     after_closing,
-    awarded,
     bidder,
     closed,
     footprint,
@@ -35,10 +27,9 @@ from dps.tests.factories import (
     selected,
     submit,
 )
+from packages.services import commission_package
 from people.tests.factories import make_person, make_plan
 from providers.tests.factories import ProviderFactory
-from purchase_orders.models import PurchaseOrder
-from referrals.models import Referral
 from referrals.workflows import State
 
 NEEDS_AUTHORISATION = "Brokerage cannot increase a service without a practitioner's authorisation"
@@ -124,7 +115,7 @@ def test_a_weekly_bid_is_paid_to_the_penny_when_the_plan_counts_hours(
     case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "160.00", Bid.Basis.WEEKLY)
 
     agreement = _award(case)
-    order = issue_purchase_order_for(case.referral, acting_user=officer_east)
+    order = commission_package(case.referral, acting_user=officer_east).purchase_order
 
     assert (agreement.weekly_hours, agreement.hourly_rate, agreement.weekly_cost) == (
         SEVEN_HOURS,
@@ -144,7 +135,7 @@ def test_an_hourly_bid_keeps_its_rate_and_is_paid_for_the_plans_hours(
     case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "22.86", Bid.Basis.HOURLY)
 
     agreement = _award(case)
-    order = issue_purchase_order_for(case.referral, acting_user=officer_east)
+    order = commission_package(case.referral, acting_user=officer_east).purchase_order
 
     assert (agreement.hourly_rate, agreement.weekly_cost, agreement.price_basis) == (
         Decimal("22.86"),
@@ -295,85 +286,3 @@ def test_only_the_allocated_officer_makes_the_agreement(person, cap_member, offi
     case = selected(person, cap_member, officer_east)
     case.officer = request.getfixturevalue(who)
     _refused_award(case, "Only the officer this referral is allocated to")
-
-
-# Changing an agreement ---------------------------------------------------------------------------
-@pytest.fixture
-def live(person, cap_member, officer_east):
-    """An active case: agreement at £22 an hour for 10 hours, purchase order issued."""
-    return active(person, cap_member, officer_east)
-
-
-def _change(case, user=None, **kwargs):
-    fields = {"start_date": _start(), "hourly_rate": Decimal("24.00"), "reason": "Rate review"} | kwargs
-    return change_agreement(case.agreement, acting_user=user or case.officer, **fields)
-
-
-def test_change_issues_a_revision_superseding_the_last(live):
-    first = live.order
-
-    revision = _change(live)
-
-    first.refresh_from_db()
-    assert (revision.year, revision.sequence, revision.revision) == (first.year, first.sequence, 2)
-    assert revision.number == first.number and revision.display_number == f"{first.number} revision 2"
-    assert (revision.supersedes, revision.reason) == (first, "Rate review")
-    assert first.status == PurchaseOrder.Status.SUPERSEDED
-    assert list(PurchaseOrder.objects.filter(agreement=live.agreement, status="issued")) == [revision]
-    assert (revision.hourly_rate, revision.weekly_cost) == (Decimal("24.00"), Decimal("240.00"))
-    live.agreement.refresh_from_db()
-    assert (live.agreement.hourly_rate, live.agreement.weekly_cost) == (Decimal("24.00"), Decimal("240.00"))
-
-
-def test_second_change_supersedes_the_first_revision(live):
-    second = _change(live)
-    third = _change(live, hourly_rate=Decimal("24.50"), reason="Another review")
-    second.refresh_from_db()
-    assert (third.revision, third.supersedes, second.status) == (3, second, PurchaseOrder.Status.SUPERSEDED)
-    assert PurchaseOrder.objects.filter(agreement=live.agreement, status="issued").get() == third
-
-
-def _refused_change(case, match, user=None, **kwargs):
-    orders = list(PurchaseOrder.objects.values_list("pk", "status", "weekly_cost"))
-    agreement = ServiceAgreement.objects.values("hourly_rate", "weekly_cost", "start_date").get(pk=case.agreement.pk)
-    with pytest.raises(ActionRefused, match=match):
-        _change(case, user, **kwargs)
-    assert list(PurchaseOrder.objects.values_list("pk", "status", "weekly_cost")) == orders
-    assert (
-        ServiceAgreement.objects.values("hourly_rate", "weekly_cost", "start_date").get(pk=case.agreement.pk)
-        == agreement
-    )
-
-
-def test_a_weekly_priced_agreement_is_changed_by_its_weekly_cost(social_worker, east_area, cap_member, officer_east):
-    case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "160.00", Bid.Basis.WEEKLY)
-    case.agreement = _award(case)
-    issue_purchase_order_for(case.referral, acting_user=officer_east)
-
-    _refused_change(case, "priced by the week", hourly_rate=Decimal("23.00"))
-    revision = _change(case, hourly_rate=None, weekly_cost=Decimal("165.00"))
-
-    assert (revision.hourly_rate, revision.weekly_cost) == (None, Decimal("165.00"))
-
-
-def test_change_above_the_approved_funding_is_refused(live):
-    _refused_change(live, NEEDS_AUTHORISATION, hourly_rate=Decimal("25.50"))
-
-
-def test_change_needs_a_reason(live):
-    _refused_change(live, "Say why", reason="  ")
-
-
-def test_change_by_the_other_team_is_refused(live, officer_west, social_worker):
-    _refused_change(live, "Only the Brokerage team working this case", user=officer_west)
-    _refused_change(live, "Only the Brokerage team working this case", user=social_worker)
-
-
-def test_change_before_the_purchase_order_is_refused(person, cap_member, officer_east):
-    case = awarded(person, cap_member, officer_east)
-    _refused_change(case, "Only an active agreement with a purchase order")
-
-
-def test_referral_is_active_after_the_purchase_order(live):
-    referral = Referral.objects.get(pk=live.referral.pk)
-    assert referral.state == State.ACTIVE and referral.active_agreement == live.agreement

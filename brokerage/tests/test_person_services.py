@@ -13,10 +13,11 @@ from django.utils import timezone
 from brokerage import sections
 from brokerage.models import ServiceAgreement
 from brokerage.selectors import PAST_SERVICES_SHOWN, agreements_for_person
-from brokerage.services import change_agreement
 from catalogue.codes import ServiceCode
 from core.templatetags.money import money
 from dps.tests.factories import active, awarded
+from packages.selectors import package_for_agreement
+from packages.services import change_terms
 
 
 @pytest.fixture(autouse=True)
@@ -66,13 +67,13 @@ def test_the_social_worker_sees_the_current_service_with_its_purchase_order(clie
 
 
 def test_a_revised_order_replaces_the_one_it_superseded(client, social_worker, officer_east, person, case):
-    revised = change_agreement(
-        case.agreement,
+    revised = change_terms(
+        package_for_agreement(case.agreement),
         acting_user=officer_east,
-        start_date=case.agreement.start_date,
+        valid_from=case.agreement.start_date,
         hourly_rate=Decimal("21.00"),
         reason="Rate agreed on review",
-    )
+    ).purchase_order
 
     section = services_section(page(client, social_worker, person))
 

@@ -43,6 +43,7 @@ LOCAL_APPS = [
     "dps",
     "approvals",
     "purchase_orders",
+    "packages",
     "portal",
     "dashboard",
 ]

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from brokerage.models import ServiceAgreement
-from brokerage.services import change_agreement
 from concerns.services import raise_concern
 from dps.tests.factories import PurchasingArrangementFactory, active, bidder, closed, published, submit
+from packages.services import change_terms
 from people.tests.factories import make_person
 from referrals.tests.factories import awaiting_funding_referral, urgent_referral
 
@@ -112,17 +112,18 @@ def test_the_bids_page_does_not_grow_its_query_count_with_the_bids(
 def test_a_persons_page_does_not_grow_its_query_count_with_their_services(
     client, request, settings, tmp_path, role, person, cap_member, officer_east
 ):
-    """Their services and agreements (brokerage.sections): current and past, each with its order in force."""
+    """Their services and agreements (brokerage.sections): current and past, each with its order in force; and
+    their care packages (packages.sections), each with its versions."""
     settings.MEDIA_ROOT = tmp_path
     user = request.getfixturevalue(role)
 
     def grow(n: int) -> None:
         for _ in range(n):
-            current = active(person, cap_member, officer_east).agreement
-            change_agreement(  # a revision: the order it supersedes is not listed
-                current,
+            current = active(person, cap_member, officer_east)
+            change_terms(  # a revision: the order it supersedes is not listed, and a second version
+                current.package,
                 acting_user=officer_east,
-                start_date=current.start_date,
+                valid_from=current.agreement.start_date + timedelta(days=7),
                 hourly_rate=Decimal("21.00"),
                 reason="Rate agreed",
             )

@@ -116,9 +116,11 @@ def _active_case(users, person, provider, capture_on_commit):
     import time_machine
     from django.utils import timezone
 
-    from brokerage.services import award_agreement, issue_purchase_order_for
+    from brokerage.services import award_agreement
     from dps import services as dps
     from dps.models import PurchasingArrangement, SpotContractNotice
+    from packages.selectors import package_for_agreement
+    from packages.services import commission_package
     from providers.tests.factories import ProviderServiceFactory
 
     arrangement = PurchasingArrangement.objects.create(
@@ -167,11 +169,19 @@ def _active_case(users, person, provider, capture_on_commit):
         dps.score_answers(requirement, acting_user=users["officer_east"], scores={bid.answers.get().pk: 4})
         dps.select_bid(referral, acting_user=users["officer_east"], bid=bid, reason="Only bid, good answer")
         agreement = award_agreement(referral, acting_user=users["officer_east"], start_date=timezone.localdate())
-        order = issue_purchase_order_for(referral, acting_user=users["officer_east"])
+        order = commission_package(referral, acting_user=users["officer_east"]).purchase_order
     notice = SpotContractNotice.objects.create(
         provider=provider, referral=referral, service_type_id="home_care", reason="x", raised_by=users["officer_east"]
     )
-    return {"rc": referral, "requirement": requirement, "agreement": agreement, "order": order, "notice": notice}
+    package = package_for_agreement(agreement)
+    return {
+        "rc": referral,
+        "requirement": requirement,
+        "agreement": agreement,
+        "order": order,
+        "notice": notice,
+        "package": package,
+    }
 
 
 # Who sees person A (East, held by sw, funded by the panel: work in the East queue and an active service)
@@ -266,8 +276,10 @@ GET_MATRIX = {
         expect(LOGGED_IN, ok_code=405),
     ),
     "brokerage:agreement_create": (lambda w: [w["ra"].pk], expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
-    "brokerage:purchase_order_create": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
-    "brokerage:agreement_change": (lambda w: [w["agreement"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
+    "packages:commission": (lambda w: [w["ra"].pk], expect(LOGGED_IN, ok_code=405)),
+    "packages:change_terms": (lambda w: [w["agreement"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
+    # A care package is seen by those who may see its person.
+    "packages:detail": (lambda w: [w["package"].pk], expect(SEES_A)),
     "purchase_orders:list": (lambda w: [], expect({"finance"}, other=403)),
     "portal:home": (lambda w: [], expect({"provider"}, other=403)),
     "portal:requirements": (lambda w: [], expect({"provider"}, other=403)),

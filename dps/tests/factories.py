@@ -130,6 +130,8 @@ class Sourcing:
     bids: list = field(default_factory=list)
     agreement: ServiceAgreement | None = None
     order: PurchaseOrder | None = None
+    package: object | None = None  # a packages.models.CarePackage, once active
+    version: object | None = None  # its version the order was issued for
 
     def refresh(self) -> "Sourcing":
         self.referral = Referral.objects.get(pk=self.referral.pk)
@@ -196,10 +198,12 @@ def awarded(person, funder, officer, *, start_date=None, **kwargs) -> Sourcing:
 
 
 def active(person, funder, officer, **kwargs) -> Sourcing:
-    from brokerage.services import issue_purchase_order_for
+    """The purchase order issued (packages.services.commission_package): the referral and its care package active."""
+    from packages.services import commission_package
 
     case = awarded(person, funder, officer, **kwargs)
-    case.order = issue_purchase_order_for(case.referral, acting_user=officer)
+    case.version = commission_package(case.referral, acting_user=officer)
+    case.package, case.order = case.version.package, case.version.purchase_order
     return case.refresh()
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from brokerage.services import award_agreement, issue_purchase_order_for
+from brokerage.services import award_agreement
 from catalogue.codes import ServiceCode
 from core.exceptions import ActionRefused
 from dps import services
@@ -23,6 +23,7 @@ from dps.tests.factories import (
     score_all,
     selected,
 )
+from packages.services import commission_package
 from providers.tests.factories import ProviderFactory
 from referrals.models import Referral, ReferralTransition
 from referrals.services import take_referral
@@ -73,7 +74,7 @@ def _award(case, user):
 
 
 def _issue(case, user):
-    issue_purchase_order_for(case.referral, acting_user=user)
+    commission_package(case.referral, acting_user=user)
 
 
 TRANSITIONS = {  # name: (build the case, act, target state)

@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from brokerage.services import award_agreement, issue_purchase_order_for
+from brokerage.services import award_agreement
 from catalogue.codes import ServiceCode
 from dps import services as dps
 from dps.models import Bid, BidAnswer, DPSRequirement, PurchasingArrangement
+from packages.services import commission_package
 from people.models import Specialism
 from people.tests.factories import make_person, make_plan
 from providers.tests.factories import ProviderFactory, ProviderServiceFactory
@@ -187,7 +188,7 @@ def build(quennell, social_worker, cap_member, officer_east, arrangement, django
 
     def issue(case: Case) -> Case:
         with django_capture_on_commit_callbacks(execute=True):
-            case.order = issue_purchase_order_for(case.referral, acting_user=officer_east)
+            case.order = commission_package(case.referral, acting_user=officer_east).purchase_order
         case.order.refresh_from_db()
         return case.refresh()
 

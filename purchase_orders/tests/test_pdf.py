@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from brokerage.services import change_agreement
 from dps.tests.factories import active
+from packages.selectors import package_for_agreement
+from packages.services import change_terms
 from purchase_orders.pdf import render_purchase_order_pdf
 from purchase_orders.tasks import render_purchase_order
 
@@ -58,13 +59,13 @@ def test_stored_pdf_is_the_rendered_one(case):
 
 def test_revision_says_which_order_it_supersedes(case):
     first = case.order
-    revision = change_agreement(
-        case.agreement,
+    revision = change_terms(
+        package_for_agreement(case.agreement),
         acting_user=case.officer,
-        start_date=timezone.localdate() + timedelta(days=14),
+        valid_from=timezone.localdate() + timedelta(days=14),
         hourly_rate=Decimal("23.50"),
         reason="Rate agreed at review",
-    )
+    ).purchase_order
 
     text = _text(render_purchase_order_pdf(revision))
 

@@ -3,19 +3,22 @@ and distinct when two officers issue at once."""
 
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from brokerage.services import change_agreement, issue_purchase_order_for
+from core.exceptions import ActionRefused
 from dps.tests.factories import awarded
+from packages.selectors import package_for_agreement
+from packages.services import change_terms, commission_package
 from people.tests.factories import make_person
 from purchase_orders import services
 from purchase_orders.models import PurchaseOrder, PurchaseOrderNumber
+from purchase_orders.selectors import current_orders
 from referrals.models import Referral
 from referrals.workflows import State
 
@@ -38,7 +41,7 @@ def cases(social_worker, east_area, cap_member, officer_east):
 
 
 def _issue(case):
-    return issue_purchase_order_for(case.referral, acting_user=case.officer)
+    return commission_package(case.referral, acting_user=case.officer).purchase_order
 
 
 def test_numbers_run_on_without_gaps_within_a_year(cases):
@@ -79,15 +82,43 @@ def test_revisions_keep_the_number_and_use_none_up(cases):
     first, second = cases(2)
     order = _issue(first)
     first.agreement.refresh_from_db()
-    revision = change_agreement(
-        first.agreement,
+    revision = change_terms(
+        package_for_agreement(first.agreement),
         acting_user=first.officer,
-        start_date=first.agreement.start_date,
+        valid_from=first.agreement.start_date,
         hourly_rate=first.agreement.hourly_rate,
         reason="Start date confirmed",
-    )
+    ).purchase_order
     assert (revision.number, revision.revision) == (order.number, 2)
     assert _issue(second).sequence == 2
+
+
+def test_a_closed_order_pays_to_its_last_day_and_is_revised_no_more(cases, officer_east):
+    case = cases(1)[0]
+    order = _issue(case)
+    last_day = order.period_start + timedelta(days=30)
+
+    with transaction.atomic():
+        closed = services.close_purchase_order(
+            case.agreement, acting_user=officer_east, last_day=last_day, reason="Ended"
+        )
+
+    assert (closed, closed.status, closed.last_day, closed.revision) == (order, "closed", last_day, 1)
+    assert list(current_orders()) == [closed]  # the agreement's latest order, closed
+    with pytest.raises(ActionRefused, match="has no purchase order in force"), transaction.atomic():
+        services.revise_purchase_order(case.agreement, acting_user=officer_east, reason="Too late")
+    with pytest.raises(IntegrityError, match="one_current_po_per_agreement"), transaction.atomic():
+        services.issue_purchase_order(case.agreement, acting_user=officer_east)  # a second latest order
+
+
+def test_an_order_closes_no_earlier_than_the_day_before_it_began(cases, officer_east):
+    case = cases(1)[0]
+    order = _issue(case)
+    with pytest.raises(ActionRefused, match="it cannot close before"), transaction.atomic():
+        services.close_purchase_order(
+            case.agreement, acting_user=officer_east, last_day=order.period_start - timedelta(days=2), reason="x"
+        )
+    assert PurchaseOrder.objects.get(pk=order.pk).status == "issued"
 
 
 # Two officers at once ---------------------------------------------------------------------------

@@ -1,0 +1,116 @@
+"""Reading care packages: what was in force on a day, a person's packages and a package's page, each in a fixed
+number of queries however many versions a package has."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from purchase_orders.models import PurchaseOrder
+from purchase_orders.selectors import orders_for_agreements
+
+from .models import CarePackage, PackageAgreement, PackageTransition, PackageVersion, period
+from .workflows import LIVE_STATES, State
+
+
+def versions_in_force_on(day: date) -> QuerySet[PackageVersion]:
+    """The version of each package in force on `day`: at most one a package, as versions never overlap. The
+    condition is the exclusion constraint's own range, so its GiST index answers it."""
+    return PackageVersion.objects.alias(period=period()).filter(period__contains=day)
+
+
+def in_force_on(package, day: date) -> PackageVersion | None:
+    """The version of `package` in force on `day`, with its agreement's provider and its purchase order: one query.
+    None before the package began, after it ended, or on a day it had no terms."""
+    return (
+        versions_in_force_on(day)
+        .filter(package=package)
+        .select_related("agreement__provider", "purchase_order", "created_by")
+        .first()
+    )
+
+
+def current_version(package) -> PackageVersion | None:
+    """The latest terms agreed: in force now, or from a later date (a change of provider still to come)."""
+    return package.versions.select_related("agreement__provider").order_by("-valid_from", "-id").first()
+
+
+def package_for_agreement(agreement) -> CarePackage | None:
+    """The package delivered under this agreement, if it has one yet (one is made when its order is issued)."""
+    link = PackageAgreement.objects.select_related("package").filter(agreement=agreement).first()
+    return link.package if link else None
+
+
+def live_packages(person, service_type_id: str) -> QuerySet[CarePackage]:
+    """The person's packages of this service that have not ended."""
+    return CarePackage.objects.filter(person=person, service_type_id=service_type_id, state__in=LIVE_STATES)
+
+
+# A person's packages ------------------------------------------------------------------------------------------
+PAST_PACKAGES_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class PackageRow:
+    package: CarePackage
+    version: PackageVersion | None  # in force today, or else the next to start, or else the last
+
+
+@dataclass(frozen=True)
+class PersonPackages:
+    live: list[PackageRow]
+    ended: list[PackageRow]  # the latest PAST_PACKAGES_SHOWN
+    more_ended: bool
+
+
+def _shown_version(versions: list[PackageVersion], today: date) -> PackageVersion | None:
+    in_force = [v for v in versions if v.valid_from <= today and (v.valid_to is None or today < v.valid_to)]
+    upcoming = [v for v in versions if v.valid_from > today and v.was_in_force]
+    return (in_force or upcoming or versions[-1:] or [None])[0]
+
+
+def packages_for_person(person, *, today: date | None = None) -> PersonPackages:
+    """The person's packages, latest first, each with the version to show: four queries (two when none has ended)
+    however many packages and versions."""
+    today = today or timezone.localdate()
+    versions = PackageVersion.objects.select_related("agreement__provider").order_by("valid_from", "id")
+    packages = (
+        CarePackage.objects.filter(person=person)
+        .select_related("service_type")
+        .prefetch_related(Prefetch("versions", queryset=versions, to_attr="all_versions"))
+        .order_by("-created_at", "-id")
+    )
+    ended = list(packages.filter(state=State.ENDED)[: PAST_PACKAGES_SHOWN + 1])
+
+    def rows(found):
+        return [PackageRow(p, _shown_version(p.all_versions, today)) for p in found]
+
+    return PersonPackages(
+        live=rows(packages.filter(state__in=LIVE_STATES)),
+        ended=rows(ended[:PAST_PACKAGES_SHOWN]),
+        more_ended=len(ended) > PAST_PACKAGES_SHOWN,
+    )
+
+
+# A package's page ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PackagePage:
+    versions: list[PackageVersion]  # oldest first, each with its visits, agreement, provider and order
+    orders: list[PurchaseOrder]  # every order and revision under the package's agreements, newest first
+    transitions: list[PackageTransition]
+
+
+def package_page(package) -> PackagePage:
+    """Everything a package's page shows: four queries however many versions and orders."""
+    versions = list(
+        package.versions.select_related("agreement__provider", "purchase_order", "created_by")
+        .prefetch_related("visits")
+        .order_by("valid_from", "id")
+    )
+    agreement_ids = PackageAgreement.objects.filter(package=package).values("agreement_id")
+    return PackagePage(
+        versions=versions,
+        orders=list(orders_for_agreements(agreement_ids)),
+        transitions=list(package.transitions.select_related("by")),
+    )

@@ -1,0 +1,77 @@
+"""Care packages reached as officers reach them: a home care case taken to its purchase order (dps.tests.factories
+.active) starts one; a change-of-provider referral taken to its agreement moves it. `pending_package` makes the
+rows the data migration makes for an agreement whose order was not yet issued."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from brokerage.services import award_agreement
+from catalogue.codes import ServiceCode
+from dps import services as dps_services
+from dps.tests.factories import PurchasingArrangementFactory, Sourcing
+from packages.models import CarePackage, PackageAgreement, PackageVersion
+from people.tests.factories import make_plan
+from providers.tests.factories import ProviderFactory
+from referrals import services as referral_services
+from referrals.models import Referral
+from referrals.tests.factories import approve
+
+NEW_VISITS = [
+    {"day": "Tuesday", "time": "09:30", "minutes": 60, "carers": 2},
+    {"day": "Saturday", "time": "18:00", "minutes": 30, "carers": 1},
+]
+
+
+def in_days(n: int):
+    return timezone.localdate() + timedelta(days=n)
+
+
+def agreed(person, funder, officer, *, start_date, hourly_rate=Decimal("23.00"), change_of_provider=True) -> Sourcing:
+    """A home care referral for the person (a change of provider unless told otherwise) taken by `officer` to an
+    agreement with a spot provider from `start_date`, its purchase order not yet issued. The plan is for 10 hours
+    a week on NEW_VISITS, funded at £250 a week."""
+    worker = person.allocated_worker
+    kind = {"kind": Referral.Kind.CHANGE, "change": Referral.Change.CHANGE_PROVIDER} if change_of_provider else {}
+    referral = referral_services.create_referral(
+        acting_user=worker,
+        person=person,
+        service_type=ServiceCode.HOME_CARE,
+        plan=make_plan(worker, person, visit_schedule=NEW_VISITS),
+        details="Carers keep arriving late; times and carers were tried first.",
+        **({"kind": Referral.Kind.SUPPORT_PLAN} | kind),
+    )
+    approve(referral, funder)
+    referral_services.take_referral(referral, acting_user=officer)
+    dps_services.commission_spot_contract(
+        referral, acting_user=officer, provider=ProviderFactory(), reason="No framework provider can take it on"
+    )
+    referral = Referral.objects.get(pk=referral.pk)
+    agreement = award_agreement(referral, acting_user=officer, start_date=start_date, hourly_rate=hourly_rate)
+    case = Sourcing(referral, officer, PurchasingArrangementFactory(), agreement=agreement)
+    return case.refresh()
+
+
+def pending_package(case) -> CarePackage:
+    """What the data migration makes for an agreement awaiting its purchase order: a package pending start, with
+    the agreement's days and one version on its terms."""
+    agreement = case.agreement
+    package = CarePackage.objects.create(
+        person=agreement.person,
+        service_type_id=agreement.service_type_id,
+        referral=case.referral,
+        team_id=case.referral.team_id,
+    )
+    PackageAgreement.objects.create(package=package, agreement=agreement, valid_from=agreement.start_date)
+    PackageVersion.objects.create(
+        package=package,
+        agreement=agreement,
+        valid_from=agreement.start_date,
+        weekly_hours=agreement.weekly_hours,
+        hourly_rate=agreement.hourly_rate,
+        weekly_cost=agreement.weekly_cost,
+        reason="Recorded when care packages began",
+        created_by=case.officer,
+    )
+    return package
