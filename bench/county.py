@@ -71,7 +71,17 @@ def pages() -> list[tuple[str, str, str]]:
     officer = User.objects.get(username="officer.east")
     sw = User.objects.get(username="social.worker")
     mine = Referral.objects.filter(allocated_to=officer, state="requirement_published").order_by("id").first()
-    sw_person = Person.objects.filter(allocated_worker=sw, referrals__state="allocated", referrals__team="east").first()
+    # A person whose funded plan is being worked, at both scales alike: the plan page then shows a decision.
+    sw_person = (
+        Person.objects.filter(
+            allocated_worker=sw,
+            referrals__state="allocated",
+            referrals__team="east",
+            plans__approvals__state="approved",
+        )
+        .order_by("id")
+        .first()
+    )
     sw_referral = sw_person.referrals.order_by("id").first()
     plan = sw_person.plans.first()
     awaiting = Referral.objects.filter(state="awaiting_funding").order_by("id").first()
