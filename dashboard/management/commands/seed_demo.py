@@ -13,13 +13,14 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_staff_user
 from brokerage.models import Area
-from brokerage.services import log_contact
+from brokerage.services import award_agreement, log_contact
 from catalogue.codes import ServiceCode
 from catalogue.models import Team
 from concerns.services import raise_concern
 from core.models import BankHoliday
 from dps import services as dps_services
 from dps.models import DPSRequirement, PurchasingArrangement
+from packages.services import commission_package
 from people import services as people_services
 from providers.models import Provider, ProviderService, TaxonomyMapping
 from referrals import services as referral_services
@@ -192,6 +193,57 @@ class Command(BaseCommand):
             )
         # Demo only: pretend its closing time has passed so the officer can review the bids at once.
         DPSRequirement.objects.filter(pk=closed.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+
+    def _active_package(self, users, person, plan):
+        """One home care case walked all the way through, by the same services the pages call: its care package
+        is active, with its first version and purchase order."""
+        sw, officer, cap = users["social.worker"], users["officer.east"], users["cap.member"]
+        jean = person(sw, "Jean", "Price", date(1941, 2, 11), "Eastbrook", "E1 6EF", "")
+        referral = referral_services.create_referral(
+            acting_user=sw,
+            person=jean,
+            kind=Referral.Kind.SUPPORT_PLAN,
+            service_type=ServiceCode.HOME_CARE,
+            details="Needs morning support at home after a hospital stay.",
+            plan=plan(sw, jean, ServiceCode.HOME_CARE, Decimal("7"), Decimal("200.00")),
+        )
+        referral_services.record_funding_decision(
+            referral, acting_user=cap, decision="approved", approved_weekly_amount=Decimal("200.00")
+        )
+        referral_services.take_referral(referral, acting_user=officer)
+        requirement = dps_services.publish_requirement(
+            referral,
+            acting_user=officer,
+            arrangement=PurchasingArrangement.objects.get(service_type="home_care"),
+            start_date=date.today() + timedelta(days=10),
+            closes_at=timezone.now() + timedelta(days=2),
+            quality_weight=60,
+            outcomes=["Support with washing and dressing each morning, at the person's pace"],
+            summary="Older person home from hospital; needs three morning visits a week.",
+        )
+        bids = [
+            dps_services.submit_bid(
+                requirement,
+                acting_user=users[username],
+                price_basis="hourly",
+                price=price,
+                answers={
+                    o.pk: "Our carers will do this, with the same carer each visit." for o in requirement.outcomes.all()
+                },
+            )
+            for username, price in [("provider.user", Decimal("23.00")), ("provider.user2", Decimal("22.00"))]
+        ]
+        DPSRequirement.objects.filter(pk=requirement.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+        referral.refresh_from_db()
+        dps_services.close_bidding(referral, acting_user=officer)
+        dps_services.score_answers(
+            requirement,
+            acting_user=officer,
+            scores={answer.pk: 4 for bid in bids for answer in bid.answers.all()},
+        )
+        dps_services.select_bid(referral, acting_user=officer, bid=bids[1], reason="Same quality, lower price")
+        award_agreement(referral, acting_user=officer, start_date=date.today() + timedelta(days=10))
+        commission_package(referral, acting_user=officer)
 
     def _providers(self) -> dict:
         for taxonomy, term, service_type, specialism in TAXONOMY_MAPPINGS:
@@ -423,6 +475,7 @@ class Command(BaseCommand):
             approved_weekly_amount=Decimal("350.00"),
         )
         self._sourcing(users, areas, person, plan)
+        self._active_package(users, person, plan)
         raise_concern(
             acting_user=users["officer.east"],
             person=dev,
