@@ -136,76 +136,16 @@ class Command(BaseCommand):
             self._load()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Every demo login's password is {DEMO_PASSWORD}"))
 
-    def _sourcing(self, users, areas, person, plan):
-        """One package open for bids now, and one whose bidding has closed with two bids to review."""
+    def _published(self, users, p, plan, *, details, outcomes, summary):
+        """A funded home care plan for `p`, taken by the East officer and put out for bids closing in two days."""
         sw, officer, cap = users["social.worker"], users["officer.east"], users["cap.member"]
-        arrangement = PurchasingArrangement.objects.get(service_type="home_care")
-        outcomes = [
-            "Support with washing and dressing each morning, at the person's pace",
-            "Prompt and record medication as set out in the plan",
-            "Help to prepare a hot lunch and encourage eating",
-        ]
-        requirements = []
-        for first, last, dob, postcode in [
-            ("Harriet", "Lane", date(1939, 5, 14), "E1 2AB"),
-            ("Ivy", "Moss", date(1944, 8, 30), "E1 4CD"),
-        ]:
-            p = person(sw, first, last, dob, "Eastbrook", postcode, "")
-            referral = referral_services.create_referral(
-                acting_user=sw,
-                person=p,
-                kind=Referral.Kind.SUPPORT_PLAN,
-                service_type=ServiceCode.HOME_CARE,
-                details="Needs morning support at home.",
-                plan=plan(sw, p, ServiceCode.HOME_CARE, Decimal("7"), Decimal("200.00")),
-            )
-            referral_services.record_funding_decision(
-                referral,
-                acting_user=cap,
-                decision="approved",
-                approved_weekly_amount=Decimal("200.00"),
-            )
-            referral_services.take_referral(referral, acting_user=officer)
-            requirements.append(
-                dps_services.publish_requirement(
-                    referral,
-                    acting_user=officer,
-                    arrangement=arrangement,
-                    start_date=date.today() + timedelta(days=10),
-                    closes_at=timezone.now() + timedelta(days=2),
-                    quality_weight=60,
-                    outcomes=outcomes,
-                    summary="Older person living alone with early-stage dementia; needs a consistent, patient carer "
-                    "for three morning visits a week.",
-                )
-            )
-        closed = requirements[1]
-        for username, price in [("provider.user", Decimal("24.50")), ("provider.user2", Decimal("22.00"))]:
-            dps_services.submit_bid(
-                closed,
-                acting_user=users[username],
-                price_basis="hourly",
-                price=price,
-                answers={
-                    o.pk: "Our dementia-trained carers will do this, with the same carer each visit."
-                    for o in closed.outcomes.all()
-                },
-            )
-        # Demo only: pretend its closing time has passed so the officer can review the bids at once.
-        DPSRequirement.objects.filter(pk=closed.pk).update(closes_at=timezone.now() - timedelta(hours=1))
-
-    def _active_package(self, users, person, plan):
-        """One home care case walked all the way through, by the same services the pages call: its care package
-        is active, with its first version and purchase order."""
-        sw, officer, cap = users["social.worker"], users["officer.east"], users["cap.member"]
-        jean = person(sw, "Jean", "Price", date(1941, 2, 11), "Eastbrook", "E1 6EF", "")
         referral = referral_services.create_referral(
             acting_user=sw,
-            person=jean,
+            person=p,
             kind=Referral.Kind.SUPPORT_PLAN,
             service_type=ServiceCode.HOME_CARE,
-            details="Needs morning support at home after a hospital stay.",
-            plan=plan(sw, jean, ServiceCode.HOME_CARE, Decimal("7"), Decimal("200.00")),
+            details=details,
+            plan=plan(sw, p, ServiceCode.HOME_CARE, Decimal("7"), Decimal("200.00")),
         )
         referral_services.record_funding_decision(
             referral, acting_user=cap, decision="approved", approved_weekly_amount=Decimal("200.00")
@@ -218,22 +158,74 @@ class Command(BaseCommand):
             start_date=date.today() + timedelta(days=10),
             closes_at=timezone.now() + timedelta(days=2),
             quality_weight=60,
-            outcomes=["Support with washing and dressing each morning, at the person's pace"],
-            summary="Older person home from hospital; needs three morning visits a week.",
+            outcomes=outcomes,
+            summary=summary,
         )
+        return referral, requirement
+
+    def _bids_then_closing_time(self, users, requirement, prices, answer) -> list:
+        """A bid from each demo provider user at its hourly price; then, demo only, the closing time is made to
+        have passed, so the officer can review the bids at once."""
         bids = [
             dps_services.submit_bid(
                 requirement,
                 acting_user=users[username],
                 price_basis="hourly",
                 price=price,
-                answers={
-                    o.pk: "Our carers will do this, with the same carer each visit." for o in requirement.outcomes.all()
-                },
+                answers={o.pk: answer for o in requirement.outcomes.all()},
             )
-            for username, price in [("provider.user", Decimal("23.00")), ("provider.user2", Decimal("22.00"))]
+            for username, price in zip(["provider.user", "provider.user2"], prices, strict=True)
         ]
         DPSRequirement.objects.filter(pk=requirement.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+        return bids
+
+    def _sourcing(self, users, areas, person, plan):
+        """One package open for bids now, and one whose bidding has closed with two bids to review."""
+        requirements = [
+            self._published(
+                users,
+                person(users["social.worker"], first, last, dob, "Eastbrook", postcode, ""),
+                plan,
+                details="Needs morning support at home.",
+                outcomes=[
+                    "Support with washing and dressing each morning, at the person's pace",
+                    "Prompt and record medication as set out in the plan",
+                    "Help to prepare a hot lunch and encourage eating",
+                ],
+                summary="Older person living alone with early-stage dementia; needs a consistent, patient carer "
+                "for three morning visits a week.",
+            )[1]
+            for first, last, dob, postcode in [
+                ("Harriet", "Lane", date(1939, 5, 14), "E1 2AB"),
+                ("Ivy", "Moss", date(1944, 8, 30), "E1 4CD"),
+            ]
+        ]
+        self._bids_then_closing_time(
+            users,
+            requirements[1],
+            [Decimal("24.50"), Decimal("22.00")],
+            "Our dementia-trained carers will do this, with the same carer each visit.",
+        )
+
+    def _active_package(self, users, person, plan):
+        """One home care case walked all the way through, by the same services the pages call: its care package
+        is active, with its first version and purchase order."""
+        officer = users["officer.east"]
+        jean = person(users["social.worker"], "Jean", "Price", date(1941, 2, 11), "Eastbrook", "E1 6EF", "")
+        referral, requirement = self._published(
+            users,
+            jean,
+            plan,
+            details="Needs morning support at home after a hospital stay.",
+            outcomes=["Support with washing and dressing each morning, at the person's pace"],
+            summary="Older person home from hospital; needs three morning visits a week.",
+        )
+        bids = self._bids_then_closing_time(
+            users,
+            requirement,
+            [Decimal("23.00"), Decimal("22.00")],
+            "Our carers will do this, with the same carer each visit.",
+        )
         referral.refresh_from_db()
         dps_services.close_bidding(referral, acting_user=officer)
         dps_services.score_answers(
