@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from approvals.selectors import approved_weekly_amount, is_approved
 from catalogue.codes import OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES
+from catalogue.sourcing import route_for
 from core.models import TimeStampedModel
 from core.workflow import Machine, TransitionRecord
 
@@ -133,6 +134,17 @@ class Referral(ReferralWorkflow, TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"BR-{self.pk:06d}"
+
+    @property
+    def is_to_be_sourced(self) -> bool:
+        """Sourcing support is answered with options; everything else is commissioned."""
+        return self.kind != self.Kind.SOURCING_SUPPORT
+
+    @property
+    def own_work(self):
+        """The work of this referral's service type in its own app (a placement, say), if it has one."""
+        route = route_for(self.service_type_id)
+        return route.work_of(self) if route is not None else None
 
     @property
     def is_referral_only(self) -> bool:

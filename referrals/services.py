@@ -16,6 +16,7 @@ from approvals.workflows import State as Decision
 from audit.services import record_change
 from catalogue.codes import NOT_BROKERED, REFERRAL_ONLY_SERVICES, ServiceCode
 from catalogue.models import ServiceType, code_of
+from catalogue.sourcing import route_for
 from core.calendar import add_working_days
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
@@ -307,7 +308,7 @@ def take_referral(referral: Referral, *, acting_user) -> Referral:
     referral = _locked(referral)
     referral.allocated_to = acting_user
     referral.allocated_at = timezone.now()
-    return apply_transition(referral, "take", acting_user=acting_user)
+    return _start_own_work(apply_transition(referral, "take", acting_user=acting_user), acting_user=acting_user)
 
 
 @transaction.atomic
@@ -320,7 +321,25 @@ def allocate_referral(referral: Referral, *, acting_user, officer: User) -> Refe
     referral.allocated_to = officer
     referral.allocated_at = timezone.now()
     note = f"Allocated to {officer}" + (f" (was {previous})" if previous else "")
-    return apply_transition(referral, "allocate", acting_user=acting_user, note=note)
+    referral = apply_transition(referral, "allocate", acting_user=acting_user, note=note)
+    return referral if previous else _start_own_work(referral, acting_user=acting_user)
+
+
+def _start_own_work(referral: Referral, *, acting_user) -> Referral:
+    """A service type sourced in its own app (catalogue.sourcing) starts its work when the referral is first given to
+    an officer, in the same transaction: a placement, say."""
+    route = route_for(referral.service_type_id)
+    if route is not None and referral.is_to_be_sourced:
+        route.start(referral, acting_user=acting_user)
+    return referral
+
+
+@transaction.atomic
+def record_commissioned(referral: Referral, *, acting_user, note: str = "") -> Referral:
+    """Called by a service type's own workflow once it has issued the purchase order: the referral's work is done."""
+    referral = _locked(referral)
+    referral.active_at = timezone.now()
+    return apply_transition(referral, "record_commissioned", acting_user=acting_user, note=note)
 
 
 @transaction.atomic

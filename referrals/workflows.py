@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from approvals.workflows import DECIDED_BY, Kind
+from catalogue.sourcing import route_for
 
 
 class State(models.TextChoices):
@@ -113,6 +114,17 @@ def is_sourcing_support(referral) -> bool:
 def is_to_be_sourced(referral) -> bool:
     """Sourcing support is answered with options, not commissioned."""
     return referral.kind != referral.Kind.SOURCING_SUPPORT
+
+
+def sourced_on_referral(referral) -> bool:
+    """This service type is sourced in its own workflow: work it from its own page."""
+    return route_for(referral.service_type_id) is None
+
+
+def commissioned_by_own_workflow(referral) -> bool:
+    """The service type's own workflow has not issued the purchase order yet."""
+    route = route_for(referral.service_type_id)
+    return route is not None and route.is_commissioned(referral)
 
 
 def has_live_requirement(referral) -> bool:
@@ -249,7 +261,7 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
         source=State.ALLOCATED,
         target=State.REQUIREMENT_PUBLISHED,
         permission=is_allocated_officer,
-        conditions=[is_to_be_sourced, has_live_requirement],
+        conditions=[is_to_be_sourced, sourced_on_referral, has_live_requirement],
         custom={"action": "referrals/actions/publish.html", "form_supplies": [has_live_requirement]},
     )
     def publish_requirement(self):
@@ -291,7 +303,7 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
         source=[State.ALLOCATED, State.BIDDING_CLOSED],
         target=State.PROVIDER_SELECTED,
         permission=is_allocated_officer,
-        conditions=[is_to_be_sourced, provider_chosen],
+        conditions=[is_to_be_sourced, sourced_on_referral, provider_chosen],
         custom={"action": "referrals/actions/spot_contract.html", "form_supplies": [provider_chosen]},
     )
     def commission_spot_contract(self):
@@ -318,6 +330,16 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
     )
     def issue_purchase_order(self):
         """The record is updated and the purchase order issued: the service is active."""
+
+    @transition(
+        state,
+        source=State.ALLOCATED,
+        target=State.ACTIVE,
+        permission=is_allocated_officer,
+        conditions=[commissioned_by_own_workflow],
+    )
+    def record_commissioned(self):
+        """The service type's own workflow (a placement, say) has issued the purchase order: the work is done."""
 
     @transition(
         state,

@@ -530,6 +530,14 @@ STEP_TESTS = {
             "test_release_refused_for_anyone_but_the_persons_practitioner",
         ],
     ),
+    "record_commissioned": (
+        ["referrals/tests/test_own_workflow.py::test_record_commissioned_makes_the_referral_active"],
+        [
+            "referrals/tests/test_own_workflow.py::test_record_commissioned_refused_before_the_work_has_issued_the_order",
+            "referrals/tests/test_own_workflow.py::test_record_commissioned_refused_for_home_care",
+            "referrals/tests/test_own_workflow.py::test_record_commissioned_refused_for_another_officer",
+        ],
+    ),
     "take": (
         ["test_take_gives_the_task_to_the_officer"],
         ["test_take_refused_unless_queued", "test_take_refused_outside_the_referrals_team"],

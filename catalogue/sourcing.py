@@ -1,0 +1,36 @@
+"""Which app does the sourcing work of each service type (DESIGN.md: "taking a referral starts the work of its
+service type").
+
+`referrals` sits below the service-type apps and may not import them, so each such app registers its route here
+from its ready(): what to start when a referral of its types is taken, and whether that work has commissioned the
+service. A service type with no route is sourced on the referral's own steps (home care and the simpler services).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourcingRoute:
+    app: str  # the app that owns the work, e.g. "placements"
+    start: Callable[..., Any]  # start(referral, *, acting_user): called in the transaction that allocates it
+    is_commissioned: Callable[[Any], bool]  # is_commissioned(referral): its work has issued the purchase order
+    work_of: Callable[[Any], Any]  # work_of(referral): the app's object for it (its page is the work's home), or None
+
+
+_routes: dict[str, SourcingRoute] = {}
+
+
+def register_route(codes, route: SourcingRoute) -> None:
+    """Called from an app's ready(). A service type has one route: a second app claiming it is a mistake."""
+    for code in codes:
+        code = str(code)
+        if code in _routes and _routes[code].app != route.app:
+            raise ValueError(f"{code} is already sourced by {_routes[code].app}")
+        _routes[code] = route
+
+
+def route_for(code) -> SourcingRoute | None:
+    """The route of a service type, or None when it is sourced on the referral's own steps."""
+    return _routes.get(str(code))
