@@ -1,4 +1,4 @@
-"""Sections that other apps add to a person's page, and to a care and support plan's page.
+"""Sections that other apps add to a person's page, to a care and support plan's page, and to a care package's page.
 
 What a person receives (their service agreements, with the purchase orders issued for them), the work under way
 for them (their referrals to Brokerage) and the decisions on a plan (approvals) are held by apps on higher floors
@@ -22,6 +22,7 @@ SectionContext = Callable[[object, object], dict]
 class Page(StrEnum):
     PERSON = "person"  # given the person
     PLAN = "plan"  # given the care and support plan
+    PACKAGE = "package"  # given a care package (packages' page; its reviews are a floor-mate's that it cannot import)
 
 
 @dataclass(frozen=True)
