@@ -52,10 +52,6 @@ def is_head_of_service(placement, user) -> bool:
     return user.has_role(Role.HEAD_OF_SERVICE)
 
 
-def may_withdraw(placement, user) -> bool:
-    return is_officer(placement, user) or is_persons_worker(placement, user)
-
-
 # What must be true ------------------------------------------------------------------------
 def has_requirement(placement) -> bool:
     """Publish the requirement on the DPS first."""
@@ -104,8 +100,7 @@ def fee_above_plan(placement) -> bool:
 
 
 def fee_within_approval(placement) -> bool:
-    """A fee above the plan's approved weekly amount needs a head of service's fee approval for at least that
-    amount."""
+    """A fee above the plan's approved amount needs a head of service's fee approval for at least that fee."""
     return placement.fee_is_authorised
 
 
@@ -271,12 +266,13 @@ class PlacementWorkflow(ConcurrentTransitionMixin, models.Model):
         state,
         source=WITHDRAWABLE,
         target=State.NOT_PLACED,
-        permission=may_withdraw,
+        permission=is_officer,
         conditions=[ending_reason_given],
         custom={"action": "placements/actions/withdraw.html", "form_supplies": [ending_reason_given]},
     )
     def withdraw(self):
-        """The person is not placed through this referral: the reason is kept."""
+        """The person is not placed through this referral: the reason is kept. The officer ends it (a social worker
+        who withdraws the person asks them), so a closed requirement is ended with it."""
 
 
 LAYOUT = {
