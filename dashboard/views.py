@@ -7,6 +7,7 @@ from concerns.selectors import needing_action
 from people.selectors import caseload
 from placements.selectors import fee_approvals_awaiting, viewings_for
 from referrals.selectors import referrals_awaiting_funding, referrals_made_by
+from reviews.selectors import reviews_for_review_team, reviews_for_user
 
 
 def home(request):
@@ -20,7 +21,9 @@ def home(request):
         context["caseload"] = list(caseload(user)[:10])
         context["referrals_made"] = list(referrals_made_by(user)[:10])
         context["viewings"] = list(viewings_for(user)[:10])
+        context["reviews_due"] = list(reviews_for_user(user)[:20])
         shown += [p.pk for p in context["caseload"]] + [r.person_id for r in context["referrals_made"]]
+        shown += [r.person_id for r in context["reviews_due"]]
     if user.is_brokerage:
         context["counts"] = queue_counts(user)
         my_tasks = list(queue(user, QueueFilters(view=QueueView.MINE)).values(*TASK_ROW_FIELDS, "person_id")[:10])
@@ -38,8 +41,10 @@ def home(request):
     if user.has_role(Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING):
         context["inbox"] = list(needing_action(user)[:20])
         shown += [c.person_id for c in context["inbox"]]
+    if user.has_role(Role.REVIEW_TEAM):
+        context["team_reviews"] = list(reviews_for_review_team()[:50])
+        shown += [r.person_id for r in context["team_reviews"]]
     record_list_view(actor=user, what="their home page", people=shown)
-    context["is_review_team"] = user.has_role(Role.REVIEW_TEAM)
     context["is_dps_team"] = user.has_role(Role.DPS_TEAM)
     context["is_finance"] = user.has_role(Role.FINANCE_OFFICER)
     return render(request, "dashboard/home.html", context)

@@ -65,13 +65,24 @@ def planned_visits(schedule) -> list[VisitSlot]:
 
 
 def order_terms(version: PackageVersion) -> OrderTerms:
-    """What the version's purchase order is for."""
+    """What the version's purchase order is for, its visit schedule included."""
     return OrderTerms(
         period_start=version.valid_from,
         period_end=version.last_day,
         weekly_hours=version.weekly_hours,
         hourly_rate=version.hourly_rate,
         weekly_cost=version.weekly_cost,
+        visits=[
+            {"day": v.get_day_display(), "time": f"{v.time:%H:%M}", "minutes": v.minutes, "carers": v.carers}
+            for v in version.visits.order_by("day", "time", "id")
+        ],
+    )
+
+
+def _issue(agreement, version: PackageVersion, *, acting_user):
+    """The version's order, for its package: the database keeps one order of a package in force."""
+    return issue_purchase_order(
+        agreement, acting_user=acting_user, terms=order_terms(version), care_package_id=version.package_id
     )
 
 
@@ -193,7 +204,7 @@ def _start_package(referral, agreement, *, acting_user) -> PackageVersion:
     else:
         package = _locked(link.package)
         version = _latest_version(package)
-    version.purchase_order = issue_purchase_order(agreement, acting_user=acting_user, terms=order_terms(version))
+    version.purchase_order = _issue(agreement, version, acting_user=acting_user)
     version.save(update_fields=["purchase_order"])
     apply_transition(package, "start", acting_user=acting_user, note=f"Purchase order {version.purchase_order.number}")
     return version
@@ -312,7 +323,7 @@ def change_provider(package, new_agreement, *, starts_on: date, acting_user, rea
         reason=reason,
         acting_user=acting_user,
     )
-    version.purchase_order = issue_purchase_order(new_agreement, acting_user=acting_user, terms=order_terms(version))
+    version.purchase_order = _issue(new_agreement, version, acting_user=acting_user)
     version.save(update_fields=["purchase_order"])
     _record(
         package,

@@ -8,6 +8,7 @@ from audit.services import record_refusal, record_view
 from brokerage.access import access_agreement
 from core.exceptions import ActionRefused
 from core.views import refuse
+from people.sections import Page, sections_for
 from purchase_orders.access import can_open_orders_of
 from referrals.access import access_referral
 
@@ -43,6 +44,7 @@ def package_detail(request, package_id: int):
         "may_open_orders": can_open_orders_of(request.user, package.person),
         "may_change": package.state == State.ACTIVE and is_team_officer(package, request.user),
         "picture": PACKAGE_MACHINE.picture(package.state),
+        "sections": sections_for(request.user, package, page=Page.PACKAGE),
     }
     return render(request, "packages/package_detail.html", context, status=400 if form.errors else 200)
 

@@ -22,6 +22,7 @@ SectionContext = Callable[[object, object], dict]
 class Page(StrEnum):
     PERSON = "person"  # given the person
     PLAN = "plan"  # given the care and support plan
+    PACKAGE = "package"  # given a care package (packages' page; its reviews are a floor-mate's that it cannot import)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,13 @@ class PurchaseOrder(models.Model):
     hourly_rate = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     weekly_cost = models.DecimalField(max_digits=9, decimal_places=2)
     reason = models.CharField(max_length=300, blank=True)
+    # The visits ordered, as {day, time, minutes, carers} (a care package version's schedule); null on an order
+    # issued before orders kept them, which prints its agreement's schedule.
+    visits = models.JSONField(null=True, blank=True)
+    # The care package the order pays for, across its changes of provider: packages.CarePackage's id, kept as a
+    # plain number because this app sits below packages and cannot point at it. Set by packages when it issues
+    # an order, carried to each revision. At most one order of a package is in force (a database constraint).
+    care_package_id = models.PositiveBigIntegerField(null=True, blank=True)
     # Set when the order is closed: it pays for the service up to and including this day, and no further.
     last_day = models.DateField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -65,6 +72,13 @@ class PurchaseOrder(models.Model):
                 fields=["agreement"],
                 condition=models.Q(status__in=["issued", "closed"]),
                 name="one_current_po_per_agreement",
+            ),
+            # And a care package's: a change of provider closes the old agreement's order before the new one is
+            # issued, so two orders in force for one package cannot both be committed, whoever issues them.
+            models.UniqueConstraint(
+                fields=["care_package_id"],
+                condition=models.Q(status="issued"),
+                name="one_current_po_per_package",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="closed") | models.Q(last_day__isnull=False),

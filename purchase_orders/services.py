@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -41,13 +41,15 @@ def _next_sequence(year: int) -> int:
 
 @dataclass(frozen=True)
 class OrderTerms:
-    """What an order is for: the period, the hours at a rate, and the weekly cost paid."""
+    """What an order is for: the period, the hours at a rate, the weekly cost paid and, when the caller has them,
+    the visits (a list of {day, time, minutes, carers}, as an agreement's visit_schedule)."""
 
     period_start: date
     period_end: date | None
     weekly_hours: Decimal | None
     hourly_rate: Decimal | None
     weekly_cost: Decimal
+    visits: list | None = None
 
 
 def terms_of(agreement) -> OrderTerms:
@@ -71,14 +73,38 @@ def _order_fields(agreement, terms: OrderTerms) -> dict:
         "weekly_hours": terms.weekly_hours,
         "hourly_rate": terms.hourly_rate,
         "weekly_cost": terms.weekly_cost,
+        "visits": terms.visits,
     }
 
 
-def issue_purchase_order(agreement, *, acting_user, terms: OrderTerms | None = None) -> PurchaseOrder:
+def _create(care_package_id, **fields) -> PurchaseOrder:
+    """The order's row, refused in words (inside a savepoint, so the caller's transaction can go on to roll back
+    cleanly) when its care package already has an order in force: another was issued at the same moment."""
+    try:
+        with transaction.atomic():
+            return PurchaseOrder.objects.create(care_package_id=care_package_id, **fields)
+    except IntegrityError as error:
+        if "one_current_po_per_package" not in str(error):
+            raise
+        other = PurchaseOrder.objects.filter(
+            care_package_id=care_package_id, status=PurchaseOrder.Status.ISSUED
+        ).first()
+        in_force = f" ({other.display_number}, {other.provider})" if other else ""
+        raise ActionRefused(
+            f"This care package already has a purchase order in force{in_force}: someone issued it at the same "
+            "time. Reload the package to see it."
+        ) from error
+
+
+def issue_purchase_order(
+    agreement, *, acting_user, terms: OrderTerms | None = None, care_package_id: int | None = None
+) -> PurchaseOrder:
     """A new numbered order for an agreement, on the terms given (a care package's version) or else the
-    agreement's own. Call inside the caller's transaction."""
+    agreement's own, for the care package `care_package_id` when it serves one. Refused if that package has an
+    order in force. Call inside the caller's transaction."""
     year = timezone.localdate().year
-    order = PurchaseOrder.objects.create(
+    order = _create(
+        care_package_id,
         year=year,
         sequence=_next_sequence(year),
         issued_by=acting_user,
@@ -111,7 +137,8 @@ def revise_purchase_order(agreement, *, acting_user, reason: str, terms: OrderTe
     current = _order_in_force(agreement)
     current.status = PurchaseOrder.Status.SUPERSEDED
     current.save(update_fields=["status"])
-    order = PurchaseOrder.objects.create(
+    order = _create(
+        current.care_package_id,
         year=current.year,
         sequence=current.sequence,
         revision=current.revision + 1,

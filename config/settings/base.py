@@ -45,6 +45,7 @@ LOCAL_APPS = [
     "purchase_orders",
     "packages",
     "placements",
+    "reviews",
     "portal",
     "dashboard",
 ]

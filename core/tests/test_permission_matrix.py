@@ -123,6 +123,7 @@ def _active_case(users, person, provider, capture_on_commit):
     from packages.selectors import package_for_agreement
     from packages.services import commission_package
     from providers.tests.factories import ProviderServiceFactory
+    from reviews.services import schedule_review
 
     arrangement = PurchasingArrangement.objects.create(
         name="Home care DPS", kind="dps", service_type_id="home_care", starts_on=date(2023, 4, 1)
@@ -175,7 +176,15 @@ def _active_case(users, person, provider, capture_on_commit):
         provider=provider, referral=referral, service_type_id="home_care", reason="x", raised_by=users["officer_east"]
     )
     package = package_for_agreement(agreement)
+    review = schedule_review(
+        package=package,
+        kind="six_week",
+        due_on=timezone.localdate() + timedelta(days=42),
+        assigned_to=users["sw"],
+        acting_user=users["officer_east"],
+    )
     return {
+        "review": review,
         "rc": referral,
         "requirement": requirement,
         "agreement": agreement,
@@ -294,6 +303,10 @@ GET_MATRIX = {
     "packages:change_terms": (lambda w: [w["agreement"].pk], expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
     # A care package is seen by those who may see its person.
     "packages:detail": (lambda w: [w["package"].pk], expect(SEES_A)),
+    # A review is seen by those who may see its person (A's 6-week review is sw's, who holds the case).
+    "reviews:detail": (lambda w: [w["review"].pk], expect(SEES_A)),
+    "reviews:record": (lambda w: [w["review"].pk], expect(LOGGED_IN, ok_code=405)),
+    "reviews:cancel": (lambda w: [w["review"].pk], expect(LOGGED_IN, ok_code=405)),
     "purchase_orders:list": (lambda w: [], expect({"finance"}, other=403)),
     # Person C's placement waits for a head of service's fee approval: the head of service sees C while it does.
     "placements:detail": (lambda w: [_placement(w).pk], expect(SEES_C)),
@@ -395,6 +408,30 @@ def test_post_action_by_every_role(client, world, name, key, data, allowed, seen
     if role in allowed:
         assert response.status_code == 302 and changed
     elif role in seen:
+        assert response.status_code == 302 and not changed
+    else:
+        assert response.status_code == 404 and not changed
+
+
+REVIEW_POSTS = [
+    # (url name, data, roles allowed): those who see person A but may not act are told why; the rest get 404.
+    ("reviews:record", {"outcome": "Going well"}, {"sw"}),
+    ("reviews:cancel", {"reason": "Scheduled in error"}, {"sw", "officer_east", "lead_east"}),
+]
+
+
+@pytest.mark.parametrize("name,data,allowed", REVIEW_POSTS, ids=[c[0] for c in REVIEW_POSTS])
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_review_post_by_every_role(client, world, name, data, allowed, role):
+    from reviews.models import Review
+
+    review = world["review"]
+    client.force_login(world["users"][role])
+    response = client.post(reverse(name, args=[review.pk]), data)
+    changed = Review.objects.get(pk=review.pk).state != review.state
+    if role in allowed:
+        assert response.status_code == 302 and changed
+    elif role in SEES_A:
         assert response.status_code == 302 and not changed
     else:
         assert response.status_code == 404 and not changed

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from brokerage.models import ServiceAgreement
 from dps.tests.factories import awarded
 from people.tests.factories import make_person
@@ -109,3 +110,49 @@ def test_a_database_made_before_care_packages_upgrades(
 
     assert commission_package(waiting.referral, acting_user=officer_east).package == pending
     assert CarePackage.objects.get(pk=pending.pk).state == "active"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_with_two_orders_in_force_for_one_package_upgrades(
+    settings, tmp_path, person, cap_member, officer_east
+):
+    """A change of provider that issued the new order without closing the old one: upgrading closes the older on the
+    day before the newer starts, names the package on every order and copies each version's visits to its order."""
+    from dps.tests.factories import active
+    from packages.models import PackageVersion
+    from packages.services import change_provider
+    from purchase_orders.models import PurchaseOrder
+
+    from .factories import agreed, in_days
+
+    settings.MEDIA_ROOT = tmp_path
+    first = active(person, cap_member, officer_east)
+    new = agreed(person, cap_member, officer_east, start_date=in_days(21), change_of_provider=False).agreement
+    newer = change_provider(first.package, new, starts_on=in_days(21), acting_user=officer_east).purchase_order
+    executor = MigrationExecutor(connection)
+    executor.migrate([("purchase_orders", "0004_closed_orders")])
+    try:
+        with connection.cursor() as cursor:  # as the code before left them: both issued, nothing per package
+            cursor.execute(
+                "UPDATE purchase_orders_purchaseorder SET status = 'issued', last_day = NULL WHERE id = %s",
+                [first.order.pk],
+            )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    older = PurchaseOrder.objects.get(pk=first.order.pk)
+    newer = PurchaseOrder.objects.get(pk=newer.pk)
+    assert (older.status, older.last_day) == ("closed", in_days(20))
+    assert newer.status == "issued"
+    assert (older.care_package_id, newer.care_package_id) == (first.package.pk, first.package.pk)
+    assert newer.visits == [
+        {"day": "Tuesday", "time": "09:30", "minutes": 60, "carers": 2},
+        {"day": "Saturday", "time": "18:00", "minutes": 30, "carers": 1},
+    ]
+    assert older.visits == [
+        {"day": v.get_day_display(), "time": f"{v.time:%H:%M}", "minutes": v.minutes, "carers": v.carers}
+        for v in PackageVersion.objects.get(pk=first.version.pk).visits.all()
+    ]
+    audit = AuditEvent.objects.filter(object_id=str(older.pk), content_type__model="purchaseorder").latest("id")
+    assert audit.summary == f"Closed purchase order {older.display_number}: its last day is {in_days(20):%-d %B %Y}"

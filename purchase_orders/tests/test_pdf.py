@@ -72,3 +72,38 @@ def test_revision_says_which_order_it_supersedes(case):
     assert f"Purchase order {first.number} revision 2" in text
     assert f"This revision supersedes {first.number}: Rate agreed at review" in text
     assert "£235.00" in text and "£23.50 an hour" in text
+
+
+def test_a_packages_order_prints_its_versions_visits(person, cap_member, officer_east):
+    from packages.services import change_provider
+    from packages.tests.factories import agreed, in_days
+
+    first = active(person, cap_member, officer_east)
+    new = agreed(person, cap_member, officer_east, start_date=in_days(21), change_of_provider=False).agreement
+    order = change_provider(first.package, new, starts_on=in_days(21), acting_user=officer_east).purchase_order
+
+    text = _text(render_purchase_order_pdf(order))
+
+    assert "Visits Tuesday 09:30, 60 minutes, 2 carers Saturday 18:00, 30 minutes, 1 carer" in text
+    assert order.visits == [
+        {"day": "Tuesday", "time": "09:30", "minutes": 60, "carers": 2},
+        {"day": "Saturday", "time": "18:00", "minutes": 30, "carers": 1},
+    ]
+
+
+def test_an_order_for_a_version_without_visits_prints_none(person, cap_member, officer_east):
+    case = active(person, cap_member, officer_east)
+    case.version.visits.all().delete()
+    from packages.services import change_terms
+    from packages.tests.factories import in_days
+
+    order = change_terms(
+        case.package,
+        acting_user=officer_east,
+        valid_from=in_days(10),
+        hourly_rate=case.version.hourly_rate,
+        reason="Rate review",
+    ).purchase_order
+
+    assert order.visits == []
+    assert "Visits" not in _text(render_purchase_order_pdf(order))

@@ -1,0 +1,92 @@
+"""Reviews of a care package: when each is due, who carries it out, and what it found."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from core.workflow import Machine, TransitionRecord
+
+from .workflows import LAYOUT, OPEN_STATES, Kind, ReviewWorkflow, State
+
+
+class Review(ReviewWorkflow):
+    """A 6-week or 12-month review of a care package. A 6-week review is assigned to a worker; a 12-month review
+    belongs to the review team as a whole, so it has nobody assigned."""
+
+    Kind = Kind
+    State = State
+
+    package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+")
+    # The package's person, kept here so who may see whom (people.access) is one condition on this table.
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    due_on = models.DateField("Due")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.TextField("What the review found", blank=True)
+    cancel_reason = models.TextField(blank=True)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=Kind.SIX_WEEK, assigned_to__isnull=False)
+                | Q(kind=Kind.TWELVE_MONTH, assigned_to__isnull=True),
+                name="review_six_week_assigned_twelve_month_to_the_team",
+            ),
+            models.CheckConstraint(condition=~Q(state=State.DONE) | ~Q(outcome=""), name="review_done_has_its_outcome"),
+            models.CheckConstraint(
+                condition=~Q(state=State.CANCELLED) | ~Q(cancel_reason=""), name="review_cancelled_says_why"
+            ),
+            models.UniqueConstraint(
+                fields=["package", "kind"],
+                condition=Q(state__in=OPEN_STATES),
+                name="one_open_review_per_package_and_kind",
+                violation_error_message="This package already has an open review of that kind.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "due_on"], condition=Q(state__in=OPEN_STATES), name="review_open_by_due"),
+            models.Index(fields=["assigned_to", "due_on"], condition=Q(state__in=OPEN_STATES), name="review_open_mine"),
+            models.Index(fields=["person", "state"], name="review_person_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.package_id}, due {self.due_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"RV-{self.pk:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class ReviewTransition(TransitionRecord):
+    """One step of a review: who, when, from, to and why. Written only by REVIEW_MACHINE."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="transitions")
+    source = models.CharField(max_length=16, choices=State.choices)
+    target = models.CharField(max_length=16, choices=State.choices)
+
+    class Meta(TransitionRecord.Meta):
+        pass
+
+
+REVIEW_MACHINE = Machine(
+    model=Review,
+    log=ReviewTransition,
+    subject="review",
+    title="How a review is carried out",
+    layout=LAYOUT,
+    person_of=lambda review: review.person,
+    called="review",
+)
