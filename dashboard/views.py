@@ -23,7 +23,7 @@ def home(request):
         context["viewings"] = list(viewings_for(user)[:10])
         context["reviews_due"] = list(reviews_for_user(user)[:20])
         shown += [p.pk for p in context["caseload"]] + [r.person_id for r in context["referrals_made"]]
-        shown += [r.person_id for r in context["reviews_due"]]
+        shown += [r.person_id for r in context["reviews_due"]] + [p.person_id for p in context["viewings"]]
     if user.is_brokerage:
         context["counts"] = queue_counts(user)
         my_tasks = list(queue(user, QueueFilters(view=QueueView.MINE)).values(*TASK_ROW_FIELDS, "person_id")[:10])
