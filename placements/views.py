@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import record_refusal, record_view
 from core.exceptions import ActionRefused
 from core.views import refuse
+from people.access import can_view_person
 
 from . import forms, services
 from .access import access_home, access_placement
@@ -101,6 +102,8 @@ def step(request, placement_id: int, step: str):
             request, refusal, obj=placement, person=placement.person, redirect_to=placement.get_absolute_url()
         )
     messages.success(request, success)
+    if not can_view_person(request.user, placement.person):
+        return redirect("home")  # a head of service's need to see the person ends with the decision
     return redirect(placement.get_absolute_url())
 
 

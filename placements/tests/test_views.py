@@ -116,7 +116,7 @@ def test_the_head_of_service_sees_the_fee_waiting_and_approves_it(client, person
     page = _text(client.get(case.placement.get_absolute_url()))
     assert "Decide the placement fee" in page
     response = client.post(_step(case.placement, "decide-fee"), {"decide-fee-decision": "approved"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("home")
     assert Placement.objects.get(pk=case.placement.pk).state == State.FEE_AGREED
     # The decision made, the head of service no longer has a need to see the person.
     assert client.get(case.placement.get_absolute_url()).status_code == 404
