@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         ('catalogue', '0002_rows_for_existing_data'),
         ('dps', '0007_dpsrequirement_preferred_location'),
         ('packages', '0002_packages_for_existing_agreements'),
-        ('people', '0011_delete_fundingdecision'),
+        ('people', '0010_alter_careandsupportplan_service_type'),
         ('providers', '0003_remove_taxonomymapping_taxonomy_term_means_one_thing_and_more'),
         ('referrals', '0007_alter_referral_service_type_alter_referral_team'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

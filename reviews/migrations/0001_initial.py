@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('packages', '0002_packages_for_existing_agreements'),
-        ('people', '0011_delete_fundingdecision'),
+        ('people', '0010_alter_careandsupportplan_service_type'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
