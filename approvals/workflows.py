@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
 
     PANEL = "panel", "Care Authorisation Panel"
     OUT_OF_PANEL = "out_of_panel", "Out-of-panel approval by a head of service"
+    FEE = "fee", "Placement fee approval by a head of service"
 
 
 class State(models.TextChoices):
@@ -44,6 +45,7 @@ class Decider:
 DECIDED_BY = {
     Kind.PANEL: Decider(Role.CAP_MEMBER, "a Care Authorisation Panel member"),
     Kind.OUT_OF_PANEL: Decider(Role.HEAD_OF_SERVICE, "a head of service"),
+    Kind.FEE: Decider(Role.HEAD_OF_SERVICE, "a head of service"),
 }
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from approvals.selectors import approved_weekly_amount
 from audit.services import diff, record_change, snapshot
+from catalogue.sourcing import route_for
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from dps.models import Bid
@@ -173,6 +174,72 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
         acting_user=acting_user,
         note=f"{agreement.reference}: {agreement.provider}, from {start_date:%d %B %Y}, £{cost} a week. "
         "Details shared with the provider; the social worker told.",
+    )
+    enqueue(notify_award, agreement.pk)
+    return agreement
+
+
+@transaction.atomic
+def make_routed_agreement(
+    referral,
+    *,
+    acting_user,
+    provider,
+    bid=None,
+    spot_contract_reason: str = "",
+    start_date,
+    weekly_cost: Decimal,
+    fee_approval=None,
+) -> ServiceAgreement:
+    """The service agreement for a service type sourced in its own app (a placement, say): priced by the week, with
+    the provider that app chose. The referral does not move (its own workflow records the step), and its
+    requirement is the app's to award. Never above the plan's approved weekly amount unless `fee_approval`, a head
+    of service's approval of the plan, approved at least this much. The provider and the social worker are told.
+    """
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("person", "plan").get(pk=referral.pk)
+    if not is_team_officer(referral, acting_user) or referral.allocated_to_id != acting_user.pk:
+        raise ActionRefused("Only the officer this referral is allocated to can do this.")
+    if route_for(referral.service_type_id) is None:
+        raise ActionRefused("This service type is commissioned on the referral's own steps.")
+    if referral.state != State.ALLOCATED:
+        raise ActionRefused("Only a referral with an officer can have its agreement made.")
+    if referral.active_agreement is not None:
+        raise ActionRefused("This referral already has an agreement.")
+    if start_date < timezone.localdate():
+        raise ActionRefused("The start date cannot be in the past.")
+    cost = _in_pence(weekly_cost, "weekly cost")
+    approved_fee = (
+        fee_approval.approved_weekly_amount
+        if fee_approval is not None
+        and fee_approval.plan_id == referral.plan_id
+        and fee_approval.state == fee_approval.State.APPROVED
+        else None
+    )
+    if approved_fee is None or cost > approved_fee:
+        _ensure_within_authorisation(referral, weekly_cost=cost, weekly_hours=None)
+    agreement = ServiceAgreement(
+        referral=referral,
+        person=referral.person,
+        provider=provider,
+        bid=bid,
+        spot_contract_reason=spot_contract_reason,
+        service_type_id=referral.service_type_id,
+        start_date=start_date,
+        weekly_hours=None,
+        visit_schedule=[],
+        hourly_rate=None,
+        weekly_cost=cost,
+        created_by=acting_user,
+    )
+    agreement.full_clean()
+    agreement.save()
+    record_change(
+        actor=acting_user,
+        obj=agreement,
+        person=referral.person,
+        created=True,
+        summary=f"Made service agreement {agreement.reference} with {agreement.provider}",
+        changes=snapshot(agreement, ["provider_id", "start_date", "weekly_cost"]),
     )
     enqueue(notify_award, agreement.pk)
     return agreement

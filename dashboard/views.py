@@ -5,6 +5,7 @@ from audit.services import record_list_view
 from brokerage.selectors import TASK_ROW_FIELDS, QueueFilters, QueueView, queue, queue_counts, task_rows, team_workload
 from concerns.selectors import needing_action
 from people.selectors import caseload
+from placements.selectors import fee_approvals_awaiting, viewings_for
 from referrals.selectors import referrals_awaiting_funding, referrals_made_by
 from reviews.selectors import reviews_for_review_team, reviews_for_user
 
@@ -19,9 +20,10 @@ def home(request):
     if user.is_practitioner:
         context["caseload"] = list(caseload(user)[:10])
         context["referrals_made"] = list(referrals_made_by(user)[:10])
+        context["viewings"] = list(viewings_for(user)[:10])
         context["reviews_due"] = list(reviews_for_user(user)[:20])
         shown += [p.pk for p in context["caseload"]] + [r.person_id for r in context["referrals_made"]]
-        shown += [r.person_id for r in context["reviews_due"]]
+        shown += [r.person_id for r in context["reviews_due"]] + [p.person_id for p in context["viewings"]]
     if user.is_brokerage:
         context["counts"] = queue_counts(user)
         my_tasks = list(queue(user, QueueFilters(view=QueueView.MINE)).values(*TASK_ROW_FIELDS, "person_id")[:10])
@@ -33,6 +35,9 @@ def home(request):
     if user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
         context["awaiting_funding"] = list(referrals_awaiting_funding(user)[:20])
         shown += [r.person_id for r in context["awaiting_funding"]]
+    if user.has_role(Role.HEAD_OF_SERVICE):
+        context["fee_approvals"] = list(fee_approvals_awaiting(user)[:20])
+        shown += [p.person_id for p in context["fee_approvals"]]
     if user.has_role(Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING):
         context["inbox"] = list(needing_action(user)[:20])
         shown += [c.person_id for c in context["inbox"]]

@@ -66,6 +66,12 @@ class DPSRequirement(RequirementWorkflow):
         "catalogue.ServiceType", db_index=False, on_delete=models.PROTECT, related_name="+", db_column="service_type"
     )
     postcode_district = models.CharField(max_length=4)
+    preferred_location = models.CharField(
+        "Where the person asked to live",
+        max_length=200,
+        blank=True,
+        help_text="An area or town, for a care home placement. No addresses or other personal details.",
+    )
     weekly_hours = models.DecimalField("Hours a week", max_digits=5, decimal_places=2, null=True, blank=True)
     visit_schedule = models.JSONField(default=list, blank=True)
     start_date = models.DateField()

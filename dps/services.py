@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.services import record_change
+from catalogue.sourcing import route_for
 from core.exceptions import ActionRefused
 from core.forms import FREE_TEXT_MAX_LENGTH
 from core.tasks import enqueue
@@ -101,9 +102,9 @@ def _ensure_allocated_officer(referral: Referral, user) -> None:
         raise ActionRefused("Only the officer this referral is allocated to can do this.")
 
 
-def _check_requirement_text(referral: Referral, summary: str, outcomes: list[str]) -> None:
+def _check_requirement_text(referral: Referral, summary: str, outcomes: list[str], location: str = "") -> None:
     """The guarantee: nothing but the postcode district of the person goes on a requirement."""
-    found = find_personal_details("\n".join([summary, *outcomes]), referral.person)
+    found = find_personal_details("\n".join([summary, *outcomes, location]), referral.person)
     if found:
         raise ActionRefused(
             "A DPS requirement may not hold personal details. Remove the person's "
@@ -152,8 +153,10 @@ def _create_requirement(
     summary: str,
     outcomes: list[str],
     quality_weight: int,
+    preferred_location: str = "",
 ) -> DPSRequirement:
     outcomes = [o.strip() for o in outcomes if o.strip()]
+    preferred_location = preferred_location.strip()
     if not outcomes:
         raise ActionRefused("Add at least one outcome statement for providers to answer.")
     if len(outcomes) > MAX_OUTCOMES:
@@ -170,12 +173,13 @@ def _create_requirement(
         raise ActionRefused(start_after_closing(closes_at) + ".")
     if not 0 <= quality_weight <= 100:
         raise ActionRefused("The weight of quality is a percentage from 0 to 100.")
-    _check_requirement_text(referral, summary, outcomes)
+    _check_requirement_text(referral, summary, outcomes, preferred_location)
     requirement = DPSRequirement.objects.create(
         referral=referral,
         arrangement=arrangement,
         service_type_id=referral.service_type_id,
         postcode_district=referral.person.postcode_district,
+        preferred_location=preferred_location,
         **_package_from(referral.plan),
         start_date=start_date,
         closes_at=closes_at,
@@ -192,7 +196,12 @@ def _create_requirement(
         person=referral.person,
         created=True,
         summary=f"Published {requirement.reference} on {arrangement}",
-        changes={"closes_at": closes_at, "outcomes": outcomes, "summary": summary},
+        changes={
+            "closes_at": closes_at,
+            "outcomes": outcomes,
+            "summary": summary,
+            "preferred_location": preferred_location,
+        },
     )
     enqueue(notify_providers_of_requirement, requirement.pk)
     return requirement
@@ -454,6 +463,12 @@ def commission_spot_contract(referral: Referral, *, acting_user, provider, reaso
     referral.chosen_bid = None
     referral.spot_contract_reason = reason
     apply_transition(referral, "commission_spot_contract", acting_user=acting_user, note=f"{provider}: {reason}")
+    _tell_dps_team(referral, provider=provider, reason=reason, acting_user=acting_user)
+    return referral
+
+
+def _tell_dps_team(referral: Referral, *, provider, reason: str, acting_user) -> SpotContractNotice:
+    """A provider used off the framework: the DPS team is told, so it can invite the provider to enrol."""
     notice = SpotContractNotice.objects.create(
         provider=provider,
         referral=referral,
@@ -469,7 +484,79 @@ def commission_spot_contract(referral: Referral, *, acting_user, provider, reaso
         summary=f"Told the DPS team about a spot contract with {provider}",
     )
     enqueue(notify_dps_team, notice.pk)
-    return referral
+    return notice
+
+
+# A service type sourced in its own app (catalogue.sourcing) ---------------------------------------------------
+# Its requirement runs on REQUIREMENT_MACHINE as home care's does, but the referral's state does not move with it:
+# the app's own machine (a placement's, say) logs each step. Home care keeps the paths above.
+def _ensure_routed(referral: Referral) -> None:
+    if route_for(referral.service_type_id) is None:
+        raise ActionRefused("This service type is sourced on the referral's own steps: use the referral's page.")
+
+
+@transaction.atomic
+def publish_routed_requirement(referral: Referral, *, acting_user, **fields) -> DPSRequirement:
+    """Put an allocated referral of a routed service type out for bids, leaving the referral allocated. Refused,
+    changing nothing, for another service type, for anyone but the allocated officer, or while one is live."""
+    referral = _locked_referral(referral)
+    _ensure_allocated_officer(referral, acting_user)
+    _ensure_routed(referral)
+    if referral.state != State.ALLOCATED or referral.live_requirement is not None:
+        raise ActionRefused(
+            "A requirement can be published only for a referral with an officer and no live requirement."
+        )
+    return _create_requirement(referral, acting_user=acting_user, **fields)
+
+
+@transaction.atomic
+def close_routed_bidding(requirement: DPSRequirement, *, acting_user) -> DPSRequirement:
+    """After the closing time the bids are opened for review; the referral does not move."""
+    requirement = _locked(requirement)
+    _ensure_routed(requirement.referral)
+    note = f"{requirement.reference}: {requirement.bids.count()} bid(s)"
+    return REQUIREMENT_MACHINE.apply(requirement, "close", acting_user=acting_user, note=note)
+
+
+@transaction.atomic
+def award_routed_requirement(requirement: DPSRequirement, *, acting_user, bid: Bid, reason: str) -> DPSRequirement:
+    """The bid the routed work chose wins its closed requirement; every bidder is told the outcome."""
+    requirement = _locked(requirement)
+    _ensure_routed(requirement.referral)
+    if bid.requirement_id != requirement.pk:
+        raise ActionRefused("Choose one of the bids on this requirement.")
+    requirement.selected_bid = bid
+    requirement.selection_reason = reason
+    requirement.save(update_fields=["selected_bid", "selection_reason"])
+    REQUIREMENT_MACHINE.apply(requirement, "award", acting_user=acting_user, note=f"{bid.provider}: {reason}")
+    enqueue(notify_bidders_of_outcome, requirement.pk)
+    return requirement
+
+
+@transaction.atomic
+def end_routed_requirement(requirement: DPSRequirement, *, acting_user, reason: str) -> DPSRequirement:
+    """Its bidding closed and no bid is awarded (a home off the framework is used, or the work ended)."""
+    _ensure_routed(requirement.referral)
+    return _end_without_award(requirement, acting_user=acting_user, reason=reason)
+
+
+@transaction.atomic
+def record_routed_spot_contract(referral: Referral, *, acting_user, provider, reason: str) -> SpotContractNotice:
+    """No framework provider can deliver a routed service type's work: a provider off the framework is used, with
+    the reason; its closed requirement is not awarded and the DPS team is told, as for home care."""
+    referral = _locked_referral(referral)
+    _ensure_allocated_officer(referral, acting_user)
+    _ensure_routed(referral)
+    if not reason.strip():
+        raise ActionRefused("Give the reason no framework provider can deliver.")
+    if not provider.active:
+        raise ActionRefused("That provider is not active.")
+    requirement = referral.live_requirement
+    if requirement is not None:
+        if requirement.status != DPSRequirement.Status.CLOSED:
+            raise ActionRefused("Bidding is still open: close it before using a provider off the framework.")
+        _end_without_award(requirement, acting_user=acting_user, reason=f"Spot contract: {reason}")
+    return _tell_dps_team(referral, provider=provider, reason=reason, acting_user=acting_user)
 
 
 @transaction.atomic

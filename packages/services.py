@@ -140,6 +140,20 @@ def commission_package(referral, *, acting_user) -> PackageVersion:
     return version
 
 
+@transaction.atomic
+def start_routed_package(referral, agreement, *, acting_user) -> PackageVersion:
+    """For a service type sourced in its own app (a placement, say): the care package for the agreement that app
+    made, its first version, its first purchase order issued, and started. The referral does not move: the app
+    calls referrals.services.record_commissioned once it has the order. Refused, changing nothing, for an
+    agreement that is not the referral's or already has an order, or for anyone but the allocated officer."""
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("person").get(pk=referral.pk)
+    if agreement.referral_id != referral.pk or agreement.purchase_orders.exists():
+        raise ActionRefused("There is no agreement waiting for a purchase order.")
+    if not is_allocated_officer(referral, acting_user):
+        raise ActionRefused("Only the officer this referral is allocated to can do this.")
+    return _start_package(referral, agreement, acting_user=acting_user)
+
+
 def _package_it_changes(referral) -> CarePackage | None:
     """For a change of provider, the person's package of that service that it moves; None for anything else, or
     when there is none (a service arranged before this system): then a package starts."""

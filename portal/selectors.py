@@ -133,6 +133,11 @@ def requirement_brief(requirement: DPSRequirement) -> RequirementBrief:
         ("Reference", requirement.reference),
         ("Service", requirement.service_type.name),
         ("Postcode district", requirement.postcode_district),
+        *(
+            [("Where the person asked to live", requirement.preferred_location)]
+            if requirement.preferred_location
+            else []
+        ),
         ("Start date", long_date(requirement.start_date)),
         ("Hours a week", str(requirement.weekly_hours) if requirement.weekly_hours else ""),
         ("Visits", "\n".join(visit_lines(requirement.visit_schedule))),

@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "approvals",
     "purchase_orders",
     "packages",
+    "placements",
     "reviews",
     "portal",
     "dashboard",

@@ -101,6 +101,7 @@ def world(db, django_capture_on_commit_callbacks):
     )
     concern = raise_concern(acting_user=users["officer_east"], person=a, kind=Concern.Kind.SAFEGUARDING, details="x")
     return {
+        "east": east,
         "users": users,
         "a": a,
         "plan_a": plan_a,
@@ -194,11 +195,24 @@ def _active_case(users, person, provider, capture_on_commit):
     }
 
 
+def _placement(world):
+    """Person C (East, held by sw): a residential placement whose fee waits for a head of service. Made only for
+    the rows that need it."""
+    if "placement" not in world:
+        from people.tests.factories import make_person
+        from placements.tests.factories import awaiting_fee_approval
+
+        c = make_person(world["users"]["sw"], world["east"], last_name="Carter")
+        world["placement"] = awaiting_fee_approval(c, world["users"]["hos"], world["users"]["officer_east"]).placement
+    return world["placement"]
+
+
 # Who sees person A (East, held by sw, funded by the panel: work in the East queue and an active service)
 # and person B (West, held by sw2, awaiting the panel). Access follows need (people.access): the panel no
 # longer sees A after its decision; the West team does not see B before the work reaches its queue.
 SEES_A = {"sw", "officer_east", "lead_east"}
 SEES_B = {"sw2", "cap"}
+SEES_C = {"sw", "officer_east", "lead_east", "hos"}
 LOGGED_IN = set(ROLES)
 BROKERAGE = {"officer_east", "officer_west", "lead_east", "lead_west"}
 PRACTITIONERS = {"sw", "sw2", "spa"}
@@ -322,6 +336,18 @@ GET_MATRIX = {
     "reviews:record": (lambda w: [w["review"].pk], gate(PRACTITIONERS | {"review"}, expect(LOGGED_IN, ok_code=405))),
     "reviews:cancel": (lambda w: [w["review"].pk], gate(PRACTITIONERS | BROKERAGE, expect(LOGGED_IN, ok_code=405))),
     "purchase_orders:list": (lambda w: [], expect({"finance"}, other=403)),
+    # Person C's placement waits for a head of service's fee approval: the head of service sees C while it does.
+    "placements:detail": (lambda w: [_placement(w).pk], gate(STAFF, expect(SEES_C))),
+    "placements:publish": (
+        lambda w: [_placement(w).pk],
+        gate(BROKERAGE, expect(set(), seen=SEES_C, seen_code=302)),
+    ),
+    "placements:contract": (lambda w: [_placement(w).pk], gate(STAFF, expect(set()))),  # not commissioned: no contract
+    "placements:viewing": (
+        lambda w: [_placement(w).pk, _placement(w).homes.first().pk],
+        gate(PRACTITIONERS, expect(LOGGED_IN, ok_code=405)),
+    ),
+    "placements:step": (lambda w: [_placement(w).pk, "decide-fee"], gate(STAFF, expect(LOGGED_IN, ok_code=405))),
     "portal:home": (lambda w: [], expect({"provider"}, other=403)),
     "portal:requirements": (lambda w: [], expect({"provider"}, other=403)),
     "portal:bids": (lambda w: [], expect({"provider"}, other=403)),
@@ -503,3 +529,26 @@ def test_concern_acknowledge_only_by_receiving_team(client, world):
     client.force_login(world["users"]["first_response"])
     client.post(reverse("concerns:acknowledge", args=[concern.pk]))
     assert Concern.objects.get(pk=concern.pk).status == "acknowledged"
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_a_placement_fee_is_decided_only_by_a_head_of_service(client, world, role):
+    """Those who may not decide it change nothing: told why if they see the person, not found if they do not."""
+    from placements.models import Placement, PlacementTransition
+
+    placement = _placement(world)
+    client.force_login(world["users"][role])
+    before = PlacementTransition.objects.count()
+    response = client.post(
+        reverse("placements:step", args=[placement.pk, "decide-fee"]), {"decide-fee-decision": "approved"}
+    )
+    changed = PlacementTransition.objects.count() != before
+    if not rule_for("placements:step")(world["users"][role]):  # the app's table turns them away before the view
+        assert response.status_code == 403 and not changed
+    elif role == "hos":
+        assert response.status_code == 302 and changed
+        assert Placement.objects.get(pk=placement.pk).state == "fee_agreed"
+    elif role in SEES_C:
+        assert response.status_code == 302 and not changed
+    else:
+        assert response.status_code == 404 and not changed

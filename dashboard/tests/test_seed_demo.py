@@ -38,3 +38,15 @@ def test_every_demo_login_opens_its_home_page(client):
         response = client.get(reverse("home"))
         expected = 302 if user.provider_id else 200  # a provider's staff go to their portal
         assert response.status_code == expected, user.username
+
+
+@pytest.mark.django_db
+def test_the_head_of_service_finds_the_demo_placement_fee_waiting(client):
+    from placements.models import Placement
+
+    seed()
+    placement = Placement.objects.get(person__first_name="Hilda")
+    assert placement.state == Placement.State.AWAITING_FEE_APPROVAL
+    client.force_login(User.objects.get(username="head.of.service"))
+    assert placement.get_absolute_url() in client.get(reverse("home")).content.decode()
+    assert client.get(placement.get_absolute_url()).status_code == 200

@@ -22,6 +22,8 @@ from dps import services as dps_services
 from dps.models import DPSRequirement, PurchasingArrangement
 from packages.services import commission_package
 from people import services as people_services
+from placements import services as placement_services
+from placements.models import Placement
 from providers.models import Provider, ProviderService, TaxonomyMapping
 from referrals import services as referral_services
 from referrals.models import Referral
@@ -236,6 +238,65 @@ class Command(BaseCommand):
         dps_services.select_bid(referral, acting_user=officer, bid=bids[1], reason="Same quality, lower price")
         award_agreement(referral, acting_user=officer, start_date=date.today() + timedelta(days=10))
         commission_package(referral, acting_user=officer)
+
+    def _placement_awaiting_fee_approval(self, users, person, plan):
+        """Hilda Baxter's residential placement, walked by the services the pages call to the head of service's fee
+        approval: the homes viewed, one assessed and accepted, its cost negotiated above the plan's amount."""
+        sw, officer, head = users["social.worker"], users["officer.east"], users["head.of.service"]
+        hilda = person(sw, "Hilda", "Baxter", date(1934, 10, 3), "Eastbrook", "E1 5GH", "")
+        referral = referral_services.create_referral(
+            acting_user=sw,
+            person=hilda,
+            kind=Referral.Kind.SUPPORT_PLAN,
+            service_type=ServiceCode.RESIDENTIAL,
+            details="Can no longer live safely at home; would like to stay near Eastbrook.",
+            plan=plan(sw, hilda, ServiceCode.RESIDENTIAL, None, Decimal("850.00")),
+        )
+        referral_services.record_funding_decision(
+            referral, acting_user=head, decision="approved", approved_weekly_amount=Decimal("850.00")
+        )
+        referral_services.take_referral(referral, acting_user=officer)
+        placement = Placement.objects.get(referral=referral)
+        placement_services.publish_requirement(
+            placement,
+            acting_user=officer,
+            preferred_location="Eastbrook or nearby",
+            arrangement=PurchasingArrangement.objects.get(service_type="residential"),
+            start_date=date.today() + timedelta(days=14),
+            closes_at=timezone.now() + timedelta(days=2),
+            quality_weight=60,
+            outcomes=["A room on the ground floor, with support day and night for an older person with dementia"],
+            summary="Residential care for an older person with dementia who can no longer live safely at home.",
+        )
+        requirement = Placement.objects.get(pk=placement.pk).requirement
+        dps_services.submit_bid(
+            requirement,
+            acting_user=User.objects.get(username="provider.thameside-care-homes"),
+            price_basis="weekly",
+            price=Decimal("920.00"),
+            answers={o.pk: "Our dementia unit has a ground-floor room free." for o in requirement.outcomes.all()},
+        )
+        DPSRequirement.objects.filter(pk=requirement.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+        placement_services.close_bidding(placement, acting_user=officer)
+        placement_services.send_for_viewings(placement, acting_user=officer)
+        home = placement.homes.get()
+        placement_services.record_viewing(
+            home, acting_user=sw, outcome="suitable", viewed_on=date.today(), notes="Hilda liked the garden room."
+        )
+        placement_services.arrange_assessment(
+            placement, acting_user=officer, home=home, arranged_for=date.today() + timedelta(days=1)
+        )
+        placement_services.record_assessment(placement, acting_user=officer, accepted=True, notes="Needs can be met.")
+        placement_services.record_cost(placement, acting_user=officer, weekly_amount=Decimal("920.00"))
+        placement_services.add_offer(
+            placement, acting_user=officer, offered_by="council", weekly_amount=Decimal("860.00"), note="Our offer"
+        )
+        placement_services.add_offer(
+            placement, acting_user=officer, offered_by="provider", weekly_amount=Decimal("895.00"), note="Lowest"
+        )
+        placement_services.request_fee_approval(
+            placement, acting_user=officer, weekly_fee=Decimal("895.00"), note="Specialist dementia unit"
+        )
 
     def _providers(self) -> dict:
         for taxonomy, term, service_type, specialism in TAXONOMY_MAPPINGS:
@@ -468,6 +529,7 @@ class Command(BaseCommand):
         )
         self._sourcing(users, areas, person, plan)
         self._active_package(users, person, plan)
+        self._placement_awaiting_fee_approval(users, person, plan)
         raise_concern(
             acting_user=users["officer.east"],
             person=dev,

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class PlacementsConfig(AppConfig):
+    name = "placements"
+    verbose_name = "Residential and nursing placements"
+
+    def ready(self):
+        from catalogue.codes import ServiceCode
+        from catalogue.sourcing import SourcingRoute, register_route
+        from people.access import register_need
+
+        from .access import fee_approval_awaits
+        from .services import is_commissioned, start_placement, work_of
+
+        register_route(
+            [ServiceCode.RESIDENTIAL, ServiceCode.NURSING],
+            SourcingRoute(app="placements", start=start_placement, is_commissioned=is_commissioned, work_of=work_of),
+        )
+        register_need("placement fee approval awaiting", fee_approval_awaits)
