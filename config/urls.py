@@ -19,6 +19,7 @@ urlpatterns = [
     path("dps/", include("dps.urls")),
     path("purchase-orders/", include("purchase_orders.urls")),
     path("packages/", include("packages.urls")),
+    path("reablement/", include("reablement.urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]
