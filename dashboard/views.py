@@ -5,6 +5,7 @@ from audit.services import record_list_view
 from brokerage.selectors import TASK_ROW_FIELDS, QueueFilters, QueueView, queue, queue_counts, task_rows, team_workload
 from concerns.selectors import needing_action
 from people.selectors import caseload
+from reablement.selectors import open_cases, waiting_for_team
 from referrals.selectors import referrals_awaiting_funding, referrals_made_by
 
 
@@ -19,11 +20,16 @@ def home(request):
         context["caseload"] = list(caseload(user)[:10])
         context["referrals_made"] = list(referrals_made_by(user)[:10])
         shown += [p.pk for p in context["caseload"]] + [r.person_id for r in context["referrals_made"]]
+    if user.has_role(Role.SPA_WORKER):
+        context["reablement_cases"] = list(open_cases()[:10])
+        shown += [c.person_id for c in context["reablement_cases"]]
     if user.is_brokerage:
         context["counts"] = queue_counts(user)
         my_tasks = list(queue(user, QueueFilters(view=QueueView.MINE)).values(*TASK_ROW_FIELDS, "person_id")[:10])
         context["my_tasks"] = task_rows(my_tasks)
         context["team_label"] = user.team.name
+        context["reablement_waiting"] = list(waiting_for_team(user.team_id)[:20])
+        shown += [c.person_id for c in context["reablement_waiting"]]
         shown += [r["person_id"] for r in my_tasks]
         if user.is_team_lead:
             context["workload"] = team_workload(user.team_id)

@@ -12,7 +12,9 @@ class ReablementConfig(AppConfig):
         from catalogue.codes import ServiceCode
         from catalogue.practitioners import register_practitioner_told
         from people.access import register_need
+        from people.sections import register_section
 
+        from .sections import TEMPLATE, reablement_cases
         from .selectors import reablement_worker_of
 
         # SPA works its reablement cases as a team: any SPA worker sees a person with an open case.
@@ -27,3 +29,4 @@ class ReablementConfig(AppConfig):
         register_need("reablement case with SPA", spa_need)
         # The reablement worker is told a provider has been sourced, instead of the social worker (the procedure).
         register_practitioner_told([ServiceCode.REABLEMENT], reablement_worker_of)
+        register_section("reablement", template=TEMPLATE, context=reablement_cases, position=12)

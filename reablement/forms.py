@@ -23,12 +23,12 @@ class HospitalReferralForm(GovUKForm):
         help_text="Leave empty to record a new person below.",
         empty_label="Record a new person",
     )
-    first_name = forms.CharField(required=False, max_length=100)
-    last_name = forms.CharField(required=False, max_length=100)
-    date_of_birth = GovUKDateField(required=False, help_text="For example, 31 3 1950")
+    first_name = forms.CharField(label="First name", required=False, max_length=100)
+    last_name = forms.CharField(label="Last name", required=False, max_length=100)
+    date_of_birth = GovUKDateField(label="Date of birth", required=False, help_text="For example, 31 3 1950")
     address_line_1 = forms.CharField(label="Address line 1", required=False, max_length=200)
     town = forms.CharField(label="Town or city", required=False, max_length=100)
-    postcode = forms.CharField(required=False, max_length=12, help_text="For example, E1 6AN")
+    postcode = forms.CharField(label="Postcode", required=False, max_length=12, help_text="For example, E1 6AN")
     area = forms.ModelChoiceField(queryset=Area.objects.order_by("name"), required=False, label="Area")
     hospital = forms.CharField(max_length=200)
     ward = forms.CharField(max_length=100)

@@ -22,6 +22,17 @@ def open_cases() -> QuerySet[ReablementCase]:
     return cases_for_spa().filter(state__in=OPEN_STATES)
 
 
+def waiting_for_team(team_id: str) -> QuerySet[ReablementCase]:
+    """SPA's re-assessments and endings waiting for a Brokerage team to apply them, oldest first."""
+    return (
+        ReablementCase.objects.filter(
+            state__in=(State.CHANGE_REQUESTED, State.TERMINATION_REQUESTED), referral__team_id=team_id
+        )
+        .select_related("person", "worker", "referral")
+        .order_by("modified_at", "id")
+    )
+
+
 def reablement_worker_of(referral):
     """The named reablement worker of the case that sent this referral, if any (catalogue.practitioners)."""
     case = ReablementCase.objects.select_related("worker").filter(referral_id=referral.pk).first()

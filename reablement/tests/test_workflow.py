@@ -314,9 +314,8 @@ def test_only_spa_reassesses(spa_worker, officer_east, social_worker, east_area)
 def test_brokerage_applies_the_reassessment_and_the_provider_and_spa_are_told(
     spa_worker, officer_east, east_area, django_capture_on_commit_callbacks
 ):
-    from providers.tests.factories import ProviderFactory
-
     from dps.tests.factories import provider_staff
+    from providers.tests.factories import ProviderFactory
 
     provider = ProviderFactory()
     staff = provider_staff(provider)
@@ -407,9 +406,8 @@ def test_only_spa_ends_reablement(spa_worker, social_worker, officer_east, east_
 def test_brokerage_ends_the_package_and_the_provider_and_spa_are_told(
     spa_worker, officer_east, east_area, django_capture_on_commit_callbacks
 ):
-    from providers.tests.factories import ProviderFactory
-
     from dps.tests.factories import provider_staff
+    from providers.tests.factories import ProviderFactory
 
     provider = ProviderFactory()
     staff = provider_staff(provider)
