@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('people', '0011_delete_fundingdecision'),
+        ('people', '0010_alter_careandsupportplan_service_type'),  # not 0011: approvals' migration test goes back to 0010
         ('referrals', '0007_alter_referral_service_type_alter_referral_team'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
