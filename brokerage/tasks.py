@@ -5,13 +5,17 @@ from django.core.mail import send_mass_mail
 
 @shared_task
 def notify_award(agreement_id: int) -> int:
-    """The provider is told it has a package to read in the portal; the social worker that a provider
-    has been sourced. Neither e-mail carries the person's details: those stay behind a login."""
+    """The provider is told it has a package to read in the portal; the practitioner (the social worker, or for
+    reablement the reablement worker: catalogue.practitioners) that a provider has been sourced. Neither e-mail carries the person's details: those stay behind a login."""
     from django.contrib.auth import get_user_model
+
+    from catalogue.practitioners import practitioner_told
 
     from .models import ServiceAgreement
 
-    agreement = ServiceAgreement.objects.select_related("provider", "person__allocated_worker").get(pk=agreement_id)
+    agreement = ServiceAgreement.objects.select_related(
+        "provider", "person__allocated_worker", "referral__person__allocated_worker"
+    ).get(pk=agreement_id)
     provider_emails = list(
         get_user_model()
         .objects.filter(provider=agreement.provider, is_active=True)
@@ -28,8 +32,8 @@ def notify_award(agreement_id: int) -> int:
         )
         for e in provider_emails
     ]
-    worker = agreement.person.allocated_worker
-    if worker.email:
+    worker = practitioner_told(agreement.referral)
+    if worker is not None and worker.email:
         messages.append(
             (
                 f"A provider has been sourced ({agreement.reference})",

@@ -44,5 +44,7 @@ NOT_BROKERED = {
 }
 # Funded by a head of service's out-of-panel approval rather than the Care Authorisation Panel.
 OUT_OF_PANEL_SERVICES = {ServiceCode.RESIDENTIAL, ServiceCode.NURSING, ServiceCode.SUPPORTED_LIVING}
+# Sent straight to Brokerage with the practitioner's plan, no panel: reablement's plan is SPA's (the procedure).
+FUNDED_WITHOUT_PANEL = {ServiceCode.REABLEMENT}
 # Recorded with where they went; nothing is sourced (SPEC §3).
 REFERRAL_ONLY_SERVICES = {ServiceCode.EXTRA_CARE, ServiceCode.CARERS_SUPPORT}

@@ -21,6 +21,7 @@ urlpatterns = [
     path("packages/", include("packages.urls")),
     path("placements/", include("placements.urls")),
     path("reviews/", include("reviews.urls")),
+    path("reablement/", include("reablement.urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from brokerage.selectors import TASK_ROW_FIELDS, QueueFilters, QueueView, queue,
 from concerns.selectors import needing_action
 from people.selectors import caseload
 from placements.selectors import fee_approvals_awaiting, viewings_for
+from reablement.selectors import open_cases, waiting_for_team
 from referrals.selectors import referrals_awaiting_funding, referrals_made_by
 from reviews.selectors import reviews_for_review_team, reviews_for_user
 
@@ -24,11 +25,16 @@ def home(request):
         context["reviews_due"] = list(reviews_for_user(user)[:20])
         shown += [p.pk for p in context["caseload"]] + [r.person_id for r in context["referrals_made"]]
         shown += [r.person_id for r in context["reviews_due"]] + [p.person_id for p in context["viewings"]]
+    if user.has_role(Role.SPA_WORKER):
+        context["reablement_cases"] = list(open_cases()[:10])
+        shown += [c.person_id for c in context["reablement_cases"]]
     if user.is_brokerage:
         context["counts"] = queue_counts(user)
         my_tasks = list(queue(user, QueueFilters(view=QueueView.MINE)).values(*TASK_ROW_FIELDS, "person_id")[:10])
         context["my_tasks"] = task_rows(my_tasks)
         context["team_label"] = user.team.name
+        context["reablement_waiting"] = list(waiting_for_team(user.team_id)[:20])
+        shown += [c.person_id for c in context["reablement_waiting"]]
         shown += [r["person_id"] for r in my_tasks]
         if user.is_team_lead:
             context["workload"] = team_workload(user.team_id)

@@ -42,6 +42,11 @@ def package_for_agreement(agreement) -> CarePackage | None:
     return link.package if link else None
 
 
+def package_for_referral(referral_id: int) -> CarePackage | None:
+    """The package the referral commissioned, if its purchase order has been issued: one query."""
+    return CarePackage.objects.filter(referral_id=referral_id).order_by("-id").first()
+
+
 def live_packages(person, service_type_id: str) -> QuerySet[CarePackage]:
     """The person's packages of this service that have not ended."""
     return CarePackage.objects.filter(person=person, service_type_id=service_type_id, state__in=LIVE_STATES)

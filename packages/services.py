@@ -5,6 +5,7 @@ purchase_orders issues, revises and closes orders."""
 
 import re
 from datetime import date, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from .selectors import live_packages
 from .workflows import NOT_THE_TEAM, State, is_team_officer
 
 DAYS = {label: value for value, label in VisitSlot.Day.choices}
+PENCE = Decimal("0.01")
 
 
 def _long(day: date) -> str:
@@ -263,6 +265,70 @@ def change_terms(
         changes={
             "reason": reason,
             "valid_from": valid_from,
+            "weekly_cost": [current.weekly_cost, version.weekly_cost],
+            "purchase_order": version.purchase_order.display_number,
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def change_hours(
+    package, *, acting_user, valid_from: date, weekly_hours, visits: list[VisitSlot], reason: str, authorised_by
+) -> PackageVersion:
+    """New hours and visits from `valid_from`, as a practitioner re-assessed them (for reablement, SPA): the current
+    terms end the day before and a new version starts under the same agreement at the same rate, the weekly cost
+    worked out again (an hourly rate times the new hours; a weekly price in proportion), and a revised purchase
+    order supersedes the last. Refused, changing nothing, unless a practitioner authorised it (Brokerage cannot
+    increase a service on its own, SPEC §2), the package is active, and the date is on or after the current terms
+    began."""
+    package = _locked(package)
+    _refuse_unless_team_officer(package, acting_user)
+    if authorised_by is None or not authorised_by.is_practitioner:
+        raise ActionRefused(
+            "Brokerage cannot change a service's hours without a practitioner's authorisation: a re-assessment."
+        )
+    if package.state != State.ACTIVE:
+        raise ActionRefused("Only an active package with a purchase order can be changed.")
+    if not reason.strip():
+        raise ActionRefused("Say why the hours are changing.")
+    current = _latest_version(package)
+    if valid_from < current.valid_from:
+        raise ActionRefused(
+            f"New hours start on or after {_long(current.valid_from)}, the day the current terms began."
+        )
+    if current.hourly_rate is not None:
+        weekly_cost = (current.hourly_rate * weekly_hours).quantize(PENCE, ROUND_HALF_UP)
+    elif current.weekly_hours:
+        weekly_cost = (current.weekly_cost * weekly_hours / current.weekly_hours).quantize(PENCE, ROUND_HALF_UP)
+    else:
+        raise ActionRefused(f"{package.reference} is not counted in hours: change its terms instead.")
+    current.valid_to = valid_from
+    current.save(update_fields=["valid_to"])
+    version = _add_version(
+        package,
+        agreement=current.agreement,
+        valid_from=valid_from,
+        weekly_hours=weekly_hours,
+        hourly_rate=current.hourly_rate,
+        weekly_cost=weekly_cost,
+        visits=visits,
+        reason=reason,
+        acting_user=acting_user,
+    )
+    version.purchase_order = revise_purchase_order(
+        current.agreement, acting_user=acting_user, reason=reason, terms=order_terms(version)
+    )
+    version.save(update_fields=["purchase_order"])
+    _record(
+        package,
+        acting_user=acting_user,
+        summary=f"New hours for {package.reference} from {_long(valid_from)}",
+        changes={
+            "reason": reason,
+            "authorised_by": str(authorised_by),
+            "valid_from": valid_from,
+            "weekly_hours": [current.weekly_hours, version.weekly_hours],
             "weekly_cost": [current.weekly_cost, version.weekly_cost],
             "purchase_order": version.purchase_order.display_number,
         },

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import record_change
+from catalogue.practitioners import practitioner_told
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 
@@ -223,7 +224,7 @@ def announce_purchase_order(order_id: int) -> bool:
     """
     order = (
         PurchaseOrder.objects.select_for_update(of=("self",))
-        .select_related("provider", "agreement__person__allocated_worker")
+        .select_related("provider", "agreement__person__allocated_worker", "agreement__referral")
         .get(pk=order_id)
     )
     if order.announced_at is not None or not order.pdf:
@@ -237,7 +238,7 @@ def announce_purchase_order(order_id: int) -> bool:
     subject = f"Purchase order {order.display_number} issued"
     body = f"Purchase order {order.display_number} has been issued. Sign in to the provider portal to download it."
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [e]) for e in provider_emails]
-    worker = order.agreement.person.allocated_worker
+    worker = practitioner_told(order.agreement.referral)
     if worker is not None and worker.email:
         staff_body = (
             f"Purchase order {order.display_number} has been issued. Sign in to Brokerage case management to see it."

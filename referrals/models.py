@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from approvals.selectors import approved_weekly_amount, is_approved
-from catalogue.codes import OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES
+from catalogue.codes import FUNDED_WITHOUT_PANEL, OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES
 from catalogue.sourcing import route_for
 from core.models import TimeStampedModel
 from core.workflow import Machine, TransitionRecord
@@ -156,8 +156,14 @@ class Referral(ReferralWorkflow, TimeStampedModel):
 
     @property
     def needs_funding(self) -> bool:
-        """A new or increased service needs a practitioner's authorisation: a funded plan (SPEC §2)."""
-        return self.referral_type is not None and self.referral_type.needs_funding
+        """A new or increased service needs a practitioner's authorisation: a funded plan (SPEC §2). Reablement
+        needs none: SPA's reablement plan is the authorisation, and it goes straight to Brokerage (the procedure
+        has no panel for it)."""
+        return (
+            self.referral_type is not None
+            and self.referral_type.needs_funding
+            and self.service_type_id not in FUNDED_WITHOUT_PANEL
+        )
 
     @property
     def needs_out_of_panel_approval(self) -> bool:

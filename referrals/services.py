@@ -38,7 +38,10 @@ BROKERAGE_CANNOT_INCREASE = (
     "The practitioner must send a funded care and support plan."
 )
 ONLY_PRACTITIONERS_REFER = "Only a practitioner can refer to Brokerage."
-REABLEMENT_ONLY_THROUGH_SPA = "Reablement is accepted only through the single point of access (SPA) team."
+REABLEMENT_ONLY_THROUGH_SPA = (
+    "Reablement comes to Brokerage only through the single point of access (SPA) team: ask SPA, who screen the "
+    "hospital's referral and send the reablement plan."
+)
 PLAN_NOT_TAKEN = "{called} takes no care and support plan: send it without one."
 
 
@@ -63,14 +66,14 @@ def _check_new_referral(
         raise ActionRefused(service.refusal or NOT_BROKERED[service.code])
     if service and not service.offered and kind != Referral.Kind.CHANGE:
         raise ActionRefused(f"{service.name} is no longer offered. Choose another service.")
+    if service_type == ServiceCode.REABLEMENT and not acting_user.has_role(Role.SPA_WORKER):
+        raise ActionRefused(REABLEMENT_ONLY_THROUGH_SPA)
     if not acting_user.is_practitioner:
         if kind == Referral.Kind.CHANGE and change == Referral.Change.INCREASE:
             raise ActionRefused(BROKERAGE_CANNOT_INCREASE)
         raise ActionRefused(ONLY_PRACTITIONERS_REFER)
     if not can_change_person(acting_user, person):
         raise ActionRefused("Only the person's allocated practitioner can refer them to Brokerage.")
-    if service_type == ServiceCode.REABLEMENT and not acting_user.has_role(Role.SPA_WORKER):
-        raise ActionRefused(REABLEMENT_ONLY_THROUGH_SPA)
     if kind == Referral.Kind.CHANGE and not change:
         raise ActionRefused("Say what kind of change this is.")
     if kind != Referral.Kind.CHANGE and change:

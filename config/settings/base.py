@@ -46,6 +46,7 @@ LOCAL_APPS = [
     "packages",
     "placements",
     "reviews",
+    "reablement",
     "portal",
     "dashboard",
 ]

@@ -110,7 +110,42 @@ def world(db, django_capture_on_commit_callbacks):
         "rb": rb,
         "concern": concern,
         **_active_case(users, a, provider, django_capture_on_commit_callbacks),
+        "reablement": _reablement_case(users, east),
     }
+
+
+def _reablement_case(users, area):
+    """SPA's reablement case for a person it recorded, its plan sent to the East team's queue."""
+    from reablement import services as reablement
+
+    spa = users["spa"]
+    case = reablement.record_hospital_referral(
+        acting_user=spa,
+        new_person={
+            "first_name": "Test",
+            "last_name": "Carr",
+            "date_of_birth": date(1944, 2, 2),
+            "address_line_1": "2 High Street",
+            "town": "Riverside",
+            "postcode": "E1 6AN",
+            "area": area,
+        },
+        hospital="Riverside General",
+        ward="Elm",
+        referred_by_name="Discharge coordinator",
+        expected_discharge=date.today(),
+        needs="x",
+    )
+    case = reablement.accept_case(case, acting_user=spa)
+    case = reablement.write_plan(
+        case,
+        acting_user=spa,
+        weekly_hours=Decimal("4"),
+        start_date=date.today(),
+        worker=spa,
+        days=[(1, Decimal("2"), 1), (3, Decimal("2"), 1)],
+    )
+    return reablement.send_to_brokerage(case, acting_user=spa)
 
 
 def _active_case(users, person, provider, capture_on_commit):
@@ -348,6 +383,15 @@ GET_MATRIX = {
         gate(PRACTITIONERS, expect(LOGGED_IN, ok_code=405)),
     ),
     "placements:step": (lambda w: [_placement(w).pk, "decide-fee"], gate(STAFF, expect(LOGGED_IN, ok_code=405))),
+    # Reablement is SPA's; a case's page is open to the Brokerage team its referral went to as well.
+    "reablement:list": (lambda w: [], expect({"spa"}, other=403)),
+    "reablement:create": (lambda w: [], expect({"spa"}, other=403)),
+    "reablement:detail": (lambda w: [w["reablement"].pk], gate(STAFF, expect({"spa"} | TEAM_EAST))),
+    # Its package is not active yet: a re-assessment's form turns SPA back with the reason, and Brokerage too.
+    "reablement:step": (
+        lambda w: [w["reablement"].pk, "reassess"],
+        gate({"spa"} | BROKERAGE, expect(set(), seen={"spa"} | TEAM_EAST, seen_code=302)),
+    ),
     "portal:home": (lambda w: [], expect({"provider"}, other=403)),
     "portal:requirements": (lambda w: [], expect({"provider"}, other=403)),
     "portal:bids": (lambda w: [], expect({"provider"}, other=403)),

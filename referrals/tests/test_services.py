@@ -144,13 +144,18 @@ def test_risk_flag_is_ignored_for_changes_that_are_not_reductions_or_suspensions
 
 
 # Routing ------------------------------------------------------------------------------------
-def test_reablement_only_through_spa(social_worker, spa_worker, east_area):
+def test_reablement_only_through_spa(social_worker, spa_worker, officer_east, east_area):
+    """A social worker holding the case, or Brokerage itself, is told reablement comes through SPA; SPA's referral
+    goes straight to the team's queue: reablement needs no panel (the procedure)."""
     sw_person = make_person(social_worker, east_area)
     plan = make_plan(social_worker, sw_person, service_type=ServiceCode.REABLEMENT)
-    assert_not_referred(
-        lambda: refer(social_worker, sw_person, kind="support_plan", service_type=ServiceCode.REABLEMENT, plan=plan),
-        REABLEMENT_ONLY_THROUGH_SPA,
-    )
+    for someone in (social_worker, officer_east):
+        assert_not_referred(
+            lambda someone=someone: refer(
+                someone, sw_person, kind="support_plan", service_type=ServiceCode.REABLEMENT, plan=plan
+            ),
+            REABLEMENT_ONLY_THROUGH_SPA,
+        )
     spa_person = make_person(spa_worker, east_area)
     referral = refer(
         spa_worker,
@@ -159,7 +164,7 @@ def test_reablement_only_through_spa(social_worker, spa_worker, east_area):
         service_type=ServiceCode.REABLEMENT,
         plan=make_plan(spa_worker, spa_person, service_type=ServiceCode.REABLEMENT),
     )
-    assert referral.state == S.AWAITING_FUNDING
+    assert referral.state == S.QUEUED and not referral.needs_funding
 
 
 @pytest.mark.parametrize("area, team", [("east_area", "east"), ("west_area", "west")])

@@ -25,6 +25,7 @@ from people import services as people_services
 from placements import services as placement_services
 from placements.models import Placement
 from providers.models import Provider, ProviderService, TaxonomyMapping
+from reablement import services as reablement_services
 from referrals import services as referral_services
 from referrals.models import Referral
 
@@ -298,6 +299,82 @@ class Command(BaseCommand):
             placement, acting_user=officer, weekly_fee=Decimal("895.00"), note="Specialist dementia unit"
         )
 
+    def _reablement(self, users, person):
+        """SPA's reablement: Gus Hale's hospital referral screened, planned, sourced by the East team on the
+        reablement Dynamic Market and active, and now re-assessed by SPA for more hours, waiting for the East
+        officer to apply it; and Nell Ward's hospital referral waiting for SPA to screen it."""
+        spa, officer = users["spa.worker"], users["officer.east"]
+        gus = person(spa, "Gus", "Hale", date(1948, 6, 8), "Eastbrook", "E1 7QX", "")
+        case = reablement_services.record_hospital_referral(
+            acting_user=spa,
+            person=gus,
+            hospital="Riverside General Hospital",
+            ward="Elm ward",
+            referred_by_name="Dr Ann Lee, discharge coordinator",
+            expected_discharge=date.today(),
+            needs="Help to wash, dress and make meals while his confidence returns after a fall.",
+        )
+        case = reablement_services.accept_case(case, acting_user=spa)
+        case = reablement_services.write_plan(
+            case,
+            acting_user=spa,
+            weekly_hours=Decimal("10"),
+            start_date=date.today(),
+            worker=spa,
+            days=[(day, Decimal("2"), 2) for day in range(1, 6)],
+        )
+        case = reablement_services.send_to_brokerage(case, acting_user=spa)
+        referral = referral_services.take_referral(case.referral, acting_user=officer)
+        requirement = dps_services.publish_requirement(
+            referral,
+            acting_user=officer,
+            arrangement=PurchasingArrangement.objects.get(service_type="reablement"),
+            start_date=date.today() + timedelta(days=2),
+            closes_at=timezone.now() + timedelta(hours=2),
+            quality_weight=60,
+            outcomes=[case.plan.outcomes],
+            summary="Reablement after a hospital stay: two visits each weekday to rebuild washing, dressing and "
+            "cooking.",
+        )
+        bid = dps_services.submit_bid(
+            requirement,
+            acting_user=User.objects.filter(provider__name="Riverside Reablement").first(),
+            price_basis="hourly",
+            price=Decimal("25.00"),
+            answers={
+                o.pk: "Our reablement team visits twice a day and steps back as he gains confidence."
+                for o in requirement.outcomes.all()
+            },
+        )
+        DPSRequirement.objects.filter(pk=requirement.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+        referral.refresh_from_db()
+        dps_services.close_bidding(referral, acting_user=officer)
+        dps_services.score_answers(
+            requirement, acting_user=officer, scores={answer.pk: 4 for answer in bid.answers.all()}
+        )
+        dps_services.select_bid(referral, acting_user=officer, bid=bid, reason="The only bid, and a good answer")
+        award_agreement(referral, acting_user=officer, start_date=date.today() + timedelta(days=2))
+        commission_package(referral, acting_user=officer)
+        reablement_services.record_reassessment(
+            case,
+            acting_user=spa,
+            assessed_on=date.today(),
+            weekly_hours=Decimal("15"),
+            effective_date=date.today() + timedelta(days=3),
+            findings="Still unsteady on the stairs in the evening: an evening visit is needed.",
+            days=[(day, Decimal("3"), 3) for day in range(1, 6)],
+        )
+        nell = person(spa, "Nell", "Ward", date(1952, 1, 17), "Riverside North", "E3 2RT", "")
+        reablement_services.record_hospital_referral(
+            acting_user=spa,
+            person=nell,
+            hospital="Riverside General Hospital",
+            ward="Ash ward",
+            referred_by_name="Tom Reid, ward nurse",
+            expected_discharge=date.today() + timedelta(days=2),
+            needs="Support to get washed and dressed for two weeks after a hip replacement.",
+        )
+
     def _providers(self) -> dict:
         for taxonomy, term, service_type, specialism in TAXONOMY_MAPPINGS:
             TaxonomyMapping.objects.create(
@@ -385,7 +462,7 @@ class Command(BaseCommand):
         }
         self._provider_logins(providers)
         areas = {name: Area.objects.get_or_create(name=name, defaults={"team_id": team})[0] for name, team in AREAS}
-        sw, sw2, spa = users["social.worker"], users["social.worker2"], users["spa.worker"]
+        sw, sw2 = users["social.worker"], users["social.worker2"]
 
         def person(worker, first, last, dob, area, postcode, nhs):
             return people_services.create_person(
@@ -511,22 +588,7 @@ class Command(BaseCommand):
             effective_date=date.today() + timedelta(days=7),
             details="Family now helps at weekends; reduce to weekdays.",
         )
-        # SPA's reablement referral, funded and queued East.
-        gus = person(spa, "Gus", "Hale", date(1948, 6, 8), "Eastbrook", "E1 7QX", "")
-        rr = referral_services.create_referral(
-            acting_user=spa,
-            person=gus,
-            kind=Referral.Kind.SUPPORT_PLAN,
-            service_type=ServiceCode.REABLEMENT,
-            details="Hospital discharge pathway 1.",
-            plan=plan(spa, gus, ServiceCode.REABLEMENT, Decimal("14"), Decimal("350.00")),
-        )
-        referral_services.record_funding_decision(
-            rr,
-            acting_user=users["cap.member"],
-            decision="approved",
-            approved_weekly_amount=Decimal("350.00"),
-        )
+        self._reablement(users, person)
         self._sourcing(users, areas, person, plan)
         self._active_package(users, person, plan)
         self._placement_awaiting_fee_approval(users, person, plan)
