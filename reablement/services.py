@@ -201,6 +201,7 @@ def send_to_brokerage(case, *, acting_user) -> ReablementCase:
         kind=Referral.Kind.SUPPORT_PLAN,
         service_type=ServiceCode.REABLEMENT,
         plan=case.plan,
+        from_reablement_case=True,
         details=(
             f"Reablement from the hospital pathway ({case.hospital}, {case.ward}): {case.weekly_hours} hours a "
             f"week from {_long(case.start_date)}, as the daily breakdown in the plan. Reablement worker: "

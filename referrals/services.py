@@ -40,7 +40,7 @@ BROKERAGE_CANNOT_INCREASE = (
 ONLY_PRACTITIONERS_REFER = "Only a practitioner can refer to Brokerage."
 REABLEMENT_ONLY_THROUGH_SPA = (
     "Reablement comes to Brokerage only through the single point of access (SPA) team: ask SPA, who screen the "
-    "hospital's referral and send the reablement plan."
+    "hospital's referral and send the reablement plan from its reablement case."
 )
 PLAN_NOT_TAKEN = "{called} takes no care and support plan: send it without one."
 
@@ -56,7 +56,14 @@ def _locked(referral: Referral) -> Referral:
 
 
 def _check_new_referral(
-    *, acting_user, person: Person, kind: str, change: str, service_type: str, plan: CareAndSupportPlan | None
+    *,
+    acting_user,
+    person: Person,
+    kind: str,
+    change: str,
+    service_type: str,
+    plan: CareAndSupportPlan | None,
+    from_reablement_case: bool = False,
 ) -> ReferralType:
     """The referral's type, once the rules for a new referral are met (SPEC §2, and what its kind asks)."""
     service = ServiceType.objects.filter(code=service_type).first() if service_type else None
@@ -66,7 +73,7 @@ def _check_new_referral(
         raise ActionRefused(service.refusal or NOT_BROKERED[service.code])
     if service and not service.offered and kind != Referral.Kind.CHANGE:
         raise ActionRefused(f"{service.name} is no longer offered. Choose another service.")
-    if service_type == ServiceCode.REABLEMENT and not acting_user.has_role(Role.SPA_WORKER):
+    if service_type == ServiceCode.REABLEMENT and not (from_reablement_case and acting_user.has_role(Role.SPA_WORKER)):
         raise ActionRefused(REABLEMENT_ONLY_THROUGH_SPA)
     if not acting_user.is_practitioner:
         if kind == Referral.Kind.CHANGE and change == Referral.Change.INCREASE:
@@ -137,6 +144,7 @@ def create_referral(
     end_date=None,
     puts_person_at_risk: bool = False,
     referred_on_to: str = "",
+    from_reablement_case: bool = False,
 ) -> Referral:
     """Make a referral and send it on its way: to funding, to be held for risk, to the team
     queue, or (referral-only services) on to where it goes.
@@ -146,7 +154,13 @@ def create_referral(
     the kind does not ask is not saved. A longer-term assessment, an urgent response and a suspension take no plan."""
     service_type = code_of(service_type)
     referral_type = _check_new_referral(
-        acting_user=acting_user, person=person, kind=kind, change=change, service_type=service_type, plan=plan
+        acting_user=acting_user,
+        person=person,
+        kind=kind,
+        change=change,
+        service_type=service_type,
+        plan=plan,
+        from_reablement_case=from_reablement_case,  # reablement comes only from SPA's case (reablement.services)
     )
     _refuse_what_is_missing(
         referral_type,

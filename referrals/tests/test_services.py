@@ -145,8 +145,9 @@ def test_risk_flag_is_ignored_for_changes_that_are_not_reductions_or_suspensions
 
 # Routing ------------------------------------------------------------------------------------
 def test_reablement_only_through_spa(social_worker, spa_worker, officer_east, east_area):
-    """A social worker holding the case, or Brokerage itself, is told reablement comes through SPA; SPA's referral
-    goes straight to the team's queue: reablement needs no panel (the procedure)."""
+    """A social worker holding the case, Brokerage itself, or an SPA worker using the general referral form is told
+    reablement comes through SPA's reablement case; the case's referral goes straight to the team's queue:
+    reablement needs no panel (the procedure)."""
     sw_person = make_person(social_worker, east_area)
     plan = make_plan(social_worker, sw_person, service_type=ServiceCode.REABLEMENT)
     for someone in (social_worker, officer_east):
@@ -157,12 +158,18 @@ def test_reablement_only_through_spa(social_worker, spa_worker, officer_east, ea
             REABLEMENT_ONLY_THROUGH_SPA,
         )
     spa_person = make_person(spa_worker, east_area)
+    spa_plan = make_plan(spa_worker, spa_person, service_type=ServiceCode.REABLEMENT)
+    assert_not_referred(
+        lambda: refer(spa_worker, spa_person, kind="support_plan", service_type=ServiceCode.REABLEMENT, plan=spa_plan),
+        REABLEMENT_ONLY_THROUGH_SPA,
+    )
     referral = refer(
         spa_worker,
         spa_person,
         kind="support_plan",
         service_type=ServiceCode.REABLEMENT,
-        plan=make_plan(spa_worker, spa_person, service_type=ServiceCode.REABLEMENT),
+        plan=spa_plan,
+        from_reablement_case=True,
     )
     assert referral.state == S.QUEUED and not referral.needs_funding
 
