@@ -1,4 +1,4 @@
-"""Sections that other apps add to a person's page, and to a care and support plan's page.
+"""Sections that other apps add to a person's page, to a care and support plan's page, and to a care package's page.
 
 What a person receives (their service agreements, with the purchase orders issued for them), the work under way
 for them (their referrals to Brokerage) and the decisions on a plan (approvals) are held by apps on higher floors

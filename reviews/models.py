@@ -25,6 +25,7 @@ class Review(ReviewWorkflow):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    note = models.TextField("Why it was scheduled", blank=True)
     outcome = models.TextField("What the review found", blank=True)
     cancel_reason = models.TextField(blank=True)
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -59,6 +59,7 @@ def schedule_review(*, package, kind, due_on: date, assigned_to, acting_user, no
         kind=kind,
         due_on=due_on,
         assigned_to=assigned_to,
+        note=note.strip(),
         scheduled_by=acting_user,
     )
     review.full_clean(exclude=["state"], validate_constraints=False)  # the constraints are the database's

@@ -60,8 +60,20 @@ def test_a_six_week_review_is_scheduled_for_its_worker_and_audited(package, soci
 
 
 def test_a_twelve_month_review_belongs_to_the_review_team(package, officer_east):
-    review = twelve_month(package, officer_east)
-    assert (review.kind, review.assigned_to, review.state) == (Kind.TWELVE_MONTH, None, State.SCHEDULED)
+    review = schedule_review(
+        package=package,
+        kind=Kind.TWELVE_MONTH,
+        due_on=in_days(365),
+        assigned_to=None,
+        acting_user=officer_east,
+        note=" After the reduction ",
+    )
+    assert (review.kind, review.assigned_to, review.state, review.note) == (
+        Kind.TWELVE_MONTH,
+        None,
+        State.SCHEDULED,
+        "After the reduction",
+    )
 
 
 def test_a_six_week_review_needs_a_worker(package, officer_east):
