@@ -22,8 +22,6 @@ QUEUE_PAGE_SIZE = 50
 
 def queue_page(request):
     user = request.user
-    if not user.is_brokerage:
-        raise PermissionDenied("The task queue is for Brokerage officers.")
     views = [QueueView.UNALLOCATED, QueueView.MINE] + ([QueueView.TEAM] if user.is_team_lead else [])
     view = request.GET.get("view", QueueView.UNALLOCATED)
     if view not in views:

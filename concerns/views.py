@@ -1,10 +1,8 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import Role
 from audit.services import record_list_view, record_refusal, record_view
 from core.exceptions import ActionRefused
 from core.once import redirect_after, submit_once
@@ -20,14 +18,8 @@ from .selectors import CLOSED_ORDER, NEEDING_ACTION_SHOWN, closed_for, contact_d
 
 CLOSED_PAGE_SIZE = 25
 
-INBOX_ROLES = (Role.FIRST_RESPONSE, Role.MONITORING_OFFICER, Role.CONTRACT_MONITORING)
-
 
 def inbox_page(request):
-    if not request.user.has_role(*INBOX_ROLES):
-        raise PermissionDenied(
-            "This inbox is for the First Response team, the monitoring officer and contract monitoring."
-        )
     needing = list(needing_action(request.user)[: NEEDING_ACTION_SHOWN + 1])
     closed = keyset_page(
         closed_for(request.user),

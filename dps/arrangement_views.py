@@ -1,7 +1,6 @@
 """The DPS team's pages for purchasing arrangements (dps.arrangements)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,14 +14,8 @@ from .arrangement_forms import ArrangementForm, MemberForm
 from .models import PurchasingArrangement
 
 
-def _dps_team(request) -> None:
-    if not arrangements.can_manage_arrangements(request.user):
-        raise PermissionDenied(arrangements.ONLY_DPS_TEAM)
-
-
 @require_GET
 def arrangement_list(request):
-    _dps_team(request)
     return render(request, "dps/arrangements/list.html", {"arrangements": arrangements.arrangements_overview()})
 
 
@@ -43,13 +36,11 @@ def _detail_page(request, arrangement, member_form=None, status=200):
 
 @require_GET
 def arrangement_detail(request, arrangement_id: int):
-    _dps_team(request)
     return _detail_page(request, get_object_or_404(PurchasingArrangement, pk=arrangement_id))
 
 
 @require_http_methods(["GET", "POST"])
 def arrangement_form(request, arrangement_id: int | None = None):
-    _dps_team(request)
     arrangement = get_object_or_404(PurchasingArrangement, pk=arrangement_id) if arrangement_id else None
     form = ArrangementForm(request.POST or None, instance=arrangement)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +63,6 @@ def arrangement_form(request, arrangement_id: int | None = None):
 
 @require_POST
 def admit(request, arrangement_id: int):
-    _dps_team(request)
     arrangement = get_object_or_404(PurchasingArrangement, pk=arrangement_id)
     form = MemberForm(request.POST, candidates=arrangements.candidates_for(arrangement))
     if not form.is_valid():
@@ -91,7 +81,6 @@ def admit(request, arrangement_id: int):
 
 @require_POST
 def remove(request, arrangement_id: int, provider_service_id: int):
-    _dps_team(request)
     arrangement = get_object_or_404(PurchasingArrangement, pk=arrangement_id)
     try:
         service = arrangements.remove_member(

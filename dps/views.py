@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import Role
 from approvals.selectors import approved_weekly_amount
 from audit.services import record_refusal, record_view
 from core.exceptions import ActionRefused
@@ -276,8 +275,6 @@ def spot_contract(request, referral_id: int):
 
 
 def notices(request):
-    if not request.user.has_role(Role.DPS_TEAM):
-        raise PermissionDenied("Spot contract notices are for the DPS team.")
     page = Paginator(spot_contract_notices(), NOTICES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "dps/notices.html", {"notices": page.object_list, "page_obj": page, "querystring": ""})
 

@@ -8,14 +8,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.exceptions import ActionRefused
 
 from . import services
-from .access import access_provider, ensure_directory_access, ensure_import_access
+from .access import access_provider, ensure_import_access
 from .forms import DirectoryImportForm, DirectorySearchForm
 from .selectors import providers_directory
 
 
 @require_GET
 def provider_list(request):
-    ensure_directory_access(request.user)
     form = DirectorySearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: v for k, v in filters.items() if v}

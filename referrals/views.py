@@ -1,12 +1,10 @@
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import Role
 from audit.services import record_list_view, record_refusal, record_view
 from brokerage.forms import ContactLogForm
 from brokerage.selectors import contacts_for_referral, team_officers
@@ -211,8 +209,6 @@ def referral_withdraw(request, referral_id: int):
 @require_http_methods(["GET", "POST"])
 def funding_decision(request, referral_id: int):
     referral = access_referral(request.user, referral_id)
-    if not request.user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
-        raise PermissionDenied("Only the Care Authorisation Panel and heads of service record funding decisions.")
     form = FundingDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,8 +229,6 @@ def funding_decision(request, referral_id: int):
 
 
 def funding_list(request):
-    if not request.user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
-        raise PermissionDenied("Only the Care Authorisation Panel and heads of service record funding decisions.")
     page = Paginator(referrals_awaiting_funding(request.user), FUNDING_PAGE_SIZE).get_page(request.GET.get("page"))
     record_list_view(actor=request.user, what="the funding decisions waiting", people=[r.person_id for r in page])
     return render(

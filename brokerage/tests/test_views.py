@@ -58,7 +58,15 @@ def test_bad_contact_is_refused(client, officer_east, referral, overrides, messa
 def test_practitioner_cannot_write_brokerages_contact_log(client, social_worker, referral):
     client.force_login(social_worker)
     response = client.post(reverse("brokerage:contact_create", args=[referral.pk]), contact(), follow=True)
-    assert "Only the Brokerage team working this case" in response.content.decode()
+    assert response.status_code == 403
+    assert "This is for Brokerage officers and team leads." in response.content.decode()
+    assert not ContactLogEntry.objects.exists()
+
+
+def test_another_teams_officer_cannot_write_this_referrals_contact_log(client, officer_west, referral):
+    client.force_login(officer_west)
+    response = client.post(reverse("brokerage:contact_create", args=[referral.pk]), contact())
+    assert response.status_code == 404
     assert not ContactLogEntry.objects.exists()
 
 

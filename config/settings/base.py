@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "core.permissions.PermissionTableMiddleware",  # each app's table of who may reach a page: fails closed
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.SessionLimitsMiddleware",  # after messages: it tells the user why they were signed out
     "core.middleware.PrivatePagesMiddleware",

@@ -227,9 +227,9 @@ def test_each_role_opening_the_page(client, case, request):
         "other_officer_east": 302,  # turned back to the requirement with the reason
         "lead_east": 302,
         "officer_west": 404,  # another team's case: not even seen
-        "social_worker": 403,  # sees the person, not the requirement
-        "cap_member": 404,  # the panel's decision is made: no longer sees the person
-        "dps_team": 404,
+        "social_worker": 403,  # not Brokerage: dps's table turns them away before the requirement is looked up
+        "cap_member": 403,
+        "dps_team": 403,
     }
     got = {}
     for role in expected:
@@ -239,7 +239,7 @@ def test_each_role_opening_the_page(client, case, request):
     got["provider"] = client.get(_url(case)).status_code
     client.logout()
     got["anon"] = client.get(_url(case)).status_code
-    assert got == expected | {"provider": 404, "anon": 302}
+    assert got == expected | {"provider": 403, "anon": 302}
 
 
 def test_only_the_allocated_officer_sees_the_link(client, case, lead_east):

@@ -73,10 +73,10 @@ def test_the_referrals_team_sees_its_shortlist(request, client, referral, provid
     [
         ("officer_west", 404),
         ("lead_west", 404),
-        ("dps_team", 404),
-        ("provider_user", 404),
-        ("finance_officer", 404),
-        ("social_worker", 403),  # holds the case, so may see the referral, but sourcing is Brokerage's
+        ("dps_team", 403),  # not Brokerage: refused by dps's table (core.permissions) before any look-up
+        ("provider_user", 403),
+        ("finance_officer", 403),
+        ("social_worker", 403),
     ],
 )
 def test_no_one_else_sees_the_shortlist(request, client, referral, role, status):

@@ -97,10 +97,18 @@ def test_a_date_that_is_not_real_is_refused_by_its_field(client, officer_east, c
     assert "<title>Error: " in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["officer_west", "cap_member", "provider_user", "other_social_worker"])
+@pytest.mark.parametrize("who", ["officer_west", "cap_member", "other_social_worker"])
 def test_those_who_may_not_see_the_person_do_not_find_it(client, request, case, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(_url(case.package)).status_code == 404
+
+
+def test_a_provider_is_refused_council_pages_before_any_look_up(client, provider_user, case):
+    """Providers see a person only in their portal: the packages app's table turns them away (core.permissions)."""
+    client.force_login(provider_user)
+    response = client.get(_url(case.package))
+    assert response.status_code == 403
+    assert "only through the packages awarded to them" in response.content.decode()
 
 
 def test_the_change_link_is_for_its_team(client, social_worker, officer_east, case):

@@ -93,13 +93,28 @@ def test_a_review_sent_without_its_outcome_is_shown_again_with_the_error(client,
     assert Review.objects.get(pk=review.pk).state == State.SCHEDULED
 
 
-def test_someone_who_may_not_record_is_told_why_and_nothing_changes(client, package, social_worker, officer_east):
+def test_someone_who_may_not_record_is_told_why_and_nothing_changes(
+    client, package, social_worker, officer_east, review_team
+):
+    """The review team sees the person while its 12-month review is open, but the 6-week one is the worker's."""
     review = six_week(package, social_worker)
-    client.force_login(officer_east)
+    twelve_month(package, officer_east)
+    client.force_login(review_team)
 
     response = client.post(reverse("reviews:record", args=[review.pk]), {"outcome": "x"}, follow=True)
 
     assert "Only the worker a 6-week review is assigned to can record it." in response.content.decode()
+    assert Review.objects.get(pk=review.pk).state == State.SCHEDULED
+
+
+def test_brokerage_is_refused_recording_a_review_before_any_look_up(client, package, social_worker, officer_east):
+    review = six_week(package, social_worker)
+    client.force_login(officer_east)
+
+    response = client.post(reverse("reviews:record", args=[review.pk]), {"outcome": "x"})
+
+    assert response.status_code == 403
+    assert "Reviews are recorded by practitioners and the review team." in response.content.decode()
     assert Review.objects.get(pk=review.pk).state == State.SCHEDULED
 
 

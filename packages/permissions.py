@@ -1,0 +1,5 @@
+"""Who may reach care packages (core.permissions). Which package: packages.access; which team: the package's."""
+
+from core.permissions import BROKERAGE_STAFF, COUNCIL_STAFF, register
+
+register("packages", {"detail": COUNCIL_STAFF, "commission": BROKERAGE_STAFF, "change_terms": BROKERAGE_STAFF})
