@@ -373,12 +373,14 @@ def _schedule_reviews(placement, *, acting_user) -> None:
     from reviews.services import schedule_review
 
     admitted = placement.admission_date
+    note = f"Placement {placement.reference}: admitted {_long(admitted)}"
     schedule_review(
         package=placement.package,
         kind="six_week",
         due_on=admitted + SIX_WEEKS,
         assigned_to=placement.person.allocated_worker,
         acting_user=acting_user,
+        note=note,
     )
     schedule_review(
         package=placement.package,
@@ -386,6 +388,7 @@ def _schedule_reviews(placement, *, acting_user) -> None:
         due_on=_a_year_after(admitted),
         assigned_to=None,
         acting_user=acting_user,
+        note=note,
     )
 
 

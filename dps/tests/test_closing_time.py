@@ -348,10 +348,11 @@ def test_a_reason_the_guard_refuses_is_shown_and_kept_and_the_attempt_audited(cl
 # Urgent packages ------------------------------------------------------------------------------------------------
 @pytest.fixture
 def urgent_case(social_worker, person, officer_east):
-    """An urgent residential placement in the East queue, taken by the officer."""
-    referral = urgent_referral(social_worker, person, service_type=ServiceCode.RESIDENTIAL)
+    """An urgent home care package in the East queue, taken by the officer. (A residential placement is sourced on
+    its own page, placements, through the same closing-time rules.)"""
+    referral = urgent_referral(social_worker, person, service_type=ServiceCode.HOME_CARE)
     take_referral(referral, acting_user=officer_east)
-    arrangement = PurchasingArrangementFactory(name="Care homes DPS", service_type=ServiceCode.RESIDENTIAL)
+    arrangement = PurchasingArrangementFactory(name="Urgent home care DPS", service_type=ServiceCode.HOME_CARE)
     return Referral.objects.get(pk=referral.pk), arrangement
 
 
@@ -382,7 +383,7 @@ def test_other_referrals_keep_three_days_at_noon(person, cap_member, officer_eas
     assert form.initial["start_date"].isoformat() == "2026-03-17"
 
 
-def test_an_officer_publishes_a_residential_requirement_that_closes_in_two_hours(client, urgent_case, officer_east):
+def test_an_officer_publishes_an_urgent_requirement_that_closes_in_two_hours(client, urgent_case, officer_east):
     referral, arrangement = urgent_case
     client.force_login(officer_east)
     form_page = client.get(reverse("dps:publish", args=[referral.pk])).content.decode()
@@ -397,7 +398,7 @@ def test_an_officer_publishes_a_residential_requirement_that_closes_in_two_hours
             "start_date_month": str((closes + timedelta(days=1)).month),
             "start_date_year": str((closes + timedelta(days=1)).year),
             **closing_fields(closes),
-            "summary": "A care home place for an older person after a fall; needs help with mobility.",
+            "summary": "Urgent visits for an older person after a fall; needs help with mobility.",
             "outcomes": "\n".join(OUTCOMES),
             "quality_weight": "60",
         },
@@ -405,7 +406,7 @@ def test_an_officer_publishes_a_residential_requirement_that_closes_in_two_hours
 
     assert response.status_code == 302
     requirement = DPSRequirement.objects.get(referral=referral)
-    assert requirement.closes_at == closes and requirement.service_type_id == ServiceCode.RESIDENTIAL
+    assert requirement.closes_at == closes and requirement.service_type_id == ServiceCode.HOME_CARE
     assert Referral.objects.get(pk=referral.pk).state == State.REQUIREMENT_PUBLISHED
 
 
