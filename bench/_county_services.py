@@ -77,8 +77,8 @@ def load_services(c, p: dict, users: dict, log) -> None:
     q["RRB"] = q["R"] + q["PL"]  # reablement referrals: R + PL + j
     q["PPL"] = q["P"]  # placement plans: P + j (version 2)
     q["PRB"] = q["P"] + q["PL"]  # reablement plans: P + PL + j (version 3)
-    pstate = _case("j", PLACEMENT_STATES)
-    rstate = _case("j", REABLEMENT_STATES)
+    pstate = _case("(j / 2)", PLACEMENT_STATES)  # each state in both teams
+    rstate = _case("(j / 2)", REABLEMENT_STATES)
 
     log(f"{c.placements:,} care home placements and {c.reablement_cases:,} reablement cases: referrals and plans")
     # Placement j: person 1 + 997j mod P (distinct), residential or nursing, worked by the team's named officer.
@@ -230,7 +230,7 @@ def load_services(c, p: dict, users: dict, log) -> None:
                 '', NULL, CASE WHEN s.pstate = 'not_placed' THEN 'The person chose to stay at home' ELSE '' END,
                 a.id, r.allocated_to_id, NULL, a.id, r.person_id, r.id, NULL, r.service_type, r.team
             FROM generate_series(1, %(PL)s) j
-            CROSS JOIN LATERAL (SELECT (%(pstates)s::text[])[1 + j %% 12] AS pstate) s
+            CROSS JOIN LATERAL (SELECT (%(pstates)s::text[])[1 + (j / 2) %% 12] AS pstate) s
             JOIN referrals_referral r ON r.id = %(RPL)s + j
             LEFT JOIN brokerage_serviceagreement a ON a.referral_id = r.id""",
         **q,

@@ -104,6 +104,25 @@ def pages() -> list[tuple[str, str, str]]:
     # The second page of the longest history measured: the events before the newest page's last.
     newest = audit_events_for_person(mine.person, limit=HISTORY_SHOWN)
     older_history = cursor_for(newest[-1], HISTORY_ORDER)
+    from packages.models import CarePackage
+    from placements.models import Placement
+    from reablement.models import ReablementCase
+    from reviews.models import Review
+
+    # A home care package of the east team changed once (two versions), with its reviews.
+    package = (
+        CarePackage.objects.filter(team="east", service_type="home_care", versions__purchase_order__isnull=True)
+        .order_by("id")
+        .first()
+    )
+    six_week = Review.objects.filter(assigned_to=sw, state="scheduled").order_by("id").first()
+    twelve_month = Review.objects.filter(kind="twelve_month", state="scheduled").order_by("id").first()
+    # A placement negotiating its fee (homes viewed, an assessment, offers), and one waiting for a fee approval.
+    negotiating = Placement.objects.filter(state="negotiating", team="east").order_by("id").first()
+    fee_decision = Placement.objects.filter(state="awaiting_fee_approval").order_by("id").first()
+    commissioned = Placement.objects.filter(state="commissioned", team="east").order_by("id").first()
+    # A reablement case with Brokerage whose re-assessment is waiting to be applied.
+    reassessed = ReablementCase.objects.filter(state="change_requested").order_by("id").first()
     return [
         ("sw_home", "social.worker", "/"),
         ("sw_people", "social.worker", "/people/"),
@@ -147,6 +166,16 @@ def pages() -> list[tuple[str, str, str]]:
         ("finance_orders_last_page", "finance.officer", f"/purchase-orders/?after={oldest}"),
         ("review_home", "review.team", "/"),
         ("spa_home", "spa.worker", "/"),
+        ("officer_package", "officer.east", f"/packages/{package.pk}/"),
+        ("officer_placement", "officer.east", f"/placements/{negotiating.pk}/"),
+        ("officer_placement_commissioned", "officer.east", f"/placements/{commissioned.pk}/"),
+        ("officer_reablement_case", "officer.east", f"/reablement/{reassessed.pk}/"),
+        ("sw_review", "social.worker", f"/reviews/{six_week.pk}/"),
+        ("sw_package", "social.worker", f"/packages/{package.pk}/"),
+        ("review_team_review", "review.team", f"/reviews/{twelve_month.pk}/"),
+        ("head_placement_fee", "head.of.service", f"/placements/{fee_decision.pk}/"),
+        ("spa_reablement_list", "spa.worker", "/reablement/"),
+        ("spa_reablement_case", "spa.worker", f"/reablement/{reassessed.pk}/"),
         ("workflow", "social.worker", "/referrals/how-referrals-work/"),
         ("portal_home", "provider.user", "/portal/"),
         ("portal_requirements", "provider.user", "/portal/requirements/"),
