@@ -83,7 +83,7 @@ def load_services(c, p: dict, users: dict, log) -> None:
     log(f"{c.placements:,} care home placements and {c.reablement_cases:,} reablement cases: referrals and plans")
     # Placement j: person 1 + 997j mod P (distinct), residential or nursing, worked by the team's named officer.
     placement_people = f"""SELECT j, 1 + (j * 997) %% %(P)s AS person, {pstate} AS pstate,
-            CASE WHEN j %% 2 = 0 THEN 'residential' ELSE 'nursing' END AS service,
+            CASE WHEN (j / 24) %% 2 = 0 THEN 'residential' ELSE 'nursing' END AS service,  -- both in each team
             now() - (j %% 90) * interval '1 day' - interval '10 days' AS at
         FROM generate_series(1, %(PL)s) j"""
     reablement_people = f"""SELECT j, 1 + (j * 991 + 7) %% %(P)s AS person, {rstate} AS rstate,

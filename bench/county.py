@@ -3,7 +3,8 @@
     .venv/bin/python bench/county.py        (or `make bench`)
 
 Loads a small county (1/100) and then a large one (300,000 people, 500,000 referrals, 20,000 active
-services, 2,000 providers, 5,000 requirements with 20,000 bids, 3.3 million audit events) into throwaway
+services with their care packages and purchase orders, 2,000 providers, 5,000 requirements with 20,000 bids,
+3.3 million audit events, reviews, 3,000 care home placements, 3,000 reablement cases) into throwaway
 databases on the configured PostgreSQL server (`brokerage_county_small`, `brokerage_county`, dropped at the
 end; the embedded server in .pgdata/ unless DATABASE_URL is set). For each page it measures the server time
 of RUNS requests through Django's test client (DEBUG off) and the query count; then it serves the large county
