@@ -105,6 +105,8 @@ def pages() -> list[tuple[str, str, str]]:
     # The second page of the longest history measured: the events before the newest page's last.
     newest = audit_events_for_person(mine.person, limit=HISTORY_SHOWN)
     older_history = cursor_for(newest[-1], HISTORY_ORDER)
+    from django.db.models import Count
+
     from packages.models import CarePackage
     from placements.models import Placement
     from reablement.models import ReablementCase
@@ -114,6 +116,13 @@ def pages() -> list[tuple[str, str, str]]:
     package = (
         CarePackage.objects.filter(team="east", service_type="home_care", versions__purchase_order__isnull=True)
         .order_by("id")
+        .first()
+    )
+    # The social worker sees the packages of the people allocated to them: one changed once, if they have one.
+    sw_package = (
+        CarePackage.objects.filter(person__allocated_worker=sw, service_type="home_care")
+        .annotate(versions_count=Count("versions"))
+        .order_by("-versions_count", "id")
         .first()
     )
     six_week = Review.objects.filter(assigned_to=sw, state="scheduled").order_by("id").first()
@@ -172,7 +181,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("officer_placement_commissioned", "officer.east", f"/placements/{commissioned.pk}/"),
         ("officer_reablement_case", "officer.east", f"/reablement/{reassessed.pk}/"),
         ("sw_review", "social.worker", f"/reviews/{six_week.pk}/"),
-        ("sw_package", "social.worker", f"/packages/{package.pk}/"),
+        ("sw_package", "social.worker", f"/packages/{sw_package.pk}/"),
         ("review_team_review", "review.team", f"/reviews/{twelve_month.pk}/"),
         ("head_placement_fee", "head.of.service", f"/placements/{fee_decision.pk}/"),
         ("spa_reablement_list", "spa.worker", "/reablement/"),
