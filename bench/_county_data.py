@@ -85,6 +85,8 @@ class Counts:
     audit_events: int
     concerns: int
     contacts: int
+    placements: int
+    reablement_cases: int
 
     @classmethod
     def at(cls, scale: float) -> "Counts":
@@ -97,6 +99,8 @@ class Counts:
             audit_events=int(3_300_000 * scale),
             concerns=max(30, int(3_000 * scale)),
             contacts=int(100_000 * scale),
+            placements=max(48, int(3_000 * scale)),
+            reablement_cases=max(48, int(3_000 * scale)),
         )
 
 
@@ -358,11 +362,15 @@ def load(scale: float, log) -> Counts:
                 a.created_at, a.created_at, a.created_at
             FROM brokerage_serviceagreement a JOIN referrals_referral r ON r.id = a.referral_id""")
 
+    from _county_services import load_services
+
+    load_services(c, p, users, log)
+
     log(f"{c.requirements:,} requirements with {4 * c.requirements:,} bids")
     _sql(
         """INSERT INTO dps_dpsrequirement (id, referral_id, arrangement_id, status, service_type, postcode_district,
                 weekly_hours, visit_schedule, start_date, specialisms, language, summary, closes_at, quality_weight,
-                published_by_id, published_at, selection_reason)
+                published_by_id, published_at, selection_reason, preferred_location)
             SELECT k, r.id, 1, CASE r.state WHEN 'requirement_published' THEN 'open' WHEN 'bidding_closed' THEN 'closed'
                     ELSE 'awarded' END,
                 'home_care', split_part(p.postcode, ' ', 1), 10,
@@ -370,7 +378,7 @@ def load(scale: float, log) -> Counts:
                 ARRAY[]::varchar[], '', 'Morning visits for an older person living alone',
                 CASE WHEN r.state = 'requirement_published' THEN now() + (k %% 72 + 1) * interval '1 hour'
                      ELSE r.submitted_at + interval '3 days' END,
-                60, r.allocated_to_id, r.submitted_at + interval '1 day', ''
+                60, r.allocated_to_id, r.submitted_at + interval '1 day', '', ''
             FROM (SELECT r.*, row_number() OVER (ORDER BY state <> 'requirement_published', state <> 'bidding_closed', id) AS k
                   FROM referrals_referral r
                   WHERE state IN ('requirement_published', 'bidding_closed', 'provider_selected', 'details_shared', 'active')) r
@@ -442,6 +450,13 @@ def load(scale: float, log) -> Counts:
             "dps_dpsrequirement",
             "dps_bid",
             "brokerage_area",
+            "packages_carepackage",
+            "packages_packageversion",
+            "reviews_review",
+            "placements_placement",
+            "placements_placementhome",
+            "approvals_approval",
+            "reablement_reablementcase",
         ]:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         cursor.execute("""INSERT INTO purchase_orders_purchaseordernumber (year, last_number)

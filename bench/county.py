@@ -3,7 +3,8 @@
     .venv/bin/python bench/county.py        (or `make bench`)
 
 Loads a small county (1/100) and then a large one (300,000 people, 500,000 referrals, 20,000 active
-services, 2,000 providers, 5,000 requirements with 20,000 bids, 3.3 million audit events) into throwaway
+services with their care packages and purchase orders, 2,000 providers, 5,000 requirements with 20,000 bids,
+3.3 million audit events, reviews, 3,000 care home placements, 3,000 reablement cases) into throwaway
 databases on the configured PostgreSQL server (`brokerage_county_small`, `brokerage_county`, dropped at the
 end; the embedded server in .pgdata/ unless DATABASE_URL is set). For each page it measures the server time
 of RUNS requests through Django's test client (DEBUG off) and the query count; then it serves the large county
@@ -104,6 +105,34 @@ def pages() -> list[tuple[str, str, str]]:
     # The second page of the longest history measured: the events before the newest page's last.
     newest = audit_events_for_person(mine.person, limit=HISTORY_SHOWN)
     older_history = cursor_for(newest[-1], HISTORY_ORDER)
+    from django.db.models import Count
+
+    from packages.models import CarePackage
+    from placements.models import Placement
+    from reablement.models import ReablementCase
+    from reviews.models import Review
+
+    # A home care package of the east team changed once (two versions), with its reviews.
+    package = (
+        CarePackage.objects.filter(team="east", service_type="home_care", versions__purchase_order__isnull=True)
+        .order_by("id")
+        .first()
+    )
+    # The social worker sees the packages of the people allocated to them: one changed once, if they have one.
+    sw_package = (
+        CarePackage.objects.filter(person__allocated_worker=sw, service_type="home_care")
+        .annotate(versions_count=Count("versions"))
+        .order_by("-versions_count", "id")
+        .first()
+    )
+    six_week = Review.objects.filter(assigned_to=sw, state="scheduled").order_by("id").first()
+    twelve_month = Review.objects.filter(kind="twelve_month", state="scheduled").order_by("id").first()
+    # A placement negotiating its fee (homes viewed, an assessment, offers), and one waiting for a fee approval.
+    negotiating = Placement.objects.filter(state="negotiating", team="east").order_by("id").first()
+    fee_decision = Placement.objects.filter(state="awaiting_fee_approval").order_by("id").first()
+    commissioned = Placement.objects.filter(state="commissioned", team="east").order_by("id").first()
+    # A reablement case with Brokerage whose re-assessment is waiting to be applied.
+    reassessed = ReablementCase.objects.filter(state="change_requested").order_by("id").first()
     return [
         ("sw_home", "social.worker", "/"),
         ("sw_people", "social.worker", "/people/"),
@@ -147,6 +176,16 @@ def pages() -> list[tuple[str, str, str]]:
         ("finance_orders_last_page", "finance.officer", f"/purchase-orders/?after={oldest}"),
         ("review_home", "review.team", "/"),
         ("spa_home", "spa.worker", "/"),
+        ("officer_package", "officer.east", f"/packages/{package.pk}/"),
+        ("officer_placement", "officer.east", f"/placements/{negotiating.pk}/"),
+        ("officer_placement_commissioned", "officer.east", f"/placements/{commissioned.pk}/"),
+        ("officer_reablement_case", "officer.east", f"/reablement/{reassessed.pk}/"),
+        ("sw_review", "social.worker", f"/reviews/{six_week.pk}/"),
+        ("sw_package", "social.worker", f"/packages/{sw_package.pk}/"),
+        ("review_team_review", "review.team", f"/reviews/{twelve_month.pk}/"),
+        ("head_placement_fee", "head.of.service", f"/placements/{fee_decision.pk}/"),
+        ("spa_reablement_list", "spa.worker", "/reablement/"),
+        ("spa_reablement_case", "spa.worker", f"/reablement/{reassessed.pk}/"),
         ("workflow", "social.worker", "/referrals/how-referrals-work/"),
         ("portal_home", "provider.user", "/portal/"),
         ("portal_requirements", "provider.user", "/portal/requirements/"),
