@@ -117,6 +117,20 @@ def _priced(basis: str, *, weekly_hours, hourly_rate, weekly_cost) -> tuple[Deci
 
 
 @transaction.atomic
+def _save_new_agreement(agreement: ServiceAgreement, *, acting_user, audited=()) -> None:
+    """Validate and save a new agreement, and put it on the person's audit trail."""
+    agreement.full_clean()
+    agreement.save()
+    record_change(
+        actor=acting_user,
+        obj=agreement,
+        person=agreement.person,
+        created=True,
+        summary=f"Made service agreement {agreement.reference} with {agreement.provider}",
+        changes=snapshot(agreement, ["provider_id", "start_date", *audited, "weekly_cost"]),
+    )
+
+
 def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, weekly_cost=None):
     """Make the service agreement with the chosen provider and share the person's details with it.
 
@@ -157,16 +171,7 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
         weekly_cost=cost,
         created_by=acting_user,
     )
-    agreement.full_clean()
-    agreement.save()
-    record_change(
-        actor=acting_user,
-        obj=agreement,
-        person=referral.person,
-        created=True,
-        summary=f"Made service agreement {agreement.reference} with {agreement.provider}",
-        changes=snapshot(agreement, ["provider_id", "start_date", "weekly_hours", "hourly_rate", "weekly_cost"]),
-    )
+    _save_new_agreement(agreement, acting_user=acting_user, audited=["weekly_hours", "hourly_rate"])
     award_requirement(referral, acting_user=acting_user, note=f"{agreement.reference}: {agreement.provider}")
     apply_transition(
         referral,
@@ -231,16 +236,7 @@ def make_routed_agreement(
         weekly_cost=cost,
         created_by=acting_user,
     )
-    agreement.full_clean()
-    agreement.save()
-    record_change(
-        actor=acting_user,
-        obj=agreement,
-        person=referral.person,
-        created=True,
-        summary=f"Made service agreement {agreement.reference} with {agreement.provider}",
-        changes=snapshot(agreement, ["provider_id", "start_date", "weekly_cost"]),
-    )
+    _save_new_agreement(agreement, acting_user=acting_user)
     enqueue(notify_award, agreement.pk)
     return agreement
 
