@@ -116,7 +116,6 @@ def _priced(basis: str, *, weekly_hours, hourly_rate, weekly_cost) -> tuple[Deci
     return None, _in_pence(weekly_cost, "weekly cost")
 
 
-@transaction.atomic
 def _save_new_agreement(agreement: ServiceAgreement, *, acting_user, audited=()) -> None:
     """Validate and save a new agreement, and put it on the person's audit trail."""
     agreement.full_clean()
@@ -131,6 +130,7 @@ def _save_new_agreement(agreement: ServiceAgreement, *, acting_user, audited=())
     )
 
 
+@transaction.atomic
 def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, weekly_cost=None):
     """Make the service agreement with the chosen provider and share the person's details with it.
 
