@@ -4,5 +4,5 @@ from core.permissions import BROKERAGE_STAFF, register
 
 register(
     "brokerage",
-    {"queue": BROKERAGE_STAFF, "contact_create": BROKERAGE_STAFF, "agreement_create": BROKERAGE_STAFF},
+    {"queue": BROKERAGE_STAFF, "contact_create": BROKERAGE_STAFF},
 )

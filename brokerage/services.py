@@ -10,9 +10,8 @@ from catalogue.sourcing import route_for
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from dps.models import Bid
-from dps.services import PENNY, award_requirement, price_for_hours
+from dps.services import PENNY, price_for_hours
 from referrals.models import Referral
-from referrals.services import apply_transition
 from referrals.workflows import State, is_team_officer
 
 from .models import ContactLogEntry, ServiceAgreement
@@ -80,13 +79,12 @@ class AgreementPricing:
         return "hourly_rate" if self.basis == Bid.Basis.HOURLY else "weekly_cost"
 
 
-def agreement_pricing(referral) -> AgreementPricing:
+def agreement_pricing(referral, bid=None) -> AgreementPricing:
     """The agreement is priced as the chosen bid was, so the provider is paid what it bid to the penny: a weekly
     bid's weekly price is the weekly cost even when the plan counts hours (no hourly rate rounded and multiplied
     back), and an hourly bid keeps its rate. Without a bid (a spot contract), or for an hourly bid on a plan no
     longer counted in hours, by the hour when the plan counts hours and by the week when it does not."""
     hours = referral.plan.weekly_hours if referral.plan_id else None
-    bid = referral.chosen_bid
     if bid is not None and bid.price_basis == Bid.Basis.WEEKLY:
         return AgreementPricing(Bid.Basis.WEEKLY, hours, bid.weekly_price)
     if hours:
@@ -131,25 +129,32 @@ def _save_new_agreement(agreement: ServiceAgreement, *, acting_user, audited=())
 
 
 @transaction.atomic
-def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, weekly_cost=None):
-    """Make the service agreement with the chosen provider and share the person's details with it.
+def award_agreement(
+    referral,
+    *,
+    acting_user,
+    provider,
+    bid=None,
+    spot_contract_reason: str = "",
+    start_date,
+    hourly_rate=None,
+    weekly_cost=None,
+):
+    """Make the service agreement with the provider the referral's commission chose, and share the person's details
+    with it. The referral does not move: the commission (commissioning.services.award) records the step and awards
+    the requirement.
 
     Priced as the chosen bid was (agreement_pricing): with neither price given, at the bid's price, so a weekly
     bid is paid to the penny and an hourly bid's rate is kept, the weekly cost being the rate times the plan's
     hours. Never above the approved weekly amount or the plan's hours.
 
     From here the provider's users may see the person, the package and the plan (each view
-    audited); the social worker is told; unsuccessful bidders are told without personal data.
+    audited); the social worker is told.
     """
     referral = Referral.objects.select_for_update(of=("self",)).select_related("person", "plan").get(pk=referral.pk)
-    if not is_team_officer(referral, acting_user) or referral.allocated_to_id != acting_user.pk:
-        raise ActionRefused("Only the officer this referral is allocated to can do this.")
-    if referral.state != State.PROVIDER_SELECTED:
-        raise ActionRefused("Choose the provider before making the agreement.")
-    if start_date < timezone.localdate():
-        raise ActionRefused("The start date cannot be in the past.")
+    _ensure_may_make_agreement(referral, acting_user, start_date)
     plan = referral.plan
-    pricing = agreement_pricing(referral)
+    pricing = agreement_pricing(referral, bid)
     weekly_hours = pricing.weekly_hours
     if hourly_rate is None and weekly_cost is None:  # as bid
         hourly_rate, weekly_cost = (pricing.price, None) if pricing.basis == Bid.Basis.HOURLY else (None, pricing.price)
@@ -160,9 +165,9 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
     agreement = ServiceAgreement(
         referral=referral,
         person=referral.person,
-        provider=referral.chosen_provider,
-        bid=referral.chosen_bid,
-        spot_contract_reason=referral.spot_contract_reason,
+        provider=provider,
+        bid=bid,
+        spot_contract_reason=spot_contract_reason,
         service_type_id=referral.service_type_id,
         start_date=start_date,
         weekly_hours=weekly_hours,
@@ -172,16 +177,21 @@ def award_agreement(referral, *, acting_user, start_date, hourly_rate=None, week
         created_by=acting_user,
     )
     _save_new_agreement(agreement, acting_user=acting_user, audited=["weekly_hours", "hourly_rate"])
-    award_requirement(referral, acting_user=acting_user, note=f"{agreement.reference}: {agreement.provider}")
-    apply_transition(
-        referral,
-        "award",
-        acting_user=acting_user,
-        note=f"{agreement.reference}: {agreement.provider}, from {start_date:%d %B %Y}, £{cost} a week. "
-        "Details shared with the provider; the social worker told.",
-    )
     enqueue(notify_award, agreement.pk)
     return agreement
+
+
+def _ensure_may_make_agreement(referral, acting_user, start_date) -> None:
+    if not is_team_officer(referral, acting_user) or referral.allocated_to_id != acting_user.pk:
+        raise ActionRefused("Only the officer this referral is allocated to can do this.")
+    if route_for(referral.service_type_id) is None:
+        raise ActionRefused("No workflow commissions this service type.")
+    if referral.state != State.ALLOCATED:
+        raise ActionRefused("Only a referral with an officer can have its agreement made.")
+    if referral.active_agreement is not None:
+        raise ActionRefused("This referral already has an agreement.")
+    if start_date < timezone.localdate():
+        raise ActionRefused("The start date cannot be in the past.")
 
 
 @transaction.atomic
@@ -202,16 +212,7 @@ def make_routed_agreement(
     of service's approval of the plan, approved at least this much. The provider and the social worker are told.
     """
     referral = Referral.objects.select_for_update(of=("self",)).select_related("person", "plan").get(pk=referral.pk)
-    if not is_team_officer(referral, acting_user) or referral.allocated_to_id != acting_user.pk:
-        raise ActionRefused("Only the officer this referral is allocated to can do this.")
-    if route_for(referral.service_type_id) is None:
-        raise ActionRefused("This service type is commissioned on the referral's own steps.")
-    if referral.state != State.ALLOCATED:
-        raise ActionRefused("Only a referral with an officer can have its agreement made.")
-    if referral.active_agreement is not None:
-        raise ActionRefused("This referral already has an agreement.")
-    if start_date < timezone.localdate():
-        raise ActionRefused("The start date cannot be in the past.")
+    _ensure_may_make_agreement(referral, acting_user, start_date)
     cost = _in_pence(weekly_cost, "weekly cost")
     approved_fee = (
         fee_approval.approved_weekly_amount

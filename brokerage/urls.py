@@ -6,5 +6,4 @@ app_name = "brokerage"
 urlpatterns = [
     path("queue/", views.queue_page, name="queue"),
     path("referrals/<int:referral_id>/contacts/", views.contact_create, name="contact_create"),
-    path("referrals/<int:referral_id>/agreement/", views.agreement_create, name="agreement_create"),
 ]

@@ -1,19 +1,15 @@
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
-from audit.services import record_list_view, record_refusal
+from audit.services import record_list_view
 from core.exceptions import ActionRefused
 from core.once import redirect_after, submit_once
 from core.views import refuse
 from referrals.access import access_referral
-from referrals.models import REFERRAL_MACHINE
 from referrals.views import referral_page
 
-from . import services
-from .forms import AgreementForm, ContactLogForm, QueueFilterForm
+from .forms import ContactLogForm, QueueFilterForm
 from .selectors import TASK_ROW_FIELDS, QueueFilters, QueueView, queue, task_rows, team_officers
 from .services import log_contact
 
@@ -74,53 +70,3 @@ def contact_create(request, referral_id: int):
     except ActionRefused as refusal:
         return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
     return redirect_after(request, sent, lambda _: "The contact has been added to the log.")
-
-
-def _officer_referral(request, referral_id: int):
-    referral = access_referral(request.user, referral_id)
-    if not (request.user.is_brokerage and request.user.team_id == referral.team_id):
-        raise PermissionDenied("Commissioning is done by the Brokerage team working the case.")
-    return referral
-
-
-@require_http_methods(["GET", "POST"])
-def agreement_create(request, referral_id: int):
-    referral = _officer_referral(request, referral_id)
-    if request.method == "GET" and not REFERRAL_MACHINE.may(referral, "award", request.user):
-        return refuse(
-            request,
-            ActionRefused("The agreement is made by the allocated officer once a provider is chosen."),
-            obj=referral,
-            person=referral.person,
-            redirect_to=referral.get_absolute_url(),
-        )
-    pricing = services.agreement_pricing(referral)
-    requirement = referral.live_requirement
-    initial = {"start_date": requirement.start_date if requirement else None, pricing.field: pricing.price}
-    form = AgreementForm(request.POST or None, basis=pricing.basis, hours=pricing.weekly_hours, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.award_agreement(referral, acting_user=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request,
-                f"Service agreement {agreement.reference} made. {agreement.provider} can now "
-                "see the person's details and plan, and the social worker has been told.",
-            )
-            return redirect(referral.get_absolute_url())
-    return render(
-        request,
-        "brokerage/agreement_form.html",
-        {
-            "form": form,
-            "referral": referral,
-            "provider": referral.chosen_provider,
-            "bid": referral.chosen_bid,
-            "hours": pricing.weekly_hours,
-            "title": "Make the service agreement",
-        },
-        status=400 if form.errors else 200,
-    )

@@ -3,7 +3,7 @@ service type").
 
 `referrals` sits below the service-type apps and may not import them, so each such app registers its route here
 from its ready(): what to start when a referral of its types is taken, and whether that work has commissioned the
-service. A service type with no route is sourced on the referral's own steps (home care and the simpler services).
+service. A service type with no route is not sourced: the referral cannot start its work.
 """
 
 from collections.abc import Callable
@@ -17,6 +17,9 @@ class SourcingRoute:
     start: Callable[..., Any]  # start(referral, *, acting_user): called in the transaction that allocates it
     is_commissioned: Callable[[Any], bool]  # is_commissioned(referral): its work has issued the purchase order
     work_of: Callable[[Any], Any]  # work_of(referral): the app's object for it (its page is the work's home), or None
+    machine: Any = None  # the work's core.workflow.Machine
+    # Its steps are taken on the referral's page (home care: as officers always have), not on a page of its own.
+    on_referral_page: bool = False
 
 
 _routes: dict[str, SourcingRoute] = {}

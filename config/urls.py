@@ -19,6 +19,7 @@ urlpatterns = [
     path("dps/", include("dps.urls")),
     path("purchase-orders/", include("purchase_orders.urls")),
     path("packages/", include("packages.urls")),
+    path("commissioning/", include("commissioning.urls")),
     path("placements/", include("placements.urls")),
     path("reviews/", include("reviews.urls")),
     path("reablement/", include("reablement.urls")),

@@ -1,5 +1,5 @@
 """Who may reach sourcing, requirements, notices and purchasing arrangements (core.permissions). Which referral:
-dps.access; whether the step is open now: the requirement's and the referral's state machines."""
+dps.access; whether the step is open now: the requirement's state machine."""
 
 from accounts.roles import Role
 from core.permissions import BROKERAGE_STAFF, Rule, register, roles
@@ -16,14 +16,9 @@ register(
         **{
             name: BROKERAGE_STAFF
             for name in (
-                "publish",
-                "republish",
-                "close_bidding",
-                "spot_contract",
                 "requirement",
                 "change_closing_time",
                 "score",
-                "select",
             )
         },
         "notices": roles(Role.DPS_TEAM, refusal="Spot contract notices are for the DPS team."),

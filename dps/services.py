@@ -1,7 +1,7 @@
 """Putting a package out to the providers on an arrangement, bidding, evaluation and choice.
 
-Officers' actions move the referral through referrals.workflows; providers' bids never see
-the person. Every action is audited."""
+The service type's own workflow (commissioning, placements) calls the officer's steps and moves its own state
+machine; providers' bids never see the person. Every action is audited."""
 
 import re
 from datetime import date, datetime, timedelta
@@ -19,7 +19,6 @@ from core.tasks import enqueue
 from people.languages import language_name
 from people.models import Specialism
 from referrals.models import Referral
-from referrals.services import apply_transition
 from referrals.workflows import State, is_allocated_officer
 
 from .models import (
@@ -207,30 +206,6 @@ def _create_requirement(
     return requirement
 
 
-@transaction.atomic
-def publish_requirement(referral: Referral, *, acting_user, **fields) -> DPSRequirement:
-    """Put an allocated referral out for bids. The requirement copies the package, never the person."""
-    referral = _locked_referral(referral)
-    _ensure_allocated_officer(referral, acting_user)
-    if referral.state != State.ALLOCATED:
-        raise ActionRefused(
-            "A requirement can be published only for a referral with an officer and no live requirement."
-        )
-    requirement = _create_requirement(referral, acting_user=acting_user, **fields)
-    apply_transition(referral, "publish_requirement", acting_user=acting_user, note=requirement.reference)
-    return requirement
-
-
-@transaction.atomic
-def close_bidding(referral: Referral, *, acting_user) -> DPSRequirement:
-    """After the closing time, the bids are opened for review."""
-    referral = _locked_referral(referral)
-    requirement = referral.live_requirement
-    note = f"{requirement.reference}: {requirement.bids.count()} bid(s)" if requirement else ""
-    apply_transition(referral, "close_bidding", acting_user=acting_user, note=note)
-    return REQUIREMENT_MACHINE.apply(_locked(requirement), "close", acting_user=acting_user, note=note)
-
-
 def _locked(requirement: DPSRequirement) -> DPSRequirement:
     """The requirement re-read under a row lock, with the referral its steps ask about."""
     return (
@@ -246,16 +221,17 @@ def _end_without_award(requirement: DPSRequirement, *, acting_user, reason: str)
     return requirement
 
 
-@transaction.atomic
-def award_requirement(referral: Referral, *, acting_user, note: str) -> DPSRequirement | None:
-    """The agreement is made with the selected bidder: the referral's competition is awarded and every bidder is
-    told the outcome. None if the provider came off the framework (its competition already ended unawarded)."""
-    requirement = referral.requirements.filter(status=DPSRequirement.Status.CLOSED).first()
-    if requirement is None:
-        return None
-    requirement = REQUIREMENT_MACHINE.apply(_locked(requirement), "award", acting_user=acting_user, note=note)
-    enqueue(notify_bidders_of_outcome, requirement.pk)
-    return requirement
+def is_reviewing_bids(requirement: DPSRequirement) -> bool:
+    """Are the bids of this closed requirement being scored and one chosen on its page? Only for a service type whose
+    steps are taken on the referral's page (catalogue.sourcing: home care's commission), before a bid is chosen."""
+    route = route_for(requirement.referral.service_type_id)
+    return (
+        route is not None
+        and route.on_referral_page
+        and requirement.status == DPSRequirement.Status.CLOSED
+        and requirement.selected_bid_id is None
+        and requirement.referral.state == State.ALLOCATED
+    )
 
 
 def why_closing_time_is_fixed(requirement: DPSRequirement, user) -> str | None:
@@ -263,7 +239,7 @@ def why_closing_time_is_fixed(requirement: DPSRequirement, user) -> str | None:
     if not is_allocated_officer(requirement.referral, user):
         return "Only the officer this referral is allocated to can change the closing time."
     if (
-        requirement.referral.state != State.REQUIREMENT_PUBLISHED
+        requirement.referral.state != State.ALLOCATED
         or requirement.status != DPSRequirement.Status.OPEN
         or not requirement.is_open_for_bids
     ):
@@ -319,26 +295,6 @@ def change_closing_time(
         changes={"closes_at": [previous, closes_at], "reason": reason},
     )
     enqueue(notify_bidders_of_closing_time, requirement.pk, previous.isoformat(), closes_at.isoformat(), reason)
-    return requirement
-
-
-@transaction.atomic
-def republish_requirement(referral: Referral, *, acting_user, reason: str, **fields) -> DPSRequirement:
-    """No bids, or none acceptable: the old requirement is not awarded and a new one goes out."""
-    referral = _locked_referral(referral)
-    _ensure_allocated_officer(referral, acting_user)
-    if referral.state != State.BIDDING_CLOSED:
-        raise ActionRefused("A requirement can be republished only after its bidding has closed.")
-    if not reason.strip():
-        raise ActionRefused("Say why the requirement is republished.")
-    old = _end_without_award(referral.live_requirement, acting_user=acting_user, reason=reason)
-    requirement = _create_requirement(referral, acting_user=acting_user, **fields)
-    apply_transition(
-        referral,
-        "republish",
-        acting_user=acting_user,
-        note=f"{old.reference} not awarded ({reason}); republished as {requirement.reference}",
-    )
     return requirement
 
 
@@ -400,7 +356,7 @@ def score_answers(requirement: DPSRequirement, *, acting_user, scores: dict[int,
     referral = _locked_referral(requirement.referral)
     _ensure_allocated_officer(referral, acting_user)
     requirement = DPSRequirement.objects.select_for_update().get(pk=requirement.pk)
-    if requirement.status != DPSRequirement.Status.CLOSED or referral.state != State.BIDDING_CLOSED:
+    if requirement.status != DPSRequirement.Status.CLOSED or requirement.selected_bid_id is not None:
         raise ActionRefused("Bids can be scored only after bidding has closed and before a provider is chosen.")
     answers = {a.pk: a for a in BidAnswer.objects.filter(bid__requirement=requirement)}
     unknown = set(scores) - set(answers)
@@ -418,53 +374,6 @@ def score_answers(requirement: DPSRequirement, *, acting_user, scores: dict[int,
         summary=f"Scored {len(scores)} answer(s) on {requirement.reference}",
         changes={"scores": scores},
     )
-
-
-@transaction.atomic
-def select_bid(referral: Referral, *, acting_user, bid: Bid, reason: str) -> Referral:
-    """Confirm the chosen provider, with a reason. Every bid must be scored first."""
-    from .selectors import rank_bids
-
-    referral = _locked_referral(referral)
-    _ensure_allocated_officer(referral, acting_user)
-    requirement = referral.live_requirement
-    if requirement is None or bid.requirement_id != requirement.pk:
-        raise ActionRefused("Choose one of the bids on this referral's requirement.")
-    if not reason.strip():
-        raise ActionRefused("Give the reason for choosing this provider.")
-    if not all(r.fully_scored for r in rank_bids(requirement)):
-        raise ActionRefused("Score every answer of every bid before choosing a provider.")
-    referral.chosen_bid = bid
-    referral.chosen_provider = bid.provider
-    requirement.selected_bid = bid
-    requirement.selection_reason = reason
-    requirement.save(update_fields=["selected_bid", "selection_reason"])
-    return apply_transition(
-        referral,
-        "select_provider",
-        acting_user=acting_user,
-        note=f"{bid.provider}, £{bid.weekly_price} a week: {reason}",
-    )
-
-
-@transaction.atomic
-def commission_spot_contract(referral: Referral, *, acting_user, provider, reason: str) -> Referral:
-    """No framework provider can deliver: use a provider off the framework. The DPS team is told."""
-    referral = _locked_referral(referral)
-    _ensure_allocated_officer(referral, acting_user)
-    if not reason.strip():
-        raise ActionRefused("Give the reason no framework provider can deliver.")
-    if not provider.active:
-        raise ActionRefused("That provider is not active.")
-    requirement = referral.live_requirement
-    if requirement is not None:
-        _end_without_award(requirement, acting_user=acting_user, reason=f"Spot contract: {reason}")
-    referral.chosen_provider = provider
-    referral.chosen_bid = None
-    referral.spot_contract_reason = reason
-    apply_transition(referral, "commission_spot_contract", acting_user=acting_user, note=f"{provider}: {reason}")
-    _tell_dps_team(referral, provider=provider, reason=reason, acting_user=acting_user)
-    return referral
 
 
 def _tell_dps_team(referral: Referral, *, provider, reason: str, acting_user) -> SpotContractNotice:
@@ -487,12 +396,12 @@ def _tell_dps_team(referral: Referral, *, provider, reason: str, acting_user) ->
     return notice
 
 
-# A service type sourced in its own app (catalogue.sourcing) ---------------------------------------------------
-# Its requirement runs on REQUIREMENT_MACHINE as home care's does, but the referral's state does not move with it:
-# the app's own machine (a placement's, say) logs each step. Home care keeps the paths above.
+# Sourcing for a service type's own app (catalogue.sourcing) --------------------------------------------------
+# The requirement runs on REQUIREMENT_MACHINE; the referral's state does not move with it: the app's own machine
+# (a commission's or a placement's) logs each step and calls these.
 def _ensure_routed(referral: Referral) -> None:
     if route_for(referral.service_type_id) is None:
-        raise ActionRefused("This service type is sourced on the referral's own steps: use the referral's page.")
+        raise ActionRefused("No workflow sources this service type.")
 
 
 @transaction.atomic
@@ -516,6 +425,34 @@ def close_routed_bidding(requirement: DPSRequirement, *, acting_user) -> DPSRequ
     _ensure_routed(requirement.referral)
     note = f"{requirement.reference}: {requirement.bids.count()} bid(s)"
     return REQUIREMENT_MACHINE.apply(requirement, "close", acting_user=acting_user, note=note)
+
+
+@transaction.atomic
+def select_routed_bid(requirement: DPSRequirement, *, acting_user, bid: Bid, reason: str) -> DPSRequirement:
+    """The officer's choice of bid on a closed requirement, with the reason, once every answer is scored. It is
+    awarded (award_routed_requirement) when the agreement is made."""
+    from .selectors import rank_bids
+
+    requirement = _locked(requirement)
+    _ensure_allocated_officer(requirement.referral, acting_user)
+    _ensure_routed(requirement.referral)
+    if requirement.status != DPSRequirement.Status.CLOSED or bid.requirement_id != requirement.pk:
+        raise ActionRefused("Choose one of the bids on this referral's requirement.")
+    if not reason.strip():
+        raise ActionRefused("Give the reason for choosing this provider.")
+    if not all(r.fully_scored for r in rank_bids(requirement)):
+        raise ActionRefused("Score every answer of every bid before choosing a provider.")
+    requirement.selected_bid = bid
+    requirement.selection_reason = reason
+    requirement.save(update_fields=["selected_bid", "selection_reason"])
+    record_change(
+        actor=acting_user,
+        obj=requirement,
+        person=requirement.referral.person,
+        summary=f"Chose {bid.provider}'s bid on {requirement.reference}",
+        changes={"selected_bid": bid.pk, "selection_reason": reason},
+    )
+    return requirement
 
 
 @transaction.atomic

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,54 +8,16 @@ from approvals.selectors import approved_weekly_amount
 from audit.services import record_refusal, record_view
 from core.exceptions import ActionRefused
 from core.views import refuse
-from referrals.access import access_referral
-from referrals.models import REFERRAL_MACHINE
 
 from . import services
 from .access import access_notice, access_referral_for_shortlist, access_requirement_for_officer
-from .forms import ClosingTimeForm, RepublishForm, RequirementForm, ScoreForm, SelectBidForm, SpotContractForm
+from .forms import ClosingTimeForm, ScoreForm, SelectBidForm
 from .models import REQUIREMENT_MACHINE, BidAnswer, DPSRequirement
 from .selectors import rank_bids, spot_contract_notices
 from .shortlist import off_framework_for, shortlist_for
 
 NOTICES_PAGE_SIZE = 25
 SHORTLIST_SHOWN = 20
-
-
-def _brokerage_referral(request, referral_id: int):
-    referral = access_referral(request.user, referral_id)
-    if not (request.user.is_brokerage and request.user.team_id == referral.team_id):
-        raise PermissionDenied("Sourcing is done by the Brokerage team working the case.")
-    return referral
-
-
-def _refuse_unless_may(request, referral, transition: str):
-    """Opening a form for a step that cannot be taken now says why, instead of a form that will fail."""
-    # Conditions the form itself supplies (a requirement, a chosen provider) are checked on submit.
-    if REFERRAL_MACHINE.may(referral, transition, request.user):
-        return None
-    refusal = ActionRefused("Only the officer this referral is allocated to can do this, and only at this step.")
-    return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
-
-
-def _requirement_form_page(request, referral, form_class, action, template_title, success):
-    form = form_class(request.POST or None, referral=referral)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            requirement = action(referral, acting_user=request.user, **data)
-        except ActionRefused as refusal:
-            record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, success.format(reference=requirement.reference))
-            return redirect("dps:requirement", requirement.pk)
-    return render(
-        request,
-        "dps/requirement_form.html",
-        {"form": form, "referral": referral, "plan": referral.plan, "title": template_title},
-        status=400 if form.errors else 200,
-    )
 
 
 @require_GET
@@ -81,36 +42,6 @@ def shortlist(request, referral_id: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def publish(request, referral_id: int):
-    referral = _brokerage_referral(request, referral_id)
-    if request.method == "GET" and (refused := _refuse_unless_may(request, referral, "publish_requirement")):
-        return refused
-    return _requirement_form_page(
-        request,
-        referral,
-        RequirementForm,
-        services.publish_requirement,
-        "Publish a requirement",
-        "Requirement {reference} is open for bids.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def republish(request, referral_id: int):
-    referral = _brokerage_referral(request, referral_id)
-    if request.method == "GET" and (refused := _refuse_unless_may(request, referral, "republish")):
-        return refused
-    return _requirement_form_page(
-        request,
-        referral,
-        RepublishForm,
-        services.republish_requirement,
-        "Publish the requirement again",
-        "Requirement {reference} is open for bids.",
-    )
-
-
 def requirement_detail(request, requirement_id: int):
     """The officer's view: the package as providers see it; once bidding closes, the bids to score."""
     requirement = access_requirement_for_officer(request.user, requirement_id)
@@ -130,7 +61,7 @@ def requirement_detail(request, requirement_id: int):
     )
     approved = approved_weekly_amount(referral.plan_id)
     ranked = rank_bids(requirement, approved_weekly_amount=approved) if closed else []
-    reviewing = requirement.status == DPSRequirement.Status.CLOSED and referral.state == "bidding_closed"
+    reviewing = services.is_reviewing_bids(requirement)
     return render(
         request,
         "dps/requirement_detail.html",
@@ -218,60 +149,6 @@ def score(request, requirement_id: int):
         )
     messages.success(request, "Scores saved.")
     return redirect("dps:requirement", requirement.pk)
-
-
-@require_POST
-def select(request, requirement_id: int):
-    requirement = access_requirement_for_officer(request.user, requirement_id)
-    form = SelectBidForm(request.POST, requirement=requirement)
-    if not form.is_valid():
-        messages.error(request, "Choose a provider and give the reason.")
-        return redirect("dps:requirement", requirement.pk)
-    try:
-        services.select_bid(requirement.referral, acting_user=request.user, **form.cleaned_data)
-    except ActionRefused as refusal:
-        return refuse(
-            request,
-            refusal,
-            obj=requirement,
-            person=requirement.referral.person,
-            redirect_to=reverse("dps:requirement", args=[requirement.pk]),
-        )
-    messages.success(request, f"{form.cleaned_data['bid'].provider} is selected. Now make the service agreement.")
-    return redirect("referrals:detail", requirement.referral_id)
-
-
-@require_POST
-def close_bidding(request, referral_id: int):
-    referral = _brokerage_referral(request, referral_id)
-    try:
-        requirement = services.close_bidding(referral, acting_user=request.user)
-    except ActionRefused as refusal:
-        return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
-    messages.success(request, "Bidding is closed. Score the answers, then choose a provider.")
-    return redirect("dps:requirement", requirement.pk)
-
-
-@require_http_methods(["GET", "POST"])
-def spot_contract(request, referral_id: int):
-    referral = _brokerage_referral(request, referral_id)
-    if request.method == "GET" and (refused := _refuse_unless_may(request, referral, "commission_spot_contract")):
-        return refused
-    form = SpotContractForm(request.POST or None, referral=referral)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.commission_spot_contract(referral, acting_user=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request, f"Spot contract with {form.cleaned_data['provider']}: the DPS team has been told."
-            )
-            return redirect(referral.get_absolute_url())
-    return render(
-        request, "dps/spot_contract_form.html", {"form": form, "referral": referral}, status=400 if form.errors else 200
-    )
 
 
 def notices(request):

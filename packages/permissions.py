@@ -2,4 +2,4 @@
 
 from core.permissions import BROKERAGE_STAFF, COUNCIL_STAFF, register
 
-register("packages", {"detail": COUNCIL_STAFF, "commission": BROKERAGE_STAFF, "change_terms": BROKERAGE_STAFF})
+register("packages", {"detail": COUNCIL_STAFF, "change_terms": BROKERAGE_STAFF})

@@ -8,14 +8,12 @@ from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from audit.services import record_change
 from brokerage.services import end_agreement, reprice_agreement
 from core.exceptions import ActionRefused
 from purchase_orders.services import OrderTerms, close_purchase_order, issue_purchase_order, revise_purchase_order
 from referrals.models import Referral
-from referrals.services import apply_transition as apply_referral_transition
 from referrals.workflows import is_allocated_officer
 
 from .models import PACKAGE_MACHINE, CarePackage, PackageAgreement, PackageVersion, VisitSlot
@@ -117,13 +115,12 @@ def _record(package, *, acting_user, summary: str, changes: dict, created=False)
 # Commissioning ----------------------------------------------------------------------------------------------
 @transaction.atomic
 def commission_package(referral, *, acting_user) -> PackageVersion:
-    """Update the record and issue the purchase order for the referral's agreement: the referral is active, and so
-    is the service. Returns the version the order was issued for.
+    """Update the record and issue the purchase order for the referral's agreement. Returns the version the order
+    was issued for. The referral does not move: the commission (commissioning.services.issue_purchase_order)
+    records the step and makes the referral active.
 
     A new service starts a package; a change of provider moves the person's package of that service to the new
-    agreement (change_provider), so one package never has two live agreements or two orders in force. Called
-    from the referral page's button (packages.views.commission), not from brokerage: brokerage is a floor below
-    and may not import packages (../shared/DESIGN.md).
+    agreement (change_provider), so one package never has two live agreements or two orders in force.
     """
     referral = Referral.objects.select_for_update(of=("self",)).select_related("person").get(pk=referral.pk)
     agreement = referral.active_agreement
@@ -136,9 +133,6 @@ def commission_package(referral, *, acting_user) -> PackageVersion:
         version = change_provider(package, agreement, starts_on=agreement.start_date, acting_user=acting_user)
     else:
         version = _start_package(referral, agreement, acting_user=acting_user)
-    referral.active_at = timezone.now()
-    note = f"Purchase order {version.purchase_order.number}"
-    apply_referral_transition(referral, "issue_purchase_order", acting_user=acting_user, note=note)
     return version
 
 

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import record_refusal, record_view
 from brokerage.access import access_agreement
@@ -10,7 +10,6 @@ from core.exceptions import ActionRefused
 from core.views import refuse
 from people.sections import Page, sections_for
 from purchase_orders.access import can_open_orders_of
-from referrals.access import access_referral
 
 from . import services
 from .access import access_package
@@ -47,22 +46,6 @@ def package_detail(request, package_id: int):
         "sections": sections_for(request.user, package, page=Page.PACKAGE),
     }
     return render(request, "packages/package_detail.html", context, status=400 if form.errors else 200)
-
-
-@require_POST
-def commission(request, referral_id: int):
-    """The referral page's "Update the record and issue the purchase order". Here, not in brokerage, because issuing
-    the order now makes or moves the person's care package, and brokerage may not import packages (a floor up)."""
-    referral = access_referral(request.user, referral_id)
-    if not (request.user.is_brokerage and request.user.team_id == referral.team_id):
-        raise PermissionDenied("Commissioning is done by the Brokerage team working the case.")
-    try:
-        version = services.commission_package(referral, acting_user=request.user)
-    except ActionRefused as refusal:
-        return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
-    order = version.purchase_order
-    messages.success(request, f"Purchase order {order.number} issued. The service is active; the PDF is being made.")
-    return redirect(referral.get_absolute_url())
 
 
 @require_http_methods(["GET", "POST"])

@@ -62,12 +62,6 @@ class Referral(ReferralWorkflow, TimeStampedModel):
     )
     allocated_at = models.DateTimeField(null=True, blank=True)
     sourcing_options = models.TextField(blank=True)
-    # The provider chosen, from a bid or as a spot contract, before the agreement is made.
-    chosen_provider = models.ForeignKey(
-        "providers.Provider", on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    chosen_bid = models.ForeignKey("dps.Bid", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
-    spot_contract_reason = models.TextField(blank=True)
     active_at = models.DateTimeField(null=True, blank=True, help_text="When the purchase order made it active.")
 
     class Meta:
@@ -109,18 +103,7 @@ class Referral(ReferralWorkflow, TimeStampedModel):
                 violation_error_message="There is already a referral of this kind for this plan.",
             ),
             models.CheckConstraint(
-                condition=~Q(
-                    state__in=[
-                        "allocated",
-                        "options_returned",
-                        "requirement_published",
-                        "bidding_closed",
-                        "provider_selected",
-                        "details_shared",
-                        "active",
-                    ]
-                )
-                | Q(allocated_to__isnull=False),
+                condition=~Q(state__in=["allocated", "options_returned", "active"]) | Q(allocated_to__isnull=False),
                 name="referral_allocated_has_officer",
             ),
         ]
@@ -142,7 +125,7 @@ class Referral(ReferralWorkflow, TimeStampedModel):
 
     @property
     def own_work(self):
-        """The work of this referral's service type in its own app (a placement, say), if it has one."""
+        """The work of this referral's service type in its own app (a commission or a placement), once started."""
         route = route_for(self.service_type_id)
         return route.work_of(self) if route is not None else None
 

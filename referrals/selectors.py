@@ -2,8 +2,9 @@ from django.db.models import QuerySet
 
 from accounts.roles import Role
 from catalogue.codes import OUT_OF_PANEL_SERVICES
+from catalogue.sourcing import route_for
 
-from .models import Referral, ReferralTransition
+from .models import Referral
 from .workflows import State
 
 
@@ -56,5 +57,23 @@ def referrals_awaiting_funding(user) -> QuerySet[Referral]:
     return qs.none()
 
 
-def timeline(referral) -> QuerySet[ReferralTransition]:
-    return referral.transitions.select_related("by")
+def own_work_on_page(referral) -> tuple:
+    """(work, its machine) when the service type's own workflow takes its steps on the referral's page (a commission:
+    catalogue.sourcing), else (None, None)."""
+    route = route_for(referral.service_type_id)
+    if route is None or not route.on_referral_page:
+        return None, None
+    work = route.work_of(referral)
+    if work is None:
+        return None, None
+    work.referral = referral  # its steps ask about the referral already read
+    return work, route.machine
+
+
+def timeline(referral, work=None) -> list:
+    """The referral's logged steps and, interleaved by time, those of its own work shown on its page."""
+    steps = list(referral.transitions.select_related("by"))
+    if work is not None:
+        steps += list(work.transitions.select_related("by"))
+        steps.sort(key=lambda t: (t.at, t.pk))
+    return steps

@@ -25,7 +25,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import REFERRAL_MACHINE, REFERRAL_TYPES
-from .selectors import referrals_awaiting_funding, timeline
+from .selectors import own_work_on_page, referrals_awaiting_funding, timeline
 from .workflows import is_sourcing_support
 
 FUNDING_PAGE_SIZE = 50
@@ -109,7 +109,9 @@ def referral_page(request, referral, *, bound: forms.Form | None = None):
     form as it was sent (what was typed, each error by its field, a summary linking to them) and status 400."""
     record_view(actor=request.user, obj=referral, person=referral.person, what=f"referral {referral.reference}")
     user = request.user
-    actions = REFERRAL_MACHINE.actions(referral, user)
+    work, machine = own_work_on_page(referral)
+    # The sourcing steps first (the commission's, when its steps are taken here), then the referral's own.
+    actions = (machine.actions(work, user) if work is not None else []) + REFERRAL_MACHINE.actions(referral, user)
     # A form sent with errors is shown again even if its action is no longer allowed: sent corrected, it says why not.
     for form_class, name in ACTION_FORMS.items():
         if isinstance(bound, form_class) and name not in {a.name for a in actions}:
@@ -123,7 +125,10 @@ def referral_page(request, referral, *, bound: forms.Form | None = None):
     context = {
         "referral": referral,
         "person": referral.person,
-        "timeline": timeline(referral),
+        "timeline": timeline(referral, work),
+        "work": work,
+        "linked_work": referral.own_work if work is None else None,
+        "work_picture": machine.picture(work.state) if work is not None else None,
         "contacts": contacts_for_referral(referral),
         "actions": actions,
         "can_log_contact": user.is_brokerage and user.team_id == referral.team_id,

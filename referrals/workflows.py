@@ -5,7 +5,6 @@ about who may act. Side effects (timeline, audit, e-mail) live in referrals.serv
 """
 
 from django.db import models
-from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from approvals.workflows import DECIDED_BY, Kind
@@ -18,10 +17,6 @@ class State(models.TextChoices):
     HELD_FOR_RISK = "held_for_risk", "Held until risk strategies are agreed"
     QUEUED = "queued", "In the team queue"
     ALLOCATED = "allocated", "With a brokerage officer"
-    REQUIREMENT_PUBLISHED = "requirement_published", "Requirement published for bids"
-    BIDDING_CLOSED = "bidding_closed", "Bidding closed: reviewing bids"
-    PROVIDER_SELECTED = "provider_selected", "Provider selected"
-    DETAILS_SHARED = "details_shared", "Agreed and shared with the provider"
     ACTIVE = "active", "Active: purchase order issued"
     OPTIONS_RETURNED = "options_returned", "Options returned to the social worker"
     REFERRED_ON = "referred_on", "Referred on"
@@ -29,14 +24,14 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-SOURCING_STATES = (State.REQUIREMENT_PUBLISHED, State.BIDDING_CLOSED, State.PROVIDER_SELECTED)
-OPEN_STATES = (State.AWAITING_FUNDING, State.HELD_FOR_RISK, State.QUEUED, State.ALLOCATED, *SOURCING_STATES)
-# Brokerage's work in progress: what the queue shows.
-BROKERAGE_STATES = (State.QUEUED, State.ALLOCATED, *SOURCING_STATES, State.DETAILS_SHARED)
+OPEN_STATES = (State.AWAITING_FUNDING, State.HELD_FOR_RISK, State.QUEUED, State.ALLOCATED)
+# Brokerage's work in progress: what the queue shows. An allocated referral's sourcing is its service type's own
+# workflow (catalogue.sourcing): a commission's or a placement's.
+BROKERAGE_STATES = (State.QUEUED, State.ALLOCATED)
 # The work a Brokerage team has for a person: in its queue, being worked, or running as a service it administers.
 TEAM_WORK_STATES = (*BROKERAGE_STATES, State.ACTIVE)
 # A referral that still stands for its plan: a second of the same kind for the same plan is a duplicate.
-LIVE_STATES = (State.DRAFT, *OPEN_STATES, State.DETAILS_SHARED, State.ACTIVE)
+LIVE_STATES = (State.DRAFT, *OPEN_STATES, State.ACTIVE)
 
 
 # Who may act ------------------------------------------------------------------------------
@@ -111,41 +106,15 @@ def is_sourcing_support(referral) -> bool:
     return referral.kind == referral.Kind.SOURCING_SUPPORT
 
 
-def is_to_be_sourced(referral) -> bool:
-    """Sourcing support is answered with options, not commissioned."""
-    return referral.kind != referral.Kind.SOURCING_SUPPORT
-
-
-def sourced_on_referral(referral) -> bool:
-    """This service type is sourced in its own workflow: work it from its own page."""
-    return route_for(referral.service_type_id) is None
-
-
 def commissioned_by_own_workflow(referral) -> bool:
     """The service type's own workflow has not issued the purchase order yet."""
     route = route_for(referral.service_type_id)
     return route is not None and route.is_commissioned(referral)
 
 
-def has_live_requirement(referral) -> bool:
-    """Publish a requirement first."""
-    return referral.live_requirement is not None
-
-
-def bidding_time_over(referral) -> bool:
-    """Bidding is still open: wait for the closing time."""
-    requirement = referral.live_requirement
-    return requirement is not None and requirement.closes_at <= timezone.now()
-
-
-def provider_chosen(referral) -> bool:
-    """Choose a provider, with a reason, first."""
-    return referral.chosen_provider_id is not None
-
-
-def has_active_agreement(referral) -> bool:
-    """Create the service agreement first."""
-    return referral.active_agreement is not None
+def no_agreement_made(referral) -> bool:
+    """The service agreement is made and the person's details shared: ask Brokerage to end the service instead."""
+    return referral.active_agreement is None
 
 
 def options_recorded(referral) -> bool:
@@ -259,93 +228,20 @@ class ReferralWorkflow(ConcurrentTransitionMixin, models.Model):
     @transition(
         state,
         source=State.ALLOCATED,
-        target=State.REQUIREMENT_PUBLISHED,
-        permission=is_allocated_officer,
-        conditions=[is_to_be_sourced, sourced_on_referral, has_live_requirement],
-        custom={"action": "referrals/actions/publish.html", "form_supplies": [has_live_requirement]},
-    )
-    def publish_requirement(self):
-        """The package goes out to the arrangement's providers, anonymised."""
-
-    @transition(
-        state,
-        source=State.REQUIREMENT_PUBLISHED,
-        target=State.BIDDING_CLOSED,
-        permission=is_allocated_officer,
-        conditions=[bidding_time_over],
-        custom={"action": "referrals/actions/close_bidding.html"},
-    )
-    def close_bidding(self):
-        """After the closing time the officer reviews the bids."""
-
-    @transition(
-        state,
-        source=State.BIDDING_CLOSED,
-        target=State.REQUIREMENT_PUBLISHED,
-        permission=is_allocated_officer,
-        conditions=[has_live_requirement],
-    )
-    def republish(self):
-        """No bids, or none acceptable: the package goes out again."""
-
-    @transition(
-        state,
-        source=State.BIDDING_CLOSED,
-        target=State.PROVIDER_SELECTED,
-        permission=is_allocated_officer,
-        conditions=[provider_chosen],
-    )
-    def select_provider(self):
-        """The best bid is confirmed, with a reason."""
-
-    @transition(
-        state,
-        source=[State.ALLOCATED, State.BIDDING_CLOSED],
-        target=State.PROVIDER_SELECTED,
-        permission=is_allocated_officer,
-        conditions=[is_to_be_sourced, sourced_on_referral, provider_chosen],
-        custom={"action": "referrals/actions/spot_contract.html", "form_supplies": [provider_chosen]},
-    )
-    def commission_spot_contract(self):
-        """No framework provider can deliver: a provider off the framework, with a reason."""
-
-    @transition(
-        state,
-        source=State.PROVIDER_SELECTED,
-        target=State.DETAILS_SHARED,
-        permission=is_allocated_officer,
-        conditions=[has_active_agreement],
-        custom={"action": "referrals/actions/award.html", "form_supplies": [has_active_agreement]},
-    )
-    def award(self):
-        """The service agreement is made and the person's details shared with the provider."""
-
-    @transition(
-        state,
-        source=State.DETAILS_SHARED,
-        target=State.ACTIVE,
-        permission=is_allocated_officer,
-        conditions=[has_active_agreement],
-        custom={"action": "referrals/actions/issue_purchase_order.html"},
-    )
-    def issue_purchase_order(self):
-        """The record is updated and the purchase order issued: the service is active."""
-
-    @transition(
-        state,
-        source=State.ALLOCATED,
         target=State.ACTIVE,
         permission=is_allocated_officer,
         conditions=[commissioned_by_own_workflow],
     )
     def record_commissioned(self):
-        """The service type's own workflow (a placement, say) has issued the purchase order: the work is done."""
+        """The service type's own workflow (a commission or a placement) has issued the purchase order: the work is
+        done."""
 
     @transition(
         state,
         source=list(OPEN_STATES) + [State.DRAFT],
         target=State.WITHDRAWN,
         permission=may_withdraw,
+        conditions=[no_agreement_made],
         custom={"action": "referrals/actions/withdraw.html"},
     )
     def withdraw(self):
@@ -363,9 +259,5 @@ LAYOUT = {
     State.ALLOCATED: (1, 3),
     State.OPTIONS_RETURNED: (0, 3),
     State.WITHDRAWN: (2, 3),
-    State.REQUIREMENT_PUBLISHED: (1, 4),
-    State.BIDDING_CLOSED: (1, 5),
-    State.PROVIDER_SELECTED: (1, 6),
-    State.DETAILS_SHARED: (1, 7),
-    State.ACTIVE: (1, 8),
+    State.ACTIVE: (1, 4),
 }

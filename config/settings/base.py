@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "approvals",
     "purchase_orders",
     "packages",
+    "commissioning",
     "placements",
     "reviews",
     "reablement",

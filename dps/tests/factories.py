@@ -2,7 +2,7 @@
 service call, so permissions, the timeline and the audit trail are as in use.
 
 Each step builds on the one before and returns a `Sourcing`: `allocated` → `published` (open, with
-bids) → `closed` → `selected` → `awarded` → `active`. The referral comes from
+bids) → `closed` → `selected` → `awarded` → `active`, each a step of the referral's commission. The referral comes from
 referrals.tests.factories.queued_referral: a 10-hour home care plan funded at £250 a week.
 """
 
@@ -18,6 +18,8 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from brokerage.models import ServiceAgreement
 from catalogue.codes import ServiceCode
+from commissioning import services as commissioning
+from commissioning.models import Commission, CommissionTransition
 from dps import services
 from dps.models import Bid, DPSRequirement, PurchasingArrangement, SpotContractNotice
 from providers.tests.factories import ProviderFactory, ProviderServiceFactory
@@ -133,6 +135,11 @@ class Sourcing:
     package: object | None = None  # a packages.models.CarePackage, once active
     version: object | None = None  # its version the order was issued for
 
+    @property
+    def commission(self):
+        """The referral's commission, read afresh: taking the referral started it."""
+        return Commission.objects.get(referral=self.referral)
+
     def refresh(self) -> "Sourcing":
         self.referral = Referral.objects.get(pk=self.referral.pk)
         if self.requirement is not None:
@@ -161,8 +168,8 @@ def published(
 ) -> Sourcing:
     """Out for bids, with one bid per price (hourly unless `price_basis` says), each from its own enrolled provider."""
     case = allocated(person, funder, officer, arrangement=arrangement, plan=plan)
-    case.requirement = services.publish_requirement(
-        case.referral, acting_user=officer, **requirement_fields(case.arrangement, **fields)
+    case.requirement = commissioning.publish_requirement(
+        case.commission, acting_user=officer, **requirement_fields(case.arrangement, **fields)
     )
     for price in prices:
         user = bidder(case.arrangement)
@@ -175,7 +182,7 @@ def closed(person, funder, officer, **kwargs) -> Sourcing:
     """Published and bid on three days ago, bidding closed a day ago, the bids now opened for review."""
     with time_machine.travel(timezone.now() - timedelta(days=3)):
         case = published(person, funder, officer, **kwargs)
-    services.close_bidding(case.referral, acting_user=officer)
+    commissioning.close_bidding(case.commission, acting_user=officer)
     return case.refresh()
 
 
@@ -183,26 +190,23 @@ def selected(person, funder, officer, **kwargs) -> Sourcing:
     """The first bid chosen, every answer scored 4."""
     case = closed(person, funder, officer, **kwargs)
     score_all(case.requirement, officer)
-    services.select_bid(case.referral, acting_user=officer, bid=case.bids[0], reason="Best overall score")
+    commissioning.select_bid(case.commission, acting_user=officer, bid=case.bids[0], reason="Best overall score")
     return case.refresh()
 
 
 def awarded(person, funder, officer, *, start_date=None, **kwargs) -> Sourcing:
-    from brokerage.services import award_agreement
-
     case = selected(person, funder, officer, **kwargs)
-    case.agreement = award_agreement(
-        case.referral, acting_user=officer, start_date=start_date or timezone.localdate() + timedelta(days=7)
+    case.agreement = commissioning.award(
+        case.commission, acting_user=officer, start_date=start_date or timezone.localdate() + timedelta(days=7)
     )
     return case.refresh()
 
 
 def active(person, funder, officer, **kwargs) -> Sourcing:
-    """The purchase order issued (packages.services.commission_package): the referral and its care package active."""
-    from packages.services import commission_package
-
+    """The purchase order issued (commissioning.services.issue_purchase_order): the referral and its care package
+    active."""
     case = awarded(person, funder, officer, **kwargs)
-    case.version = commission_package(case.referral, acting_user=officer)
+    case.version = commissioning.issue_purchase_order(case.commission, acting_user=officer)
     case.package, case.order = case.version.package, case.version.purchase_order
     return case.refresh()
 
@@ -210,10 +214,12 @@ def active(person, funder, officer, **kwargs) -> Sourcing:
 def footprint(referral) -> dict:
     """Everything a sourcing step could change, to show a refusal changed nothing."""
     referral = Referral.objects.get(pk=referral.pk)
+    commission = Commission.objects.filter(referral=referral).first()
     return {
         "state": referral.state,
-        "chosen_provider": referral.chosen_provider_id,
+        "commission": commission and (commission.state, commission.chosen_provider_id, commission.chosen_bid_id),
         "transitions": ReferralTransition.objects.filter(referral=referral).count(),
+        "commission_transitions": CommissionTransition.objects.filter(commission__referral=referral).count(),
         "requirements": sorted(DPSRequirement.objects.values_list("pk", "status", "selected_bid")),
         "bids": sorted(Bid.objects.values_list("pk", "price", "weekly_price")),
         "agreements": ServiceAgreement.objects.count(),

@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+
+from catalogue.codes import ServiceCode
+
+# The service types whose provider Brokerage finds on the DPS (or off it) and contracts on the same steps: home care
+# and the simpler services (SPEC §4). Residential and nursing have their own app (placements); a type that gains
+# its own steps moves from here to its app.
+COMMISSIONED_HERE = (
+    ServiceCode.HOME_CARE,
+    ServiceCode.REABLEMENT,
+    ServiceCode.RESPITE,
+    ServiceCode.SUPPORTED_LIVING,
+    ServiceCode.SHARED_LIVES,
+    ServiceCode.DAY_OPPORTUNITIES,
+    ServiceCode.DIRECT_PAYMENT,
+    ServiceCode.TRANSPORT,
+    ServiceCode.MEALS,
+    ServiceCode.CARERS_RELIEF,
+    ServiceCode.ESCORT,
+    ServiceCode.OUTREACH,
+)
+
+
+class CommissioningConfig(AppConfig):
+    name = "commissioning"
+    verbose_name = "Commissioning home care and the simpler services"
+
+    def ready(self):
+        from catalogue.sourcing import SourcingRoute, register_route
+
+        from .models import COMMISSION_MACHINE
+        from .services import is_commissioned, start_commission, work_of
+
+        register_route(
+            COMMISSIONED_HERE,
+            SourcingRoute(
+                app="commissioning",
+                start=start_commission,
+                is_commissioned=is_commissioned,
+                work_of=work_of,
+                machine=COMMISSION_MACHINE,
+                on_referral_page=True,
+            ),
+        )

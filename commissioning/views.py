@@ -1,0 +1,202 @@
+"""The commission's steps, each from the referral's page (or, to choose a bid, the requirement's): thin views over
+commissioning.services. A form for a step that cannot be taken now says why instead."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.services import record_refusal
+from brokerage.forms import AgreementForm
+from brokerage.services import agreement_pricing
+from core.exceptions import ActionRefused
+from core.views import refuse
+from dps.access import access_requirement_for_officer
+from dps.forms import RepublishForm, RequirementForm, SelectBidForm, SpotContractForm
+from referrals.access import access_referral
+
+from . import services
+from .models import COMMISSION_MACHINE
+
+
+def _commission(request, referral_id: int):
+    """The referral's commission, for the Brokerage team working it; not found if the user cannot see the referral
+    or nothing is commissioned for it."""
+    referral = access_referral(request.user, referral_id)
+    if not (request.user.is_brokerage and request.user.team_id == referral.team_id):
+        raise PermissionDenied("Commissioning is done by the Brokerage team working the case.")
+    commission = services.work_of(referral)
+    if commission is None:
+        raise PermissionDenied("Nothing is commissioned for this referral: it is not being sourced.")
+    commission.referral = referral
+    return commission
+
+
+def _refused(request, commission, refusal: ActionRefused):
+    referral = commission.referral
+    return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
+
+
+def _refuse_unless_may(request, commission, step: str):
+    """Opening a form for a step that cannot be taken now says why, instead of a form that will fail."""
+    # Conditions the form itself supplies (a requirement, a chosen provider) are checked on submit.
+    if COMMISSION_MACHINE.may(commission, step, request.user):
+        return None
+    return _refused(
+        request, commission, ActionRefused("Only the officer this referral is allocated to can do this, and only now.")
+    )
+
+
+def _requirement_form_page(request, commission, form_class, action, title, step):
+    referral = commission.referral
+    if request.method == "GET" and (refused := _refuse_unless_may(request, commission, step)):
+        return refused
+    form = form_class(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            requirement = action(commission, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"Requirement {requirement.reference} is open for bids.")
+            return redirect("dps:requirement", requirement.pk)
+    return render(
+        request,
+        "dps/requirement_form.html",
+        {"form": form, "referral": referral, "plan": referral.plan, "title": title},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def publish(request, referral_id: int):
+    commission = _commission(request, referral_id)
+    return _requirement_form_page(
+        request,
+        commission,
+        RequirementForm,
+        services.publish_requirement,
+        "Publish a requirement",
+        "publish_requirement",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def republish(request, referral_id: int):
+    commission = _commission(request, referral_id)
+    return _requirement_form_page(
+        request,
+        commission,
+        RepublishForm,
+        services.republish_requirement,
+        "Publish the requirement again",
+        "republish",
+    )
+
+
+@require_POST
+def close_bidding(request, referral_id: int):
+    commission = _commission(request, referral_id)
+    try:
+        requirement = services.close_bidding(commission, acting_user=request.user)
+    except ActionRefused as refusal:
+        return _refused(request, commission, refusal)
+    messages.success(request, "Bidding is closed. Score the answers, then choose a provider.")
+    return redirect("dps:requirement", requirement.pk)
+
+
+@require_POST
+def select(request, requirement_id: int):
+    requirement = access_requirement_for_officer(request.user, requirement_id)
+    here = reverse("dps:requirement", args=[requirement.pk])
+    commission = _commission(request, requirement.referral_id)
+    form = SelectBidForm(request.POST, requirement=requirement)
+    if not form.is_valid():
+        messages.error(request, "Choose a provider and give the reason.")
+        return redirect(here)
+    try:
+        services.select_bid(commission, acting_user=request.user, **form.cleaned_data)
+    except ActionRefused as refusal:
+        return refuse(request, refusal, obj=requirement, person=commission.referral.person, redirect_to=here)
+    messages.success(request, f"{form.cleaned_data['bid'].provider} is selected. Now make the service agreement.")
+    return redirect("referrals:detail", requirement.referral_id)
+
+
+@require_http_methods(["GET", "POST"])
+def spot_contract(request, referral_id: int):
+    commission = _commission(request, referral_id)
+    referral = commission.referral
+    if request.method == "GET" and (refused := _refuse_unless_may(request, commission, "commission_spot_contract")):
+        return refused
+    form = SpotContractForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commission_spot_contract(commission, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request, f"Spot contract with {form.cleaned_data['provider']}: the DPS team has been told."
+            )
+            return redirect(referral.get_absolute_url())
+    return render(
+        request,
+        "commissioning/spot_contract_form.html",
+        {"form": form, "referral": referral},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def award(request, referral_id: int):
+    commission = _commission(request, referral_id)
+    referral = commission.referral
+    if request.method == "GET" and not COMMISSION_MACHINE.may(commission, "award", request.user):
+        refusal = ActionRefused("The agreement is made by the allocated officer once a provider is chosen.")
+        return _refused(request, commission, refusal)
+    pricing = agreement_pricing(referral, commission.chosen_bid)
+    requirement = referral.live_requirement
+    initial = {"start_date": requirement.start_date if requirement else None, pricing.field: pricing.price}
+    form = AgreementForm(request.POST or None, basis=pricing.basis, hours=pricing.weekly_hours, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.award(commission, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                f"Service agreement {agreement.reference} made. {agreement.provider} can now "
+                "see the person's details and plan, and the social worker has been told.",
+            )
+            return redirect(referral.get_absolute_url())
+    return render(
+        request,
+        "commissioning/agreement_form.html",
+        {
+            "form": form,
+            "referral": referral,
+            "commission": commission,
+            "provider": commission.chosen_provider,
+            "bid": commission.chosen_bid,
+            "hours": pricing.weekly_hours,
+            "title": "Make the service agreement",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def issue_purchase_order(request, referral_id: int):
+    commission = _commission(request, referral_id)
+    try:
+        version = services.issue_purchase_order(commission, acting_user=request.user)
+    except ActionRefused as refusal:
+        return _refused(request, commission, refusal)
+    order = version.purchase_order
+    messages.success(request, f"Purchase order {order.number} issued. The service is active; the PDF is being made.")
+    return redirect(commission.referral.get_absolute_url())
