@@ -1,6 +1,8 @@
 """The commission's steps, each from the referral's page (or, to choose a bid, the requirement's): thin views over
 commissioning.services. A form for a step that cannot be taken now says why instead."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -20,17 +22,31 @@ from . import services
 from .models import COMMISSION_MACHINE
 
 
-def _commission(request, referral_id: int):
-    """The referral's commission, for the Brokerage team working it; not found if the user cannot see the referral
-    or nothing is commissioned for it."""
+def _team_referral(request, referral_id: int):
+    """The referral, for the Brokerage team working it; not found if the user cannot see it."""
     referral = access_referral(request.user, referral_id)
     if not (request.user.is_brokerage and request.user.team_id == referral.team_id):
         raise PermissionDenied("Commissioning is done by the Brokerage team working the case.")
-    commission = services.work_of(referral)
-    if commission is None:
-        raise PermissionDenied("Nothing is commissioned for this referral: it is not being sourced.")
-    commission.referral = referral
-    return commission
+    return referral
+
+
+def with_commission(view):
+    """The view is given the referral's commission; a referral with none yet (still in the queue, or a request for
+    sourcing support) is turned back to its page with the reason."""
+
+    @wraps(view)
+    def wrapped(request, referral_id: int):
+        referral = _team_referral(request, referral_id)
+        commission = services.work_of(referral)
+        if commission is None:
+            refusal = ActionRefused("Nothing is being commissioned for this referral: an officer takes it first.")
+            return refuse(
+                request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url()
+            )
+        commission.referral = referral  # its steps ask about the referral already read
+        return view(request, commission)
+
+    return wrapped
 
 
 def _refused(request, commission, refusal: ActionRefused):
@@ -71,8 +87,8 @@ def _requirement_form_page(request, commission, form_class, action, title, step)
 
 
 @require_http_methods(["GET", "POST"])
-def publish(request, referral_id: int):
-    commission = _commission(request, referral_id)
+@with_commission
+def publish(request, commission):
     return _requirement_form_page(
         request,
         commission,
@@ -84,8 +100,8 @@ def publish(request, referral_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-def republish(request, referral_id: int):
-    commission = _commission(request, referral_id)
+@with_commission
+def republish(request, commission):
     return _requirement_form_page(
         request,
         commission,
@@ -97,8 +113,8 @@ def republish(request, referral_id: int):
 
 
 @require_POST
-def close_bidding(request, referral_id: int):
-    commission = _commission(request, referral_id)
+@with_commission
+def close_bidding(request, commission):
     try:
         requirement = services.close_bidding(commission, acting_user=request.user)
     except ActionRefused as refusal:
@@ -111,7 +127,15 @@ def close_bidding(request, referral_id: int):
 def select(request, requirement_id: int):
     requirement = access_requirement_for_officer(request.user, requirement_id)
     here = reverse("dps:requirement", args=[requirement.pk])
-    commission = _commission(request, requirement.referral_id)
+    commission = services.work_of(requirement.referral)
+    if commission is None:
+        return refuse(
+            request,
+            ActionRefused("Nothing is being commissioned for this referral."),
+            obj=requirement,
+            redirect_to=here,
+        )
+    commission.referral = access_referral(request.user, requirement.referral_id)
     form = SelectBidForm(request.POST, requirement=requirement)
     if not form.is_valid():
         messages.error(request, "Choose a provider and give the reason.")
@@ -125,8 +149,8 @@ def select(request, requirement_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-def spot_contract(request, referral_id: int):
-    commission = _commission(request, referral_id)
+@with_commission
+def spot_contract(request, commission):
     referral = commission.referral
     if request.method == "GET" and (refused := _refuse_unless_may(request, commission, "commission_spot_contract")):
         return refused
@@ -151,8 +175,8 @@ def spot_contract(request, referral_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-def award(request, referral_id: int):
-    commission = _commission(request, referral_id)
+@with_commission
+def award(request, commission):
     referral = commission.referral
     if request.method == "GET" and not COMMISSION_MACHINE.may(commission, "award", request.user):
         refusal = ActionRefused("The agreement is made by the allocated officer once a provider is chosen.")
@@ -191,8 +215,8 @@ def award(request, referral_id: int):
 
 
 @require_POST
-def issue_purchase_order(request, referral_id: int):
-    commission = _commission(request, referral_id)
+@with_commission
+def issue_purchase_order(request, commission):
     try:
         version = services.issue_purchase_order(commission, acting_user=request.user)
     except ActionRefused as refusal:

@@ -21,11 +21,11 @@ def case(person, cap_member, officer_east):
 
 
 def _url(case):
-    return reverse("brokerage:agreement_create", args=[case.referral.pk])
+    return reverse("commissioning:award", args=[case.referral.pk])
 
 
 def _rate(case):
-    return {"hourly_rate": str(case.referral.chosen_bid.price)}
+    return {"hourly_rate": str(case.commission.chosen_bid.price)}
 
 
 def test_the_form_offers_the_requirement_start_date_in_three_boxes(client, case):

@@ -10,9 +10,11 @@ from django.core import mail
 from django.utils import timezone
 
 from brokerage.models import ServiceAgreement
-from brokerage.services import AgreementPricing, _ensure_within_authorisation, agreement_pricing, award_agreement
+from brokerage.services import AgreementPricing, _ensure_within_authorisation, agreement_pricing
+from commissioning import services as commissioning
+from commissioning.services import issue_purchase_order
+from commissioning.workflows import State as CommissionState
 from core.exceptions import ActionRefused
-from dps import services as dps_services
 from dps.models import Bid, DPSRequirement
 from dps.tests.factories import (
     APPROVED_WEEKLY,
@@ -27,7 +29,6 @@ from dps.tests.factories import (
     selected,
     submit,
 )
-from packages.services import commission_package
 from people.tests.factories import make_person, make_plan
 from providers.tests.factories import ProviderFactory
 from referrals.workflows import State
@@ -45,7 +46,7 @@ def _start():
 
 
 def _award(case, **kwargs):
-    return award_agreement(case.referral, acting_user=case.officer, **{"start_date": _start()} | kwargs)
+    return commissioning.award(case.commission, acting_user=case.officer, **{"start_date": _start()} | kwargs)
 
 
 def _refused_award(case, match, **kwargs):
@@ -70,7 +71,7 @@ def test_agreement_takes_the_rate_from_the_chosen_bid(person, cap_member, office
     assert (agreement.start_date, agreement.status) == (_start(), ServiceAgreement.Status.ACTIVE)
     case.refresh()
     assert case.requirement.status == DPSRequirement.Status.AWARDED
-    assert case.referral.state == State.DETAILS_SHARED
+    assert (case.referral.state, case.commission.state) == (State.ALLOCATED, CommissionState.DETAILS_SHARED)
     assert case.referral.active_agreement == agreement
 
 
@@ -88,9 +89,9 @@ def test_weekly_bid_for_a_package_without_hours(social_worker, east_area, cap_me
     )
     bid = submit(case.requirement, bidder(case.arrangement), Decimal("180.00"), price_basis=Bid.Basis.WEEKLY)
     with after_closing(case.requirement):
-        dps_services.close_bidding(case.referral, acting_user=officer_east)
+        commissioning.close_bidding(case.commission, acting_user=officer_east)
     score_all(case.requirement, officer_east)
-    dps_services.select_bid(case.referral, acting_user=officer_east, bid=bid, reason="Only bid")
+    commissioning.select_bid(case.commission, acting_user=officer_east, bid=bid, reason="Only bid")
 
     agreement = _award(case.refresh())
 
@@ -115,7 +116,7 @@ def test_a_weekly_bid_is_paid_to_the_penny_when_the_plan_counts_hours(
     case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "160.00", Bid.Basis.WEEKLY)
 
     agreement = _award(case)
-    order = commission_package(case.referral, acting_user=officer_east).purchase_order
+    order = issue_purchase_order(case.commission, acting_user=officer_east).purchase_order
 
     assert (agreement.weekly_hours, agreement.hourly_rate, agreement.weekly_cost) == (
         SEVEN_HOURS,
@@ -135,7 +136,7 @@ def test_an_hourly_bid_keeps_its_rate_and_is_paid_for_the_plans_hours(
     case = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "22.86", Bid.Basis.HOURLY)
 
     agreement = _award(case)
-    order = commission_package(case.referral, acting_user=officer_east).purchase_order
+    order = issue_purchase_order(case.commission, acting_user=officer_east).purchase_order
 
     assert (agreement.hourly_rate, agreement.weekly_cost, agreement.price_basis) == (
         Decimal("22.86"),
@@ -160,10 +161,14 @@ def test_the_pricing_follows_the_bids_basis(social_worker, east_area, cap_member
     weekly = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "160.00", Bid.Basis.WEEKLY)
     hourly = _chosen_on_seven_hours(social_worker, east_area, cap_member, officer_east, "22.86", Bid.Basis.HOURLY)
 
-    assert agreement_pricing(weekly.referral) == AgreementPricing("weekly", SEVEN_HOURS, Decimal("160.00"))
-    assert agreement_pricing(weekly.referral).field == "weekly_cost"
-    assert agreement_pricing(hourly.referral) == AgreementPricing("hourly", SEVEN_HOURS, Decimal("22.86"))
-    assert agreement_pricing(hourly.referral).field == "hourly_rate"
+    assert agreement_pricing(weekly.referral, weekly.commission.chosen_bid) == AgreementPricing(
+        "weekly", SEVEN_HOURS, Decimal("160.00")
+    )
+    assert agreement_pricing(weekly.referral, weekly.commission.chosen_bid).field == "weekly_cost"
+    assert agreement_pricing(hourly.referral, hourly.commission.chosen_bid) == AgreementPricing(
+        "hourly", SEVEN_HOURS, Decimal("22.86")
+    )
+    assert agreement_pricing(hourly.referral, hourly.commission.chosen_bid).field == "hourly_rate"
 
 
 def test_an_hourly_rate_for_a_weekly_bid_is_refused(social_worker, east_area, cap_member, officer_east):
@@ -188,11 +193,11 @@ def test_a_weekly_price_in_fractions_of_a_penny_is_refused(social_worker, east_a
 
 def test_a_spot_contract_on_a_plan_with_hours_is_priced_by_the_hour(person, cap_member, officer_east):
     case = closed(person, cap_member, officer_east)
-    dps_services.commission_spot_contract(
-        case.referral, acting_user=officer_east, provider=ProviderFactory(), reason="No framework provider can"
+    commissioning.commission_spot_contract(
+        case.commission, acting_user=officer_east, provider=ProviderFactory(), reason="No framework provider can"
     )
     case.refresh()
-    assert agreement_pricing(case.referral) == AgreementPricing("hourly", PLAN_HOURS, None)
+    assert agreement_pricing(case.referral, case.commission.chosen_bid) == AgreementPricing("hourly", PLAN_HOURS, None)
     _refused_award(case, "Enter the hourly rate")
 
     agreement = _award(case, hourly_rate=Decimal("21.99"))

@@ -108,7 +108,7 @@ def test_the_form_for_a_weekly_bid_asks_for_the_weekly_cost_prefilled(
     case = _chosen(social_worker, east_area, cap_member, officer_east, "160.00", Bid.Basis.WEEKLY)
     client.force_login(officer_east)
 
-    page = client.get(reverse("brokerage:agreement_create", args=[case.referral.pk])).content.decode()
+    page = client.get(reverse("commissioning:award", args=[case.referral.pk])).content.decode()
 
     assert 'value="160.00"' in _input(page, "weekly_cost")
     assert _input(page, "hourly_rate") == ""
@@ -121,7 +121,7 @@ def test_the_form_for_an_hourly_bid_asks_for_the_hourly_rate_prefilled(
     case = _chosen(social_worker, east_area, cap_member, officer_east, "22.86", Bid.Basis.HOURLY)
     client.force_login(officer_east)
 
-    page = client.get(reverse("brokerage:agreement_create", args=[case.referral.pk])).content.decode()
+    page = client.get(reverse("commissioning:award", args=[case.referral.pk])).content.decode()
 
     assert 'value="22.86"' in _input(page, "hourly_rate")
     assert _input(page, "weekly_cost") == ""
@@ -136,7 +136,7 @@ def test_the_weekly_bid_posted_as_prefilled_is_paid_to_the_penny(
     start = timezone.localdate() + timedelta(days=7)
 
     response = client.post(
-        reverse("brokerage:agreement_create", args=[case.referral.pk]),
+        reverse("commissioning:award", args=[case.referral.pk]),
         # An hourly rate sent as well (a page from before the fix, say) is not a field of this form: it is ignored.
         {**date_fields("start_date", start), "weekly_cost": "160.00", "hourly_rate": "22.86"},
     )
@@ -154,7 +154,7 @@ def test_the_hourly_bid_posted_as_prefilled_is_the_rate_times_the_hours(
     start = timezone.localdate() + timedelta(days=7)
 
     response = client.post(
-        reverse("brokerage:agreement_create", args=[case.referral.pk]),
+        reverse("commissioning:award", args=[case.referral.pk]),
         {**date_fields("start_date", start), "hourly_rate": "22.86"},
     )
 
@@ -170,7 +170,7 @@ def test_a_weekly_bid_above_the_approved_amount_is_refused_on_the_form(
     client.force_login(officer_east)
 
     response = client.post(
-        reverse("brokerage:agreement_create", args=[case.referral.pk]),
+        reverse("commissioning:award", args=[case.referral.pk]),
         {**date_fields("start_date", timezone.localdate() + timedelta(days=7)), "weekly_cost": "250.01"},
     )
 

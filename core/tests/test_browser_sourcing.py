@@ -197,13 +197,13 @@ def test_shortlist_publish_bid_score_award_and_download_the_po(browser, live_ser
 
     referral = Referral.objects.get(pk=case.pk)
     assert referral.state == Referral.State.ACTIVE
-    assert [t.target for t in referral.transitions.all()][-6:] == [
-        "allocated",
+    assert [t.target for t in referral.transitions.all()][-2:] == ["allocated", "active"]
+    assert [t.target for t in referral.commission.transitions.all()] == [
         "requirement_published",
         "bidding_closed",
         "provider_selected",
         "details_shared",
-        "active",
+        "commissioned",
     ]
     failing = {url: v for url, v in j.visited.items() if v}
     assert failing == {}

@@ -153,11 +153,10 @@ def _active_case(users, person, provider, capture_on_commit):
     import time_machine
     from django.utils import timezone
 
-    from brokerage.services import award_agreement
+    from commissioning import services as commissioning
     from dps import services as dps
     from dps.models import PurchasingArrangement, SpotContractNotice
     from packages.selectors import package_for_agreement
-    from packages.services import commission_package
     from providers.tests.factories import ProviderServiceFactory
     from reviews.services import schedule_review
 
@@ -185,8 +184,9 @@ def _active_case(users, person, provider, capture_on_commit):
         referral, acting_user=users["cap"], decision="approved", approved_weekly_amount=Decimal("200")
     )
     referral_services.take_referral(referral, acting_user=users["officer_east"])
-    requirement = dps.publish_requirement(
-        referral,
+    commission = Referral.objects.get(pk=referral.pk).commission
+    requirement = commissioning.publish_requirement(
+        commission,
         acting_user=users["officer_east"],
         arrangement=arrangement,
         start_date=timezone.localdate() + timedelta(days=3),
@@ -203,11 +203,11 @@ def _active_case(users, person, provider, capture_on_commit):
         answers={requirement.outcomes.get().pk: "We can"},
     )
     with time_machine.travel(timezone.now() + timedelta(hours=3)), capture_on_commit(execute=True):
-        dps.close_bidding(referral, acting_user=users["officer_east"])
+        commissioning.close_bidding(commission, acting_user=users["officer_east"])
         dps.score_answers(requirement, acting_user=users["officer_east"], scores={bid.answers.get().pk: 4})
-        dps.select_bid(referral, acting_user=users["officer_east"], bid=bid, reason="Only bid, good answer")
-        agreement = award_agreement(referral, acting_user=users["officer_east"], start_date=timezone.localdate())
-        order = commission_package(referral, acting_user=users["officer_east"]).purchase_order
+        commissioning.select_bid(commission, acting_user=users["officer_east"], bid=bid, reason="Only bid, good answer")
+        agreement = commissioning.award(commission, acting_user=users["officer_east"], start_date=timezone.localdate())
+        order = commissioning.issue_purchase_order(commission, acting_user=users["officer_east"]).purchase_order
     notice = SpotContractNotice.objects.create(
         provider=provider, referral=referral, service_type_id="home_care", reason="x", raised_by=users["officer_east"]
     )
@@ -319,19 +319,19 @@ GET_MATRIX = {
     "concerns:close": (lambda w: [w["concern"].pk], gate(STAFF, expect(LOGGED_IN, ok_code=405))),
     "admin:index": (lambda w: [], expect({"finance"}, other=302)),
     # Sourcing (A's first referral is queued, not allocated: the forms turn everyone back).
-    "dps:publish": (
+    "commissioning:publish": (
         lambda w: [w["ra"].pk],
         gate(BROKERAGE, expect(set(), seen=SEES_A, seen_code=403, other=404) | TEAM_EAST_302),
     ),
-    "dps:republish": (
+    "commissioning:republish": (
         lambda w: [w["ra"].pk],
         gate(BROKERAGE, expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
     ),
-    "dps:spot_contract": (
+    "commissioning:spot_contract": (
         lambda w: [w["ra"].pk],
         gate(BROKERAGE, expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
     ),
-    "dps:close_bidding": (lambda w: [w["ra"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
+    "commissioning:close_bidding": (lambda w: [w["ra"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
     "dps:requirement": (
         lambda w: [w["requirement"].pk],
         gate(BROKERAGE, expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
@@ -342,7 +342,7 @@ GET_MATRIX = {
         gate(BROKERAGE, expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
     ),
     "dps:score": (lambda w: [w["requirement"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
-    "dps:select": (lambda w: [w["requirement"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
+    "commissioning:select": (lambda w: [w["requirement"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
     "dps:notices": (lambda w: [], expect({"dps"}, other=403)),
     "dps:acknowledge_notice": (lambda w: [w["notice"].pk], gate({"dps"}, expect(LOGGED_IN, ok_code=405))),
     # Purchasing arrangements are the DPS team's.
@@ -355,11 +355,11 @@ GET_MATRIX = {
         lambda w: [w["requirement"].arrangement_id, w["order"].agreement.provider.services.get().pk],
         gate({"dps"}, expect(LOGGED_IN, ok_code=405)),
     ),
-    "brokerage:agreement_create": (
+    "commissioning:award": (
         lambda w: [w["ra"].pk],
         gate(BROKERAGE, expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
     ),
-    "packages:commission": (lambda w: [w["ra"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
+    "commissioning:issue_purchase_order": (lambda w: [w["ra"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
     "packages:change_terms": (
         lambda w: [w["agreement"].pk],
         gate(BROKERAGE, expect(TEAM_EAST, seen=SEES_A, seen_code=403)),

@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from catalogue.codes import ServiceCode
+from commissioning import services as commissioning
+from commissioning.models import Commission
+from commissioning.workflows import State
 from core.exceptions import ActionRefused
 from core.forms import FREE_TEXT_MAX_LENGTH
 from dps import services
@@ -36,7 +39,6 @@ from providers.models import ProviderService
 from referrals.models import Referral
 from referrals.services import take_referral
 from referrals.tests.factories import urgent_referral
-from referrals.workflows import State
 
 pytestmark = pytest.mark.django_db
 
@@ -146,10 +148,13 @@ def test_after_an_extension_bidding_stays_open_past_the_old_time_and_closes_at_t
         assert submit(case.requirement, bidder(case.arrangement)).pk
         assert case.requirement.pk in {r.pk for r in requirements_open_to(case.bidders[0].provider)}
         with pytest.raises(ActionRefused, match="wait for the closing time"):
-            services.close_bidding(case.referral, acting_user=case.officer)
+            commissioning.close_bidding(case.commission, acting_user=case.officer)
     with time_machine.travel(later + timedelta(minutes=1)):
-        assert services.close_bidding(case.referral, acting_user=case.officer).status == DPSRequirement.Status.CLOSED
-    assert Referral.objects.get(pk=case.referral.pk).state == State.BIDDING_CLOSED
+        assert (
+            commissioning.close_bidding(case.commission, acting_user=case.officer).status
+            == DPSRequirement.Status.CLOSED
+        )
+    assert case.commission.state == State.BIDDING_CLOSED
 
 
 def test_brought_forward_bidding_can_be_closed_at_the_new_time(case):
@@ -158,8 +163,8 @@ def test_brought_forward_bidding_can_be_closed_at_the_new_time(case):
 
     with time_machine.travel(sooner + timedelta(minutes=1)):
         assert not DPSRequirement.objects.get(pk=case.requirement.pk).is_open_for_bids
-        services.close_bidding(case.referral, acting_user=case.officer)
-    assert Referral.objects.get(pk=case.referral.pk).state == State.BIDDING_CLOSED
+        commissioning.close_bidding(case.commission, acting_user=case.officer)
+    assert case.commission.state == State.BIDDING_CLOSED
 
 
 # The refused changes ------------------------------------------------------------------------------------------
@@ -386,12 +391,12 @@ def test_other_referrals_keep_three_days_at_noon(person, cap_member, officer_eas
 def test_an_officer_publishes_an_urgent_requirement_that_closes_in_two_hours(client, urgent_case, officer_east):
     referral, arrangement = urgent_case
     client.force_login(officer_east)
-    form_page = client.get(reverse("dps:publish", args=[referral.pk])).content.decode()
+    form_page = client.get(reverse("commissioning:publish", args=[referral.pk])).content.decode()
     assert "This referral is urgent: bidding can close an hour from now." in form_page
     closes = (timezone.localtime() + timedelta(hours=2)).replace(second=0, microsecond=0)
 
     response = client.post(
-        reverse("dps:publish", args=[referral.pk]),
+        reverse("commissioning:publish", args=[referral.pk]),
         {
             "arrangement": arrangement.pk,
             "start_date_day": str((closes + timedelta(days=1)).day),
@@ -407,18 +412,22 @@ def test_an_officer_publishes_an_urgent_requirement_that_closes_in_two_hours(cli
     assert response.status_code == 302
     requirement = DPSRequirement.objects.get(referral=referral)
     assert requirement.closes_at == closes and requirement.service_type_id == ServiceCode.HOME_CARE
-    assert Referral.objects.get(pk=referral.pk).state == State.REQUIREMENT_PUBLISHED
+    assert Commission.objects.get(referral=referral).state == State.REQUIREMENT_PUBLISHED
 
 
 def test_an_urgent_requirement_closes_at_least_an_hour_after_it_is_published(urgent_case, officer_east):
     referral, arrangement = urgent_case
     fields = requirement_fields(arrangement, start_date=timezone.localdate() + timedelta(days=2))
     with pytest.raises(ActionRefused, match="Bidding must close at least 1 hour from now"):
-        services.publish_requirement(
-            referral, acting_user=officer_east, **fields | {"closes_at": timezone.now() + timedelta(minutes=30)}
+        commissioning.publish_requirement(
+            referral.commission,
+            acting_user=officer_east,
+            **fields | {"closes_at": timezone.now() + timedelta(minutes=30)},
         )
     in_an_hour = timezone.now() + timedelta(hours=1, seconds=5)
-    requirement = services.publish_requirement(referral, acting_user=officer_east, **fields | {"closes_at": in_an_hour})
+    requirement = commissioning.publish_requirement(
+        referral.commission, acting_user=officer_east, **fields | {"closes_at": in_an_hour}
+    )
     assert requirement.closes_at == in_an_hour
 
 
@@ -432,8 +441,8 @@ def test_an_urgent_requirement_closes_at_least_an_hour_after_it_is_published(urg
 def test_other_requirements_keep_their_rule(person, cap_member, officer_east, closes_in, match):
     case = allocated(person, cap_member, officer_east)
     with pytest.raises(ActionRefused, match=match):
-        services.publish_requirement(
-            case.referral,
+        commissioning.publish_requirement(
+            case.commission,
             acting_user=officer_east,
             **requirement_fields(case.arrangement, closes_at=timezone.now() + closes_in),
         )
@@ -445,7 +454,7 @@ def test_the_publish_form_refuses_a_time_too_soon_next_to_the_time(client, urgen
     soon = timezone.localtime() + timedelta(minutes=20)
     client.force_login(officer_east)
     response = client.post(
-        reverse("dps:publish", args=[referral.pk]),
+        reverse("commissioning:publish", args=[referral.pk]),
         {"arrangement": arrangement.pk, **closing_fields(soon), "summary": SUMMARY, "outcomes": OUTCOMES[0]},
     )
     page = response.content.decode()

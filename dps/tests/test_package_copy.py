@@ -4,8 +4,8 @@ text of the plan reaches bidders without the guard. The plan's language is a cho
 import pytest
 from django.urls import reverse
 
+from commissioning import services as commissioning
 from core.tests.forms import fresh_token
-from dps import services
 from dps.tests.factories import allocated, requirement_fields
 from people.languages import language_choices, language_code
 from people.models import CareAndSupportPlan
@@ -32,8 +32,8 @@ def test_the_plan_form_offers_languages_from_a_list_and_refuses_free_text(client
 def test_a_requirement_carries_the_language_as_a_code_and_shows_its_name(person, cap_member, officer_east):
     plan = make_plan(person.allocated_worker, person, preferred_language="pol")
     case = allocated(person, cap_member, officer_east, plan=plan)
-    requirement = services.publish_requirement(
-        case.referral, acting_user=officer_east, **requirement_fields(case.arrangement)
+    requirement = commissioning.publish_requirement(
+        case.commission, acting_user=officer_east, **requirement_fields(case.arrangement)
     )
     assert (requirement.language, requirement.get_language_display()) == ("pol", "Polish")
 
@@ -57,8 +57,8 @@ def test_only_checked_visits_travel_from_the_plan(person, cap_member, officer_ea
     )
     plan.refresh_from_db()
     case = allocated(person, cap_member, officer_east, plan=plan)
-    requirement = services.publish_requirement(
-        case.referral, acting_user=officer_east, **requirement_fields(case.arrangement)
+    requirement = commissioning.publish_requirement(
+        case.commission, acting_user=officer_east, **requirement_fields(case.arrangement)
     )
     assert requirement.visit_schedule == [{"day": "Monday", "time": "08:00", "minutes": 45, "carers": 2}]
     assert "Marek" not in str(requirement.__dict__)

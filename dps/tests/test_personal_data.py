@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from commissioning import services as commissioning
 from core.exceptions import ActionRefused
-from dps import services
 from dps.models import DPSRequirement, OutcomeStatement
 from dps.personal_data import find_personal_details
 from dps.tests.factories import OUTCOMES, SUMMARY, allocated, closed, footprint, requirement_fields
@@ -75,8 +75,8 @@ def people(ada, social_worker, east_area):
 
 
 def _publish(case, officer, **fields):
-    return services.publish_requirement(
-        case.referral, acting_user=officer, **requirement_fields(case.arrangement, **fields)
+    return commissioning.publish_requirement(
+        case.commission, acting_user=officer, **requirement_fields(case.arrangement, **fields)
     )
 
 
@@ -252,8 +252,8 @@ def test_republishing_checks_the_text_again(ada, cap_member, officer_east):
     before, outcomes_before = footprint(case.referral), OutcomeStatement.objects.count()
 
     with pytest.raises(ActionRefused, match="Remove the person's name, phone number from the text"):
-        services.republish_requirement(
-            case.referral,
+        commissioning.republish_requirement(
+            case.commission,
             acting_user=officer_east,
             reason="No acceptable bids",
             **requirement_fields(

@@ -1,5 +1,5 @@
 """The requirement's own state machine (dps.workflows): each step allowed and each refused, logged with who,
-when, from, to and why. The services take these steps alongside the referral's; here they are also taken
+when, from, to and why. The services take these steps alongside the commission's; here they are also taken
 directly, so each permission and condition is seen to guard its step."""
 
 from datetime import timedelta
@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from brokerage.services import award_agreement
+from commissioning import services as commissioning
 from core.exceptions import ActionRefused
-from dps import services
 from dps.models import REQUIREMENT_MACHINE, DPSRequirement
 from dps.tests.factories import after_closing, closed, published, requirement_fields, score_all, selected
 from providers.tests.factories import ProviderFactory
@@ -27,7 +26,7 @@ def _last_step(requirement):
 def test_close_opens_the_bids_for_review_after_the_closing_time(person, cap_member, officer_east):
     case = published(person, cap_member, officer_east)
     with after_closing(case.requirement):
-        services.close_bidding(case.referral, acting_user=officer_east)
+        commissioning.close_bidding(case.commission, acting_user=officer_east)
     requirement = DPSRequirement.objects.get(pk=case.requirement.pk)
     assert requirement.status == Status.CLOSED
     assert _last_step(requirement) == ("close", Status.OPEN, Status.CLOSED, officer_east)
@@ -52,7 +51,7 @@ def test_close_refused_for_anyone_but_the_allocated_officer(who, request, person
 
 def test_award_follows_the_agreement_with_the_selected_bidder(person, cap_member, officer_east):
     case = selected(person, cap_member, officer_east)
-    award_agreement(case.referral, acting_user=officer_east, start_date=timezone.localdate() + timedelta(days=7))
+    commissioning.award(case.commission, acting_user=officer_east, start_date=timezone.localdate() + timedelta(days=7))
     requirement = DPSRequirement.objects.get(pk=case.requirement.pk)
     assert requirement.status == Status.AWARDED
     name, source, target, by = _last_step(requirement)
@@ -76,8 +75,8 @@ def test_award_refused_while_bidding_is_open(person, cap_member, officer_east):
 def test_end_without_award_when_the_requirement_is_published_again(person, cap_member, officer_east):
     case = closed(person, cap_member, officer_east)
     score_all(case.requirement, officer_east)
-    services.republish_requirement(
-        case.referral,
+    commissioning.republish_requirement(
+        case.commission,
         acting_user=officer_east,
         reason="Both bids over the rate",
         **requirement_fields(case.arrangement),
@@ -90,9 +89,9 @@ def test_end_without_award_when_the_requirement_is_published_again(person, cap_m
 def test_end_without_award_for_a_spot_contract_after_bidding_closes(person, cap_member, officer_east):
     case = published(person, cap_member, officer_east)
     with after_closing(case.requirement):
-        services.close_bidding(case.referral, acting_user=officer_east)
-    services.commission_spot_contract(
-        case.referral, acting_user=officer_east, provider=ProviderFactory(), reason="No one covers night calls"
+        commissioning.close_bidding(case.commission, acting_user=officer_east)
+    commissioning.commission_spot_contract(
+        case.commission, acting_user=officer_east, provider=ProviderFactory(), reason="No one covers night calls"
     )
     requirement = DPSRequirement.objects.get(pk=case.requirement.pk)
     assert requirement.status == Status.NOT_AWARDED
@@ -108,7 +107,7 @@ def test_end_without_award_refused_without_a_reason(person, cap_member, officer_
 
 def test_a_finished_competition_takes_no_step(person, cap_member, officer_east):
     case = selected(person, cap_member, officer_east)
-    award_agreement(case.referral, acting_user=officer_east, start_date=timezone.localdate() + timedelta(days=7))
+    commissioning.award(case.commission, acting_user=officer_east, start_date=timezone.localdate() + timedelta(days=7))
     requirement = DPSRequirement.objects.get(pk=case.requirement.pk)
     requirement.selection_reason = "Changed my mind"
     for step in ("close", "award", "end_without_award"):
@@ -125,7 +124,7 @@ def test_the_status_moves_only_by_a_step(person, cap_member, officer_east):
 def test_the_requirement_page_shows_its_steps_and_its_picture(client, person, cap_member, officer_east):
     case = published(person, cap_member, officer_east)
     with after_closing(case.requirement):
-        services.close_bidding(case.referral, acting_user=officer_east)
+        commissioning.close_bidding(case.commission, acting_user=officer_east)
     client.force_login(officer_east)
     page = client.get(reverse("dps:requirement", args=[case.requirement.pk])).content.decode()
     assert "How this competition has run" in page and "Closed: bids being reviewed" in page

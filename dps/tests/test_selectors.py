@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from catalogue.codes import ServiceCode
+from commissioning import services as commissioning
 from dps import services
 from dps.models import Bid
 from dps.selectors import is_open_to, rank_bids, requirements_open_to
@@ -36,8 +37,8 @@ def market(social_worker, east_area, cap_member, officer_east):
         return make_person(social_worker, east_area, postcode=postcode)
 
     def out_for_bids(case, **fields):
-        return services.publish_requirement(
-            case.referral, acting_user=officer_east, **requirement_fields(case.arrangement, **fields)
+        return commissioning.publish_requirement(
+            case.commission, acting_user=officer_east, **requirement_fields(case.arrangement, **fields)
         )
 
     def requirement(postcode="E1 6AN", on=arrangement, **fields):

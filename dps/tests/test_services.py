@@ -9,6 +9,8 @@ from django.core import mail
 from django.utils import timezone
 
 from catalogue.codes import ServiceCode
+from commissioning import services as commissioning
+from commissioning.workflows import State
 from core.exceptions import ActionRefused
 from dps import services
 from dps.models import Bid, BidAnswer, DPSRequirement, SpotContractNotice
@@ -26,13 +28,13 @@ from dps.tests.factories import (
     published,
     requirement_fields,
     score_all,
+    selected,
     submit,
 )
 from people.models import Specialism
 from people.tests.factories import make_person, make_plan
 from providers.tests.factories import ProviderFactory
 from referrals.models import Referral
-from referrals.workflows import State
 
 SCHEDULE = [
     {"day": "Monday", "time": "08:00", "minutes": 45, "carers": 1},
@@ -47,8 +49,8 @@ def case(person, cap_member, officer_east):
 
 def _publish(case, **fields):
     arrangement = fields.pop("arrangement", case.arrangement)
-    return services.publish_requirement(
-        case.referral, acting_user=case.officer, **requirement_fields(arrangement, **fields)
+    return commissioning.publish_requirement(
+        case.commission, acting_user=case.officer, **requirement_fields(arrangement, **fields)
     )
 
 
@@ -85,7 +87,7 @@ def test_requirement_copies_the_package_from_the_plan_and_the_district(
     assert (requirement.quality_weight, requirement.price_weight) == (70, 30)
     assert [o.text for o in requirement.outcomes.all()] == OUTCOMES
     assert requirement.status == DPSRequirement.Status.OPEN
-    assert case.refresh().referral.state == State.REQUIREMENT_PUBLISHED
+    assert case.commission.state == State.REQUIREMENT_PUBLISHED
 
 
 def test_requirement_is_announced_to_enrolled_providers_without_the_person(
@@ -319,6 +321,15 @@ def test_answers_cannot_be_scored_while_bidding_is_open(person, cap_member, offi
     assert not BidAnswer.objects.filter(score__isnull=False).exists()
 
 
+def test_answers_cannot_be_scored_once_a_provider_is_chosen(person, cap_member, officer_east):
+    """The choice was made on these scores: they stay as they were (the requirement's selected bid says so)."""
+    case = selected(person, cap_member, officer_east)
+    scored = dict(BidAnswer.objects.values_list("pk", "score"))
+    with pytest.raises(ActionRefused, match="before a provider is chosen"):
+        services.score_answers(case.requirement, acting_user=officer_east, scores=_all_scores(case.requirement, 1))
+    assert dict(BidAnswer.objects.values_list("pk", "score")) == scored
+
+
 @pytest.mark.parametrize("score", [6, -1, None])
 def test_scores_are_0_to_5(closed_case, officer_east, score):
     scores = _all_scores(closed_case.requirement, 3) | {closed_case.bids[1].answers.last().pk: score}
@@ -350,25 +361,26 @@ def test_only_the_allocated_officer_scores(closed_case, request, who):
 
 def test_choosing_a_bid_records_it_with_the_reason(closed_case, officer_east):
     score_all(closed_case.requirement, officer_east)
-    services.select_bid(
-        closed_case.referral,
+    commissioning.select_bid(
+        closed_case.commission,
         acting_user=officer_east,
         bid=closed_case.bids[1],
         reason="Carers speak the person's language",
     )
     case = closed_case.refresh()
-    assert (case.referral.chosen_bid, case.referral.chosen_provider) == (case.bids[1], case.bids[1].provider)
+    commission = case.commission
+    assert (commission.chosen_bid, commission.chosen_provider) == (case.bids[1], case.bids[1].provider)
     assert (case.requirement.selected_bid, case.requirement.selection_reason) == (
         case.bids[1],
         "Carers speak the person's language",
     )
-    assert case.referral.state == State.PROVIDER_SELECTED
+    assert commission.state == State.PROVIDER_SELECTED
 
 
 def _refused_choice(case, officer, match, bid=None, reason="Best overall score"):
     before = footprint(case.referral)
     with pytest.raises(ActionRefused, match=match):
-        services.select_bid(case.referral, acting_user=officer, bid=bid or case.bids[0], reason=reason)
+        commissioning.select_bid(case.commission, acting_user=officer, bid=bid or case.bids[0], reason=reason)
     assert footprint(case.referral) == before
 
 
@@ -399,8 +411,8 @@ def test_republish_marks_the_old_requirement_not_awarded_and_publishes_anew(
 ):
     old = closed_case.requirement
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.republish_requirement(
-            closed_case.referral,
+        new = commissioning.republish_requirement(
+            closed_case.commission,
             acting_user=officer_east,
             reason="Both too dear",
             **requirement_fields(closed_case.arrangement, summary="Evening visits"),
@@ -409,7 +421,7 @@ def test_republish_marks_the_old_requirement_not_awarded_and_publishes_anew(
     assert (old.status, old.selection_reason) == (DPSRequirement.Status.NOT_AWARDED, "Both too dear")
     assert new.pk != old.pk and new.status == DPSRequirement.Status.OPEN and new.summary == "Evening visits"
     referral = Referral.objects.get(pk=closed_case.referral.pk)
-    assert referral.state == State.REQUIREMENT_PUBLISHED
+    assert closed_case.commission.state == State.REQUIREMENT_PUBLISHED
     assert referral.live_requirement == new
     bidder_emails = {u.email for u in closed_case.bidders}
     told = {m.to[0] for m in mail.outbox if "not successful" in m.subject}
@@ -421,8 +433,8 @@ def test_republish_marks_the_old_requirement_not_awarded_and_publishes_anew(
 def test_republish_needs_a_reason(closed_case, officer_east):
     before = footprint(closed_case.referral)
     with pytest.raises(ActionRefused, match="Say why"):
-        services.republish_requirement(
-            closed_case.referral, acting_user=officer_east, reason=" ", **requirement_fields(closed_case.arrangement)
+        commissioning.republish_requirement(
+            closed_case.commission, acting_user=officer_east, reason=" ", **requirement_fields(closed_case.arrangement)
         )
     assert footprint(closed_case.referral) == before
 
@@ -430,8 +442,8 @@ def test_republish_needs_a_reason(closed_case, officer_east):
 def test_republish_with_bad_fields_keeps_the_old_requirement(closed_case, officer_east):
     before = footprint(closed_case.referral)
     with pytest.raises(ActionRefused, match="closing time"):
-        services.republish_requirement(
-            closed_case.referral,
+        commissioning.republish_requirement(
+            closed_case.commission,
             acting_user=officer_east,
             reason="No bids",
             **requirement_fields(closed_case.arrangement, closes_at=timezone.now()),
@@ -445,8 +457,8 @@ def test_spot_contract_tells_the_dps_team_and_ends_the_live_requirement(
 ):
     provider = ProviderFactory(name="Nightingale Care Ltd")
     with django_capture_on_commit_callbacks(execute=True):
-        services.commission_spot_contract(
-            closed_case.referral,
+        commissioning.commission_spot_contract(
+            closed_case.commission,
             acting_user=officer_east,
             provider=provider,
             reason="No framework provider does double-handed night calls",
@@ -460,9 +472,10 @@ def test_spot_contract_tells_the_dps_team_and_ends_the_live_requirement(
         officer_east,
     )
     case = closed_case.refresh()
-    assert case.referral.state == State.PROVIDER_SELECTED
-    assert (case.referral.chosen_provider, case.referral.chosen_bid) == (provider, None)
-    assert case.referral.spot_contract_reason == "No framework provider does double-handed night calls"
+    commission = case.commission
+    assert commission.state == State.PROVIDER_SELECTED
+    assert (commission.chosen_provider, commission.chosen_bid) == (provider, None)
+    assert commission.spot_contract_reason == "No framework provider does double-handed night calls"
     assert case.requirement.status == DPSRequirement.Status.NOT_AWARDED
     assert case.referral.live_requirement is None
     to_dps = [m for m in mail.outbox if m.to == [dps_team.email]]
@@ -472,13 +485,13 @@ def test_spot_contract_tells_the_dps_team_and_ends_the_live_requirement(
 
 def test_spot_contract_from_an_allocated_referral(case, officer_east, dps_team, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.commission_spot_contract(
-            case.referral,
+        commissioning.commission_spot_contract(
+            case.commission,
             acting_user=officer_east,
             provider=ProviderFactory(),
             reason="Nobody on the framework covers this street",
         )
-    assert case.refresh().referral.state == State.PROVIDER_SELECTED
+    assert case.commission.state == State.PROVIDER_SELECTED
     assert SpotContractNotice.objects.count() == 1
     assert [m.to for m in mail.outbox] == [[dps_team.email]]
 
@@ -486,8 +499,8 @@ def test_spot_contract_from_an_allocated_referral(case, officer_east, dps_team, 
 def test_spot_contract_needs_a_reason(case, officer_east):
     before = footprint(case.referral)
     with pytest.raises(ActionRefused, match="Give the reason"):
-        services.commission_spot_contract(
-            case.referral, acting_user=officer_east, provider=ProviderFactory(), reason=""
+        commissioning.commission_spot_contract(
+            case.commission, acting_user=officer_east, provider=ProviderFactory(), reason=""
         )
     assert footprint(case.referral) == before
 
@@ -495,15 +508,15 @@ def test_spot_contract_needs_a_reason(case, officer_east):
 def test_spot_contract_needs_an_active_provider(case, officer_east):
     before = footprint(case.referral)
     with pytest.raises(ActionRefused, match="not active"):
-        services.commission_spot_contract(
-            case.referral, acting_user=officer_east, provider=ProviderFactory(active=False), reason="Nobody else"
+        commissioning.commission_spot_contract(
+            case.commission, acting_user=officer_east, provider=ProviderFactory(active=False), reason="Nobody else"
         )
     assert footprint(case.referral) == before
 
 
 def test_dps_team_acknowledges_a_notice_once(case, officer_east, dps_team):
-    services.commission_spot_contract(
-        case.referral, acting_user=officer_east, provider=ProviderFactory(), reason="Nobody else"
+    commissioning.commission_spot_contract(
+        case.commission, acting_user=officer_east, provider=ProviderFactory(), reason="Nobody else"
     )
     notice = SpotContractNotice.objects.get()
     with pytest.raises(ActionRefused, match="Only the DPS team"):

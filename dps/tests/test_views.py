@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning import services as commissioning
 from core.exceptions import ActionRefused
 from core.tests.forms import date_fields
-from dps import services
 from dps.models import DPSRequirement
 from dps.tests.factories import (
     OUTCOMES,
@@ -48,7 +48,7 @@ def form_data(case, **overrides):
 
 def test_a_valid_requirement_is_published(client, case):
     client.force_login(case.officer)
-    response = client.post(reverse("dps:publish", args=[case.referral.pk]), form_data(case))
+    response = client.post(reverse("commissioning:publish", args=[case.referral.pk]), form_data(case))
     assert response.status_code == 302
     assert DPSRequirement.objects.count() == 1
 
@@ -57,7 +57,7 @@ def test_a_start_before_bidding_closes_is_refused_next_to_the_start_date(client,
     client.force_login(case.officer)
     closes = timezone.localtime() + timedelta(days=2)
     response = client.post(
-        reverse("dps:publish", args=[case.referral.pk]),
+        reverse("commissioning:publish", args=[case.referral.pk]),
         form_data(case, **date_fields("start_date", (closes - timedelta(days=1)).date())),
     )
     page = response.content.decode()
@@ -71,8 +71,8 @@ def test_a_start_before_bidding_closes_is_refused_next_to_the_start_date(client,
 def test_the_service_refuses_a_start_on_the_closing_day_too(case):
     closes = timezone.now() + timedelta(days=2)
     with pytest.raises(ActionRefused, match="The start date must be after bidding closes"):
-        services.publish_requirement(
-            case.referral,
+        commissioning.publish_requirement(
+            case.commission,
             acting_user=case.officer,
             **requirement_fields(case.arrangement, closes_at=closes, start_date=timezone.localtime(closes).date()),
         )
@@ -81,7 +81,9 @@ def test_the_service_refuses_a_start_on_the_closing_day_too(case):
 
 def test_a_summary_of_two_megabytes_is_refused(client, case):
     client.force_login(case.officer)
-    response = client.post(reverse("dps:publish", args=[case.referral.pk]), form_data(case, summary="x" * 2_000_000))
+    response = client.post(
+        reverse("commissioning:publish", args=[case.referral.pk]), form_data(case, summary="x" * 2_000_000)
+    )
     assert response.status_code == 400
     assert "Ensure this value has at most 10000 characters" in response.content.decode()
     assert not DPSRequirement.objects.exists()
@@ -141,10 +143,12 @@ def test_the_approved_amount_is_shown_while_bidding_is_open(client, person, cap_
 def test_an_urgent_referral_has_no_approved_amount_and_flags_no_bid(client, person, social_worker, officer_east):
     referral = allocated_referral(social_worker, person, officer_east)  # no plan, so no funding decision
     arrangement = PurchasingArrangementFactory()
-    requirement = services.publish_requirement(referral, acting_user=officer_east, **requirement_fields(arrangement))
+    requirement = commissioning.publish_requirement(
+        referral.commission, acting_user=officer_east, **requirement_fields(arrangement)
+    )
     submit(requirement, bidder(arrangement), Decimal("900.00"), price_basis="weekly")
     with after_closing(requirement):
-        services.close_bidding(referral, acting_user=officer_east)
+        commissioning.close_bidding(referral.commission, acting_user=officer_east)
     client.force_login(officer_east)
 
     page = client.get(reverse("dps:requirement", args=[requirement.pk])).content.decode()

@@ -1,15 +1,16 @@
-"""The sourcing transitions of the referral state machine, each allowed and each refused, through the
-services that make them. A refusal changes nothing."""
+"""The sourcing steps of the referral's commission (commissioning.workflows), each allowed and each refused, through
+the services that take them. A refusal changes nothing."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from brokerage.services import award_agreement
 from catalogue.codes import ServiceCode
+from commissioning import services as commissioning
+from commissioning.models import COMMISSION_MACHINE, Commission, CommissionTransition
+from commissioning.workflows import State
 from core.exceptions import ActionRefused
-from dps import services
 from dps.tests.factories import (
     PurchasingArrangementFactory,
     Sourcing,
@@ -23,33 +24,37 @@ from dps.tests.factories import (
     score_all,
     selected,
 )
-from packages.services import commission_package
 from providers.tests.factories import ProviderFactory
-from referrals.models import Referral, ReferralTransition
+from referrals.models import Referral
 from referrals.services import take_referral
 from referrals.tests.factories import sourcing_support_referral
-from referrals.workflows import State
+from referrals.workflows import State as ReferralState
 
 
-# Each new transition: the case just before it, the call that makes it (as `user`), and where it leads.
+# Each new step: the case just before it, the call that takes it (as `user`), and where it leads.
 def _scored(person, funder, officer):
     case = closed(person, funder, officer)
     score_all(case.requirement, officer)
     return case
 
 
+def _commission(case):
+    """The referral's commission, or the refusal a referral with none (sourcing support) gets."""
+    return commissioning.commission_of(case.referral)
+
+
 def _publish(case, user):
-    services.publish_requirement(case.referral, acting_user=user, **requirement_fields(case.arrangement))
+    commissioning.publish_requirement(_commission(case), acting_user=user, **requirement_fields(case.arrangement))
 
 
 def _close(case, user):
     with after_closing(case.requirement):
-        services.close_bidding(case.referral, acting_user=user)
+        commissioning.close_bidding(_commission(case), acting_user=user)
 
 
 def _republish(case, user):
-    services.republish_requirement(
-        case.referral,
+    commissioning.republish_requirement(
+        _commission(case),
         acting_user=user,
         reason="Both bids were over the usual rate",
         **requirement_fields(case.arrangement),
@@ -57,12 +62,12 @@ def _republish(case, user):
 
 
 def _select(case, user):
-    services.select_bid(case.referral, acting_user=user, bid=case.bids[0], reason="Best overall score")
+    commissioning.select_bid(_commission(case), acting_user=user, bid=case.bids[0], reason="Best overall score")
 
 
 def _spot(case, user):
-    services.commission_spot_contract(
-        case.referral,
+    commissioning.commission_spot_contract(
+        _commission(case),
         acting_user=user,
         provider=ProviderFactory(),
         reason="No framework provider covers double-handed night calls",
@@ -70,21 +75,21 @@ def _spot(case, user):
 
 
 def _award(case, user):
-    award_agreement(case.referral, acting_user=user, start_date=timezone.localdate() + timedelta(days=7))
+    commissioning.award(_commission(case), acting_user=user, start_date=timezone.localdate() + timedelta(days=7))
 
 
 def _issue(case, user):
-    commission_package(case.referral, acting_user=user)
+    commissioning.issue_purchase_order(_commission(case), acting_user=user)
 
 
-TRANSITIONS = {  # name: (build the case, act, target state)
+TRANSITIONS = {  # name: (build the case, act, target state of the commission)
     "publish_requirement": (allocated, _publish, State.REQUIREMENT_PUBLISHED),
     "close_bidding": (published, _close, State.BIDDING_CLOSED),
     "republish": (closed, _republish, State.REQUIREMENT_PUBLISHED),
     "select_provider": (_scored, _select, State.PROVIDER_SELECTED),
     "commission_spot_contract": (allocated, _spot, State.PROVIDER_SELECTED),
     "award": (selected, _award, State.DETAILS_SHARED),
-    "issue_purchase_order": (awarded, _issue, State.ACTIVE),
+    "issue_purchase_order": (awarded, _issue, State.COMMISSIONED),
 }
 NOT_ALLOWED = ["other_officer_east", "officer_west", "lead_east", "social_worker"]
 
@@ -100,16 +105,19 @@ def _refused_and_unchanged(case, act, user, match=None):
 def test_allocated_officer_makes_the_transition(name, person, cap_member, officer_east):
     build, act, target = TRANSITIONS[name]
     case = build(person, cap_member, officer_east)
-    source = case.referral.state
-    transitions = ReferralTransition.objects.filter(referral=case.referral).count()
+    source = case.commission.state
+    transitions = CommissionTransition.objects.filter(commission__referral=case.referral).count()
 
     act(case, officer_east)
 
-    referral = Referral.objects.get(pk=case.referral.pk)
-    assert referral.state == target
-    last = referral.transitions.last()
+    commission = Commission.objects.get(referral=case.referral)
+    assert commission.state == target
+    last = commission.transitions.last()
     assert (last.name, last.source, last.target, last.by) == (name, source, target, officer_east)
-    assert referral.transitions.count() == transitions + 1
+    assert commission.transitions.count() == transitions + 1
+    # The referral stays with its officer until the purchase order makes it active.
+    referral_state = ReferralState.ACTIVE if target == State.COMMISSIONED else ReferralState.ALLOCATED
+    assert Referral.objects.get(pk=case.referral.pk).state == referral_state
 
 
 @pytest.mark.parametrize("actor", NOT_ALLOWED)
@@ -123,14 +131,14 @@ def test_only_the_allocated_officer_makes_the_transition(name, actor, request, p
 def test_spot_contract_after_bidding_closes_is_allowed(person, cap_member, officer_east):
     case = closed(person, cap_member, officer_east)
     _spot(case, officer_east)
-    assert case.refresh().referral.state == State.PROVIDER_SELECTED
+    assert case.commission.state == State.PROVIDER_SELECTED
 
 
 def test_bidding_cannot_close_before_the_closing_time(person, cap_member, officer_east):
     case = published(person, cap_member, officer_east)
     _refused_and_unchanged(
         case,
-        lambda c, u: services.close_bidding(c.referral, acting_user=u),
+        lambda c, u: commissioning.close_bidding(c.commission, acting_user=u),
         officer_east,
         match="wait for the closing time",
     )
@@ -158,7 +166,7 @@ def test_spot_contract_cannot_be_commissioned_while_bidding_is_open(person, cap_
 
 def test_agreement_cannot_be_made_before_a_provider_is_selected(person, cap_member, officer_east):
     case = _scored(person, cap_member, officer_east)
-    _refused_and_unchanged(case, _award, officer_east, match="Choose the provider")
+    _refused_and_unchanged(case, _award, officer_east, match="bidding closed: reviewing bids” cannot do this")
 
 
 def test_agreement_cannot_be_made_twice(person, cap_member, officer_east):
@@ -168,13 +176,13 @@ def test_agreement_cannot_be_made_twice(person, cap_member, officer_east):
 
 def test_purchase_order_cannot_be_issued_before_the_award(person, cap_member, officer_east):
     case = selected(person, cap_member, officer_east)
-    _refused_and_unchanged(case, _issue, officer_east, match="no agreement waiting")
+    _refused_and_unchanged(case, _issue, officer_east, match="provider selected” cannot do this")
 
 
 def test_purchase_order_cannot_be_issued_twice(person, cap_member, officer_east):
     case = awarded(person, cap_member, officer_east)
     _issue(case, officer_east)
-    _refused_and_unchanged(case, _issue, officer_east, match="no agreement waiting")
+    _refused_and_unchanged(case, _issue, officer_east, match="commissioned: purchase order issued” cannot do this")
 
 
 @pytest.fixture
@@ -185,12 +193,17 @@ def sourcing_support(person, officer_east):
     return Sourcing(Referral.objects.get(pk=referral.pk), officer_east, arrangement)
 
 
+def test_sourcing_support_starts_no_commission(sourcing_support):
+    """Sourcing support is answered with options, not commissioned: taking it starts nothing to source."""
+    assert not Commission.objects.filter(referral=sourcing_support.referral).exists()
+
+
 def test_sourcing_support_cannot_be_published(sourcing_support, officer_east):
-    _refused_and_unchanged(sourcing_support, _publish, officer_east, match="answered with options")
+    _refused_and_unchanged(sourcing_support, _publish, officer_east, match="not being sourced")
 
 
 def test_sourcing_support_cannot_be_a_spot_contract(sourcing_support, officer_east):
-    _refused_and_unchanged(sourcing_support, _spot, officer_east, match="answered with options")
+    _refused_and_unchanged(sourcing_support, _spot, officer_east, match="not being sourced")
 
 
 def test_timeline_runs_in_order_to_active(person, cap_member, officer_east):
@@ -198,18 +211,74 @@ def test_timeline_runs_in_order_to_active(person, cap_member, officer_east):
     _issue(case, officer_east)
 
     referral = Referral.objects.get(pk=case.referral.pk)
-    steps = list(referral.transitions.values_list("name", "source", "target"))
-    assert steps == [
-        ("send_for_funding", State.DRAFT, State.AWAITING_FUNDING),
-        ("authorise", State.AWAITING_FUNDING, State.QUEUED),
-        ("take", State.QUEUED, State.ALLOCATED),
-        ("publish_requirement", State.ALLOCATED, State.REQUIREMENT_PUBLISHED),
+    assert list(referral.transitions.values_list("name", "source", "target")) == [
+        ("send_for_funding", ReferralState.DRAFT, ReferralState.AWAITING_FUNDING),
+        ("authorise", ReferralState.AWAITING_FUNDING, ReferralState.QUEUED),
+        ("take", ReferralState.QUEUED, ReferralState.ALLOCATED),
+        ("record_commissioned", ReferralState.ALLOCATED, ReferralState.ACTIVE),
+    ]
+    commission = Commission.objects.get(referral=referral)
+    assert list(commission.transitions.values_list("name", "source", "target")) == [
+        ("publish_requirement", State.SOURCING, State.REQUIREMENT_PUBLISHED),
         ("close_bidding", State.REQUIREMENT_PUBLISHED, State.BIDDING_CLOSED),
         ("select_provider", State.BIDDING_CLOSED, State.PROVIDER_SELECTED),
         ("award", State.PROVIDER_SELECTED, State.DETAILS_SHARED),
-        ("issue_purchase_order", State.DETAILS_SHARED, State.ACTIVE),
+        ("issue_purchase_order", State.DETAILS_SHARED, State.COMMISSIONED),
     ]
-    assert referral.state == State.ACTIVE
+    assert referral.state == ReferralState.ACTIVE
+    assert commission.state == State.COMMISSIONED
     assert referral.active_at is not None
     assert referral.sourcing_time == referral.active_at - referral.queued_at
     assert referral.sourcing_time > timedelta(0)
+
+
+# Each step's tests, allowed and refused: core/tests/test_workflow.py fails if a step has neither.
+TAKEN = "test_allocated_officer_makes_the_transition[{}]"
+REFUSED = "test_only_the_allocated_officer_makes_the_transition[{}]"
+MACHINE = COMMISSION_MACHINE
+STEP_TESTS = {
+    "publish_requirement": (
+        [TAKEN.format("publish_requirement")],
+        [
+            REFUSED.format("publish_requirement"),
+            "test_requirement_cannot_be_published_twice",
+            "test_sourcing_support_cannot_be_published",
+        ],
+    ),
+    "close_bidding": (
+        [TAKEN.format("close_bidding")],
+        [REFUSED.format("close_bidding"), "test_bidding_cannot_close_before_the_closing_time"],
+    ),
+    "republish": (
+        [TAKEN.format("republish")],
+        [REFUSED.format("republish"), "test_requirement_cannot_be_republished_while_bidding_is_open"],
+    ),
+    "select_provider": (
+        [TAKEN.format("select_provider")],
+        [REFUSED.format("select_provider"), "test_provider_cannot_be_selected_before_bidding_closes"],
+    ),
+    "commission_spot_contract": (
+        [TAKEN.format("commission_spot_contract"), "test_spot_contract_after_bidding_closes_is_allowed"],
+        [
+            REFUSED.format("commission_spot_contract"),
+            "test_spot_contract_cannot_be_commissioned_while_bidding_is_open",
+            "test_sourcing_support_cannot_be_a_spot_contract",
+        ],
+    ),
+    "award": (
+        [TAKEN.format("award")],
+        [
+            REFUSED.format("award"),
+            "test_agreement_cannot_be_made_before_a_provider_is_selected",
+            "test_agreement_cannot_be_made_twice",
+        ],
+    ),
+    "issue_purchase_order": (
+        [TAKEN.format("issue_purchase_order"), "test_timeline_runs_in_order_to_active"],
+        [
+            REFUSED.format("issue_purchase_order"),
+            "test_purchase_order_cannot_be_issued_before_the_award",
+            "test_purchase_order_cannot_be_issued_twice",
+        ],
+    ),
+}

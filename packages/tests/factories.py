@@ -7,9 +7,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from brokerage.services import award_agreement
 from catalogue.codes import ServiceCode
-from dps import services as dps_services
+from commissioning import services as commissioning
 from dps.tests.factories import PurchasingArrangementFactory, Sourcing
 from packages.models import CarePackage, PackageAgreement, PackageVersion
 from people.tests.factories import make_plan
@@ -44,11 +43,14 @@ def agreed(person, funder, officer, *, start_date, hourly_rate=Decimal("23.00"),
     )
     approve(referral, funder)
     referral_services.take_referral(referral, acting_user=officer)
-    dps_services.commission_spot_contract(
-        referral, acting_user=officer, provider=ProviderFactory(), reason="No framework provider can take it on"
+    commission = commissioning.commission_spot_contract(
+        referral.commission,
+        acting_user=officer,
+        provider=ProviderFactory(),
+        reason="No framework provider can take it on",
     )
     referral = Referral.objects.get(pk=referral.pk)
-    agreement = award_agreement(referral, acting_user=officer, start_date=start_date, hourly_rate=hourly_rate)
+    agreement = commissioning.award(commission, acting_user=officer, start_date=start_date, hourly_rate=hourly_rate)
     case = Sourcing(referral, officer, PurchasingArrangementFactory(), agreement=agreement)
     return case.refresh()
 

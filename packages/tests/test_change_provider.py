@@ -11,12 +11,14 @@ import pytest
 from django.db import connection, connections, transaction
 
 from brokerage.models import ServiceAgreement
+from commissioning.services import issue_purchase_order
+from commissioning.workflows import State as CommissionState
 from core.exceptions import ActionRefused
 from dps.tests.factories import active
 from packages import services
 from packages.models import CarePackage, PackageAgreement, PackageVersion
 from packages.selectors import in_force_on
-from packages.services import change_provider, commission_package, end_package
+from packages.services import change_provider, end_package
 from people.tests.factories import make_person
 from purchase_orders import services as order_services
 from purchase_orders.models import PurchaseOrder
@@ -275,13 +277,14 @@ def test_two_changes_of_provider_commissioned_at_once_move_the_package_once(
     changes = [agreed(person, cap_member, officer_east, start_date=in_days(21)) for _ in range(2)]
 
     results, waiting = _race(
-        *[lambda case=case: commission_package(case.referral, acting_user=officer_east) for case in changes]
+        *[lambda case=case: issue_purchase_order(case.commission, acting_user=officer_east) for case in changes]
     )
 
     assert waiting == 1, "the second should have waited for the package's lock"
     _one_won(first, results)
     assert "a new provider can start from" in results["second"].message
     assert Referral.objects.get(pk=changes[0].referral.pk).state == ReferralState.ACTIVE
-    assert Referral.objects.get(pk=changes[1].referral.pk).state == ReferralState.DETAILS_SHARED
+    assert changes[1].commission.state == CommissionState.DETAILS_SHARED
+    assert Referral.objects.get(pk=changes[1].referral.pk).state == ReferralState.ALLOCATED
     assert not PurchaseOrder.objects.filter(agreement=changes[1].agreement).exists()
     assert CarePackage.objects.filter(person=person).count() == 1

@@ -9,13 +9,14 @@ import pytest
 from django.urls import reverse
 
 from brokerage.models import ServiceAgreement
+from commissioning.services import issue_purchase_order
 from core.exceptions import ActionRefused
 from core.tests.forms import date_fields
 from dps.models import Bid
 from dps.tests.factories import active, awarded
 from packages.models import PackageVersion
 from packages.selectors import in_force_on
-from packages.services import change_provider, change_terms, commission_package
+from packages.services import change_provider, change_terms
 from people.tests.factories import make_person, make_plan
 from purchase_orders.models import PurchaseOrder
 
@@ -76,7 +77,7 @@ def test_new_terms_from_a_date_are_a_new_version_with_a_revised_order(live):
 
 def test_the_visits_go_on_into_the_new_terms(person, cap_member, officer_east):
     case = agreed(person, cap_member, officer_east, start_date=in_days(7), change_of_provider=False)
-    case.version = commission_package(case.referral, acting_user=officer_east)
+    case.version = issue_purchase_order(case.commission, acting_user=officer_east)
     case.package = case.version.package
 
     version = _change(case, hourly_rate=Decimal("24.00"))

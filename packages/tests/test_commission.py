@@ -10,11 +10,11 @@ import pytest
 
 from audit.models import AuditEvent
 from brokerage.models import ServiceAgreement
+from commissioning.services import issue_purchase_order
 from core.exceptions import ActionRefused
 from dps.tests.factories import active, awarded, footprint
 from packages.models import CarePackage, PackageAgreement, PackageVersion, VisitSlot
 from packages.selectors import in_force_on
-from packages.services import commission_package
 from packages.workflows import State
 from purchase_orders.models import PurchaseOrder
 from referrals.models import Referral
@@ -32,7 +32,7 @@ def test_issuing_the_purchase_order_starts_a_package_from_the_agreement(person, 
     case = agreed(person, cap_member, officer_east, start_date=in_days(7), change_of_provider=False)
     agreement = case.agreement
 
-    version = commission_package(case.referral, acting_user=officer_east)
+    version = issue_purchase_order(case.commission, acting_user=officer_east)
 
     package = CarePackage.objects.get()
     assert (package.person, package.service_type_id, package.referral, package.team_id, package.state) == (
@@ -84,13 +84,13 @@ def test_the_referral_is_active_with_its_agreement(person, cap_member, officer_e
 def _refused(case, user, match):
     before = footprint(case.referral), CarePackage.objects.count(), PackageVersion.objects.count()
     with pytest.raises(ActionRefused, match=match):
-        commission_package(case.referral, acting_user=user)
+        issue_purchase_order(case.commission, acting_user=user)
     assert (footprint(case.referral), CarePackage.objects.count(), PackageVersion.objects.count()) == before
 
 
 def test_a_second_purchase_order_is_refused(person, cap_member, officer_east):
     case = active(person, cap_member, officer_east)
-    _refused(case, officer_east, "There is no agreement waiting for a purchase order")
+    _refused(case, officer_east, "A commission that is “commissioned: purchase order issued” cannot do this")
 
 
 @pytest.mark.parametrize("who", ["other_officer_east", "lead_east", "officer_west", "social_worker"])
@@ -104,7 +104,7 @@ def test_a_change_of_provider_moves_the_package_to_the_new_agreement(person, cap
     first = active(person, cap_member, officer_east)  # from 7 days' time, £22 an hour
     change = agreed(person, cap_member, officer_east, start_date=in_days(21))
 
-    version = commission_package(change.referral, acting_user=officer_east)
+    version = issue_purchase_order(change.commission, acting_user=officer_east)
 
     assert CarePackage.objects.get() == first.package and version.package == first.package
     old = ServiceAgreement.objects.get(pk=first.agreement.pk)
@@ -126,7 +126,7 @@ def test_a_change_of_provider_with_no_package_to_move_starts_one(person, cap_mem
     """A service arranged before this system: the new provider's package starts."""
     change = agreed(person, cap_member, officer_east, start_date=in_days(7))
 
-    version = commission_package(change.referral, acting_user=officer_east)
+    version = issue_purchase_order(change.commission, acting_user=officer_east)
 
     assert CarePackage.objects.get() == version.package and version.package.state == State.ACTIVE
 
@@ -151,9 +151,9 @@ def test_the_referral_page_button_issues_it(client, person, cap_member, officer_
     client.force_login(officer_east)
 
     page = client.get(case.referral.get_absolute_url()).content.decode()
-    response = client.post(f"/packages/referrals/{case.referral.pk}/purchase-order/", follow=True)
+    response = client.post(f"/commissioning/referrals/{case.referral.pk}/purchase-order/", follow=True)
 
-    assert f'action="/packages/referrals/{case.referral.pk}/purchase-order/"' in page
+    assert f'action="/commissioning/referrals/{case.referral.pk}/purchase-order/"' in page
     order = PurchaseOrder.objects.get()
     assert f"Purchase order {order.number} issued. The service is active" in response.content.decode()
     assert CarePackage.objects.get().state == State.ACTIVE
@@ -163,9 +163,9 @@ def test_the_button_refused_says_why_and_changes_nothing(client, person, cap_mem
     case = active(person, cap_member, officer_east)
     client.force_login(officer_east)
 
-    response = client.post(f"/packages/referrals/{case.referral.pk}/purchase-order/", follow=True)
+    response = client.post(f"/commissioning/referrals/{case.referral.pk}/purchase-order/", follow=True)
 
-    assert "There is no agreement waiting for a purchase order." in response.content.decode()
+    assert "A commission that is “commissioned: purchase order issued” cannot do this." in response.content.decode()
     assert PurchaseOrder.objects.count() == 1
     assert AuditEvent.objects.filter(action=AuditEvent.Action.REFUSED, actor=officer_east).exists()
 
@@ -173,7 +173,7 @@ def test_the_button_refused_says_why_and_changes_nothing(client, person, cap_mem
 def test_the_west_team_cannot_use_the_east_teams_button(client, person, cap_member, officer_east, officer_west):
     case = awarded(person, cap_member, officer_east)
     client.force_login(officer_west)
-    assert client.post(f"/packages/referrals/{case.referral.pk}/purchase-order/").status_code == 404
+    assert client.post(f"/commissioning/referrals/{case.referral.pk}/purchase-order/").status_code == 404
     assert not PurchaseOrder.objects.exists() and not CarePackage.objects.exists()
 
 

@@ -106,9 +106,9 @@ def test_a_database_made_before_care_packages_upgrades(
     assert PackageAgreement.objects.get(package=over).valid_to == today
 
     # And from there, the next purchase order starts the package the migration made, rather than a second one.
-    from packages.services import commission_package
+    from commissioning.services import issue_purchase_order
 
-    assert commission_package(waiting.referral, acting_user=officer_east).package == pending
+    assert issue_purchase_order(waiting.commission, acting_user=officer_east).package == pending
     assert CarePackage.objects.get(pk=pending.pk).state == "active"
 
 

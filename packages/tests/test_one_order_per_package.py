@@ -7,10 +7,11 @@ from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent
 from brokerage.models import ServiceAgreement
+from commissioning.services import issue_purchase_order
 from core.exceptions import ActionRefused
 from dps.tests.factories import active
 from packages.models import CarePackage, PackageAgreement, PackageVersion
-from packages.services import change_provider, change_terms, commission_package, order_terms
+from packages.services import change_provider, change_terms, order_terms
 from purchase_orders import services as order_services
 from purchase_orders.models import PurchaseOrder
 from referrals.models import Referral, ReferralTransition
@@ -133,7 +134,7 @@ def test_two_change_of_provider_commissions_race_one_wins_and_the_other_leaves_n
     before = [_loser_footprint(case) for case in changes]
 
     results, waiting = _race(
-        *[lambda case=case: commission_package(case.referral, acting_user=officer_east) for case in changes]
+        *[lambda case=case: issue_purchase_order(case.commission, acting_user=officer_east) for case in changes]
     )
 
     assert waiting == 1, "the second should have waited for the package's lock"

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from commissioning.services import issue_purchase_order
 from core.tests.forms import date_fields
 from dps.tests.factories import active
-from packages.services import change_provider, change_terms, commission_package
+from packages.services import change_provider, change_terms
 
 from .factories import agreed, in_days
 
@@ -25,7 +26,7 @@ def _media(settings, tmp_path):
 def case(person, cap_member, officer_east):
     """Provider A from 7 days' time at £22 an hour, then £24 from 14 days in; Provider B from 40 days' time."""
     case = agreed(person, cap_member, officer_east, start_date=in_days(7), change_of_provider=False)
-    case.version = commission_package(case.referral, acting_user=officer_east)
+    case.version = issue_purchase_order(case.commission, acting_user=officer_east)
     case.package = case.version.package
     case.second = change_terms(
         case.package, acting_user=officer_east, valid_from=in_days(21), hourly_rate=Decimal("24.00"), reason="Rate"

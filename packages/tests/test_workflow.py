@@ -8,10 +8,11 @@ import pytest
 
 from audit.models import AuditEvent
 from brokerage.models import ServiceAgreement
+from commissioning.services import issue_purchase_order
 from core.exceptions import ActionRefused
 from dps.tests.factories import active, awarded
 from packages.models import PACKAGE_MACHINE, CarePackage, PackageAgreement, PackageTransition, PackageVersion
-from packages.services import apply_transition, commission_package, end_package
+from packages.services import apply_transition, end_package
 from packages.workflows import State
 from purchase_orders.models import PurchaseOrder
 
@@ -179,7 +180,7 @@ def test_commissioning_a_migrated_package_starts_it_rather_than_making_another(p
     case = awarded(person, cap_member, officer_east)
     package = pending_package(case)
 
-    version = commission_package(case.referral, acting_user=officer_east)
+    version = issue_purchase_order(case.commission, acting_user=officer_east)
 
     assert version.package == package and CarePackage.objects.count() == 1
     assert CarePackage.objects.get(pk=package.pk).state == State.ACTIVE

@@ -1,9 +1,10 @@
 """A service type sourced in its own app (catalogue.sourcing) puts its requirement out through dps without moving
-the referral; home care keeps its own path, and cannot use this one."""
+the referral; a service type no app sources cannot."""
 
 import pytest
 from django.urls import reverse
 
+from catalogue import sourcing
 from dps import services
 from dps.tests.factories import allocated, requirement_fields
 from placements.tests import factories as placement_factories
@@ -13,14 +14,15 @@ from referrals.tests.assertions import assert_refused
 pytestmark = pytest.mark.django_db
 
 
-def test_home_care_cannot_take_the_routed_path(person, cap_member, officer_east):
+def test_a_service_type_no_app_sources_cannot_take_the_routed_path(person, cap_member, officer_east, monkeypatch):
     case = allocated(person, cap_member, officer_east)
+    monkeypatch.delitem(sourcing._routes, "home_care")
     assert_refused(
         case.referral,
         lambda: services.publish_routed_requirement(
             case.referral, acting_user=officer_east, **requirement_fields(case.arrangement)
         ),
-        "This service type is sourced on the referral's own steps",
+        "No workflow sources this service type.",
     )
 
 

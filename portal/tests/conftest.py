@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from brokerage.services import award_agreement
 from catalogue.codes import ServiceCode
+from commissioning import services as commissioning
+from commissioning.services import issue_purchase_order
 from dps import services as dps
 from dps.models import Bid, BidAnswer, DPSRequirement, PurchasingArrangement
-from packages.services import commission_package
 from people.models import Specialism
 from people.tests.factories import make_person, make_plan
 from providers.tests.factories import ProviderFactory, ProviderServiceFactory
@@ -137,8 +137,8 @@ def build(quennell, social_worker, cap_member, officer_east, arrangement, django
         b = enrolled_user(arrangement, first_name="Bryn", last_name="Loser")
         c = enrolled_user(arrangement, first_name="Cerys", last_name="Bystander")
         with django_capture_on_commit_callbacks(execute=True):
-            requirement = dps.publish_requirement(
-                referral,
+            requirement = commissioning.publish_requirement(
+                referral.commission,
                 acting_user=officer_east,
                 arrangement=arrangement,
                 start_date=timezone.localdate() + timedelta(days=10),
@@ -167,7 +167,7 @@ def build(quennell, social_worker, cap_member, officer_east, arrangement, django
 
     def close(case: Case) -> Case:
         with time_machine.travel(case.requirement.closes_at + timedelta(minutes=1)):
-            dps.close_bidding(case.referral, acting_user=officer_east)
+            commissioning.close_bidding(case.referral.commission, acting_user=officer_east)
         return case.refresh()
 
     def select(case: Case) -> Case:
@@ -176,19 +176,21 @@ def build(quennell, social_worker, cap_member, officer_east, arrangement, django
             for a in BidAnswer.objects.filter(bid__requirement=case.requirement).select_related("bid")
         }
         dps.score_answers(case.requirement, acting_user=officer_east, scores=scores)
-        dps.select_bid(case.referral, acting_user=officer_east, bid=case.bids[case.a], reason="Best overall score")
+        commissioning.select_bid(
+            case.referral.commission, acting_user=officer_east, bid=case.bids[case.a], reason="Best overall score"
+        )
         return case.refresh()
 
     def award(case: Case) -> Case:
         with django_capture_on_commit_callbacks(execute=True):
-            case.agreement = award_agreement(
-                case.referral, acting_user=officer_east, start_date=timezone.localdate() + timedelta(days=7)
+            case.agreement = commissioning.award(
+                case.referral.commission, acting_user=officer_east, start_date=timezone.localdate() + timedelta(days=7)
             )
         return case.refresh()
 
     def issue(case: Case) -> Case:
         with django_capture_on_commit_callbacks(execute=True):
-            case.order = commission_package(case.referral, acting_user=officer_east).purchase_order
+            case.order = issue_purchase_order(case.referral.commission, acting_user=officer_east).purchase_order
         case.order.refresh_from_db()
         return case.refresh()
 

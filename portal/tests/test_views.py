@@ -234,9 +234,11 @@ def test_purchase_order_pdf_download(client, active_case):
 
 def test_purchase_order_still_being_made(client, build, awarded_case):
     """The PDF is made after commit by a task: until then the page says so."""
-    from packages.services import commission_package
+    from commissioning.services import issue_purchase_order
 
-    order = commission_package(awarded_case.referral, acting_user=awarded_case.officer).purchase_order  # task not run
+    order = issue_purchase_order(
+        awarded_case.referral.commission, acting_user=awarded_case.officer
+    ).purchase_order  # task not run
     client.force_login(awarded_case.a)
 
     response = client.get(reverse("portal:purchase_order_pdf", args=[order.pk]))

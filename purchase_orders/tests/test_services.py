@@ -11,10 +11,12 @@ import time_machine
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
+from commissioning.services import issue_purchase_order
+from commissioning.workflows import State as CommissionState
 from core.exceptions import ActionRefused
 from dps.tests.factories import awarded
 from packages.selectors import package_for_agreement
-from packages.services import change_terms, commission_package
+from packages.services import change_terms
 from people.tests.factories import make_person
 from purchase_orders import services
 from purchase_orders.models import PurchaseOrder, PurchaseOrderNumber
@@ -41,7 +43,7 @@ def cases(social_worker, east_area, cap_member, officer_east):
 
 
 def _issue(case):
-    return commission_package(case.referral, acting_user=case.officer).purchase_order
+    return issue_purchase_order(case.commission, acting_user=case.officer).purchase_order
 
 
 def test_numbers_run_on_without_gaps_within_a_year(cases):
@@ -72,7 +74,8 @@ def test_a_rolled_back_issue_gives_its_number_back(cases):
         raise RuntimeError("something after the number failed")
 
     assert not PurchaseOrder.objects.exists()
-    assert Referral.objects.get(pk=abandoned.referral.pk).state == State.DETAILS_SHARED
+    assert abandoned.commission.state == CommissionState.DETAILS_SHARED
+    assert Referral.objects.get(pk=abandoned.referral.pk).state == State.ALLOCATED
     order = _issue(kept)
     assert (order.number, order.sequence) == (f"PO-{year}-000001", 1)
     assert _issue(abandoned).sequence == 2

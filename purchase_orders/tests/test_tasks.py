@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from commissioning.services import issue_purchase_order
 from dps.tests.factories import active, awarded, provider_staff
-from packages.services import commission_package
 from purchase_orders.models import PurchaseOrder
 from purchase_orders.pdf import STATIC_ROOTS, static_only_fetcher
 from purchase_orders.services import store_pdf
@@ -77,7 +77,7 @@ def test_pdf_is_made_once_the_issue_commits(
 ):
     case = awarded(person, cap_member, officer_east)
     with django_capture_on_commit_callbacks(execute=True):
-        order = commission_package(case.referral, acting_user=officer_east).purchase_order
+        order = issue_purchase_order(case.commission, acting_user=officer_east).purchase_order
     order.refresh_from_db()
     assert order.pdf and order.pdf_rendered_at
     assert len(_pdfs(media)) == 1
@@ -90,7 +90,7 @@ def test_a_rolled_back_issue_makes_no_pdf_and_sends_nothing(
     case = awarded(person, cap_member, officer_east)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            commission_package(case.referral, acting_user=officer_east)
+            issue_purchase_order(case.commission, acting_user=officer_east)
             raise RuntimeError("rolled back")
     assert callbacks == []
     assert not PurchaseOrder.objects.exists()

@@ -9,9 +9,9 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 
+from commissioning.services import issue_purchase_order
 from config.celery import app
 from dps.tests.factories import awarded
-from packages.services import commission_package
 from purchase_orders.models import PurchaseOrder
 from purchase_orders.tasks import render_purchase_order
 
@@ -62,7 +62,7 @@ def _po_emails(order):
 
 
 def test_the_po_task_survives_being_run_twice_by_a_real_worker(case, real_worker, finished, tmp_path):
-    order = commission_package(case.referral, acting_user=case.officer).purchase_order
+    order = issue_purchase_order(case.commission, acting_user=case.officer).purchase_order
 
     assert _wait_for(lambda: PurchaseOrder.objects.get(pk=order.pk).pdf_rendered_at is not None, 30)
     assert _wait_for(lambda: True in finished.values(), 10)  # its e-mails are sent before the task returns

@@ -31,9 +31,9 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
+from commissioning.services import issue_purchase_order
 from config.celery import app
 from dps.tests.factories import awarded, provider_staff
-from packages.services import commission_package
 from purchase_orders.models import PurchaseOrder
 from purchase_orders.services import REQUEUE_AFTER
 from purchase_orders.tasks import requeue_unfinished_purchase_orders
@@ -206,7 +206,7 @@ def test_killing_the_worker_mid_render_loses_nothing_and_doubles_nothing(case, b
     marker = tmp_path / "renders"
     slow = workers.start(render_marker=marker)
 
-    order = commission_package(case.referral, acting_user=case.officer).purchase_order  # queued to Redis on commit
+    order = issue_purchase_order(case.commission, acting_user=case.officer).purchase_order  # queued to Redis on commit
 
     # 1. Kill the child process that is rendering: the message goes back on the queue and a new child renders.
     [first] = _wait_for(lambda: _renders(marker), 30, "the first render to start", workers)

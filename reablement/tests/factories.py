@@ -7,13 +7,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from brokerage.services import award_agreement
-from dps import services as dps_services
-from packages.services import commission_package
+from commissioning import services as commissioning
 from providers.tests.factories import ProviderFactory
 from reablement import services
 from reablement.models import ReablementCase
-from referrals.models import Referral
 from referrals.services import take_referral
 
 # Monday to Friday, 2 hours in 2 visits: 10 hours a week.
@@ -72,12 +69,14 @@ def sourced(case, officer, *, provider=None):
     """Brokerage takes the referral, commissions a spot provider from today at £25 an hour and issues the purchase
     order: the package is active. Returns the case, re-read."""
     referral = take_referral(case.referral, acting_user=officer)
-    dps_services.commission_spot_contract(
-        referral, acting_user=officer, provider=provider or ProviderFactory(), reason="No DPS provider can start"
+    commission = commissioning.commission_spot_contract(
+        referral.commission,
+        acting_user=officer,
+        provider=provider or ProviderFactory(),
+        reason="No DPS provider can start",
     )
-    referral = Referral.objects.get(pk=referral.pk)
-    award_agreement(referral, acting_user=officer, start_date=today(), hourly_rate=Decimal("25.00"))
-    commission_package(Referral.objects.get(pk=referral.pk), acting_user=officer)
+    commissioning.award(commission, acting_user=officer, start_date=today(), hourly_rate=Decimal("25.00"))
+    commissioning.issue_purchase_order(commission, acting_user=officer)
     return ReablementCase.objects.get(pk=case.pk)
 
 

@@ -1,5 +1,5 @@
 """A service type sourced in its own app (catalogue.sourcing): taking the referral starts that work, the
-referral's own sourcing steps are closed to it, and the work's end makes the referral active.
+referral has no sourcing steps of its own, and the work's end makes the referral active.
 
 The route here is a test's own, registered for transport, standing in for an app such as placements; it keeps
 its "work" in a list so the test can see exactly what was started and by whom.
@@ -8,7 +8,7 @@ its "work" in a list so the test can see exactly what was started and by whom.
 import pytest
 
 from catalogue import sourcing
-from catalogue.codes import ServiceCode
+from catalogue.codes import NOT_BROKERED, REFERRAL_ONLY_SERVICES, ServiceCode
 from referrals import services
 from referrals.models import Referral
 from referrals.tests.assertions import assert_refused
@@ -48,10 +48,21 @@ def test_allocating_starts_the_work_once_and_reallocating_does_not_start_it_agai
     assert started == [(referral.pk, lead_east.pk, S.ALLOCATED)]
 
 
-def test_home_care_has_no_route_and_starts_nothing(social_worker, person, officer_east, route):
+def test_a_service_type_without_a_route_starts_nothing(social_worker, person, officer_east, route, monkeypatch):
     started, _ = route
+    monkeypatch.delitem(sourcing._routes, ServiceCode.HOME_CARE.value)
     referral = allocated_referral(social_worker, person, officer_east)
     assert started == [] and referral.own_work is None
+
+
+def test_every_brokered_service_type_is_sourced_by_an_app():
+    """Home care and the simpler services by commissioning, residential and nursing by placements: none is left
+    to the referral, which has no sourcing steps of its own."""
+    brokered = set(ServiceCode) - set(NOT_BROKERED) - set(REFERRAL_ONLY_SERVICES)
+    apps = {code: sourcing.route_for(code).app for code in brokered if sourcing.route_for(code) is not None}
+    assert set(apps) == brokered
+    assert apps[ServiceCode.HOME_CARE] == apps[ServiceCode.REABLEMENT] == "commissioning"
+    assert apps[ServiceCode.RESIDENTIAL] == apps[ServiceCode.NURSING] == "placements"
 
 
 def test_record_commissioned_makes_the_referral_active(social_worker, person, officer_east, route):
@@ -94,14 +105,13 @@ def test_record_commissioned_refused_for_another_officer(
     )
 
 
-def test_the_referrals_own_sourcing_steps_are_closed_to_a_routed_type(social_worker, person, officer_east, route):
+def test_the_referral_has_no_sourcing_steps_of_its_own():
     from referrals.models import REFERRAL_MACHINE
 
-    referral = allocated_referral(social_worker, person, officer_east, service_type=ServiceCode.TRANSPORT)
-    reason = "This service type is sourced in its own workflow: work it from its own page."
-    assert reason in REFERRAL_MACHINE.unmet_conditions(referral, "publish_requirement")
-    assert reason in REFERRAL_MACHINE.unmet_conditions(referral, "commission_spot_contract")
-    assert "publish_requirement" not in [a.name for a in REFERRAL_MACHINE.actions(referral, officer_east)]
+    steps = {step.name for step in REFERRAL_MACHINE.steps()}
+    assert not steps & {"publish_requirement", "close_bidding", "select_provider", "award", "issue_purchase_order"}
+    assert set(REFERRAL_MACHINE.labels()) == set(S.values)
+    assert not set(S.values) & {"requirement_published", "bidding_closed", "provider_selected", "details_shared"}
 
 
 def test_a_second_app_cannot_claim_a_routed_service_type(route):

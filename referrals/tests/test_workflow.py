@@ -484,9 +484,7 @@ def test_withdraw_refused_without_a_reason(social_worker, person):
 
 
 # Each step's tests, allowed and refused: core/tests/test_workflow.py fails if a step has neither. The sourcing
-# steps are taken by dps and brokerage services and tested with them.
-SOURCING = "dps/tests/test_workflow.py::test_allocated_officer_makes_the_transition[{}]"
-SOURCING_REFUSED = "dps/tests/test_workflow.py::test_only_the_allocated_officer_makes_the_transition[{}]"
+# steps are the commission's (commissioning/tests/test_workflow.py).
 MACHINE = REFERRAL_MACHINE
 STEP_TESTS = {
     "refer_on": (
@@ -553,20 +551,12 @@ STEP_TESTS = {
             "test_return_options_refused_for_other_kinds_of_referral",
         ],
     ),
-    **{
-        step: ([SOURCING.format(step)], [SOURCING_REFUSED.format(step)])
-        for step in (
-            "publish_requirement",
-            "close_bidding",
-            "republish",
-            "select_provider",
-            "commission_spot_contract",
-            "award",
-            "issue_purchase_order",
-        )
-    },
     "withdraw": (
         ["test_withdraw_from_any_open_state_by_the_practitioner"],
-        ["test_withdraw_refused_once_closed", "test_withdraw_refused_for_anyone_but_the_practitioner"],
+        [
+            "test_withdraw_refused_once_closed",
+            "test_withdraw_refused_for_anyone_but_the_practitioner",
+            "commissioning/tests/test_commission.py::test_withdraw_refused_once_the_agreement_is_made",
+        ],
     ),
 }

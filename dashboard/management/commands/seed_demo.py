@@ -13,14 +13,15 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_staff_user
 from brokerage.models import Area
-from brokerage.services import award_agreement, log_contact
+from brokerage.services import log_contact
 from catalogue.codes import ServiceCode
 from catalogue.models import Team
+from commissioning import services as commissioning
+from commissioning.models import Commission
 from concerns.services import raise_concern
 from core.models import BankHoliday
 from dps import services as dps_services
 from dps.models import DPSRequirement, PurchasingArrangement
-from packages.services import commission_package
 from people import services as people_services
 from placements import services as placement_services
 from placements.models import Placement
@@ -154,8 +155,8 @@ class Command(BaseCommand):
             referral, acting_user=cap, decision="approved", approved_weekly_amount=Decimal("200.00")
         )
         referral_services.take_referral(referral, acting_user=officer)
-        requirement = dps_services.publish_requirement(
-            referral,
+        requirement = commissioning.publish_requirement(
+            Commission.objects.get(referral=referral),
             acting_user=officer,
             arrangement=PurchasingArrangement.objects.get(service_type="home_care"),
             start_date=date.today() + timedelta(days=10),
@@ -230,15 +231,22 @@ class Command(BaseCommand):
             "Our carers will do this, with the same carer each visit.",
         )
         referral.refresh_from_db()
-        dps_services.close_bidding(referral, acting_user=officer)
+        commissioning.close_bidding(Commission.objects.get(referral=referral), acting_user=officer)
         dps_services.score_answers(
             requirement,
             acting_user=officer,
             scores={answer.pk: 4 for bid in bids for answer in bid.answers.all()},
         )
-        dps_services.select_bid(referral, acting_user=officer, bid=bids[1], reason="Same quality, lower price")
-        award_agreement(referral, acting_user=officer, start_date=date.today() + timedelta(days=10))
-        commission_package(referral, acting_user=officer)
+        commissioning.select_bid(
+            Commission.objects.get(referral=referral),
+            acting_user=officer,
+            bid=bids[1],
+            reason="Same quality, lower price",
+        )
+        commissioning.award(
+            Commission.objects.get(referral=referral), acting_user=officer, start_date=date.today() + timedelta(days=10)
+        )
+        commissioning.issue_purchase_order(Commission.objects.get(referral=referral), acting_user=officer)
 
     def _placement_awaiting_fee_approval(self, users, person, plan):
         """Hilda Baxter's residential placement, walked by the services the pages call to the head of service's fee
@@ -325,8 +333,8 @@ class Command(BaseCommand):
         )
         case = reablement_services.send_to_brokerage(case, acting_user=spa)
         referral = referral_services.take_referral(case.referral, acting_user=officer)
-        requirement = dps_services.publish_requirement(
-            referral,
+        requirement = commissioning.publish_requirement(
+            Commission.objects.get(referral=referral),
             acting_user=officer,
             arrangement=PurchasingArrangement.objects.get(service_type="reablement"),
             start_date=date.today() + timedelta(days=2),
@@ -348,13 +356,20 @@ class Command(BaseCommand):
         )
         DPSRequirement.objects.filter(pk=requirement.pk).update(closes_at=timezone.now() - timedelta(hours=1))
         referral.refresh_from_db()
-        dps_services.close_bidding(referral, acting_user=officer)
+        commissioning.close_bidding(Commission.objects.get(referral=referral), acting_user=officer)
         dps_services.score_answers(
             requirement, acting_user=officer, scores={answer.pk: 4 for answer in bid.answers.all()}
         )
-        dps_services.select_bid(referral, acting_user=officer, bid=bid, reason="The only bid, and a good answer")
-        award_agreement(referral, acting_user=officer, start_date=date.today() + timedelta(days=2))
-        commission_package(referral, acting_user=officer)
+        commissioning.select_bid(
+            Commission.objects.get(referral=referral),
+            acting_user=officer,
+            bid=bid,
+            reason="The only bid, and a good answer",
+        )
+        commissioning.award(
+            Commission.objects.get(referral=referral), acting_user=officer, start_date=date.today() + timedelta(days=2)
+        )
+        commissioning.issue_purchase_order(Commission.objects.get(referral=referral), acting_user=officer)
         reablement_services.record_reassessment(
             case,
             acting_user=spa,
