@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from catalogue.sourcing import stages_of
 from core.urls import url_for
 from purchase_orders.selectors import current_orders
 from referrals.models import Referral
@@ -104,6 +105,7 @@ TASK_ROW_FIELDS = (
     "id",
     "kind",
     "change",
+    "service_type",
     "service_type__name",
     "urgent",
     "state",
@@ -120,6 +122,8 @@ TASK_ROW_FIELDS = (
 def task_rows(referrals, *, now: datetime | None = None) -> list[TaskRow]:
     """Rows for a task list from referrals read as .values(*TASK_ROW_FIELDS)."""
     now = now or timezone.now()
+    # An allocated task's sourcing is its service type's own work: the row says where that is.
+    stages = stages_of((r["id"], r["service_type"]) for r in referrals if r["state"] == State.ALLOCATED)
     rows = []
     for r in referrals:
         task = KIND_LABELS[r["kind"]] + (f" ({CHANGE_LABELS[r['change']].lower()})" if r["change"] else "")
@@ -134,7 +138,7 @@ def task_rows(referrals, *, now: datetime | None = None) -> list[TaskRow]:
                 urgent=r["urgent"],
                 person=f"{r['person__first_name']} {r['person__last_name']}",
                 task=f"{task}: {r['service_type__name']}",
-                state=STATE_LABELS[r["state"]],
+                state=stages.get(r["id"]) or STATE_LABELS[r["state"]],
                 officer=officer,
                 due_by=_when(r["due_by"]),
                 overdue=r["due_by"] is not None and r["due_by"] < now,

@@ -20,6 +20,8 @@ class SourcingRoute:
     machine: Any = None  # the work's core.workflow.Machine
     # Its steps are taken on the referral's page (home care: as officers always have), not on a page of its own.
     on_referral_page: bool = False
+    # stages(referral_ids): {referral id: where its work is, in words}, one query for a task list's rows.
+    stages: Callable[[list[int]], dict[int, str]] | None = None
 
 
 _routes: dict[str, SourcingRoute] = {}
@@ -32,6 +34,20 @@ def register_route(codes, route: SourcingRoute) -> None:
         if code in _routes and _routes[code].app != route.app:
             raise ValueError(f"{code} is already sourced by {_routes[code].app}")
         _routes[code] = route
+
+
+def stages_of(rows) -> dict[int, str]:
+    """Where the work of each allocated referral is, for rows of (referral id, service type code): one query per app
+    that has work among them, not one per row."""
+    ids_by_route: dict[int, tuple[SourcingRoute, list[int]]] = {}
+    for referral_id, code in rows:
+        route = _routes.get(str(code))
+        if route is not None and route.stages is not None:
+            ids_by_route.setdefault(id(route.stages), (route, []))[1].append(referral_id)
+    found: dict[int, str] = {}
+    for route, ids in ids_by_route.values():
+        found |= route.stages(ids)
+    return found
 
 
 def route_for(code) -> SourcingRoute | None:

@@ -29,7 +29,7 @@ class CommissioningConfig(AppConfig):
         from catalogue.sourcing import SourcingRoute, register_route
 
         from .models import COMMISSION_MACHINE
-        from .services import is_commissioned, start_commission, work_of
+        from .services import is_commissioned, stages, start_commission, work_of
 
         register_route(
             COMMISSIONED_HERE,
@@ -40,5 +40,6 @@ class CommissioningConfig(AppConfig):
                 work_of=work_of,
                 machine=COMMISSION_MACHINE,
                 on_referral_page=True,
+                stages=stages,
             ),
         )

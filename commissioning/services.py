@@ -35,6 +35,12 @@ def is_commissioned(referral) -> bool:
     return Commission.objects.filter(referral=referral, state=State.COMMISSIONED).exists()
 
 
+def stages(referral_ids) -> dict[int, str]:
+    labels = dict(State.choices)
+    found = Commission.objects.filter(referral_id__in=referral_ids).values_list("referral_id", "state")
+    return {referral_id: labels[state] for referral_id, state in found}
+
+
 def work_of(referral) -> Commission | None:
     return Commission.objects.filter(referral=referral).first()
 

@@ -11,10 +11,16 @@ class PlacementsConfig(AppConfig):
         from people.access import register_need
 
         from .access import fee_approval_awaits
-        from .services import is_commissioned, start_placement, work_of
+        from .services import is_commissioned, stages, start_placement, work_of
 
         register_route(
             [ServiceCode.RESIDENTIAL, ServiceCode.NURSING],
-            SourcingRoute(app="placements", start=start_placement, is_commissioned=is_commissioned, work_of=work_of),
+            SourcingRoute(
+                app="placements",
+                start=start_placement,
+                is_commissioned=is_commissioned,
+                work_of=work_of,
+                stages=stages,
+            ),
         )
         register_need("placement fee approval awaiting", fee_approval_awaits)

@@ -64,6 +64,12 @@ def is_commissioned(referral) -> bool:
     return Placement.objects.filter(referral=referral, state=State.COMMISSIONED).exists()
 
 
+def stages(referral_ids) -> dict[int, str]:
+    labels = dict(State.choices)
+    found = Placement.objects.filter(referral_id__in=referral_ids).values_list("referral_id", "state")
+    return {referral_id: labels[state] for referral_id, state in found}
+
+
 def work_of(referral) -> Placement | None:
     return Placement.objects.filter(referral=referral).first()
 

@@ -122,3 +122,12 @@ def test_a_step_for_a_referral_not_yet_taken_is_turned_back_with_the_reason(
     response = client.get(reverse("commissioning:publish", args=[referral.pk]), follow=True)
     assert "Nothing is being commissioned for this referral: an officer takes it first." in response.content.decode()
     assert not Commission.objects.exists()
+
+
+def test_the_queue_says_where_each_allocated_tasks_sourcing_is(client, person, cap_member, officer_east):
+    case = published(person, cap_member, officer_east)
+    client.force_login(officer_east)
+    page = client.get(reverse("brokerage:queue") + "?view=mine").content.decode()
+    row = page[page.index(case.referral.reference) :]
+    row = row[: row.index("</tr>")]
+    assert "Requirement published for bids" in row

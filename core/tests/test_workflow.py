@@ -12,6 +12,7 @@ from django.conf import settings
 import dps.models  # noqa: F401  (declares its machine)
 import referrals.models  # noqa: F401
 from audit.models import AuditEvent
+from commissioning.models import COMMISSION_MACHINE, Commission
 from core.exceptions import ActionRefused
 from core.workflow import MACHINES
 from referrals.models import REFERRAL_MACHINE, ReferralTransition
@@ -39,10 +40,11 @@ def test_a_step_whose_form_supplies_its_condition_is_offered_before_the_conditio
     social_worker, person, officer_east
 ):
     referral = take_referral(urgent_referral(social_worker, person), acting_user=officer_east)
+    commission = Commission.objects.get(referral=referral)
     # Publishing needs a live requirement, which the publish form makes: offered now, refused if taken directly.
-    assert "publish_requirement" in _names(REFERRAL_MACHINE.actions(referral, officer_east))
+    assert "publish_requirement" in _names(COMMISSION_MACHINE.actions(commission, officer_east))
     with pytest.raises(ActionRefused, match="Publish a requirement first."):
-        REFERRAL_MACHINE.apply(referral, "publish_requirement", acting_user=officer_east)
+        COMMISSION_MACHINE.apply(commission, "publish_requirement", acting_user=officer_east)
 
 
 def test_a_step_is_logged_with_who_when_from_to_and_why_and_audited(social_worker, person, officer_east):
@@ -69,7 +71,7 @@ def test_a_step_is_logged_with_who_when_from_to_and_why_and_audited(social_worke
 @pytest.mark.parametrize(
     "step, who, reason",
     [
-        ("issue_purchase_order", "officer_east", "A referral that is “in the team queue” cannot do this."),
+        ("record_commissioned", "officer_east", "A referral that is “in the team queue” cannot do this."),
         ("take", "officer_west", "You do not have permission to do this to this referral."),
         ("return_options", "officer_east", "A referral that is “in the team queue” cannot do this."),
     ],
