@@ -152,6 +152,34 @@ def named_users() -> dict:
     return users
 
 
+SOURCING_STATES = ("requirement_published", "bidding_closed", "provider_selected", "details_shared")
+
+
+def _move_sourcing_to_commissions(p: dict) -> None:
+    """The referrals above are made at every step of sourcing, as one state: each taken one gets its commission at
+    that step (commissioning), and the referral is "allocated" (or stays "active"), as the migration leaves them."""
+    _sql(
+        f"""INSERT INTO commissioning_commission (created_at, modified_at, referral_id, state, chosen_provider_id,
+                spot_contract_reason)
+            SELECT allocated_at, allocated_at, id,
+                CASE state WHEN 'allocated' THEN 'sourcing' WHEN 'active' THEN 'commissioned' ELSE state END,
+                CASE WHEN state IN ('provider_selected', 'details_shared') THEN 1 + id %% LEAST(100, %(PROV)s) END,
+                CASE WHEN state IN ('provider_selected', 'details_shared') THEN 'Bench data' ELSE '' END
+            FROM referrals_referral
+            WHERE service_type IN ('home_care', 'reablement') AND kind <> 'sourcing_support'
+                AND state IN ('allocated', 'active', {", ".join(f"'{s}'" for s in SOURCING_STATES)})""",
+        **p,
+    )
+    _sql("""INSERT INTO commissioning_commissiontransition (commission_id, name, source, target, by_id, at, note)
+            SELECT c.id, 'move_on', 'sourcing', c.state, r.allocated_to_id, r.allocated_at + interval '1 day', ''
+            FROM commissioning_commission c JOIN referrals_referral r ON r.id = c.referral_id
+            WHERE c.state <> 'sourcing'""")
+    _sql(f"""UPDATE referrals_referraltransition SET target = 'allocated'
+             WHERE name = 'move_on' AND target IN ({", ".join(f"'{s}'" for s in SOURCING_STATES)})""")
+    _sql(f"""UPDATE referrals_referral SET state = 'allocated'
+             WHERE state IN ({", ".join(f"'{s}'" for s in SOURCING_STATES)})""")
+
+
 def load(scale: float, log) -> Counts:
     """Fill the (migrated, empty) database with a county at `scale`. Returns the counts asked for."""
     c = Counts.at(scale)
@@ -286,7 +314,7 @@ def load(scale: float, log) -> Counts:
         f"""INSERT INTO referrals_referral (id, created_at, modified_at, state, person_id, plan_id, kind, change,
                 service_type, details, urgent, puts_person_at_risk, risk_strategies, referred_on_to, team,
                 referred_by_id, submitted_at, queued_at, due_by, allocated_to_id, allocated_at, sourcing_options,
-                spot_contract_reason, active_at)
+                active_at)
             SELECT n, at, at, state, person, CASE WHEN first THEN person END,
                 CASE WHEN first THEN 'support_plan' ELSE 'urgent_response' END, '', 'home_care',
                 'Needs support at home', NOT first, false, '', '', team, worker, at, at, at + interval '5 days',
@@ -294,7 +322,7 @@ def load(scale: float, log) -> Counts:
                     CASE WHEN n %% 10 = 0 THEN CASE WHEN team = 'east' THEN %(east)s ELSE %(west)s END
                          ELSE %(OB)s + 1 + n %% %(OPT)s + CASE WHEN team = 'west' THEN %(OPT)s ELSE 0 END END
                 END,
-                CASE WHEN state IN {tuple(WITH_AN_OFFICER)} THEN at + interval '2 hours' END, '', '',
+                CASE WHEN state IN {tuple(WITH_AN_OFFICER)} THEN at + interval '2 hours' END, '',
                 CASE WHEN state = 'active' THEN at + interval '4 days' END
             FROM (
                 SELECT n, 1 + (n - 1) %% %(P)s AS person, n <= %(P)s AS first,
@@ -413,6 +441,8 @@ def load(scale: float, log) -> Counts:
             FROM referrals_referral WHERE state = 'active' AND id %% 200 = 0""",
         **p,
     )
+
+    _move_sourcing_to_commissions(p)
 
     log(f"{c.concerns:,} concerns and {c.audit_events:,} audit events")
     _sql(

@@ -106,7 +106,7 @@ def load_services(c, p: dict, users: dict, log) -> None:
     )
     referral_columns = """(id, created_at, modified_at, state, person_id, plan_id, kind, change, service_type, details,
                 urgent, puts_person_at_risk, risk_strategies, referred_on_to, team, referred_by_id, submitted_at,
-                queued_at, due_by, allocated_to_id, allocated_at, sourcing_options, spot_contract_reason, active_at)"""
+                queued_at, due_by, allocated_to_id, allocated_at, sourcing_options, active_at)"""
     team = "CASE WHEN person %% 2 = 0 THEN 'east' ELSE 'west' END"
     officer = "CASE WHEN person %% 2 = 0 THEN %(east)s ELSE %(west)s END"
     worker = "CASE WHEN person %% %(SW)s = 0 THEN %(sw)s ELSE %(SWB)s + person %% %(SW)s END"
@@ -115,7 +115,7 @@ def load_services(c, p: dict, users: dict, log) -> None:
             SELECT %(RPL)s + j, at, at, CASE pstate WHEN 'commissioned' THEN 'active' WHEN 'not_placed' THEN 'withdrawn'
                     ELSE 'allocated' END,
                 person, %(PPL)s + j, 'support_plan', '', service, 'Can no longer live safely at home', false, false,
-                '', '', {team}, {worker}, at, at, at + interval '5 days', {officer}, at + interval '2 hours', '', '',
+                '', '', {team}, {worker}, at, at, at + interval '5 days', {officer}, at + interval '2 hours', '',
                 CASE WHEN pstate = 'commissioned' THEN at + interval '9 days' END
             FROM ({placement_people}) x
             UNION ALL
@@ -123,7 +123,7 @@ def load_services(c, p: dict, users: dict, log) -> None:
                 person, %(PRB)s + j, 'support_plan', '', 'reablement', 'Reablement after a hospital stay', false,
                 false, '', '', {team}, %(spa)s, at, at, at + interval '5 days',
                 CASE WHEN rstate <> 'with_brokerage' THEN {officer} END,
-                CASE WHEN rstate <> 'with_brokerage' THEN at + interval '2 hours' END, '', '',
+                CASE WHEN rstate <> 'with_brokerage' THEN at + interval '2 hours' END, '',
                 CASE WHEN rstate <> 'with_brokerage' THEN at + interval '2 days' END
             FROM ({reablement_people}) x WHERE rstate IN ('with_brokerage', 'change_requested',
                 'termination_requested', 'terminated')""",

@@ -71,7 +71,9 @@ def pages() -> list[tuple[str, str, str]]:
 
     officer = User.objects.get(username="officer.east")
     sw = User.objects.get(username="social.worker")
-    mine = Referral.objects.filter(allocated_to=officer, state="requirement_published").order_by("id").first()
+    mine = (
+        Referral.objects.filter(allocated_to=officer, commission__state="requirement_published").order_by("id").first()
+    )
     # A person whose funded plan is being worked, at both scales alike: the plan page then shows a decision.
     sw_person = (
         Person.objects.filter(

@@ -92,6 +92,8 @@ def make_world() -> dict:
 
 def selected_case(world: dict, n: int):
     """A funded 10-hour home care plan, published, bid on, closed, scored and a provider chosen."""
+    from commissioning import services as commissioning
+    from commissioning.models import Commission
     from dps import services as dps
     from dps.models import BidAnswer, DPSRequirement
     from people import services as people
@@ -132,8 +134,9 @@ def selected_case(world: dict, n: int):
         referral, acting_user=world["cap"], decision="approved", approved_weekly_amount=Decimal("250")
     )
     referrals.take_referral(referral, acting_user=officer)
-    requirement = dps.publish_requirement(
-        referral,
+    commission = Commission.objects.get(referral=referral)
+    requirement = commissioning.publish_requirement(
+        commission,
         acting_user=officer,
         arrangement=world["arrangement"],
         start_date=timezone.localdate() + timedelta(days=7),
@@ -149,23 +152,23 @@ def selected_case(world: dict, n: int):
     ]
     # Bidding is over: the closing time moved back rather than waited for.
     DPSRequirement.objects.filter(pk=requirement.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
-    dps.close_bidding(referral, acting_user=officer)
+    commissioning.close_bidding(commission, acting_user=officer)
     dps.score_answers(
         requirement,
         acting_user=officer,
         scores={a.pk: 4 for a in BidAnswer.objects.filter(bid__requirement=requirement)},
     )
-    dps.select_bid(referral, acting_user=officer, bid=bids[0], reason="Best overall score")
+    commissioning.select_bid(commission, acting_user=officer, bid=bids[0], reason="Best overall score")
     return Referral.objects.get(pk=referral.pk)
 
 
 def active_order(world: dict):
-    from brokerage.services import award_agreement
-    from packages.services import commission_package
+    from commissioning import services as commissioning
+    from commissioning.models import Commission
 
-    referral = selected_case(world, 0)
-    award_agreement(referral, acting_user=world["officer"], start_date=timezone.localdate() + timedelta(days=7))
-    return commission_package(referral, acting_user=world["officer"]).purchase_order
+    commission = Commission.objects.get(referral=selected_case(world, 0))
+    commissioning.award(commission, acting_user=world["officer"], start_date=timezone.localdate() + timedelta(days=7))
+    return commissioning.issue_purchase_order(commission, acting_user=world["officer"]).purchase_order
 
 
 # --- Measuring ---------------------------------------------------------------------------------
@@ -212,10 +215,12 @@ def measure_requests(world: dict) -> list[str]:
     for referral in cases:
         award_times.append(
             timed_post(
-                client, f"/brokerage/referrals/{referral.pk}/agreement/", {"start_date": start, "hourly_rate": "22.00"}
+                client,
+                f"/commissioning/referrals/{referral.pk}/agreement/",
+                {"start_date": start, "hourly_rate": "22.00"},
             )
         )
-        order_times.append(timed_post(client, f"/brokerage/referrals/{referral.pk}/purchase-order/"))
+        order_times.append(timed_post(client, f"/commissioning/referrals/{referral.pk}/purchase-order/"))
         returned_at = timezone.now()
         order = PurchaseOrder.objects.get(agreement__referral=referral)
         waited.append(order.pdf_rendered_at is not None)
