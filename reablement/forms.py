@@ -6,6 +6,7 @@ from accounts.models import User
 from accounts.roles import Role
 from brokerage.models import Area
 from core.forms import GovUKDateField, GovUKForm
+from core.once import OneTimeForm
 
 from .models import DailyCare, ReablementCase
 
@@ -13,7 +14,7 @@ DATE_HINT = "For example, 27 3 2027"
 DAYS = DailyCare.Day.choices
 
 
-class HospitalReferralForm(GovUKForm):
+class HospitalReferralForm(OneTimeForm, GovUKForm):
     """The hospital's pathway referral, for someone on the SPA worker's caseload or a person recorded now."""
 
     person = forms.ModelChoiceField(
@@ -56,11 +57,15 @@ class HospitalReferralForm(GovUKForm):
         return {name: self.cleaned_data[name] for name in self.NEW_PERSON}
 
 
-class NotAcceptForm(GovUKForm):
+class StepForm(OneTimeForm, GovUKForm):
+    """A step taken by a button alone: only its one-time token, so a double click takes the step once."""
+
+
+class NotAcceptForm(OneTimeForm, GovUKForm):
     reason = forms.CharField(label="Why is it not accepted?", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class BreakdownForm(GovUKForm):
+class BreakdownForm(OneTimeForm, GovUKForm):
     """A breakdown by day: for each day, its hours and visits (both empty on a day without reablement)."""
 
     weekly_hours = forms.DecimalField(
@@ -128,7 +133,7 @@ class ReassessmentForm(BreakdownForm):
         self.order_fields(["assessed_on", "weekly_hours", "effective_date", "findings", "evidence"])
 
 
-class TerminationForm(GovUKForm):
+class TerminationForm(OneTimeForm, GovUKForm):
     reason = forms.ChoiceField(
         label="Why is reablement ending?", choices=ReablementCase.Ending.choices, widget=forms.RadioSelect
     )

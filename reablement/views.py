@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -6,12 +5,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import record_list_view, record_refusal, record_view
 from core.exceptions import ActionRefused
+from core.once import EXPIRED, redirect_after, submit_once
 from core.views import refuse
 from people.selectors import caseload
 
 from . import services
 from .access import access_case
-from .forms import HospitalReferralForm, NotAcceptForm, PlanForm, ReassessmentForm, TerminationForm
+from .forms import HospitalReferralForm, NotAcceptForm, PlanForm, ReassessmentForm, StepForm, TerminationForm
 from .models import REABLEMENT_MACHINE
 from .selectors import case_page, cases_for_spa
 
@@ -27,19 +27,25 @@ def case_list(request):
 def case_create(request):
     form = HospitalReferralForm(request.POST or None, caseload=caseload(request.user))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.record_hospital_referral(
+
+        def record(data):
+            return services.record_hospital_referral(
                 acting_user=request.user,
                 person=data["person"],
                 new_person=form.new_person(),
                 **{k: data[k] for k in ("hospital", "ward", "referred_by_name", "expected_discharge", "needs")},
             )
+
+        try:
+            sent = submit_once(form, user=request.user, action=record)
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, f"Hospital referral recorded: {case.reference}. Screen it next.")
-            return redirect(case.get_absolute_url())
+            return redirect_after(
+                request, sent, lambda case: f"Hospital referral recorded: {case.reference}. Screen it next."
+            )
+    if form.errors:
+        form.renew_token()
     return render(request, "reablement/case_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -54,13 +60,14 @@ def case_detail(request, case_id: int):
         {
             "case": case,
             "page": page,
-            "actions": REABLEMENT_MACHINE.actions(case, request.user),
+            # Each button its own one-time token: one page's buttons are different sendings.
+            "actions": [(action, StepForm(auto_id=False)) for action in REABLEMENT_MACHINE.actions(case, request.user)],
             "picture": REABLEMENT_MACHINE.picture(case.state),
         },
     )
 
 
-# Each step: its form (if it has fields), and the service that takes it.
+# Each step with fields: its form. A step without is a button, sent with a StepForm's one-time token.
 FORMS = {
     "not_accept": NotAcceptForm,
     "write_plan": PlanForm,
@@ -90,7 +97,7 @@ DONE = {
 
 
 def _take(step: str, case, user, form):
-    data = form.cleaned_data if form is not None else {}
+    data = form.action_data()
     if step == "accept":
         return services.accept_case(case, acting_user=user)
     if step == "not_accept":
@@ -157,23 +164,28 @@ def case_step(request, case_id: int, step: str):
     case = access_case(request.user, case_id)
     if step not in TITLES:
         raise Http404("No such step")
-    form_class = FORMS.get(step)
-    if request.method == "GET" and form_class is None:
+    if request.method == "GET" and step not in FORMS:
         return redirect(case.get_absolute_url())
-    form = None
-    if form_class is not None:
-        form = form_class(request.POST or None, initial=_initial(step, case))
-    if request.method == "POST" and (form is None or form.is_valid()):
+    form = FORMS.get(step, StepForm)(request.POST if request.method == "POST" else None, initial=_initial(step, case))
+    if request.method == "POST" and step not in FORMS and not form.is_valid():
+        return refuse(
+            request, ActionRefused(EXPIRED), obj=case, person=case.person, redirect_to=case.get_absolute_url()
+        )
+    if request.method == "POST" and form.is_valid():
         try:
-            _take(step, case, request.user, form)
+            sent = submit_once(
+                form,
+                user=request.user,
+                url=lambda _: case.get_absolute_url(),
+                action=lambda _: _take(step, case, request.user, form),
+            )
         except ActionRefused as refusal:
-            if form is None:
+            if step not in FORMS:
                 return refuse(request, refusal, obj=case, person=case.person, redirect_to=case.get_absolute_url())
             record_refusal(actor=request.user, obj=case, person=case.person, reason=refusal.message)
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, DONE[step])
-            return redirect(case.get_absolute_url())
+            return redirect_after(request, sent, lambda _: DONE[step])
     if request.method == "GET":
         reasons = _why_not(case, step, request.user)
         if reasons:
@@ -184,9 +196,11 @@ def case_step(request, case_id: int, step: str):
                 person=case.person,
                 redirect_to=case.get_absolute_url(),
             )
+    if form.errors:
+        form.renew_token()
     return render(
         request,
         "reablement/step_form.html",
         {"case": case, "form": form, "step": step, "title": TITLES[step], "package": case_page(case).package},
-        status=400 if form is not None and form.errors else 200,
+        status=400 if form.errors else 200,
     )

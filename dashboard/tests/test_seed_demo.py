@@ -11,6 +11,11 @@ from accounts.models import User
 from dashboard.management.commands.seed_demo import DEMO_USERS
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the commissioned placement's contract PDF
+
+
 def seed() -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)
@@ -50,3 +55,34 @@ def test_the_head_of_service_finds_the_demo_placement_fee_waiting(client):
     client.force_login(User.objects.get(username="head.of.service"))
     assert placement.get_absolute_url() in client.get(reverse("home")).content.decode()
     assert client.get(placement.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_commissioned_placement_with_its_two_reviews_on_the_home_pages(
+    client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from placements.models import Placement
+    from reviews.models import Review
+
+    with django_capture_on_commit_callbacks(execute=True):  # the contract is rendered after the commit
+        seed()
+    placement = Placement.objects.select_related("package", "agreement", "person").get(person__first_name="Rose")
+    assert placement.state == Placement.State.COMMISSIONED
+    assert placement.agreement.weekly_cost == placement.weekly_fee
+    version = placement.package.versions.get()
+    assert version.purchase_order.provider_id == placement.agreement.provider_id
+    assert placement.contract_pdf
+    social_worker, review_team = User.objects.get(username="social.worker"), User.objects.get(username="review.team")
+    six_week = Review.objects.get(package=placement.package, kind="six_week")
+    twelve_month = Review.objects.get(package=placement.package, kind="twelve_month")
+    assert (six_week.assigned_to, six_week.due_on) == (social_worker, placement.admission_date + timedelta(weeks=6))
+    assert twelve_month.assigned_to is None
+    assert Review.objects.count() == 2
+    for user, review in ((social_worker, six_week), (review_team, twelve_month)):
+        client.force_login(user)
+        home = client.get(reverse("home")).content.decode()
+        assert review.get_absolute_url() in home and "Rose Fenwick" in home, user.username
+    # The other demo cases stay at their steps.
+    assert Placement.objects.get(person__first_name="Hilda").state == Placement.State.AWAITING_FEE_APPROVAL

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from core.tests.forms import fresh_token
 from reablement.models import CaseTransition, ReablementCase
 from reablement.workflows import State
 
@@ -37,6 +38,7 @@ def test_spa_records_a_hospital_referral_for_a_new_person(client, spa_worker, ea
         "referred_by_name": "Nurse Kay",
         **_date("expected_discharge", today() + timedelta(days=1)),
         "needs": "Help with washing",
+        **fresh_token(),
     }
     response = client.post(reverse("reablement:create"), data)
     case = ReablementCase.objects.get()
@@ -59,7 +61,7 @@ def test_spa_writes_the_plan_through_its_form(client, spa_worker, east_area):
     client.force_login(spa_worker)
     url = reverse("reablement:step", args=[case.pk, "write_plan"])
     assert client.get(url).status_code == 200
-    data = {"weekly_hours": "6", **_date("start_date", today()), "worker": spa_worker.pk}
+    data = {"weekly_hours": "6", **_date("start_date", today()), "worker": spa_worker.pk, **fresh_token()}
     data |= {"hours_1": "3", "visits_1": "2", "hours_4": "2", "visits_4": "1"}
     response = client.post(url, data)
     assert response.status_code == 400 and "adds up to 5 hours, not the 6 hours" in response.content.decode()
@@ -88,7 +90,7 @@ def test_brokerage_applies_a_reassessment_from_the_case_page(client, spa_worker,
     assert case.reference in home and "Reablement changes from SPA to apply" in home
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Apply the re-assessment" in page
-    assert client.post(reverse("reablement:step", args=[case.pk, "apply_change"])).status_code == 302
+    assert client.post(reverse("reablement:step", args=[case.pk, "apply_change"]), fresh_token()).status_code == 302
     case.refresh_from_db()
     assert case.state == State.WITH_BROKERAGE
     client.force_login(spa_worker)

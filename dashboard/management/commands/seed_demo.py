@@ -248,18 +248,18 @@ class Command(BaseCommand):
         )
         commissioning.issue_purchase_order(Commission.objects.get(referral=referral), acting_user=officer)
 
-    def _placement_awaiting_fee_approval(self, users, person, plan):
-        """Hilda Baxter's residential placement, walked by the services the pages call to the head of service's fee
-        approval: the homes viewed, one assessed and accepted, its cost negotiated above the plan's amount."""
+    def _placement_costed(self, users, p, plan, *, details, outcome, viewing_notes, cost) -> Placement:
+        """A residential placement for `p`, walked by the services the pages call to the fee negotiation: funded by
+        the head of service, taken by the East officer, a bid from Thameside Care Homes, the home viewed and found
+        suitable by the social worker, its assessment accepted and its weekly cost recorded."""
         sw, officer, head = users["social.worker"], users["officer.east"], users["head.of.service"]
-        hilda = person(sw, "Hilda", "Baxter", date(1934, 10, 3), "Eastbrook", "E1 5GH", "")
         referral = referral_services.create_referral(
             acting_user=sw,
-            person=hilda,
+            person=p,
             kind=Referral.Kind.SUPPORT_PLAN,
             service_type=ServiceCode.RESIDENTIAL,
-            details="Can no longer live safely at home; would like to stay near Eastbrook.",
-            plan=plan(sw, hilda, ServiceCode.RESIDENTIAL, None, Decimal("850.00")),
+            details=details,
+            plan=plan(sw, p, ServiceCode.RESIDENTIAL, None, Decimal("850.00")),
         )
         referral_services.record_funding_decision(
             referral, acting_user=head, decision="approved", approved_weekly_amount=Decimal("850.00")
@@ -274,7 +274,7 @@ class Command(BaseCommand):
             start_date=date.today() + timedelta(days=14),
             closes_at=timezone.now() + timedelta(days=2),
             quality_weight=60,
-            outcomes=["A room on the ground floor, with support day and night for an older person with dementia"],
+            outcomes=[outcome],
             summary="Residential care for an older person with dementia who can no longer live safely at home.",
         )
         requirement = Placement.objects.get(pk=placement.pk).requirement
@@ -282,7 +282,7 @@ class Command(BaseCommand):
             requirement,
             acting_user=User.objects.get(username="provider.thameside-care-homes"),
             price_basis="weekly",
-            price=Decimal("920.00"),
+            price=cost,
             answers={o.pk: "Our dementia unit has a ground-floor room free." for o in requirement.outcomes.all()},
         )
         DPSRequirement.objects.filter(pk=requirement.pk).update(closes_at=timezone.now() - timedelta(hours=1))
@@ -290,13 +290,29 @@ class Command(BaseCommand):
         placement_services.send_for_viewings(placement, acting_user=officer)
         home = placement.homes.get()
         placement_services.record_viewing(
-            home, acting_user=sw, outcome="suitable", viewed_on=date.today(), notes="Hilda liked the garden room."
+            home, acting_user=sw, outcome="suitable", viewed_on=date.today(), notes=viewing_notes
         )
         placement_services.arrange_assessment(
             placement, acting_user=officer, home=home, arranged_for=date.today() + timedelta(days=1)
         )
         placement_services.record_assessment(placement, acting_user=officer, accepted=True, notes="Needs can be met.")
-        placement_services.record_cost(placement, acting_user=officer, weekly_amount=Decimal("920.00"))
+        placement_services.record_cost(placement, acting_user=officer, weekly_amount=cost)
+        return placement
+
+    def _placement_awaiting_fee_approval(self, users, person, plan):
+        """Hilda Baxter's residential placement, walked to the head of service's fee approval: the home viewed,
+        assessed and accepted, its cost negotiated above the plan's amount."""
+        officer = users["officer.east"]
+        hilda = person(users["social.worker"], "Hilda", "Baxter", date(1934, 10, 3), "Eastbrook", "E1 5GH", "")
+        placement = self._placement_costed(
+            users,
+            hilda,
+            plan,
+            details="Can no longer live safely at home; would like to stay near Eastbrook.",
+            outcome="A room on the ground floor, with support day and night for an older person with dementia",
+            viewing_notes="Hilda liked the garden room.",
+            cost=Decimal("920.00"),
+        )
         placement_services.add_offer(
             placement, acting_user=officer, offered_by="council", weekly_amount=Decimal("860.00"), note="Our offer"
         )
@@ -306,6 +322,26 @@ class Command(BaseCommand):
         placement_services.request_fee_approval(
             placement, acting_user=officer, weekly_fee=Decimal("895.00"), note="Specialist dementia unit"
         )
+
+    def _placement_commissioned(self, users, person, plan):
+        """Rose Fenwick's residential placement, walked all the way: the fee agreed within the plan's amount, the
+        admission date set by her social worker, and commissioned by the officer, which makes the agreement, the
+        care package and its purchase order, the contract, and her two reviews: the 6-week review for
+        social.worker and the 12-month review for the review team."""
+        sw, officer = users["social.worker"], users["officer.east"]
+        rose = person(sw, "Rose", "Fenwick", date(1937, 4, 21), "Eastbrook", "E1 8JD", "")
+        placement = self._placement_costed(
+            users,
+            rose,
+            plan,
+            details="Fell twice at home this month; her family can no longer keep her safe there.",
+            outcome="A room near the lounge, with support day and night for an older person with dementia",
+            viewing_notes="Rose liked the lounge by the garden.",
+            cost=Decimal("840.00"),
+        )
+        placement_services.agree_fee(placement, acting_user=officer, weekly_fee=Decimal("840.00"))
+        placement_services.set_admission_date(placement, acting_user=sw, admission_date=date.today())
+        placement_services.commission(placement, acting_user=officer)
 
     def _reablement(self, users, person):
         """SPA's reablement: Gus Hale's hospital referral screened, planned, sourced by the East team on the
@@ -607,6 +643,7 @@ class Command(BaseCommand):
         self._sourcing(users, areas, person, plan)
         self._active_package(users, person, plan)
         self._placement_awaiting_fee_approval(users, person, plan)
+        self._placement_commissioned(users, person, plan)
         raise_concern(
             acting_user=users["officer.east"],
             person=dev,
