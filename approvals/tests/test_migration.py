@@ -30,7 +30,9 @@ def _migrate(targets):
 
 def _old_apps(executor):
     """The models as they were before approvals: every other app as it is now (its tables are)."""
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in ("approvals", "people")]
+    others = [
+        node for node in executor.loader.graph.leaf_nodes() if node[0] not in ("approvals", "people", "referrals")
+    ]
     return executor.loader.project_state(BEFORE[1:] + others).apps
 
 
