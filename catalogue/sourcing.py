@@ -22,6 +22,8 @@ class SourcingRoute:
     on_referral_page: bool = False
     # stages(referral_ids): {referral id: where its work is, in words}, one query for a task list's rows.
     stages: Callable[[list[int]], dict[int, str]] | None = None
+    # stop(referral, *, acting_user, reason): the referral was withdrawn, in this transaction: the work stops.
+    stop: Callable[..., Any] | None = None
 
 
 _routes: dict[str, SourcingRoute] = {}

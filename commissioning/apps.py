@@ -29,7 +29,7 @@ class CommissioningConfig(AppConfig):
         from catalogue.sourcing import SourcingRoute, register_route
 
         from .models import COMMISSION_MACHINE
-        from .services import is_commissioned, stages, start_commission, work_of
+        from .services import is_commissioned, stages, start_commission, stop, work_of
 
         register_route(
             COMMISSIONED_HERE,
@@ -41,5 +41,6 @@ class CommissioningConfig(AppConfig):
                 machine=COMMISSION_MACHINE,
                 on_referral_page=True,
                 stages=stages,
+                stop=stop,
             ),
         )

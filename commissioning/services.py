@@ -45,6 +45,20 @@ def work_of(referral) -> Commission | None:
     return Commission.objects.filter(referral=referral).first()
 
 
+def stop(referral, *, acting_user, reason: str) -> Commission | None:
+    """Called by referrals.services in the transaction that withdraws the referral: sourcing stops and a requirement
+    still live is withdrawn, so providers can no longer bid on it. Nothing to stop for a referral with no commission
+    (it never reached an officer)."""
+    commission = work_of(referral)
+    if commission is None:
+        return None
+    commission = _locked(commission)
+    requirement = commission.referral.live_requirement
+    if requirement is not None:
+        dps.withdraw_routed_requirement(requirement, acting_user=acting_user, reason=reason)
+    return _step(commission, "stop", acting_user=acting_user, note=reason)
+
+
 def commission_of(referral) -> Commission:
     """The referral's commission, or a refusal saying there is none (a sourcing support request, say)."""
     commission = work_of(referral)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from referrals.workflows import State as ReferralState
-from referrals.workflows import is_allocated_officer
+from referrals.workflows import is_allocated_officer, may_withdraw
 
 
 class State(models.TextChoices):
@@ -22,12 +22,18 @@ class State(models.TextChoices):
     PROVIDER_SELECTED = "provider_selected", "Provider selected"
     DETAILS_SHARED = "details_shared", "Agreed and shared with the provider"
     COMMISSIONED = "commissioned", "Commissioned: purchase order issued"
+    STOPPED = "stopped", "Stopped: the referral was withdrawn"
 
 
 # Who may act ------------------------------------------------------------------------------
 def is_officer(commission, user) -> bool:
     """The officer the referral is allocated to does every step."""
     return is_allocated_officer(commission.referral, user)
+
+
+def may_withdraw_referral(commission, user) -> bool:
+    """Who withdraws the referral (its referrer or the person's practitioner) stops its commission with it."""
+    return may_withdraw(commission.referral, user)
 
 
 # What must be true ------------------------------------------------------------------------
@@ -61,6 +67,11 @@ def has_purchase_order(commission) -> bool:
     """Issue the purchase order for the agreement first."""
     agreement = commission.referral.active_agreement
     return agreement is not None and agreement.purchase_orders.exists()
+
+
+def referral_withdrawn(commission) -> bool:
+    """The referral has not been withdrawn."""
+    return commission.referral.state == ReferralState.WITHDRAWN
 
 
 WITH_BROKERAGE = [referral_with_brokerage]
@@ -147,10 +158,21 @@ class CommissionWorkflow(ConcurrentTransitionMixin, models.Model):
     def issue_purchase_order(self):
         """The record is updated and the purchase order issued: the service is active."""
 
+    @transition(
+        state,
+        source=[State.SOURCING, State.REQUIREMENT_PUBLISHED, State.BIDDING_CLOSED, State.PROVIDER_SELECTED],
+        target=State.STOPPED,
+        permission=may_withdraw_referral,
+        conditions=[referral_withdrawn],
+    )
+    def stop(self):
+        """The referral was withdrawn before the agreement was made: its live requirement is withdrawn with it."""
+
 
 # Where each state sits in the picture (column, row): straight down, the spot contract alongside.
 LAYOUT = {
     State.SOURCING: (0, 0),
+    State.STOPPED: (1, 0),
     State.REQUIREMENT_PUBLISHED: (1, 1),
     State.BIDDING_CLOSED: (1, 2),
     State.PROVIDER_SELECTED: (0, 3),

@@ -478,6 +478,17 @@ def end_routed_requirement(requirement: DPSRequirement, *, acting_user, reason: 
 
 
 @transaction.atomic
+def withdraw_routed_requirement(requirement: DPSRequirement, *, acting_user, reason: str) -> DPSRequirement:
+    """Its referral was withdrawn (in this transaction): bidding stops and no bid is awarded. Bidders are told their
+    bid was not successful; the practitioner's reason stays in the council's records, never in what providers see."""
+    requirement = _locked(requirement)
+    requirement.selection_reason = "The referral was withdrawn."
+    REQUIREMENT_MACHINE.apply(requirement, "withdraw", acting_user=acting_user, note=reason)
+    enqueue(notify_bidders_of_outcome, requirement.pk)
+    return requirement
+
+
+@transaction.atomic
 def record_routed_spot_contract(referral: Referral, *, acting_user, provider, reason: str) -> SpotContractNotice:
     """No framework provider can deliver a routed service type's work: a provider off the framework is used, with
     the reason; its closed requirement is not awarded and the DPS team is told, as for home care."""

@@ -8,7 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from referrals.workflows import is_allocated_officer
+from referrals.workflows import State as ReferralState
+from referrals.workflows import is_allocated_officer, may_withdraw
 
 
 class Status(models.TextChoices):
@@ -24,6 +25,16 @@ LIVE_STATUSES = (Status.OPEN, Status.CLOSED)
 
 def is_referrals_officer(requirement, user) -> bool:
     return is_allocated_officer(requirement.referral, user)
+
+
+def is_referrals_practitioner(requirement, user) -> bool:
+    """Who may withdraw the referral (its referrer or the person's practitioner) withdraws its requirement with it."""
+    return may_withdraw(requirement.referral, user)
+
+
+def referral_withdrawn(requirement) -> bool:
+    """The referral has not been withdrawn."""
+    return requirement.referral.state == ReferralState.WITHDRAWN
 
 
 def closing_time_passed(requirement) -> bool:
@@ -72,6 +83,16 @@ class RequirementWorkflow(ConcurrentTransitionMixin, models.Model):
     )
     def end_without_award(self):
         """Republished, or a provider off the framework is used instead: no bid is awarded."""
+
+    @transition(
+        status,
+        source=[Status.OPEN, Status.CLOSED],
+        target=Status.NOT_AWARDED,
+        permission=is_referrals_practitioner,
+        conditions=[referral_withdrawn],
+    )
+    def withdraw(self):
+        """The referral was withdrawn: bidding stops and no bid is awarded."""
 
 
 LAYOUT = {Status.OPEN: (0, 0), Status.CLOSED: (0, 1), Status.AWARDED: (0, 2), Status.NOT_AWARDED: (1, 2)}

@@ -11,7 +11,7 @@ class PlacementsConfig(AppConfig):
         from people.access import register_need
 
         from .access import fee_approval_awaits
-        from .services import is_commissioned, stages, start_placement, work_of
+        from .services import is_commissioned, stages, start_placement, stop, work_of
 
         register_route(
             [ServiceCode.RESIDENTIAL, ServiceCode.NURSING],
@@ -21,6 +21,7 @@ class PlacementsConfig(AppConfig):
                 is_commissioned=is_commissioned,
                 work_of=work_of,
                 stages=stages,
+                stop=stop,
             ),
         )
         register_need("placement fee approval awaiting", fee_approval_awaits)

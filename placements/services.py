@@ -70,6 +70,20 @@ def stages(referral_ids) -> dict[int, str]:
     return {referral_id: labels[state] for referral_id, state in found}
 
 
+def stop(referral, *, acting_user, reason: str) -> Placement | None:
+    """Called by referrals.services in the transaction that withdraws the referral: the person is not placed, and a
+    requirement still live is withdrawn, so homes can no longer bid on it."""
+    placement = work_of(referral)
+    if placement is None or placement.state in (State.COMMISSIONED, State.NOT_PLACED):
+        return None
+    placement = _locked(placement)
+    placement.ending_reason = f"The referral was withdrawn: {reason}"
+    requirement = placement.requirement
+    if requirement is not None and requirement.status in (requirement.Status.OPEN, requirement.Status.CLOSED):
+        dps.withdraw_routed_requirement(requirement, acting_user=acting_user, reason=reason)
+    return _step(placement, "stop", acting_user=acting_user, note=reason)
+
+
 def work_of(referral) -> Placement | None:
     return Placement.objects.filter(referral=referral).first()
 

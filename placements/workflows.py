@@ -12,7 +12,8 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.roles import Role
-from referrals.workflows import is_allocated_officer
+from referrals.workflows import State as ReferralState
+from referrals.workflows import is_allocated_officer, may_withdraw
 
 
 class State(models.TextChoices):
@@ -46,6 +47,16 @@ def is_officer(placement, user) -> bool:
 def is_persons_worker(placement, user) -> bool:
     """The person's allocated social worker: viewings and the admission date."""
     return user.is_practitioner and placement.person.allocated_worker_id == user.pk
+
+
+def may_withdraw_referral(placement, user) -> bool:
+    """Who withdraws the referral (its referrer or the person's practitioner) stops its placement with it."""
+    return may_withdraw(placement.referral, user)
+
+
+def referral_withdrawn(placement) -> bool:
+    """The referral has not been withdrawn."""
+    return placement.referral.state == ReferralState.WITHDRAWN
 
 
 def is_head_of_service(placement, user) -> bool:
@@ -273,6 +284,16 @@ class PlacementWorkflow(ConcurrentTransitionMixin, models.Model):
     def withdraw(self):
         """The person is not placed through this referral: the reason is kept. The officer ends it (a social worker
         who withdraws the person asks them), so a closed requirement is ended with it."""
+
+    @transition(
+        state,
+        source=[s for s in State.values if s not in ENDED_STATES],
+        target=State.NOT_PLACED,
+        permission=may_withdraw_referral,
+        conditions=[referral_withdrawn],
+    )
+    def stop(self):
+        """The referral was withdrawn before the placement was commissioned: its live requirement is withdrawn too."""
 
 
 LAYOUT = {

@@ -374,4 +374,8 @@ def withdraw_referral(referral: Referral, *, acting_user, reason: str) -> Referr
     referral = _locked(referral)
     if not reason.strip():
         raise ActionRefused("Say why the referral is withdrawn.")
-    return apply_transition(referral, "withdraw", acting_user=acting_user, note=reason)
+    referral = apply_transition(referral, "withdraw", acting_user=acting_user, note=reason)
+    route = route_for(referral.service_type_id)
+    if route is not None and route.stop is not None:
+        route.stop(referral, acting_user=acting_user, reason=reason)  # its requirement, say, stops taking bids
+    return referral

@@ -1,7 +1,7 @@
 """Each referral of a commissioned service type that reached an officer gets its commission, at the step its
 sourcing had reached, with the provider it chose; the referral goes back to "allocated" (or stays "active"). The
 logged sourcing steps move from the referral's log to the commission's; a purchase order's step stays on the
-referral as "record commissioned". The audit trail is not touched: it already holds every step as it happened."""
+referral as "record commissioned". A referral withdrawn part-way has its commission "stopped". The audit trail is not touched: it already holds every step as it happened."""
 
 from django.db import migrations
 
@@ -38,8 +38,8 @@ def _commission_state(referral, steps) -> str:
         return referral.state
     if referral.state == "active":
         return "commissioned"
-    if steps:  # withdrawn part-way: where its sourcing stopped
-        return AS_COMMISSION_STATE.get(steps[-1].target, steps[-1].target)
+    if referral.state == "withdrawn":  # withdrawn part-way: its sourcing stopped (commissioning 0003 names the state)
+        return "stopped"
     return "sourcing"
 
 

@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from commissioning import services as commissioning
-from commissioning.models import Commission
+from commissioning.models import COMMISSION_MACHINE, Commission
 from commissioning.workflows import State
 from core.exceptions import ActionRefused
 from dps.models import DPSRequirement
-from dps.tests.factories import active, after_closing, allocated, awarded, footprint, published, selected
+from dps.tests.factories import active, after_closing, allocated, awarded, footprint, published, selected, submit
 from referrals import services as referral_services
 from referrals.models import Referral
 from referrals.tests.assertions import assert_refused
@@ -78,14 +78,47 @@ def test_withdraw_refused_once_the_agreement_is_made(person, cap_member, officer
     )
 
 
-def test_a_withdrawn_referrals_commission_takes_no_more_steps(person, cap_member, officer_east):
+def test_withdrawing_the_referral_stops_its_commission_and_requirement(
+    person, cap_member, officer_east, mailoutbox, django_capture_on_commit_callbacks
+):
     case = published(person, cap_member, officer_east)
-    referral_services.withdraw_referral(case.referral, acting_user=person.allocated_worker, reason="Moved away")
-    before = footprint(case.referral)
-    with after_closing(case.requirement), pytest.raises(ActionRefused, match="no longer with Brokerage"):
+    worker = person.allocated_worker
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_services.withdraw_referral(case.referral, acting_user=worker, reason="Moved to her daughter's")
+    case.refresh()
+    assert (case.referral.state, case.commission.state) == (ReferralState.WITHDRAWN, State.STOPPED)
+    requirement = case.requirement
+    assert requirement.status == DPSRequirement.Status.NOT_AWARDED
+    assert requirement.selection_reason == "The referral was withdrawn."  # the practitioner's reason stays inside
+    step = requirement.transitions.get(name="withdraw")
+    assert (step.by, step.note) == (worker, "Moved to her daughter's")
+    assert case.commission.transitions.get(name="stop").note == "Moved to her daughter's"
+    # Every bidder is told, with nothing about the person; no one can bid any more.
+    told = {message.to[0] for message in mailoutbox if "your bid was not successful" in message.subject}
+    assert told == {user.email for user in case.bidders}
+    assert not any("daughter" in message.body for message in mailoutbox)
+    with pytest.raises(ActionRefused, match="Bids can no longer be made or changed"):
+        submit(requirement, case.bidders[0], "19.00")
+    # And sourcing takes no more steps.
+    with after_closing(requirement), pytest.raises(ActionRefused):
         commissioning.close_bidding(case.commission, acting_user=officer_east)
+
+
+def test_withdrawing_before_anything_is_published_stops_the_commission(social_worker, person, officer_east):
+    referral = allocated_referral(social_worker, person, officer_east)
+    referral_services.withdraw_referral(referral, acting_user=social_worker, reason="No longer needed")
+    assert Commission.objects.get(referral=referral).state == State.STOPPED
+    assert not DPSRequirement.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["social_worker", "officer_east"])
+def test_stop_refused_while_the_referral_is_open(who, request, person, cap_member, officer_east):
+    case = published(person, cap_member, officer_east)
+    user = person.allocated_worker if who == "social_worker" else request.getfixturevalue(who)
+    before = footprint(case.referral)
+    with pytest.raises(ActionRefused):
+        COMMISSION_MACHINE.apply(case.commission, "stop", acting_user=user)
     assert footprint(case.referral) == before
-    assert case.requirement.status == DPSRequirement.Status.OPEN
 
 
 # The referral's page ------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ def _as_it_was(case):
     steps = [
         (t.name, AS_OLD_STATE.get(t.source, t.source), AS_OLD_STATE.get(t.target, t.target), t.by_id, t.at, t.note)
         for t in commission.transitions.all()
+        if t.name != "stop"  # the referral's withdrawal, before commissioning, stopped nothing
     ]
     state = {"sourcing": "allocated", "commissioned": "active"}.get(commission.state, commission.state)
     if case.referral.state == "withdrawn":
@@ -81,6 +82,15 @@ def test_a_database_with_sourcing_on_the_referral_upgrades(
     try:
         for case in old.values():
             _put_back(case)
+        with connection.cursor() as cursor:  # before commissioning a withdrawal left the requirement open for bids
+            cursor.execute(
+                "UPDATE dps_dpsrequirement SET status = 'open', selection_reason = '' WHERE id = %s",
+                [gone.requirement.pk],
+            )
+            cursor.execute(
+                "DELETE FROM dps_requirementtransition WHERE requirement_id = %s AND name = 'withdraw'",
+                [gone.requirement.pk],
+            )
     finally:  # forward again, whatever happened: the tests after this one need the tables
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
@@ -92,7 +102,7 @@ def test_a_database_with_sourcing_on_the_referral_upgrades(
     for key, was in old.items():
         referral = Referral.objects.get(pk=was["referral"])
         commission = Commission.objects.get(referral=referral)
-        expected_state = {"allocated": "sourcing", "active": "commissioned", "withdrawn": "requirement_published"}
+        expected_state = {"allocated": "sourcing", "active": "commissioned", "withdrawn": "stopped"}
         assert commission.state == expected_state.get(key, key), key
         assert referral.state == {"active": "active", "withdrawn": "withdrawn"}.get(key, "allocated"), key
         assert (commission.chosen_provider_id, commission.chosen_bid_id, commission.spot_contract_reason) == was[
@@ -114,6 +124,14 @@ def test_a_database_with_sourcing_on_the_referral_upgrades(
                 ordered[4],
                 ordered[5],
             )
+
+    # The withdrawn referral's requirement no longer takes bids: withdrawn by whoever withdrew the referral.
+    from dps.models import DPSRequirement
+
+    requirement = DPSRequirement.objects.get(pk=gone.requirement.pk)
+    assert (requirement.status, requirement.selection_reason) == ("not_awarded", "The referral was withdrawn.")
+    step = requirement.transitions.get(name="withdraw")
+    assert (step.source, step.by, step.note) == ("open", social_worker, "Moved away")
 
     # And the upgraded commissions carry on from where they were.
     from commissioning import services as commissioning

@@ -281,4 +281,14 @@ STEP_TESTS = {
             "test_purchase_order_cannot_be_issued_twice",
         ],
     ),
+    "stop": (
+        [
+            "commissioning/tests/test_commission.py::test_withdrawing_the_referral_stops_its_commission_and_requirement",
+            "commissioning/tests/test_commission.py::test_withdrawing_before_anything_is_published_stops_the_commission",
+        ],
+        [
+            "commissioning/tests/test_commission.py::test_stop_refused_while_the_referral_is_open",
+            "commissioning/tests/test_commission.py::test_withdraw_refused_once_the_agreement_is_made",
+        ],
+    ),
 }

@@ -105,6 +105,16 @@ def test_end_without_award_refused_without_a_reason(person, cap_member, officer_
     assert DPSRequirement.objects.get(pk=requirement.pk).status == Status.CLOSED
 
 
+@pytest.mark.parametrize("who", ["social_worker", "officer_east"])
+def test_withdraw_refused_while_the_referral_is_open(who, request, person, cap_member, officer_east):
+    case = published(person, cap_member, officer_east)
+    user = request.getfixturevalue(who) if who != "social_worker" else person.allocated_worker
+    with pytest.raises(ActionRefused):
+        REQUIREMENT_MACHINE.apply(case.requirement, "withdraw", acting_user=user)
+    case.requirement.refresh_from_db()
+    assert case.requirement.status == Status.OPEN and not case.requirement.transitions.exists()
+
+
 def test_a_finished_competition_takes_no_step(person, cap_member, officer_east):
     case = selected(person, cap_member, officer_east)
     commissioning.award(case.commission, acting_user=officer_east, start_date=timezone.localdate() + timedelta(days=7))
@@ -149,5 +159,9 @@ STEP_TESTS = {
             "test_end_without_award_for_a_spot_contract_after_bidding_closes",
         ],
         ["test_end_without_award_refused_without_a_reason", "test_a_finished_competition_takes_no_step"],
+    ),
+    "withdraw": (
+        ["commissioning/tests/test_commission.py::test_withdrawing_the_referral_stops_its_commission_and_requirement"],
+        ["test_withdraw_refused_while_the_referral_is_open"],
     ),
 }

@@ -30,6 +30,7 @@ from placements.workflows import State
 from providers.tests.factories import ProviderFactory
 from purchase_orders.models import PurchaseOrder
 from referrals.models import Referral
+from referrals.services import withdraw_referral
 
 from . import factories as f
 
@@ -538,6 +539,29 @@ def test_the_officer_ends_a_placement_with_the_reason(person, head_of_service, o
     assert case.placement.requirement.status == DPSRequirement.Status.NOT_AWARDED
 
 
+def test_withdrawing_the_referral_stops_the_placement_and_its_requirement(person, head_of_service, officer_east):
+    case = f.published(person, head_of_service, officer_east)
+    worker = person.allocated_worker
+    withdraw_referral(case.placement.referral, acting_user=worker, reason="Moved in with her son")
+    case.refresh()
+    assert (case.placement.state, case.placement.ending_reason) == (
+        State.NOT_PLACED,
+        "The referral was withdrawn: Moved in with her son",
+    )
+    assert case.placement.requirement.status == DPSRequirement.Status.NOT_AWARDED
+    assert case.placement.transitions.get(name="stop").by == worker
+
+
+@pytest.mark.parametrize("who", ["social_worker", "officer_east"])
+def test_stop_refused_while_the_referral_is_open(who, request, person, head_of_service, officer_east):
+    case = f.published(person, head_of_service, officer_east)
+    user = person.allocated_worker if who == "social_worker" else request.getfixturevalue(who)
+    with pytest.raises(ActionRefused):
+        PLACEMENT_MACHINE.apply(case.placement, "stop", acting_user=user)
+    case.refresh()
+    assert case.placement.state == State.BIDDING and not case.placement.transitions.filter(name="stop").exists()
+
+
 def test_withdraw_refused_to_the_social_worker(person, head_of_service, officer_east, social_worker):
     case = f.viewings(person, head_of_service, officer_east)
     act = lambda: services.withdraw(case.placement, acting_user=social_worker, reason="Moved in with family")  # noqa: E731
@@ -636,6 +660,10 @@ STEP_TESTS = {
     "commission": (
         ["test_commissioning_makes_the_agreement_package_order_reviews_and_contract"],
         ["test_commission_refused_to_the_social_worker", "test_commission_refused_before_the_admission_date_is_set"],
+    ),
+    "stop": (
+        ["test_withdrawing_the_referral_stops_the_placement_and_its_requirement"],
+        ["test_stop_refused_while_the_referral_is_open"],
     ),
     "withdraw": (
         ["test_the_officer_ends_a_placement_with_the_reason"],
