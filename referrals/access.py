@@ -40,7 +40,7 @@ def access_referral(user, referral_id: int) -> Referral:
     """A referral the user may see (they may see its person), or not found."""
     referral = (
         Referral.objects.select_related(
-            "person__area", "person__allocated_worker", "plan", "referred_by", "allocated_to"
+            "person__area", "person__allocated_worker", "plan", "referred_by", "allocated_to", "service_type", "team"
         )
         .filter(pk=referral_id)
         .first()
