@@ -52,6 +52,14 @@ def stages_of(rows) -> dict[int, str]:
     return found
 
 
+def routes() -> list[tuple[SourcingRoute, list[str]]]:
+    """Each app's route with the service type codes it sources, in the order the apps registered."""
+    found: dict[str, tuple[SourcingRoute, list[str]]] = {}
+    for code, route in _routes.items():
+        found.setdefault(route.app, (route, []))[1].append(code)
+    return list(found.values())
+
+
 def route_for(code) -> SourcingRoute | None:
     """The route of a service type, or None when it is sourced on the referral's own steps."""
     return _routes.get(str(code))

@@ -11,6 +11,7 @@ class PlacementsConfig(AppConfig):
         from people.access import register_need
 
         from .access import fee_approval_awaits
+        from .models import PLACEMENT_MACHINE
         from .services import is_commissioned, stages, start_placement, stop, work_of
 
         register_route(
@@ -20,6 +21,7 @@ class PlacementsConfig(AppConfig):
                 start=start_placement,
                 is_commissioned=is_commissioned,
                 work_of=work_of,
+                machine=PLACEMENT_MACHINE,
                 stages=stages,
                 stop=stop,
             ),

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.services import record_list_view, record_refusal, record_view
 from brokerage.forms import ContactLogForm
 from brokerage.selectors import contacts_for_referral, team_officers
+from catalogue.models import ServiceType
+from catalogue.sourcing import routes
 from core.exceptions import ActionRefused
 from core.once import OneTimeForm, redirect_after, submit_once
 from core.views import refuse
@@ -242,4 +244,15 @@ def funding_list(request):
 
 
 def workflow(request):
-    return render(request, "referrals/workflow.html", {"picture": REFERRAL_MACHINE.picture()})
+    """The referral's machine, then the machine of each app that sources service types once a referral is taken."""
+    names = dict(ServiceType.objects.values_list("code", "name"))
+    sourcing = [
+        {
+            "title": route.machine.title,
+            "services": [names.get(code, code) for code in codes],
+            "picture": route.machine.picture(),
+        }
+        for route, codes in routes()
+        if route.machine is not None
+    ]
+    return render(request, "referrals/workflow.html", {"picture": REFERRAL_MACHINE.picture(), "sourcing": sourcing})

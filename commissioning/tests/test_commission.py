@@ -164,3 +164,13 @@ def test_the_queue_says_where_each_allocated_tasks_sourcing_is(client, person, c
     row = page[page.index(case.referral.reference) :]
     row = row[: row.index("</tr>")]
     assert "Requirement published for bids" in row
+
+
+def test_how_referrals_work_draws_each_sourcing_machine_with_its_service_types(client, social_worker):
+    client.force_login(social_worker)
+    page = client.get(reverse("referrals:workflow")).content.decode()
+    assert "How a referral moves through Brokerage" in page
+    commissioned = page.index('<h3 class="govuk-heading-m">How a provider is found and commissioned</h3>')
+    placed = page.index('<h3 class="govuk-heading-m">How a care home placement is found</h3>')
+    assert "domiciliary care (home care), reablement" in page[commissioned:placed]
+    assert "For residential care, nursing care." in page[placed:]
