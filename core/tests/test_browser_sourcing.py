@@ -123,6 +123,8 @@ def test_shortlist_publish_bid_score_award_and_download_the_po(browser, live_ser
     reference = case.reference
 
     j.sign_in("eddie")
+    j.click("How referrals work")  # the referral's machine and each sourcing machine, axe-checked with the rest
+    expect(page.get_by_role("heading", name="How a provider is found and commissioned")).to_be_visible()
     j.click("Task queue")
     j.click(reference)
     j.click("Take this task", role="button")
