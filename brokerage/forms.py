@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from catalogue.selectors import service_type_choices
+from catalogue.sourcing import stage_choices
 from core.forms import FREE_TEXT_MAX_LENGTH, DateTimeInput, GovUKDateField, GovUKForm
 from core.once import OneTimeForm
 from referrals.workflows import BROKERAGE_STATES, State
@@ -72,15 +73,16 @@ class QueueFilterForm(GovUKForm):
         required=False,
         choices=partial(service_type_choices, "All services"),
     )
-    state = forms.ChoiceField(
-        label="State", required=False, choices=[("", "All states")] + [(s, State(s).label) for s in BROKERAGE_STATES]
-    )
+    state = forms.ChoiceField(label="State", required=False)
     officer = forms.TypedChoiceField(label="Officer", required=False, coerce=int, empty_value=None)
     overdue = forms.BooleanField(label="Only overdue", required=False)
 
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = [("", "All officers")] + [(o.pk, str(o)) for o in officers]
+        # The referral's own states, then where each service type's sourcing is (catalogue.sourcing).
+        referral_states = [(s, State(s).label) for s in BROKERAGE_STATES]
+        self.fields["state"].choices = [("", "All states"), ("Referral", referral_states), *stage_choices()]
 
 
 class PriceForm(GovUKForm):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from catalogue.sourcing import stages_of
+from catalogue.sourcing import referrals_at_stage, stages_of
 from core.urls import url_for
 from purchase_orders.selectors import current_orders
 from referrals.models import Referral
@@ -43,7 +43,9 @@ def queue(user: User, filters: QueueFilters) -> QuerySet[Referral]:
         return qs.none()
     if filters.service_type:
         qs = qs.filter(service_type_id=filters.service_type)
-    if filters.state:
+    if ":" in filters.state:  # a stage of the service type's own work (catalogue.sourcing)
+        qs = qs.filter(state=State.ALLOCATED, pk__in=referrals_at_stage(filters.state))
+    elif filters.state:
         qs = qs.filter(state=filters.state)
     if filters.officer_id:
         qs = qs.filter(allocated_to_id=filters.officer_id)

@@ -24,6 +24,10 @@ class SourcingRoute:
     stages: Callable[[list[int]], dict[int, str]] | None = None
     # stop(referral, *, acting_user, reason): the referral was withdrawn, in this transaction: the work stops.
     stop: Callable[..., Any] | None = None
+    # at_stage(state): the ids of the referrals whose work is at this state of its machine, as a subquery.
+    at_stage: Callable[[str], Any] | None = None
+    # The states a task list may be filtered by: those the work waits in while Brokerage has it.
+    working_states: tuple[str, ...] = ()
 
 
 _routes: dict[str, SourcingRoute] = {}
@@ -58,6 +62,24 @@ def routes() -> list[tuple[SourcingRoute, list[str]]]:
     for code, route in _routes.items():
         found.setdefault(route.app, (route, []))[1].append(code)
     return list(found.values())
+
+
+def stage_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """For a task list's filter: each app's working states, grouped under its machine's title, each as
+    "app:state"."""
+    groups = []
+    for route, _ in routes():
+        if route.machine is not None and route.at_stage is not None:
+            labels = route.machine.labels()
+            groups.append((route.machine.title, [(f"{route.app}:{s}", labels[s]) for s in route.working_states]))
+    return groups
+
+
+def referrals_at_stage(choice: str):
+    """The ids of the referrals whose work is at the stage "app:state" (a stage_choices value), as a subquery."""
+    app, _, state = choice.partition(":")
+    route = next(route for route, _ in routes() if route.app == app)
+    return route.at_stage(state)
 
 
 def route_for(code) -> SourcingRoute | None:

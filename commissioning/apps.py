@@ -29,7 +29,8 @@ class CommissioningConfig(AppConfig):
         from catalogue.sourcing import SourcingRoute, register_route
 
         from .models import COMMISSION_MACHINE
-        from .services import is_commissioned, stages, start_commission, stop, work_of
+        from .services import at_stage, is_commissioned, stages, start_commission, stop, work_of
+        from .workflows import WORKING_STATES
 
         register_route(
             COMMISSIONED_HERE,
@@ -42,5 +43,7 @@ class CommissioningConfig(AppConfig):
                 on_referral_page=True,
                 stages=stages,
                 stop=stop,
+                at_stage=at_stage,
+                working_states=WORKING_STATES,
             ),
         )

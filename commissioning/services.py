@@ -41,6 +41,10 @@ def stages(referral_ids) -> dict[int, str]:
     return {referral_id: labels[state] for referral_id, state in found}
 
 
+def at_stage(state: str):
+    return Commission.objects.filter(state=state).values("referral_id")
+
+
 def work_of(referral) -> Commission | None:
     return Commission.objects.filter(referral=referral).first()
 

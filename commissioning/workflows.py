@@ -25,6 +25,16 @@ class State(models.TextChoices):
     STOPPED = "stopped", "Stopped: the referral was withdrawn"
 
 
+# Where a commission waits while Brokerage works it: a task list can be filtered by each.
+WORKING_STATES = (
+    State.SOURCING,
+    State.REQUIREMENT_PUBLISHED,
+    State.BIDDING_CLOSED,
+    State.PROVIDER_SELECTED,
+    State.DETAILS_SHARED,
+)
+
+
 # Who may act ------------------------------------------------------------------------------
 def is_officer(commission, user) -> bool:
     """The officer the referral is allocated to does every step."""

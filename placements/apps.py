@@ -12,7 +12,8 @@ class PlacementsConfig(AppConfig):
 
         from .access import fee_approval_awaits
         from .models import PLACEMENT_MACHINE
-        from .services import is_commissioned, stages, start_placement, stop, work_of
+        from .services import at_stage, is_commissioned, stages, start_placement, stop, work_of
+        from .workflows import ENDED_STATES, State
 
         register_route(
             [ServiceCode.RESIDENTIAL, ServiceCode.NURSING],
@@ -24,6 +25,8 @@ class PlacementsConfig(AppConfig):
                 machine=PLACEMENT_MACHINE,
                 stages=stages,
                 stop=stop,
+                at_stage=at_stage,
+                working_states=tuple(s for s in State.values if s not in ENDED_STATES),
             ),
         )
         register_need("placement fee approval awaiting", fee_approval_awaits)

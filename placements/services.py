@@ -84,6 +84,10 @@ def stop(referral, *, acting_user, reason: str) -> Placement | None:
     return _step(placement, "stop", acting_user=acting_user, note=reason)
 
 
+def at_stage(state: str):
+    return Placement.objects.filter(state=state).values("referral_id")
+
+
 def work_of(referral) -> Placement | None:
     return Placement.objects.filter(referral=referral).first()
 

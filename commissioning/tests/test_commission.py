@@ -174,3 +174,20 @@ def test_how_referrals_work_draws_each_sourcing_machine_with_its_service_types(c
     placed = page.index('<h3 class="govuk-heading-m">How a care home placement is found</h3>')
     assert "domiciliary care (home care), reablement" in page[commissioned:placed]
     assert "For residential care, nursing care." in page[placed:]
+
+
+def test_the_queue_filters_by_where_the_sourcing_is(client, social_worker, east_area, cap_member, officer_east):
+    from people.tests.factories import make_person
+
+    open_for_bids = published(make_person(social_worker, east_area), cap_member, officer_east)
+    not_yet = allocated(make_person(social_worker, east_area), cap_member, officer_east)
+    client.force_login(officer_east)
+    url = reverse("brokerage:queue")
+    page = client.get(url, {"view": "mine", "state": "commissioning:requirement_published"}).content.decode()
+    assert open_for_bids.referral.reference in page and not_yet.referral.reference not in page
+    page = client.get(url, {"view": "mine", "state": "commissioning:sourcing"}).content.decode()
+    assert not_yet.referral.reference in page and open_for_bids.referral.reference not in page
+    assert '<optgroup label="How a provider is found and commissioned">' in page
+    # A stage no app has is an invalid choice: the whole queue, with the error, rather than a crash.
+    response = client.get(url, {"view": "mine", "state": "commissioning:no_such"})
+    assert response.status_code == 200 and open_for_bids.referral.reference in response.content.decode()
