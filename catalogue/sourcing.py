@@ -30,6 +30,21 @@ class SourcingRoute:
     working_states: tuple[str, ...] = ()
 
 
+def lookups_for(model) -> dict[str, Callable]:
+    """A route's `stages` and `at_stage` for work kept as `model`: one row per referral (a `referral` one-to-one)
+    with its machine's `state`."""
+    labels = dict(model._meta.get_field("state").choices)
+
+    def stages(referral_ids) -> dict[int, str]:
+        found = model.objects.filter(referral_id__in=referral_ids).values_list("referral_id", "state")
+        return {referral_id: labels[state] for referral_id, state in found}
+
+    def at_stage(state: str):
+        return model.objects.filter(state=state).values("referral_id")
+
+    return {"stages": stages, "at_stage": at_stage}
+
+
 _routes: dict[str, SourcingRoute] = {}
 
 

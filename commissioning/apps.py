@@ -26,10 +26,10 @@ class CommissioningConfig(AppConfig):
     verbose_name = "Commissioning home care and the simpler services"
 
     def ready(self):
-        from catalogue.sourcing import SourcingRoute, register_route
+        from catalogue.sourcing import SourcingRoute, lookups_for, register_route
 
-        from .models import COMMISSION_MACHINE
-        from .services import at_stage, is_commissioned, stages, start_commission, stop, work_of
+        from .models import COMMISSION_MACHINE, Commission
+        from .services import is_commissioned, start_commission, stop, work_of
         from .workflows import WORKING_STATES
 
         register_route(
@@ -41,9 +41,8 @@ class CommissioningConfig(AppConfig):
                 work_of=work_of,
                 machine=COMMISSION_MACHINE,
                 on_referral_page=True,
-                stages=stages,
                 stop=stop,
-                at_stage=at_stage,
+                **lookups_for(Commission),
                 working_states=WORKING_STATES,
             ),
         )

@@ -35,20 +35,6 @@ def is_commissioned(referral) -> bool:
     return Commission.objects.filter(referral=referral, state=State.COMMISSIONED).exists()
 
 
-def stages(referral_ids) -> dict[int, str]:
-    labels = dict(State.choices)
-    found = Commission.objects.filter(referral_id__in=referral_ids).values_list("referral_id", "state")
-    return {referral_id: labels[state] for referral_id, state in found}
-
-
-def at_stage(state: str):
-    return Commission.objects.filter(state=state).values("referral_id")
-
-
-def work_of(referral) -> Commission | None:
-    return Commission.objects.filter(referral=referral).first()
-
-
 def stop(referral, *, acting_user, reason: str) -> Commission | None:
     """Called by referrals.services in the transaction that withdraws the referral: sourcing stops and a requirement
     still live is withdrawn, so providers can no longer bid on it. Nothing to stop for a referral with no commission
@@ -61,6 +47,10 @@ def stop(referral, *, acting_user, reason: str) -> Commission | None:
     if requirement is not None:
         dps.withdraw_routed_requirement(requirement, acting_user=acting_user, reason=reason)
     return _step(commission, "stop", acting_user=acting_user, note=reason)
+
+
+def work_of(referral) -> Commission | None:
+    return Commission.objects.filter(referral=referral).first()
 
 
 def commission_of(referral) -> Commission:

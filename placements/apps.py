@@ -7,12 +7,12 @@ class PlacementsConfig(AppConfig):
 
     def ready(self):
         from catalogue.codes import ServiceCode
-        from catalogue.sourcing import SourcingRoute, register_route
+        from catalogue.sourcing import SourcingRoute, lookups_for, register_route
         from people.access import register_need
 
         from .access import fee_approval_awaits
-        from .models import PLACEMENT_MACHINE
-        from .services import at_stage, is_commissioned, stages, start_placement, stop, work_of
+        from .models import PLACEMENT_MACHINE, Placement
+        from .services import is_commissioned, start_placement, stop, work_of
         from .workflows import ENDED_STATES, State
 
         register_route(
@@ -23,9 +23,8 @@ class PlacementsConfig(AppConfig):
                 is_commissioned=is_commissioned,
                 work_of=work_of,
                 machine=PLACEMENT_MACHINE,
-                stages=stages,
                 stop=stop,
-                at_stage=at_stage,
+                **lookups_for(Placement),
                 working_states=tuple(s for s in State.values if s not in ENDED_STATES),
             ),
         )

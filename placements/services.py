@@ -64,10 +64,8 @@ def is_commissioned(referral) -> bool:
     return Placement.objects.filter(referral=referral, state=State.COMMISSIONED).exists()
 
 
-def stages(referral_ids) -> dict[int, str]:
-    labels = dict(State.choices)
-    found = Placement.objects.filter(referral_id__in=referral_ids).values_list("referral_id", "state")
-    return {referral_id: labels[state] for referral_id, state in found}
+def work_of(referral) -> Placement | None:
+    return Placement.objects.filter(referral=referral).first()
 
 
 def stop(referral, *, acting_user, reason: str) -> Placement | None:
@@ -82,14 +80,6 @@ def stop(referral, *, acting_user, reason: str) -> Placement | None:
     if requirement is not None and requirement.status in (requirement.Status.OPEN, requirement.Status.CLOSED):
         dps.withdraw_routed_requirement(requirement, acting_user=acting_user, reason=reason)
     return _step(placement, "stop", acting_user=acting_user, note=reason)
-
-
-def at_stage(state: str):
-    return Placement.objects.filter(state=state).values("referral_id")
-
-
-def work_of(referral) -> Placement | None:
-    return Placement.objects.filter(referral=referral).first()
 
 
 # Steps ------------------------------------------------------------------------------------------------------------
