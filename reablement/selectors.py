@@ -13,9 +13,30 @@ from .workflows import OPEN_STATES, State
 SENT = (State.WITH_BROKERAGE, State.CHANGE_REQUESTED, State.TERMINATION_REQUESTED, State.TERMINATED)
 
 
+# SPA's list, newest first: paged by key (core.pagination) on reablement_case_newest, as cases pile up for years.
+CASES_NEWEST_FIRST = ["-created_at", "-id"]
+
+
 def cases_for_spa() -> QuerySet[ReablementCase]:
-    """SPA's cases, open ones first, newest first: one query."""
-    return ReablementCase.objects.select_related("person", "worker", "referral").order_by("-created_at", "-id")
+    """SPA's cases, newest first, with only what a row of the case table shows: one query."""
+    return (
+        ReablementCase.objects.select_related("person", "worker")
+        .only(
+            "id",
+            "state",
+            "created_at",
+            "hospital",
+            "ward",
+            "person__id",
+            "person__first_name",
+            "person__last_name",
+            "worker__id",
+            "worker__first_name",
+            "worker__last_name",
+            "worker__username",
+        )
+        .order_by(*CASES_NEWEST_FIRST)
+    )
 
 
 def open_cases() -> QuerySet[ReablementCase]:

@@ -17,6 +17,7 @@ from people.models import Person
 from people.selectors import NAME_ORDER, people_visible_to
 from purchase_orders.models import PurchaseOrder
 from purchase_orders.selectors import ORDERS_NEWEST_FIRST, orders_for_finance
+from reablement.selectors import CASES_NEWEST_FIRST, cases_for_spa
 from referrals.models import Referral
 from referrals.tests.factories import urgent_referral
 from referrals.workflows import BROKERAGE_STATES
@@ -81,6 +82,11 @@ def test_a_deep_page_of_purchase_orders_starts_at_its_key(finance_officer):
 
     deep = orders_for_finance().filter(LessThan(Row(F("issued_at"), F("id")), Row(Value(timezone.now()), Value(1))))
     assert "po_newest_first" in plan_of(deep.order_by(*ORDERS_NEWEST_FIRST)[:51])
+
+
+def test_a_deep_page_of_reablement_cases_starts_at_its_key(spa_worker):
+    deep = cases_for_spa().filter(LessThan(Row(F("created_at"), F("id")), Row(Value(timezone.now()), Value(1))))
+    assert "reablement_case_newest" in plan_of(deep.order_by(*CASES_NEWEST_FIRST)[:51], "sort")
 
 
 def test_an_inbox_is_read_from_its_index(first_response):
