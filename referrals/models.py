@@ -87,6 +87,13 @@ class Referral(ReferralWorkflow, TimeStampedModel):
                 include=["state", "allocated_to", "due_by"],
                 name="referral_team_queue",
             ),
+            # The plans waiting for a funding decision in the order listed (referrals.selectors), so a page
+            # joins its own 50 rows to people and plans, not every plan waiting in the county.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(state=State.AWAITING_FUNDING),
+                name="referral_awaiting_funding",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,7 +5,7 @@ is whether the index can answer the query at all. bench/county.py shows them cho
 import pytest
 from django.db import connection
 from django.db.models import Count, F, Q, Value
-from django.db.models.lookups import LessThan
+from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
 from audit.selectors import audit_events_for_person, lists_showing
@@ -19,6 +19,7 @@ from purchase_orders.models import PurchaseOrder
 from purchase_orders.selectors import ORDERS_NEWEST_FIRST, orders_for_finance
 from reablement.selectors import CASES_NEWEST_FIRST, cases_for_spa
 from referrals.models import Referral
+from referrals.selectors import FUNDING_ORDER, referrals_awaiting_funding
 from referrals.tests.factories import urgent_referral
 from referrals.workflows import BROKERAGE_STATES
 
@@ -87,6 +88,14 @@ def test_a_deep_page_of_purchase_orders_starts_at_its_key(finance_officer):
 def test_a_deep_page_of_reablement_cases_starts_at_its_key(spa_worker):
     deep = cases_for_spa().filter(LessThan(Row(F("created_at"), F("id")), Row(Value(timezone.now()), Value(1))))
     assert "reablement_case_newest" in plan_of(deep.order_by(*CASES_NEWEST_FIRST)[:51], "sort")
+
+
+@pytest.mark.parametrize("role", ["cap_member", "head_of_service"])
+def test_the_funding_decisions_waiting_are_read_in_their_order(request, role):
+    """So a page joins its own rows to people and plans, not every plan waiting."""
+    waiting = referrals_awaiting_funding(request.getfixturevalue(role))
+    deep = waiting.filter(GreaterThan(Row(F("submitted_at"), F("id")), Row(Value(timezone.now()), Value(1))))
+    assert "referral_awaiting_funding" in plan_of(deep.order_by(*FUNDING_ORDER)[:51], "sort")
 
 
 def test_an_inbox_is_read_from_its_index(first_response):
