@@ -17,41 +17,40 @@ SENT = (State.WITH_BROKERAGE, State.CHANGE_REQUESTED, State.TERMINATION_REQUESTE
 CASES_NEWEST_FIRST = ["-created_at", "-id"]
 
 
-def cases_for_spa() -> QuerySet[ReablementCase]:
-    """SPA's cases, newest first, with only what a row of the case table shows: one query."""
-    return (
-        ReablementCase.objects.select_related("person", "worker")
-        .only(
-            "id",
-            "state",
-            "created_at",
-            "hospital",
-            "ward",
-            "person__id",
-            "person__first_name",
-            "person__last_name",
-            "worker__id",
-            "worker__first_name",
-            "worker__last_name",
-            "worker__username",
-        )
-        .order_by(*CASES_NEWEST_FIRST)
+def _case_rows() -> QuerySet[ReablementCase]:
+    """Cases with only what a row of the case table (reablement/_case_table.html) shows."""
+    return ReablementCase.objects.select_related("person", "worker").only(
+        "id",
+        "state",
+        "created_at",
+        "hospital",
+        "ward",
+        "person__id",
+        "person__first_name",
+        "person__last_name",
+        "worker__id",
+        "worker__first_name",
+        "worker__last_name",
+        "worker__username",
     )
+
+
+def cases_for_spa() -> QuerySet[ReablementCase]:
+    """SPA's cases, newest first: one query."""
+    return _case_rows().order_by(*CASES_NEWEST_FIRST)
 
 
 def open_cases() -> QuerySet[ReablementCase]:
     return cases_for_spa().filter(state__in=OPEN_STATES)
 
 
+WAITING_FOR_BROKERAGE = (State.CHANGE_REQUESTED, State.TERMINATION_REQUESTED)
+
+
 def waiting_for_team(team_id: str) -> QuerySet[ReablementCase]:
-    """SPA's re-assessments and endings waiting for a Brokerage team to apply them, oldest first."""
-    return (
-        ReablementCase.objects.filter(
-            state__in=(State.CHANGE_REQUESTED, State.TERMINATION_REQUESTED), referral__team_id=team_id
-        )
-        .select_related("person", "worker", "referral")
-        .order_by("modified_at", "id")
-    )
+    """SPA's re-assessments and endings waiting for a Brokerage team to apply them, oldest first, read in that
+    order from reablement_case_waiting: the first few of each team are found without joining them all."""
+    return _case_rows().filter(state__in=WAITING_FOR_BROKERAGE, referral__team_id=team_id).order_by("modified_at", "id")
 
 
 def reablement_worker_of(referral):

@@ -17,7 +17,7 @@ from people.models import Person
 from people.selectors import NAME_ORDER, people_visible_to
 from purchase_orders.models import PurchaseOrder
 from purchase_orders.selectors import ORDERS_NEWEST_FIRST, orders_for_finance
-from reablement.selectors import CASES_NEWEST_FIRST, cases_for_spa
+from reablement.selectors import CASES_NEWEST_FIRST, cases_for_spa, waiting_for_team
 from referrals.models import Referral
 from referrals.selectors import FUNDING_ORDER, referrals_awaiting_funding
 from referrals.tests.factories import urgent_referral
@@ -88,6 +88,10 @@ def test_a_deep_page_of_purchase_orders_starts_at_its_key(finance_officer):
 def test_a_deep_page_of_reablement_cases_starts_at_its_key(spa_worker):
     deep = cases_for_spa().filter(LessThan(Row(F("created_at"), F("id")), Row(Value(timezone.now()), Value(1))))
     assert "reablement_case_newest" in plan_of(deep.order_by(*CASES_NEWEST_FIRST)[:51], "sort")
+
+
+def test_the_reablement_changes_waiting_for_a_team_are_read_in_their_order(officer_east):
+    assert "reablement_case_waiting" in plan_of(waiting_for_team(officer_east.team_id)[:20], "sort")
 
 
 @pytest.mark.parametrize("role", ["cap_member", "head_of_service"])
