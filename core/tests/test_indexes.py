@@ -76,6 +76,19 @@ def test_the_team_queue_is_read_in_its_order_and_counted_from_its_index_alone(ca
     assert queue_counts(lead_east)["unallocated"] == 1
 
 
+def test_the_unallocated_queue_asks_for_its_one_state_and_is_read_in_its_order(case, officer_east):
+    """Only "queued", not also "one of the queue's states": PostgreSQL would take the two as independent, expect a
+    few rows for thousands, and join them all to their people before sorting."""
+    plan = plan_of(queue(officer_east, QueueFilters(view=QueueView.UNALLOCATED))[:50], "sort")
+    assert "ANY" not in plan and "Sort" not in plan
+
+
+def test_an_officers_own_tasks_are_read_in_the_queues_order(case, officer_east):
+    with connection.cursor() as cursor:  # rolled back with the test: the team's queue would do on a tiny table
+        cursor.execute("DROP INDEX referral_team_queue")
+    assert "referral_officer_queue" in plan_of(queue(officer_east, QueueFilters(view=QueueView.MINE))[:50], "sort")
+
+
 def test_a_deep_page_of_purchase_orders_starts_at_its_key(finance_officer):
 
     page = keyset_page(orders_for_finance(), ordering=ORDERS_NEWEST_FIRST, size=50)
