@@ -15,6 +15,7 @@ from concerns.selectors import needing_action
 from core.pagination import Row, keyset_page
 from people.models import Person
 from people.selectors import NAME_ORDER, people_visible_to
+from placements.selectors import fee_approvals_awaiting
 from purchase_orders.models import PurchaseOrder
 from purchase_orders.selectors import ORDERS_NEWEST_FIRST, orders_for_finance
 from reablement.selectors import CASES_NEWEST_FIRST, cases_for_spa, waiting_for_team
@@ -113,6 +114,10 @@ def test_the_funding_decisions_waiting_are_read_in_their_order(request, role):
     waiting = referrals_awaiting_funding(request.getfixturevalue(role))
     deep = waiting.filter(GreaterThan(Row(F("submitted_at"), F("id")), Row(Value(timezone.now()), Value(1))))
     assert "referral_awaiting_funding" in plan_of(deep.order_by(*FUNDING_ORDER)[:51], "sort")
+
+
+def test_the_fees_waiting_for_a_head_of_service_are_read_in_their_order(head_of_service):
+    assert "placement_state_oldest" in plan_of(fee_approvals_awaiting(head_of_service)[:20], "sort")
 
 
 def test_an_inbox_is_read_from_its_index(first_response):
