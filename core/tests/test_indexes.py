@@ -23,6 +23,7 @@ from referrals.models import Referral
 from referrals.selectors import FUNDING_ORDER, referrals_awaiting_funding
 from referrals.tests.factories import urgent_referral
 from referrals.workflows import BROKERAGE_STATES
+from reviews.selectors import reviews_for_review_team, reviews_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,15 @@ def test_the_funding_decisions_waiting_are_read_in_their_order(request, role):
 
 def test_the_fees_waiting_for_a_head_of_service_are_read_in_their_order(head_of_service):
     assert "placement_state_oldest" in plan_of(fee_approvals_awaiting(head_of_service)[:20], "sort")
+
+
+def test_the_open_reviews_are_read_in_their_order_however_many_fall_due_on_a_day(social_worker):
+    """Down to the id, so the first page needs no sort of all those due on its first day."""
+    for plan in (
+        plan_of(reviews_for_review_team()[:50], "sort"),
+        plan_of(reviews_for_user(social_worker)[:20], "sort"),
+    ):
+        assert "review_open_" in plan and "Sort" not in plan
 
 
 def test_an_inbox_is_read_from_its_index(first_response):
