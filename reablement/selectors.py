@@ -62,9 +62,12 @@ def reablement_worker_of(referral):
 def where_it_is(case) -> str:
     """Where the case is, in words: its own state until it reaches Brokerage, then the referral's (while Brokerage
     sources it) or the package's (once its purchase order is issued)."""
+    return _where(case, package_for_referral(case.referral_id) if case.state in SENT else None)
+
+
+def _where(case, package) -> str:
     if case.state not in SENT:
         return case.get_state_display()
-    package = package_for_referral(case.referral_id)
     if package is None:
         return f"With Brokerage: {case.referral.get_state_display().lower()}"
     if package.state == "active" and case.state != State.WITH_BROKERAGE:
@@ -82,9 +85,10 @@ class CasePage:
 
 
 def case_page(case) -> CasePage:
+    package = package_for_referral(case.referral_id) if case.referral_id else None  # read once for both
     return CasePage(
-        where=where_it_is(case),
-        package=package_for_referral(case.referral_id) if case.referral_id else None,
+        where=_where(case, package),
+        package=package,
         plan_days=list(case.plan_days),
         reassessments=list(
             case.reassessments.select_related("recorded_by", "applied_by").prefetch_related("days").order_by("-id")
