@@ -34,19 +34,23 @@ class QueueFilters:
 
 def queue(user: User, filters: QueueFilters) -> QuerySet[Referral]:
     """The user's team's Brokerage work: urgent first, then oldest first."""
-    qs = Referral.objects.filter(team=user.team_id, state__in=BROKERAGE_STATES)
+    # One condition on the state, never "in the queue's states and queued": PostgreSQL takes the two as
+    # independent, expects a few dozen rows for thousands, and joins them all before sorting.
+    stage = filters.state if ":" in filters.state else ""  # where the service type's own work is (catalogue.sourcing)
+    wanted = State.ALLOCATED if stage else filters.state
+    states = [s for s in BROKERAGE_STATES if not wanted or s == wanted]
     if filters.view == QueueView.UNALLOCATED:
-        qs = qs.filter(state=State.QUEUED)
-    elif filters.view == QueueView.MINE:
-        qs = qs.filter(allocated_to=user)
-    elif filters.view == QueueView.TEAM and not user.is_team_lead:
+        states = [s for s in states if s == State.QUEUED]
+    qs = Referral.objects.filter(team=user.team_id)
+    if not states or (filters.view == QueueView.TEAM and not user.is_team_lead):
         return qs.none()
+    qs = qs.filter(state=states[0]) if len(states) == 1 else qs.filter(state__in=states)
+    if filters.view == QueueView.MINE:
+        qs = qs.filter(allocated_to=user)
     if filters.service_type:
         qs = qs.filter(service_type_id=filters.service_type)
-    if ":" in filters.state:  # a stage of the service type's own work (catalogue.sourcing)
-        qs = qs.filter(state=State.ALLOCATED, pk__in=referrals_at_stage(filters.state))
-    elif filters.state:
-        qs = qs.filter(state=filters.state)
+    if stage:
+        qs = qs.filter(pk__in=referrals_at_stage(stage))
     if filters.officer_id:
         qs = qs.filter(allocated_to_id=filters.officer_id)
     if filters.overdue:

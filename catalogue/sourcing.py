@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .codes import ServiceCode
+
 
 @dataclass(frozen=True)
 class SourcingRoute:
@@ -72,9 +74,12 @@ def stages_of(rows) -> dict[int, str]:
 
 
 def routes() -> list[tuple[SourcingRoute, list[str]]]:
-    """Each app's route with the service type codes it sources, in the order the apps registered."""
+    """Each app's route with the service type codes it sources, both in the order the service types are declared
+    (catalogue.codes), so a page lists them the same way every time."""
+    order = {code: n for n, code in enumerate(ServiceCode.values)}
     found: dict[str, tuple[SourcingRoute, list[str]]] = {}
-    for code, route in _routes.items():
+    for code in sorted(_routes, key=lambda code: order.get(code, len(order))):
+        route = _routes[code]
         found.setdefault(route.app, (route, []))[1].append(code)
     return list(found.values())
 

@@ -48,7 +48,12 @@ class Placement(PlacementWorkflow, TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "person"], name="placement_state_person")]
+        indexes = [
+            models.Index(fields=["state", "person"], name="placement_state_person"),
+            # The home pages' lists of one state, oldest first (placements.selectors): the first 20 are read in
+            # order, not every placement in that state joined to its person and plan and then sorted.
+            models.Index(fields=["state", "modified_at", "id"], name="placement_state_oldest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(weekly_fee__isnull=True) | Q(weekly_fee__gt=0), name="placement_fee_positive"

@@ -68,7 +68,17 @@ class ReablementCase(CaseWorkflow, TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "-created_at"], name="reablement_case_state")]
+        indexes = [
+            models.Index(fields=["state", "-created_at"], name="reablement_case_state"),
+            # SPA's list in the order it is shown, so a page by key (reablement.selectors) reads only its rows.
+            models.Index(fields=["-created_at", "-id"], name="reablement_case_newest"),
+            # What waits for Brokerage to apply, oldest first, on an officer's home page (reablement.selectors).
+            models.Index(
+                fields=["modified_at", "id"],
+                condition=Q(state__in=["change_requested", "termination_requested"]),
+                name="reablement_case_waiting",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(state="not_accepted") | ~Q(not_accepted_reason=""), name="reablement_not_accepted_why"

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import record_list_view, record_refusal, record_view
 from core.exceptions import ActionRefused
 from core.once import EXPIRED, redirect_after, submit_once
+from core.pagination import keyset_page
 from core.views import refuse
 from people.selectors import caseload
 
@@ -13,14 +14,26 @@ from . import services
 from .access import access_case
 from .forms import HospitalReferralForm, NotAcceptForm, PlanForm, ReassessmentForm, StepForm, TerminationForm
 from .models import REABLEMENT_MACHINE
-from .selectors import case_page, cases_for_spa
+from .selectors import CASES_NEWEST_FIRST, case_page, cases_for_spa
+
+CASES_PAGE_SIZE = 50
 
 
 @require_GET
 def case_list(request):
-    cases = list(cases_for_spa()[:200])
-    record_list_view(actor=request.user, what="reablement cases", people=[c.person_id for c in cases])
-    return render(request, "reablement/case_list.html", {"cases": cases})
+    page = keyset_page(
+        cases_for_spa(),
+        ordering=CASES_NEWEST_FIRST,
+        size=CASES_PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
+    record_list_view(actor=request.user, what="reablement cases", people=[c.person_id for c in page])
+    return render(
+        request,
+        "reablement/case_list.html",
+        {"cases": page.object_list, "pagination": page.navigation(request.GET)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -81,6 +81,20 @@ class Referral(ReferralWorkflow, TimeStampedModel):
                 include=["state", "allocated_to", "due_by"],
                 name="referral_team_queue",
             ),
+            # An officer's own tasks in the queue's order ("Mine", and their home page's first ten): an officer can
+            # hold thousands, which must not all be joined to their people to show fifty.
+            models.Index(
+                fields=["allocated_to", "-urgent", "queued_at", "id"],
+                condition=Q(state__in=BROKERAGE_STATES),
+                name="referral_officer_queue",
+            ),
+            # The plans waiting for a funding decision in the order listed (referrals.selectors), so a page
+            # joins its own 50 rows to people and plans, not every plan waiting in the county.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(state=State.AWAITING_FUNDING),
+                name="referral_awaiting_funding",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

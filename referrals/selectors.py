@@ -26,8 +26,13 @@ def referrals_made_by(user) -> QuerySet[Referral]:
     )
 
 
+# The funding decisions waiting, oldest first: paged by key (core.pagination) on referral_awaiting_funding.
+FUNDING_ORDER = ["submitted_at", "id"]
+
+
 def referrals_awaiting_funding(user) -> QuerySet[Referral]:
-    """The funding decisions waiting on this user: panel plans for CAP, out-of-panel for heads of service."""
+    """The funding decisions waiting on this user, oldest first: panel plans for CAP, out-of-panel for heads of
+    service."""
     qs = (
         Referral.objects.filter(state=State.AWAITING_FUNDING)
         .select_related("person", "plan", "referred_by", "service_type")
@@ -46,7 +51,7 @@ def referrals_awaiting_funding(user) -> QuerySet[Referral]:
             "referred_by__last_name",
             "referred_by__username",
         )
-        .order_by("submitted_at", "id")
+        .order_by(*FUNDING_ORDER)
     )
     if user.has_role(Role.CAP_MEMBER) and user.has_role(Role.HEAD_OF_SERVICE):
         return qs

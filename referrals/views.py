@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,6 +11,7 @@ from catalogue.models import ServiceType
 from catalogue.sourcing import routes
 from core.exceptions import ActionRefused
 from core.once import OneTimeForm, redirect_after, submit_once
+from core.pagination import keyset_page
 from core.views import refuse
 from people.access import access_person
 
@@ -27,7 +27,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import REFERRAL_MACHINE, REFERRAL_TYPES
-from .selectors import own_work_on_page, referrals_awaiting_funding, timeline
+from .selectors import FUNDING_ORDER, own_work_on_page, referrals_awaiting_funding, timeline
 from .workflows import is_sourcing_support
 
 FUNDING_PAGE_SIZE = 50
@@ -236,10 +236,18 @@ def funding_decision(request, referral_id: int):
 
 
 def funding_list(request):
-    page = Paginator(referrals_awaiting_funding(request.user), FUNDING_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        referrals_awaiting_funding(request.user),
+        ordering=FUNDING_ORDER,
+        size=FUNDING_PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
     record_list_view(actor=request.user, what="the funding decisions waiting", people=[r.person_id for r in page])
     return render(
-        request, "referrals/funding_list.html", {"referrals": page.object_list, "page_obj": page, "querystring": ""}
+        request,
+        "referrals/funding_list.html",
+        {"referrals": page.object_list, "pagination": page.navigation(request.GET)},
     )
 
 

@@ -5,7 +5,7 @@ is whether the index can answer the query at all. bench/county.py shows them cho
 import pytest
 from django.db import connection
 from django.db.models import Count, F, Q, Value
-from django.db.models.lookups import LessThan
+from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
 from audit.selectors import audit_events_for_person, lists_showing
@@ -15,11 +15,15 @@ from concerns.selectors import needing_action
 from core.pagination import Row, keyset_page
 from people.models import Person
 from people.selectors import NAME_ORDER, people_visible_to
+from placements.selectors import fee_approvals_awaiting
 from purchase_orders.models import PurchaseOrder
 from purchase_orders.selectors import ORDERS_NEWEST_FIRST, orders_for_finance
+from reablement.selectors import CASES_NEWEST_FIRST, cases_for_spa, waiting_for_team
 from referrals.models import Referral
+from referrals.selectors import FUNDING_ORDER, referrals_awaiting_funding
 from referrals.tests.factories import urgent_referral
 from referrals.workflows import BROKERAGE_STATES
+from reviews.selectors import reviews_for_review_team, reviews_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +74,22 @@ def test_the_team_queue_is_read_in_its_order_and_counted_from_its_index_alone(ca
     )
     with connection.cursor() as cursor:  # rolled back with the test: only the covering index is left to answer
         cursor.execute("DROP INDEX referral_team_work")
+        cursor.execute("DROP INDEX referral_queue")  # else chosen when other tests have left the table analysed
     assert "Index Only Scan using referral_team_queue" in plan_of(counts, "bitmapscan")
     assert queue_counts(lead_east)["unallocated"] == 1
+
+
+def test_the_unallocated_queue_asks_for_its_one_state_and_is_read_in_its_order(case, officer_east):
+    """Only "queued", not also "one of the queue's states": PostgreSQL would take the two as independent, expect a
+    few rows for thousands, and join them all to their people before sorting."""
+    plan = plan_of(queue(officer_east, QueueFilters(view=QueueView.UNALLOCATED))[:50], "sort")
+    assert "ANY" not in plan and "Sort" not in plan
+
+
+def test_an_officers_own_tasks_are_read_in_the_queues_order(case, officer_east):
+    with connection.cursor() as cursor:  # rolled back with the test: the team's queue would do on a tiny table
+        cursor.execute("DROP INDEX referral_team_queue")
+    assert "referral_officer_queue" in plan_of(queue(officer_east, QueueFilters(view=QueueView.MINE))[:50], "sort")
 
 
 def test_a_deep_page_of_purchase_orders_starts_at_its_key(finance_officer):
@@ -81,6 +99,36 @@ def test_a_deep_page_of_purchase_orders_starts_at_its_key(finance_officer):
 
     deep = orders_for_finance().filter(LessThan(Row(F("issued_at"), F("id")), Row(Value(timezone.now()), Value(1))))
     assert "po_newest_first" in plan_of(deep.order_by(*ORDERS_NEWEST_FIRST)[:51])
+
+
+def test_a_deep_page_of_reablement_cases_starts_at_its_key(spa_worker):
+    deep = cases_for_spa().filter(LessThan(Row(F("created_at"), F("id")), Row(Value(timezone.now()), Value(1))))
+    assert "reablement_case_newest" in plan_of(deep.order_by(*CASES_NEWEST_FIRST)[:51], "sort")
+
+
+def test_the_reablement_changes_waiting_for_a_team_are_read_in_their_order(officer_east):
+    assert "reablement_case_waiting" in plan_of(waiting_for_team(officer_east.team_id)[:20], "sort")
+
+
+@pytest.mark.parametrize("role", ["cap_member", "head_of_service"])
+def test_the_funding_decisions_waiting_are_read_in_their_order(request, role):
+    """So a page joins its own rows to people and plans, not every plan waiting."""
+    waiting = referrals_awaiting_funding(request.getfixturevalue(role))
+    deep = waiting.filter(GreaterThan(Row(F("submitted_at"), F("id")), Row(Value(timezone.now()), Value(1))))
+    assert "referral_awaiting_funding" in plan_of(deep.order_by(*FUNDING_ORDER)[:51], "sort")
+
+
+def test_the_fees_waiting_for_a_head_of_service_are_read_in_their_order(head_of_service):
+    assert "placement_state_oldest" in plan_of(fee_approvals_awaiting(head_of_service)[:20], "sort")
+
+
+def test_the_open_reviews_are_read_in_their_order_however_many_fall_due_on_a_day(social_worker):
+    """Down to the id, so the first page needs no sort of all those due on its first day."""
+    for plan in (
+        plan_of(reviews_for_review_team()[:50], "sort"),
+        plan_of(reviews_for_user(social_worker)[:20], "sort"),
+    ):
+        assert "review_open_" in plan and "Sort" not in plan
 
 
 def test_an_inbox_is_read_from_its_index(first_response):

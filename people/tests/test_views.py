@@ -319,3 +319,16 @@ def test_an_assessment_date_is_typed_as_day_month_and_year(client, social_worker
     assert 'name="assessed_on_day" type="text" value="3"' in page
     assert sent.status_code == 302
     assert person.assessments.get().assessed_on == date(2026, 11, 3)
+
+
+def test_the_history_shows_each_event_in_local_time_with_who_and_what(client, social_worker, person):
+    import time_machine
+
+    from audit.services import record_view
+
+    with time_machine.travel("2026-04-02 23:30:05+00:00", tick=False):  # 00:30:05 on 3 April in London
+        record_view(actor=social_worker, obj=person, person=person, what="their record, at half past midnight")
+    client.force_login(social_worker)
+    page = client.get(reverse("people:history", args=[person.pk])).content.decode()
+    row = f'<td class="govuk-table__cell">3 Apr 2026 00:30:05</td><td class="govuk-table__cell">{social_worker}</td>'
+    assert row in page and "Viewed: Viewed their record, at half past midnight" in page

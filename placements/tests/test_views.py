@@ -169,3 +169,13 @@ def test_the_contract_is_not_there_before_the_placement_is_commissioned(client, 
     case = f.admission_set(person, head_of_service, officer_east)
     client.force_login(officer_east)
     assert client.get(reverse("placements:contract", args=[case.placement.pk])).status_code == 404
+
+
+def test_the_page_shows_the_plans_amount_and_the_fee_approval_read_by_their_keys(
+    client, person, head_of_service, officer_east
+):
+    case = f.awaiting_fee_approval(person, head_of_service, officer_east)
+    client.force_login(head_of_service)
+    page = _text(client.get(case.placement.get_absolute_url()))
+    assert "Plan's approved amount £900.00 a week" in page
+    assert "Fee approval Awaiting a decision" in page and "Record your decision" in page

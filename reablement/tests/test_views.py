@@ -96,3 +96,19 @@ def test_brokerage_applies_a_reassessment_from_the_case_page(client, spa_worker,
     client.force_login(spa_worker)
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Record a re-assessment" in page and "End reablement" in page
+
+
+def test_spa_lists_cases_newest_first_a_page_at_a_time(
+    client, spa_worker, east_area, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("reablement.views.CASES_PAGE_SIZE", 2)
+    cases = [referred(spa_worker, east_area, ward=f"Ward {n}") for n in range(3)]
+    client.force_login(spa_worker)
+    with django_assert_num_queries(3):  # the user, the page of cases, the audit of whose names were shown
+        first = client.get(reverse("reablement:list"))
+    page = first.content.decode()
+    assert "Ward 2" in page and "Ward 1" in page and "Ward 0" not in page
+    second = client.get(reverse("reablement:list") + first.context["pagination"]["next"])
+    page = second.content.decode()
+    assert "Ward 0" in page and "Ward 1" not in page and cases[0].reference in page
+    assert second.context["pagination"]["previous"] and not second.context["pagination"]["next"]

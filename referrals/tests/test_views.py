@@ -133,3 +133,18 @@ def test_non_numeric_ids_are_not_found(client, social_worker):
     client.force_login(social_worker)
     assert client.get("/referrals/abc/").status_code == 404
     assert client.get("/people/99999999/").status_code == 404
+
+
+def test_the_funding_list_pages_by_key_oldest_first(client, social_worker, cap_member, east_area, monkeypatch):
+    monkeypatch.setattr("referrals.views.FUNDING_PAGE_SIZE", 2)
+    waiting = [
+        awaiting_funding_referral(social_worker, make_person(social_worker, east_area, last_name=name))
+        for name in ("Abbot", "Baker", "Cole")
+    ]
+    client.force_login(cap_member)
+    first = client.get(reverse("referrals:funding_list"))
+    assert [r.pk for r in first.context["referrals"]] == [waiting[0].pk, waiting[1].pk]
+    second = client.get(reverse("referrals:funding_list") + first.context["pagination"]["next"])
+    assert [r.pk for r in second.context["referrals"]] == [waiting[2].pk]
+    assert "Cole" in second.content.decode() and "Abbot" not in second.content.decode()
+    assert second.context["pagination"]["previous"] and not second.context["pagination"]["next"]
