@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from catalogue.sourcing import referrals_at_stage, stages_of
+from catalogue.sourcing import referrals_at_stage, stage_annotations, stage_label
 from core.urls import url_for
 from purchase_orders.selectors import current_orders
 from referrals.models import Referral
@@ -111,7 +111,6 @@ TASK_ROW_FIELDS = (
     "id",
     "kind",
     "change",
-    "service_type",
     "service_type__name",
     "urgent",
     "state",
@@ -125,11 +124,16 @@ TASK_ROW_FIELDS = (
 )
 
 
+def task_values(referrals: QuerySet[Referral]) -> QuerySet:
+    """A task list's referrals as the plain values its rows need, with where each one's sourcing is: the service
+    type's own work (catalogue.sourcing), read in the same query."""
+    stages = stage_annotations()
+    return referrals.annotate(**stages).values(*TASK_ROW_FIELDS, *stages, "person_id")
+
+
 def task_rows(referrals, *, now: datetime | None = None) -> list[TaskRow]:
-    """Rows for a task list from referrals read as .values(*TASK_ROW_FIELDS)."""
+    """Rows for a task list from referrals read by task_values()."""
     now = now or timezone.now()
-    # An allocated task's sourcing is its service type's own work: the row says where that is.
-    stages = stages_of((r["id"], r["service_type"]) for r in referrals if r["state"] == State.ALLOCATED)
     rows = []
     for r in referrals:
         task = KIND_LABELS[r["kind"]] + (f" ({CHANGE_LABELS[r['change']].lower()})" if r["change"] else "")
@@ -144,7 +148,8 @@ def task_rows(referrals, *, now: datetime | None = None) -> list[TaskRow]:
                 urgent=r["urgent"],
                 person=f"{r['person__first_name']} {r['person__last_name']}",
                 task=f"{task}: {r['service_type__name']}",
-                state=stages.get(r["id"]) or STATE_LABELS[r["state"]],
+                # An allocated task's sourcing is its service type's own work: the row says where that is.
+                state=(r["state"] == State.ALLOCATED and stage_label(r)) or STATE_LABELS[r["state"]],
                 officer=officer,
                 due_by=_when(r["due_by"]),
                 overdue=r["due_by"] is not None and r["due_by"] < now,

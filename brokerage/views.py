@@ -10,7 +10,7 @@ from referrals.access import access_referral
 from referrals.views import referral_page
 
 from .forms import ContactLogForm, QueueFilterForm
-from .selectors import TASK_ROW_FIELDS, QueueFilters, QueueView, queue, task_rows, team_officers
+from .selectors import QueueFilters, QueueView, queue, task_rows, task_values, team_officers
 from .services import log_contact
 
 QUEUE_PAGE_SIZE = 50
@@ -37,7 +37,7 @@ def queue_page(request):
     # then the page's rows read as plain values.
     page = Paginator(queue(user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     offset = (page.number - 1) * QUEUE_PAGE_SIZE  # start_index() is 0 for an empty queue
-    referrals = list(queue(user, filters).values(*TASK_ROW_FIELDS, "person_id")[offset : offset + QUEUE_PAGE_SIZE])
+    referrals = list(task_values(queue(user, filters))[offset : offset + QUEUE_PAGE_SIZE])
     record_list_view(actor=user, what=f"the {user.team.name} task queue", people=[r["person_id"] for r in referrals])
     params = request.GET.copy()
     params.pop("page", None)

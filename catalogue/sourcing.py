@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+
 from .codes import ServiceCode
 
 
@@ -22,8 +24,9 @@ class SourcingRoute:
     machine: Any = None  # the work's core.workflow.Machine
     # Its steps are taken on the referral's page (home care: as officers always have), not on a page of its own.
     on_referral_page: bool = False
-    # stages(referral_ids): {referral id: where its work is, in words}, one query for a task list's rows.
-    stages: Callable[[list[int]], dict[int, str]] | None = None
+    # stage_of(): where a referral's work is (its state), as a subquery on the outer referral: a task list reads it
+    # with its rows, in the same query.
+    stage_of: Callable[[], Any] | None = None
     # stop(referral, *, acting_user, reason): the referral was withdrawn, in this transaction: the work stops.
     stop: Callable[..., Any] | None = None
     # at_stage(state): the ids of the referrals whose work is at this state of its machine, as a subquery.
@@ -33,18 +36,16 @@ class SourcingRoute:
 
 
 def lookups_for(model) -> dict[str, Callable]:
-    """A route's `stages` and `at_stage` for work kept as `model`: one row per referral (a `referral` one-to-one)
+    """A route's `stage_of` and `at_stage` for work kept as `model`: one row per referral (a `referral` one-to-one)
     with its machine's `state`."""
-    labels = dict(model._meta.get_field("state").choices)
 
-    def stages(referral_ids) -> dict[int, str]:
-        found = model.objects.filter(referral_id__in=referral_ids).values_list("referral_id", "state")
-        return {referral_id: labels[state] for referral_id, state in found}
+    def stage_of():
+        return Subquery(model.objects.filter(referral_id=OuterRef("pk")).values("state")[:1])
 
     def at_stage(state: str):
         return model.objects.filter(state=state).values("referral_id")
 
-    return {"stages": stages, "at_stage": at_stage}
+    return {"stage_of": stage_of, "at_stage": at_stage}
 
 
 _routes: dict[str, SourcingRoute] = {}
@@ -59,18 +60,18 @@ def register_route(codes, route: SourcingRoute) -> None:
         _routes[code] = route
 
 
-def stages_of(rows) -> dict[int, str]:
-    """Where the work of each allocated referral is, for rows of (referral id, service type code): one query per app
-    that has work among them, not one per row."""
-    ids_by_route: dict[int, tuple[SourcingRoute, list[int]]] = {}
-    for referral_id, code in rows:
-        route = _routes.get(str(code))
-        if route is not None and route.stages is not None:
-            ids_by_route.setdefault(id(route.stages), (route, []))[1].append(referral_id)
-    found: dict[int, str] = {}
-    for route, ids in ids_by_route.values():
-        found |= route.stages(ids)
-    return found
+def stage_annotations() -> dict[str, Any]:
+    """For a list of referrals: one annotation per app with work, `stage_<app>`, its work's state or None."""
+    return {f"stage_{route.app}": route.stage_of() for route, _ in routes() if route.stage_of is not None}
+
+
+def stage_label(row: dict) -> str | None:
+    """Where a referral's work is, in words, from a row read with stage_annotations()."""
+    for route, _ in routes():
+        state = row.get(f"stage_{route.app}")
+        if state is not None:
+            return route.machine.labels()[state] if route.machine is not None else state
+    return None
 
 
 def routes() -> list[tuple[SourcingRoute, list[str]]]:

@@ -2,7 +2,7 @@ from django.shortcuts import redirect, render
 
 from accounts.roles import Role
 from audit.services import record_list_view
-from brokerage.selectors import TASK_ROW_FIELDS, QueueFilters, QueueView, queue, queue_counts, task_rows, team_workload
+from brokerage.selectors import QueueFilters, QueueView, queue, queue_counts, task_rows, task_values, team_workload
 from concerns.selectors import needing_action
 from people.selectors import caseload
 from placements.selectors import fee_approvals_awaiting, viewings_for
@@ -30,7 +30,7 @@ def home(request):
         shown += [c.person_id for c in context["reablement_cases"]]
     if user.is_brokerage:
         context["counts"] = queue_counts(user)
-        my_tasks = list(queue(user, QueueFilters(view=QueueView.MINE)).values(*TASK_ROW_FIELDS, "person_id")[:10])
+        my_tasks = list(task_values(queue(user, QueueFilters(view=QueueView.MINE)))[:10])
         context["my_tasks"] = task_rows(my_tasks)
         context["team_label"] = user.team.name
         context["reablement_waiting"] = list(waiting_for_team(user.team_id)[:20])

@@ -137,3 +137,19 @@ def test_a_persons_page_does_not_grow_its_query_count_with_their_services(
     few = count(client, user, url)
     grow(3)
     assert count(client, user, url) == few
+
+
+@pytest.mark.parametrize("name", ["brokerage:queue?view=mine", "home"])
+def test_the_queue_says_where_each_tasks_sourcing_is_in_its_own_query(
+    client, name, social_worker, east_area, cap_member, head_of_service, officer_east
+):
+    """Where each task's own work is (a commission, a placement) is read with the rows: the count is the same
+    whichever service types' tasks are on the page."""
+    from placements.tests.factories import started
+
+    published(make_person(social_worker, east_area), cap_member, officer_east)
+    home_care_only = count(client, officer_east, _url(name))
+    started(make_person(social_worker, east_area), head_of_service, officer_east)
+    page = client.get(_url(name)).content.decode()
+    assert count(client, officer_east, _url(name)) == home_care_only
+    assert "Requirement published for bids" in page and "Requirement to publish" in page
