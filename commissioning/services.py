@@ -74,10 +74,9 @@ def _refuse_unless_may(commission, name: str, acting_user) -> None:
     """Checked before another app's service is called, so its refusal is the commission's own. The conditions that
     call meets (a requirement published, an agreement made) are checked when the step is logged, and a refusal
     there undoes the call with the rest of the transaction."""
-    if COMMISSION_MACHINE.step(commission, name) is None:
-        raise ActionRefused(COMMISSION_MACHINE.unmet_conditions(commission, name)[0])
-    if not COMMISSION_MACHINE.may(commission, name, acting_user):
-        raise ActionRefused("Only the officer this referral is allocated to can do this.")
+    COMMISSION_MACHINE.ensure_may(
+        commission, name, acting_user, not_permitted="Only the officer this referral is allocated to can do this."
+    )
     if not referral_with_brokerage(commission):
         raise ActionRefused(referral_with_brokerage.__doc__)
 

@@ -102,14 +102,21 @@ class Machine:
         with, even if the step is no longer open (sent corrected, it says why not)."""
         return next(Action(s.name, s.custom["action"]) for s in self.steps() if s.name == name and "action" in s.custom)
 
+    def ensure_may(self, obj, name: str, user, *, not_permitted: str = "") -> None:
+        """Refuse, with the reason, a step this user may not take from the object's state now, conditions aside.
+        A service calls it before another app's service, so the refusal is the machine's own, in its words."""
+        if self.step(obj, name) is None:
+            raise ActionRefused(self.unmet_conditions(obj, name)[0])
+        if not self.may(obj, name, user):
+            raise ActionRefused(
+                not_permitted or self.not_permitted or f"You do not have permission to do this to this {self.noun}."
+            )
+
     # Doing ------------------------------------------------------------------------------------------------
     def apply(self, obj, name: str, *, acting_user, note: str = ""):
         """Take one step, refusing with the reason, and log it (who, when, from, to, why) and audit it.
         The caller holds the row lock and the transaction."""
-        if self.step(obj, name) is None:
-            raise ActionRefused(self.unmet_conditions(obj, name)[0])
-        if not self.may(obj, name, acting_user):
-            raise ActionRefused(self.not_permitted or f"You do not have permission to do this to this {self.noun}.")
+        self.ensure_may(obj, name, acting_user)
         reasons = self.unmet_conditions(obj, name)
         if reasons:
             raise ActionRefused(" ".join(reasons))

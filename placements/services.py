@@ -95,21 +95,12 @@ def _step(placement, name: str, *, acting_user, note: str = "") -> Placement:
     return PLACEMENT_MACHINE.apply(placement, name, acting_user=acting_user, note=note)
 
 
-def _refuse_unless_may(placement, name: str, acting_user) -> None:
-    """Checked before another app's service is called, so its refusal is the placement's own, in the same words."""
-    step = PLACEMENT_MACHINE.step(placement, name)
-    if step is None:
-        raise ActionRefused(PLACEMENT_MACHINE.unmet_conditions(placement, name)[0])
-    if not PLACEMENT_MACHINE.may(placement, name, acting_user):
-        raise ActionRefused("You do not have permission to do this to this placement.")
-
-
 @transaction.atomic
 def publish_requirement(placement, *, acting_user, preferred_location: str = "", **fields) -> Placement:
     """The requirement goes on the DPS with the location the person asked for (checked, as all its text is, for
     personal details); the referral stays allocated."""
     placement = _locked(placement)
-    _refuse_unless_may(placement, "publish_requirement", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "publish_requirement", acting_user)
     requirement = dps.publish_routed_requirement(
         placement.referral, acting_user=acting_user, preferred_location=preferred_location, **fields
     )
@@ -120,7 +111,7 @@ def publish_requirement(placement, *, acting_user, preferred_location: str = "",
 @transaction.atomic
 def close_bidding(placement, *, acting_user) -> Placement:
     placement = _locked(placement)
-    _refuse_unless_may(placement, "close_bidding", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "close_bidding", acting_user)
     if PLACEMENT_MACHINE.unmet_conditions(placement, "close_bidding"):
         raise ActionRefused(" ".join(PLACEMENT_MACHINE.unmet_conditions(placement, "close_bidding")))
     requirement = dps.close_routed_bidding(placement.requirement, acting_user=acting_user)
@@ -132,7 +123,7 @@ def close_bidding(placement, *, acting_user) -> Placement:
 def send_for_viewings(placement, *, acting_user) -> Placement:
     """Each bidding home goes on the viewing list, and the social worker is told there is a list to see."""
     placement = _locked(placement)
-    _refuse_unless_may(placement, "send_for_viewings", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "send_for_viewings", acting_user)
     bids = list(placement.requirement.bids.select_related("provider").order_by("weekly_price", "id"))
     known = set(placement.homes.values_list("provider_id", flat=True))
     PlacementHome.objects.bulk_create(
@@ -150,7 +141,7 @@ def use_home_off_framework(placement, *, acting_user, provider, reason: str) -> 
     """No framework home can deliver: a home off the framework joins the viewing list with the reason; a closed
     requirement is not awarded and the DPS team is told, so it can invite the home to enrol."""
     placement = _locked(placement)
-    _refuse_unless_may(placement, "use_home_off_framework", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "use_home_off_framework", acting_user)
     reason = reason.strip()
     if not reason:
         raise ActionRefused("Give the reason no framework home can deliver.")
@@ -196,7 +187,7 @@ def record_viewing(
 def arrange_assessment(placement, *, acting_user, home: PlacementHome, arranged_for: date) -> Placement:
     """A home the person found suitable will assess them on a date."""
     placement = _locked(placement)
-    _refuse_unless_may(placement, "arrange_assessment", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "arrange_assessment", acting_user)
     if home.placement_id != placement.pk:
         raise ActionRefused("Choose a home on this placement's viewing list.")
     if arranged_for < timezone.localdate():
@@ -215,7 +206,7 @@ def record_assessment(placement, *, acting_user, accepted: bool, notes: str = ""
     chosen from the viewing list)."""
     placement = _locked(placement)
     name = "accept_assessment" if accepted else "decline_assessment"
-    _refuse_unless_may(placement, name, acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, name, acting_user)
     if not accepted and not notes.strip():
         raise ActionRefused("Say why the home declined.")
     assessment = placement.current_assessment
@@ -249,7 +240,7 @@ def _offer(placement, *, acting_user, offered_by: str, weekly_amount: Decimal, n
 def record_cost(placement, *, acting_user, weekly_amount: Decimal, note: str = "") -> Placement:
     """The home's cost after its assessment: the first offer of the negotiation."""
     placement = _locked(placement)
-    _refuse_unless_may(placement, "record_cost", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "record_cost", acting_user)
     _offer(placement, acting_user=acting_user, offered_by=FeeOffer.By.PROVIDER, weekly_amount=weekly_amount, note=note)
     return _step(placement, "record_cost", acting_user=acting_user, note=f"{_money(weekly_amount)} a week")
 
@@ -272,7 +263,7 @@ def agree_fee(placement, *, acting_user, weekly_fee: Decimal) -> Placement:
     """The fee is agreed with the home. Refused above the plan's approved weekly amount without a head of
     service's fee approval for at least this fee."""
     placement = _locked(placement)
-    _refuse_unless_may(placement, "agree_fee", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "agree_fee", acting_user)
     placement.weekly_fee = weekly_fee
     return _step(placement, "agree_fee", acting_user=acting_user, note=f"{_money(weekly_fee)} a week")
 
@@ -281,7 +272,7 @@ def agree_fee(placement, *, acting_user, weekly_fee: Decimal) -> Placement:
 def request_fee_approval(placement, *, acting_user, weekly_fee: Decimal, note: str = "") -> Placement:
     """The negotiated fee is above the plan's approved amount: a head of service is asked to approve it."""
     placement = _locked(placement)
-    _refuse_unless_may(placement, "request_fee_approval", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "request_fee_approval", acting_user)
     plan = placement.referral.plan
     if plan is None:
         raise ActionRefused("A fee approval is given on a care and support plan: this referral has none.")
@@ -306,7 +297,7 @@ def decide_fee(placement, *, acting_user, approved: bool, notes: str = "") -> Pl
     Brokerage negotiates again. The decision is the fee approval's (approvals) and the placement's step."""
     placement = _locked(placement)
     name = "approve_fee" if approved else "decline_fee"
-    _refuse_unless_may(placement, name, acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, name, acting_user)
     if not approved and not notes.strip():
         raise ActionRefused("Say why the fee is declined, so Brokerage can negotiate again.")
     placement.fee_approval = decide_approval(
@@ -326,7 +317,7 @@ def decide_fee(placement, *, acting_user, approved: bool, notes: str = "") -> Pl
 def set_admission_date(placement, *, acting_user, admission_date: date) -> Placement:
     """The social worker has agreed the admission date with the home."""
     placement = _locked(placement)
-    _refuse_unless_may(placement, "set_admission_date", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "set_admission_date", acting_user)
     if admission_date is None or admission_date < timezone.localdate():
         raise ActionRefused("The admission date cannot be in the past.")
     placement.admission_date = admission_date
@@ -339,7 +330,7 @@ def commission(placement, *, acting_user) -> Placement:
     care package and its first purchase order, the 6-week review for the person's social worker and the 12-month
     review for the review team; the placement contract is made as a PDF; and the referral is active."""
     placement = _locked(placement)
-    _refuse_unless_may(placement, "commission", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "commission", acting_user)
     if unmet := PLACEMENT_MACHINE.unmet_conditions(placement, "commission"):
         raise ActionRefused(" ".join(unmet))
     home = placement.chosen_home
@@ -411,7 +402,7 @@ def withdraw(placement, *, acting_user, reason: str) -> Placement:
     """The person is not placed through this referral, with the reason. A closed requirement is not awarded."""
     placement = _locked(placement)
     placement.ending_reason = reason.strip()
-    _refuse_unless_may(placement, "withdraw", acting_user)
+    PLACEMENT_MACHINE.ensure_may(placement, "withdraw", acting_user)
     if unmet := PLACEMENT_MACHINE.unmet_conditions(placement, "withdraw"):
         raise ActionRefused(" ".join(unmet))
     requirement = placement.requirement
