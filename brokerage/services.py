@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from approvals.selectors import approved_weekly_amount
 from audit.services import diff, record_change, snapshot
-from catalogue.sourcing import route_for
+from catalogue.sourcing import route_of
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from dps.models import Bid
@@ -184,7 +184,7 @@ def award_agreement(
 def _ensure_may_make_agreement(referral, acting_user, start_date) -> None:
     if not is_team_officer(referral, acting_user) or referral.allocated_to_id != acting_user.pk:
         raise ActionRefused("Only the officer this referral is allocated to can do this.")
-    if route_for(referral.service_type_id) is None:
+    if route_of(referral) is None:
         raise ActionRefused("No workflow commissions this service type.")
     if referral.state != State.ALLOCATED:
         raise ActionRefused("Only a referral with an officer can have its agreement made.")

@@ -49,6 +49,9 @@ def lookups_for(model) -> dict[str, Callable]:
 
 
 _routes: dict[str, SourcingRoute] = {}
+# A change to a running service (a suspension, say) is worked by the app that changes packages, whatever the
+# service type: keyed by the referral's kind of change.
+_change_routes: dict[str, SourcingRoute] = {}
 
 
 def register_route(codes, route: SourcingRoute) -> None:
@@ -58,6 +61,15 @@ def register_route(codes, route: SourcingRoute) -> None:
         if code in _routes and _routes[code].app != route.app:
             raise ValueError(f"{code} is already sourced by {_routes[code].app}")
         _routes[code] = route
+
+
+def register_change_route(changes, route: SourcingRoute) -> None:
+    """Called from an app's ready(): the app that works these kinds of change to a running service."""
+    for change in changes:
+        change = str(change)
+        if change in _change_routes and _change_routes[change].app != route.app:
+            raise ValueError(f"{change} is already worked by {_change_routes[change].app}")
+        _change_routes[change] = route
 
 
 def stage_annotations() -> dict[str, Any]:
@@ -82,6 +94,8 @@ def routes() -> list[tuple[SourcingRoute, list[str]]]:
     for code in sorted(_routes, key=lambda code: order.get(code, len(order))):
         route = _routes[code]
         found.setdefault(route.app, (route, []))[1].append(code)
+    for route in _change_routes.values():
+        found.setdefault(route.app, (route, []))
     return list(found.values())
 
 
@@ -103,6 +117,11 @@ def referrals_at_stage(choice: str):
     return route.at_stage(state)
 
 
-def route_for(code) -> SourcingRoute | None:
-    """The route of a service type, or None when it is sourced on the referral's own steps."""
-    return _routes.get(str(code))
+def route_for(code, change: str = "") -> SourcingRoute | None:
+    """The route of a service type, or of a kind of change to a running one; None when nothing works it."""
+    return _change_routes.get(str(change)) or _routes.get(str(code))
+
+
+def route_of(referral) -> SourcingRoute | None:
+    """The route that works this referral: its kind of change's, or else its service type's."""
+    return route_for(referral.service_type_id, referral.change)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("purchase-orders/", include("purchase_orders.urls")),
     path("packages/", include("packages.urls")),
     path("commissioning/", include("commissioning.urls")),
+    path("changes/", include("changes.urls")),
     path("placements/", include("placements.urls")),
     path("reviews/", include("reviews.urls")),
     path("reablement/", include("reablement.urls")),

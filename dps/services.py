@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.services import record_change
-from catalogue.sourcing import route_for
+from catalogue.sourcing import route_of
 from core.exceptions import ActionRefused
 from core.forms import FREE_TEXT_MAX_LENGTH
 from core.tasks import enqueue
@@ -224,7 +224,7 @@ def _end_without_award(requirement: DPSRequirement, *, acting_user, reason: str)
 def is_reviewing_bids(requirement: DPSRequirement) -> bool:
     """Are the bids of this closed requirement being scored and one chosen on its page? Only for a service type whose
     steps are taken on the referral's page (catalogue.sourcing: home care's commission), before a bid is chosen."""
-    route = route_for(requirement.referral.service_type_id)
+    route = route_of(requirement.referral)
     return (
         route is not None
         and route.on_referral_page
@@ -400,7 +400,7 @@ def _tell_dps_team(referral: Referral, *, provider, reason: str, acting_user) ->
 # The requirement runs on REQUIREMENT_MACHINE; the referral's state does not move with it: the app's own machine
 # (a commission's or a placement's) logs each step and calls these.
 def _ensure_routed(referral: Referral) -> None:
-    if route_for(referral.service_type_id) is None:
+    if route_of(referral) is None:
         raise ActionRefused("No workflow sources this service type.")
 
 

@@ -172,6 +172,47 @@ class PackageVersion(models.Model):
         return self.valid_to is None or self.valid_to > self.valid_from
 
 
+class PackageSuspension(models.Model):
+    """Days the service is not delivered, nor paid: from `valid_from` (the first day suspended) up to `valid_to`,
+    the day it recommences (null: until further notice). A package's suspensions never overlap. The package's
+    state follows them as their days come (changes.services sweeps the scheduled ones)."""
+
+    class Reason(models.TextChoices):
+        HOSPITAL = "hospital", "Hospital admission"
+        HOLIDAY = "holiday", "Holiday"
+        OTHER = "other", "Other"
+
+    package = models.ForeignKey(CarePackage, on_delete=models.PROTECT, related_name="suspensions")
+    valid_from = models.DateField("Suspended from")
+    valid_to = models.DateField("Recommences on", null=True, blank=True)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["valid_from", "id"]
+        constraints = [
+            ExclusionConstraint(
+                name="package_suspensions_never_overlap",
+                expressions=[(period(), RangeOperators.OVERLAPS), ("package", RangeOperators.EQUAL)],
+                violation_error_message="This package is already suspended on some of those days.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="package_suspension_recommences_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} suspended from {self.valid_from}"
+
+    @property
+    def last_day(self):
+        """The last day suspended (inclusive), or None until the recommencement is known."""
+        return None if self.valid_to is None else self.valid_to - timedelta(days=1)
+
+
 class VisitSlot(models.Model):
     """A planned visit in a version's week: electronic call monitoring pays a visit that matches one."""
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from purchase_orders.models import PurchaseOrder
 from purchase_orders.selectors import orders_for_agreements
 
-from .models import CarePackage, PackageAgreement, PackageTransition, PackageVersion, period
+from .models import CarePackage, PackageAgreement, PackageSuspension, PackageTransition, PackageVersion, period
 from .workflows import LIVE_STATES, State
 
 
@@ -104,10 +104,17 @@ class PackagePage:
     versions: list[PackageVersion]  # oldest first, each with its visits, agreement, provider and order
     orders: list[PurchaseOrder]  # every order and revision under the package's agreements, newest first
     transitions: list[PackageTransition]
+    suspensions: list[PackageSuspension]  # oldest first
+
+    def suspension_on(self, day: date) -> PackageSuspension | None:
+        """The suspension covering `day`, if the service was suspended then."""
+        return next(
+            (s for s in self.suspensions if s.valid_from <= day and (s.valid_to is None or day < s.valid_to)), None
+        )
 
 
 def package_page(package) -> PackagePage:
-    """Everything a package's page shows: four queries however many versions and orders."""
+    """Everything a package's page shows: five queries however many versions, orders and suspensions."""
     versions = list(
         package.versions.select_related("agreement__provider", "purchase_order", "created_by")
         .prefetch_related("visits")
@@ -118,4 +125,5 @@ def package_page(package) -> PackagePage:
         versions=versions,
         orders=list(orders_for_agreements(agreement_ids)),
         transitions=list(package.transitions.select_related("by")),
+        suspensions=list(package.suspensions.order_by("valid_from", "id")),
     )

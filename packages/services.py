@@ -8,17 +8,20 @@ from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from audit.services import record_change
 from brokerage.services import end_agreement, reprice_agreement
 from core.exceptions import ActionRefused
+from purchase_orders.selectors import order_in_force_for_package
 from purchase_orders.services import OrderTerms, close_purchase_order, issue_purchase_order, revise_purchase_order
 from referrals.models import Referral
 from referrals.workflows import is_allocated_officer
 
-from .models import PACKAGE_MACHINE, CarePackage, PackageAgreement, PackageVersion, VisitSlot
+from .models import PACKAGE_MACHINE, CarePackage, PackageAgreement, PackageSuspension, PackageVersion, VisitSlot
 from .selectors import live_packages
-from .workflows import NOT_THE_TEAM, State, is_team_officer
+from .workflows import NOT_THE_TEAM, State, is_team_officer, suspended_today
 
 DAYS = {label: value for value, label in VisitSlot.Day.choices}
 PENCE = Decimal("0.01")
@@ -64,9 +67,11 @@ def planned_visits(schedule) -> list[VisitSlot]:
     return visits
 
 
-def order_terms(version: PackageVersion) -> OrderTerms:
-    """What the version's purchase order is for, its visit schedule included."""
+def order_terms(version: PackageVersion, suspension: PackageSuspension | None = None) -> OrderTerms:
+    """What the version's purchase order is for, its visit schedule included, and the suspension it shows."""
     return OrderTerms(
+        suspended_from=suspension.valid_from if suspension else None,
+        recommences_on=suspension.valid_to if suspension else None,
         period_start=version.valid_from,
         period_end=version.last_day,
         weekly_hours=version.weekly_hours,
@@ -112,6 +117,13 @@ def _record(package, *, acting_user, summary: str, changes: dict, created=False)
     )
 
 
+def _cost_for_hours(version: PackageVersion, weekly_hours) -> Decimal:
+    """The weekly cost of `weekly_hours` on the version's terms: its hourly rate, or its weekly price in proportion."""
+    if version.hourly_rate is not None:
+        return (version.hourly_rate * weekly_hours).quantize(PENCE, ROUND_HALF_UP)
+    return (version.weekly_cost * weekly_hours / version.weekly_hours).quantize(PENCE, ROUND_HALF_UP)
+
+
 # Commissioning ----------------------------------------------------------------------------------------------
 @transaction.atomic
 def commission_package(referral, *, acting_user) -> PackageVersion:
@@ -155,6 +167,8 @@ def _package_it_changes(referral) -> CarePackage | None:
     when there is none (a service arranged before this system): then a package starts."""
     if (referral.kind, referral.change) != (Referral.Kind.CHANGE, Referral.Change.CHANGE_PROVIDER):
         return None
+    if referral.care_package_id is not None:  # named when the change was made (referrals.running)
+        return CarePackage.objects.get(pk=referral.care_package_id)
     found = list(live_packages(referral.person, referral.service_type_id).order_by("id")[:2])
     if len(found) > 1:
         raise ActionRefused(
@@ -268,7 +282,15 @@ def change_terms(
 
 @transaction.atomic
 def change_hours(
-    package, *, acting_user, valid_from: date, weekly_hours, visits: list[VisitSlot], reason: str, authorised_by
+    package,
+    *,
+    acting_user,
+    valid_from: date,
+    weekly_hours,
+    visits: list[VisitSlot],
+    reason: str,
+    authorised_by,
+    reverts_on: date | None = None,
 ) -> PackageVersion:
     """New hours and visits from `valid_from`, as a practitioner re-assessed them (for reablement, SPA): the current
     terms end the day before and a new version starts under the same agreement at the same rate, the weekly cost
@@ -291,12 +313,11 @@ def change_hours(
         raise ActionRefused(
             f"New hours start on or after {_long(current.valid_from)}, the day the current terms began."
         )
-    if current.hourly_rate is not None:
-        weekly_cost = (current.hourly_rate * weekly_hours).quantize(PENCE, ROUND_HALF_UP)
-    elif current.weekly_hours:
-        weekly_cost = (current.weekly_cost * weekly_hours / current.weekly_hours).quantize(PENCE, ROUND_HALF_UP)
-    else:
+    if current.hourly_rate is None and not current.weekly_hours:
         raise ActionRefused(f"{package.reference} is not counted in hours: change its terms instead.")
+    if reverts_on is not None and reverts_on <= valid_from:
+        raise ActionRefused("A temporary change ends after the day it starts.")
+    weekly_cost = _cost_for_hours(current, weekly_hours)
     current.valid_to = valid_from
     current.save(update_fields=["valid_to"])
     version = _add_version(
@@ -308,6 +329,7 @@ def change_hours(
         weekly_cost=weekly_cost,
         visits=visits,
         reason=reason,
+        reverts_on=reverts_on,
         acting_user=acting_user,
     )
     version.purchase_order = revise_purchase_order(
@@ -437,3 +459,239 @@ def end_package(package, *, acting_user, last_day: date, reason: str) -> CarePac
     if current.purchase_order_id is not None:
         close_purchase_order(current.agreement, acting_user=acting_user, last_day=last_day, reason=reason)
     return apply_transition(package, "end", acting_user=acting_user, note=f"Last day {_long(last_day)}: {reason}")
+
+
+# Finding the package a change names (referrals.running) ------------------------------------------------------
+def package_to_change(person, service_type_id: str, change: str) -> int:
+    """The id of the person's running package of this service that a change of kind `change` names; refused, with
+    what to do instead, when there is none, more than one, or it cannot take that change now (not started yet, or
+    suspended: only recommencing it comes first)."""
+    found = list(live_packages(person, service_type_id).select_related("service_type").order_by("id")[:2])
+    if not found:
+        return _no_package(person, service_type_id)
+    if len(found) > 1:
+        raise ActionRefused(
+            f"{person} has more than one {found[0].service_type.name.lower()} package: Brokerage cannot tell which "
+            "to change. Ask the team lead to end the one no longer delivered first."
+        )
+    package = found[0]
+    if package.state == State.PENDING_START:
+        raise ActionRefused(
+            f"{package.reference} has not started yet: it can be changed once its purchase order is issued."
+        )
+    if package.state == State.SUSPENDED:
+        raise ActionRefused(
+            f"{package.reference} is suspended: ask Brokerage to recommence it before changing it"
+            + (" again." if change == Referral.Change.SUSPEND else ".")
+        )
+    return package.pk
+
+
+def _no_package(person, service_type_id: str):
+    from catalogue.models import ServiceType
+
+    service = ServiceType.objects.filter(code=service_type_id).first()
+    called = service.name.lower() if service else "service"
+    raise ActionRefused(
+        f"{person} has no {called} running that Brokerage arranged: a change needs one. "
+        "For a new service, send a care and support plan."
+    )
+
+
+# Suspending and recommencing ----------------------------------------------------------------------------------
+def _suspension_in_order(package, today: date) -> PackageSuspension | None:
+    """The suspension a revised order shows: the one in force today, else the next to come."""
+    return (
+        package.suspensions.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+        .order_by("valid_from", "id")
+        .first()
+    )
+
+
+def _revise_for_suspension(package, *, acting_user, reason: str):
+    current = _latest_version(package)
+    suspension = _suspension_in_order(package, timezone.localdate())
+    return revise_purchase_order(
+        current.agreement, acting_user=acting_user, reason=reason, terms=order_terms(current, suspension)
+    )
+
+
+@transaction.atomic
+def suspend_package(
+    package, *, acting_user, starts_on: date, recommences_on: date | None, reason: str, detail: str = ""
+) -> PackageSuspension:
+    """The service is suspended from `starts_on` until `recommences_on` (the first day back; unknown: until
+    further notice). A revised purchase order shows it. A suspension from today or earlier suspends the package at
+    once; a later one when its day comes (changes.services.apply_due_changes). Refused, changing nothing, unless
+    the package is active, the reason is one of the list, the days do not overlap another suspension and the
+    suspension starts on or after the current terms began."""
+    package = _locked(package)
+    _refuse_unless_team_officer(package, acting_user)
+    if package.state != State.ACTIVE:
+        raise ActionRefused(f"Only an active package can be suspended: {package.reference} is {_state(package)}.")
+    if reason not in PackageSuspension.Reason.values:
+        raise ActionRefused("Choose why the service is suspended.")
+    if recommences_on is not None and recommences_on <= starts_on:
+        raise ActionRefused("The service recommences after the day it is suspended from.")
+    current = _latest_version(package)
+    if starts_on < current.valid_from:
+        raise ActionRefused(
+            f"A suspension starts on or after {_long(current.valid_from)}, when the current terms began."
+        )
+    suspension = PackageSuspension(
+        package=package,
+        valid_from=starts_on,
+        valid_to=recommences_on,
+        reason=reason,
+        detail=detail.strip(),
+        created_by=acting_user,
+    )
+    suspension.full_clean(validate_constraints=False)  # the exclusion constraint is the database's to check
+    _save_suspension(suspension)
+    label = suspension.get_reason_display().lower()
+    order = _revise_for_suspension(
+        package, acting_user=acting_user, reason=f"Suspended from {_long(starts_on)}: {label}"
+    )
+    _record(
+        package,
+        acting_user=acting_user,
+        summary=f"{package.reference} suspended from {_long(starts_on)}",
+        changes={
+            "reason": label,
+            "valid_from": starts_on,
+            "recommences_on": recommences_on or "not known",
+            "purchase_order": order.display_number,
+        },
+    )
+    if starts_on <= timezone.localdate():
+        apply_transition(
+            package, "suspend", acting_user=acting_user, note=f"Suspended from {_long(starts_on)}: {label}"
+        )
+    return suspension
+
+
+def _save_suspension(suspension: PackageSuspension) -> None:
+    try:
+        with transaction.atomic():
+            suspension.save()
+    except IntegrityError as error:
+        if "package_suspensions_never_overlap" not in str(error):
+            raise
+        raise ActionRefused("The service is already suspended on some of those days.") from error
+
+
+def _state(package) -> str:
+    return package.get_state_display().lower()
+
+
+@transaction.atomic
+def begin_suspension(package, *, acting_user) -> CarePackage:
+    """A suspension's first day has come: the package is suspended. Nothing happens to a package already
+    suspended, so a second run of the same schedule changes nothing."""
+    package = _locked(package)
+    if package.state == State.SUSPENDED or not suspended_today(package):
+        return package  # suspended already; or its days passed with no sweep (recommence_package catches up)
+    suspension = _suspension_in_order(package, timezone.localdate())
+    note = f"Suspended from {_long(suspension.valid_from)}" if suspension else ""
+    return apply_transition(package, "suspend", acting_user=acting_user, note=note)
+
+
+@transaction.atomic
+def set_recommencement(suspension, *, acting_user, recommences_on: date) -> PackageSuspension:
+    """The social worker says when the service starts again: the suspension ends the day before `recommences_on`.
+    From today or earlier the package recommences at once and a revised order says it runs again; from a later day
+    the revised order shows the date and the package recommences when it comes (changes.services)."""
+    package = _locked(suspension.package)
+    _refuse_unless_team_officer(package, acting_user)
+    suspension = PackageSuspension.objects.select_for_update().get(pk=suspension.pk)
+    if suspension.valid_to is not None and suspension.valid_to <= timezone.localdate():
+        raise ActionRefused(f"{package.reference} already recommenced on {_long(suspension.valid_to)}.")
+    if recommences_on <= suspension.valid_from:
+        raise ActionRefused(
+            f"The service recommences after the day it was suspended from, {_long(suspension.valid_from)}."
+        )
+    suspension.valid_to = recommences_on
+    _save_suspension(suspension)
+    _record(
+        package,
+        acting_user=acting_user,
+        summary=f"{package.reference} recommences on {_long(recommences_on)}",
+        changes={"recommences_on": recommences_on},
+    )
+    if recommences_on <= timezone.localdate():
+        recommence_package(package, acting_user=acting_user)
+    else:
+        _revise_for_suspension(
+            package, acting_user=acting_user, reason=f"Recommences on {_long(recommences_on)} after a suspension"
+        )
+    return suspension
+
+
+@transaction.atomic
+def recommence_package(package, *, acting_user) -> CarePackage:
+    """The suspension is over: the package is active again and a revised order says so. Nothing happens while a
+    suspension goes on, nor once the order says the service runs (a second run of the same schedule). A suspension
+    whose days all passed before this ran (no sweep those days) leaves the package active and only revises the
+    order."""
+    package = _locked(package)
+    if suspended_today(package):
+        return package
+    ended = package.suspensions.filter(valid_to__lte=timezone.localdate()).order_by("-valid_to").first()
+    order = order_in_force_for_package(package.pk)
+    order_shows_it = ended is not None and order is not None and order.suspended_from == ended.valid_from
+    if package.state != State.SUSPENDED and not order_shows_it:
+        return package
+    back = f"Recommenced on {_long(ended.valid_to)}" if ended else "Recommenced"
+    if package.state == State.SUSPENDED:
+        apply_transition(package, "recommence", acting_user=acting_user, note=back)
+    _revise_for_suspension(package, acting_user=acting_user, reason=back)
+    return package
+
+
+# Temporary increases ------------------------------------------------------------------------------------------
+@transaction.atomic
+def revert_increase(package, version, *, acting_user) -> PackageVersion | None:
+    """A temporary increase's end has come: from its `reverts_on` the package goes back to the terms before it,
+    with a revised purchase order. Returns the new version, or None when there is nothing to do: it was reverted
+    already (a second run of the same schedule), or later terms have replaced it."""
+    package = _locked(package)
+    latest = _latest_version(package)
+    if latest.pk != version.pk or latest.reverts_on is None:
+        return None
+    before = (
+        package.versions.filter(valid_to=latest.valid_from, valid_from__lt=latest.valid_from)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    if before is None:
+        return None
+    reason = f"The temporary increase ended on {_long(latest.reverts_on - timedelta(days=1))}"
+    latest.valid_to = latest.reverts_on
+    latest.save(update_fields=["valid_to"])
+    version = _add_version(
+        package,
+        agreement=latest.agreement,
+        valid_from=latest.reverts_on,
+        weekly_hours=before.weekly_hours,
+        hourly_rate=latest.hourly_rate,
+        weekly_cost=_cost_for_hours(latest, before.weekly_hours) if before.weekly_hours else before.weekly_cost,
+        visits=list(before.visits.all()),
+        reason=reason,
+        acting_user=acting_user,
+    )
+    version.purchase_order = revise_purchase_order(
+        latest.agreement, acting_user=acting_user, reason=reason, terms=order_terms(version)
+    )
+    version.save(update_fields=["purchase_order"])
+    _record(
+        package,
+        acting_user=acting_user,
+        summary=f"{package.reference} back to {before.weekly_hours} hours a week from {_long(version.valid_from)}",
+        changes={
+            "reason": reason,
+            "weekly_hours": [latest.weekly_hours, version.weekly_hours],
+            "weekly_cost": [latest.weekly_cost, version.weekly_cost],
+            "purchase_order": version.purchase_order.display_number,
+        },
+    )
+    return version

@@ -40,6 +40,8 @@ def package_detail(request, package_id: int):
         "form": form,
         "asked_on": asked_on,
         "answer": answer,
+        "suspended": page.suspension_on(asked_on) if asked_on else None,
+        "suspensions": page.suspensions,
         "may_open_orders": can_open_orders_of(request.user, package.person),
         "may_change": package.state == State.ACTIVE and is_team_officer(package, request.user),
         "picture": PACKAGE_MACHINE.picture(package.state),

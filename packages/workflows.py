@@ -3,11 +3,13 @@
 Each condition's docstring is the reason shown when it is unmet; each permission is a rule about who may act.
 Side effects (versions, agreements, purchase orders, the log and the audit trail) live in packages.services.
 
-Suspending and recommencing are the next issue's (PackageChange: a suspension's reason, from date and recommence
-date, from the social worker): the state is here so the machine has its shape, but no transition leads to it yet.
+A package is suspended and recommences as its suspensions' days come (packages.models.PackageSuspension, arranged
+by the changes app, which also sweeps the scheduled ones).
 """
 
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 
@@ -39,6 +41,17 @@ def has_last_day(package) -> bool:
     return not package.versions.filter(valid_to__isnull=True).exists()
 
 
+def suspended_today(package) -> bool:
+    """The suspension has not started yet: it begins on its first day."""
+    today = timezone.localdate()
+    return package.suspensions.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today), valid_from__lte=today).exists()
+
+
+def not_suspended_today(package) -> bool:
+    """The service is suspended until its recommencement date."""
+    return not suspended_today(package)
+
+
 class PackageWorkflow(ConcurrentTransitionMixin, models.Model):
     state = FSMField(default=State.PENDING_START, choices=State.choices, protected=True, db_index=True)
 
@@ -54,6 +67,26 @@ class PackageWorkflow(ConcurrentTransitionMixin, models.Model):
     )
     def start(self):
         """The first purchase order is issued: the service is active."""
+
+    @transition(
+        state,
+        source=State.ACTIVE,
+        target=State.SUSPENDED,
+        permission=is_team_officer,
+        conditions=[suspended_today],
+    )
+    def suspend(self):
+        """The first day of a suspension: no service is delivered, nor paid, until it recommences."""
+
+    @transition(
+        state,
+        source=State.SUSPENDED,
+        target=State.ACTIVE,
+        permission=is_team_officer,
+        conditions=[not_suspended_today],
+    )
+    def recommence(self):
+        """The suspension is over: the service is delivered again on the same terms."""
 
     @transition(state, source=LIVE_STATES, target=State.ENDED, permission=is_team_officer, conditions=[has_last_day])
     def end(self):

@@ -45,6 +45,10 @@ class PurchaseOrder(models.Model):
     # The visits ordered, as {day, time, minutes, carers} (a care package version's schedule); null on an order
     # issued before orders kept them, which prints its agreement's schedule.
     visits = models.JSONField(null=True, blank=True)
+    # A suspension (packages.PackageSuspension) in the order's terms: nothing is delivered or paid from
+    # `suspended_from` until `recommences_on` (the first day back), or until further notice while that is unknown.
+    suspended_from = models.DateField(null=True, blank=True)
+    recommences_on = models.DateField(null=True, blank=True)
     # The care package the order pays for, across its changes of provider: packages.CarePackage's id, kept as a
     # plain number because this app sits below packages and cannot point at it. Set by packages when it issues
     # an order, carried to each revision. At most one order of a package is in force (a database constraint).

@@ -37,3 +37,8 @@ def orders_for_agreements(agreement_ids) -> QuerySet[PurchaseOrder]:
         .select_related("provider")
         .order_by(*ORDERS_NEWEST_FIRST)
     )
+
+
+def order_in_force_for_package(care_package_id: int) -> PurchaseOrder | None:
+    """The package's order in force (at most one: a database constraint), or None."""
+    return PurchaseOrder.objects.filter(care_package_id=care_package_id, status=PurchaseOrder.Status.ISSUED).first()

@@ -51,6 +51,10 @@ class OrderTerms:
     hourly_rate: Decimal | None
     weekly_cost: Decimal
     visits: list | None = None
+    # A suspension the order shows: the service is not delivered, nor paid, from `suspended_from` until it
+    # recommences (`recommences_on`, when known).
+    suspended_from: date | None = None
+    recommences_on: date | None = None
 
 
 def terms_of(agreement) -> OrderTerms:
@@ -75,6 +79,8 @@ def _order_fields(agreement, terms: OrderTerms) -> dict:
         "hourly_rate": terms.hourly_rate,
         "weekly_cost": terms.weekly_cost,
         "visits": terms.visits,
+        "suspended_from": terms.suspended_from,
+        "recommences_on": terms.recommences_on,
     }
 
 

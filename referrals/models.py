@@ -7,11 +7,20 @@ from django.urls import reverse
 
 from approvals.selectors import approved_weekly_amount, is_approved
 from catalogue.codes import FUNDED_WITHOUT_PANEL, OUT_OF_PANEL_SERVICES, REFERRAL_ONLY_SERVICES
-from catalogue.sourcing import route_for
+from catalogue.sourcing import route_of
 from core.models import TimeStampedModel
 from core.workflow import Machine, TransitionRecord
 
-from .workflows import BROKERAGE_STATES, LAYOUT, LIVE_STATES, OPEN_STATES, TEAM_WORK_STATES, ReferralWorkflow, State
+from .workflows import (
+    BROKERAGE_STATES,
+    CHANGE_OPEN_STATES,
+    LAYOUT,
+    LIVE_STATES,
+    OPEN_STATES,
+    TEAM_WORK_STATES,
+    ReferralWorkflow,
+    State,
+)
 
 
 class Referral(ReferralWorkflow, TimeStampedModel):
@@ -38,6 +47,9 @@ class Referral(ReferralWorkflow, TimeStampedModel):
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     change = models.CharField(max_length=20, choices=Change.choices, blank=True)
+    # The running package a change changes (packages.CarePackage, a floor above: a plain id, found by
+    # referrals.running when the change is made).
+    care_package_id = models.PositiveBigIntegerField(null=True, blank=True)
     service_type = models.ForeignKey(
         "catalogue.ServiceType", db_index=False, on_delete=models.PROTECT, related_name="+", db_column="service_type"
     )
@@ -116,6 +128,12 @@ class Referral(ReferralWorkflow, TimeStampedModel):
                 name="one_live_referral_per_plan_and_kind",
                 violation_error_message="There is already a referral of this kind for this plan.",
             ),
+            models.UniqueConstraint(
+                fields=["care_package_id", "change"],
+                condition=Q(care_package_id__isnull=False, state__in=CHANGE_OPEN_STATES),
+                name="one_live_change_per_package_and_kind",
+                violation_error_message="This service already has an open change of this kind.",
+            ),
             models.CheckConstraint(
                 condition=~Q(state__in=["allocated", "options_returned", "active"]) | Q(allocated_to__isnull=False),
                 name="referral_allocated_has_officer",
@@ -140,7 +158,7 @@ class Referral(ReferralWorkflow, TimeStampedModel):
     @property
     def own_work(self):
         """The work of this referral's service type in its own app (a commission or a placement), once started."""
-        route = route_for(self.service_type_id)
+        route = route_of(self)
         return route.work_of(self) if route is not None else None
 
     @property

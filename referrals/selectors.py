@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from accounts.roles import Role
 from catalogue.codes import OUT_OF_PANEL_SERVICES
-from catalogue.sourcing import route_for
+from catalogue.sourcing import route_of
 
 from .models import Referral
 from .workflows import State
@@ -65,7 +65,7 @@ def referrals_awaiting_funding(user) -> QuerySet[Referral]:
 def own_work_on_page(referral) -> tuple:
     """(work, its machine) when the service type's own workflow takes its steps on the referral's page (a commission:
     catalogue.sourcing), else (None, None)."""
-    route = route_for(referral.service_type_id)
+    route = route_of(referral)
     if route is None or not route.on_referral_page:
         return None, None
     work = route.work_of(referral)

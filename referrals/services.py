@@ -16,7 +16,7 @@ from approvals.workflows import State as Decision
 from audit.services import record_change
 from catalogue.codes import NOT_BROKERED, REFERRAL_ONLY_SERVICES, ServiceCode
 from catalogue.models import ServiceType, code_of
-from catalogue.sourcing import route_for
+from catalogue.sourcing import route_of
 from core.calendar import add_working_days
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
@@ -25,8 +25,9 @@ from people.models import CareAndSupportPlan, Person
 from people.services import lock_plan
 
 from .models import REFERRAL_MACHINE, REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPE_OF, Referral, ReferralType
+from .running import package_to_change
 from .tasks import notify_decision_awaited, notify_funding_decision, notify_options_returned, notify_urgent_arrival
-from .workflows import LIVE_STATES, State
+from .workflows import CHANGE_OPEN_STATES, LIVE_STATES, State
 
 # Deadlines are data: when sourcing should be done by, counted from joining the queue. An urgent package is
 # sourced within a day whatever the day; a routine one within five working days (core.calendar).
@@ -129,6 +130,18 @@ def _refuse_a_second_referral(*, plan, kind: str, change: str) -> None:
         )
 
 
+def _refuse_a_second_change(care_package_id: int, change: str) -> None:
+    """One open change of a kind for a package (a database constraint too): say which one stands."""
+    earlier = Referral.objects.filter(
+        care_package_id=care_package_id, change=change, state__in=CHANGE_OPEN_STATES
+    ).first()
+    if earlier is not None:
+        raise ActionRefused(
+            f"This service already has {earlier.referral_type.called} open: {earlier.reference}, "
+            f"{earlier.get_state_display().lower()}. Withdraw it first to send a new one."
+        )
+
+
 @transaction.atomic
 def create_referral(
     *,
@@ -192,11 +205,17 @@ def create_referral(
         answers["referred_on_to"] = ""  # asked for, and shown, only where a referral-only service went
     elif not answers["referred_on_to"].strip():
         raise ActionRefused("Say where this referral-only service was referred to.")
+    # A change names the running package it changes, found for the person and service (refused when there is none
+    # to change, or it cannot take this change now): a plain id, as packages sits above referrals.
+    care_package_id = package_to_change(person, service_type, change) if kind == Referral.Kind.CHANGE else None
+    if care_package_id is not None:
+        _refuse_a_second_change(care_package_id, change)
     referral = Referral(
         person=person,
         plan=plan,
         kind=kind,
         change=change,
+        care_package_id=care_package_id,
         service_type_id=service_type,
         details=details,
         **answers,
@@ -212,6 +231,8 @@ def create_referral(
             referral.save()
     except IntegrityError:  # the same referral, sent at the same moment by another request
         _refuse_a_second_referral(plan=plan, kind=kind, change=change)
+        if care_package_id is not None:
+            _refuse_a_second_change(care_package_id, change)
         raise
     record_change(
         actor=acting_user,
@@ -345,7 +366,7 @@ def allocate_referral(referral: Referral, *, acting_user, officer: User) -> Refe
 def _start_own_work(referral: Referral, *, acting_user) -> Referral:
     """A service type sourced in its own app (catalogue.sourcing) starts its work when the referral is first given to
     an officer, in the same transaction: a placement, say."""
-    route = route_for(referral.service_type_id)
+    route = route_of(referral)
     if route is not None and referral.is_to_be_sourced:
         route.start(referral, acting_user=acting_user)
     return referral
@@ -375,7 +396,7 @@ def withdraw_referral(referral: Referral, *, acting_user, reason: str) -> Referr
     if not reason.strip():
         raise ActionRefused("Say why the referral is withdrawn.")
     referral = apply_transition(referral, "withdraw", acting_user=acting_user, note=reason)
-    route = route_for(referral.service_type_id)
+    route = route_of(referral)
     if route is not None and route.stop is not None:
         route.stop(referral, acting_user=acting_user, reason=reason)  # its requirement, say, stops taking bids
     return referral

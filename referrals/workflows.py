@@ -8,7 +8,7 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from approvals.workflows import DECIDED_BY, Kind
-from catalogue.sourcing import route_for
+from catalogue.sourcing import route_of
 
 
 class State(models.TextChoices):
@@ -32,6 +32,8 @@ BROKERAGE_STATES = (State.QUEUED, State.ALLOCATED)
 TEAM_WORK_STATES = (*BROKERAGE_STATES, State.ACTIVE)
 # A referral that still stands for its plan: a second of the same kind for the same plan is a duplicate.
 LIVE_STATES = (State.DRAFT, *OPEN_STATES, State.ACTIVE)
+# A change to a running package is open until it is made (the referral active): then another of its kind may follow.
+CHANGE_OPEN_STATES = (State.DRAFT, *OPEN_STATES)
 
 
 # Who may act ------------------------------------------------------------------------------
@@ -108,7 +110,7 @@ def is_sourcing_support(referral) -> bool:
 
 def commissioned_by_own_workflow(referral) -> bool:
     """The service type's own workflow has not issued the purchase order yet."""
-    route = route_for(referral.service_type_id)
+    route = route_of(referral)
     return route is not None and route.is_commissioned(referral)
 
 

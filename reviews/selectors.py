@@ -30,3 +30,8 @@ def reviews_of_package(package) -> QuerySet[Review]:
 def reviews_of_person(person) -> QuerySet[Review]:
     """Every review of the person's packages, by due date."""
     return _with_rows(Review.objects.filter(person=person)).order_by("due_on", "id")
+
+
+def has_open_review(package, kind) -> bool:
+    """Is a review of this kind of the package still to be carried out?"""
+    return Review.objects.filter(package=package, kind=kind, state__in=OPEN_STATES).exists()

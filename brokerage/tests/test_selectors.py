@@ -29,7 +29,10 @@ def at(moment, make):
 
 def test_urgent_first_then_oldest_first(social_worker, officer_east, person):
     older = at(MONDAY, lambda: suspension_referral(social_worker, person))
-    newer = at(MONDAY + timedelta(hours=1), lambda: suspension_referral(social_worker, person))
+    newer = at(
+        MONDAY + timedelta(hours=1),  # one open suspension a package: this is of the person's day centre
+        lambda: suspension_referral(social_worker, person, service_type=ServiceCode.DAY_OPPORTUNITIES),
+    )
     urgent = at(MONDAY + timedelta(hours=2), lambda: urgent_referral(social_worker, person))
     assert ids(queue(officer_east, QueueFilters())) == [urgent.pk, older.pk, newer.pk]
 
@@ -95,7 +98,13 @@ def test_queue_counts(social_worker, officer_east, other_officer_east, person, w
     at(MONDAY, lambda: suspension_referral(social_worker, person))
     at(MONDAY, lambda: urgent_referral(social_worker, person))
     at(MONDAY, lambda: services.take_referral(urgent_referral(social_worker, person), acting_user=officer_east))
-    at(MONDAY, lambda: services.take_referral(suspension_referral(social_worker, person), acting_user=officer_east))
+    at(
+        MONDAY,
+        lambda: services.take_referral(
+            suspension_referral(social_worker, person, service_type=ServiceCode.DAY_OPPORTUNITIES),  # one a package
+            acting_user=officer_east,
+        ),
+    )
     at(MONDAY, lambda: services.take_referral(urgent_referral(social_worker, person), acting_user=other_officer_east))
     urgent_referral(social_worker, west_person)
     with time_machine.travel(MONDAY + timedelta(days=2), tick=False):
@@ -121,8 +130,10 @@ def test_a_queue_page_takes_one_query_however_long_the_queue(
 ):
     people = [make_person(social_worker, east_area) for _ in range(3)]
     for n in range(how_many):
-        make = urgent_referral if n % 2 else suspension_referral
-        referral = make(social_worker, people[n % 3])
+        if n % 2:
+            referral = urgent_referral(social_worker, people[n % 3])
+        else:  # one open suspension a package: each of someone else
+            referral = suspension_referral(social_worker, make_person(social_worker, east_area))
         if n % 3 == 0:
             services.take_referral(referral, acting_user=officer_east)
     assert lead_east.is_team_lead  # roles are read once per request, not per row

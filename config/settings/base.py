@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -47,6 +48,7 @@ LOCAL_APPS = [
     "commissioning",
     "placements",
     "reviews",
+    "changes",
     "reablement",
     "portal",
     "dashboard",
@@ -226,6 +228,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "purchase_orders.tasks.requeue_unfinished_purchase_orders",
         "schedule": 60.0,
         "options": {"expires": 55},  # a sweep no worker took in time is dropped: the next one does its work
+    },
+    # Suspensions that begin or recommence, and temporary increases that end, today (changes.services).
+    "apply-due-package-changes": {
+        "task": "changes.tasks.apply_due_changes",
+        "schedule": crontab(hour=0, minute=5),
+        "options": {"expires": 6 * 60 * 60},  # a sweep no worker took by morning is dropped: the next one does it
     },
     # One-time form tokens older than a week (core.once).
     "forget-old-form-submissions": {

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import create_staff_user
@@ -14,7 +15,7 @@ from catalogue.codes import ServiceCode
 from concerns.models import Concern
 from concerns.services import raise_concern
 from core.permissions import all_rules, rule_for
-from core.tests.forms import fresh_token
+from core.tests.forms import date_fields, fresh_token
 from people import services as people_services
 from referrals import services as referral_services
 from referrals.models import Referral, ReferralTransition
@@ -174,8 +175,7 @@ def _active_case(users, person, provider, capture_on_commit):
     referral = referral_services.create_referral(
         acting_user=users["sw"],
         person=person,
-        kind=Referral.Kind.CHANGE,
-        change=Referral.Change.CHANGE_PROVIDER,
+        kind=Referral.Kind.SUPPORT_PLAN,
         service_type="home_care",
         details="x",
         plan=plan,
@@ -219,8 +219,20 @@ def _active_case(users, person, provider, capture_on_commit):
         assigned_to=users["sw"],
         acting_user=users["officer_east"],
     )
+    # A suspension of that package, taken by officer_east: its change waits to be arranged.
+    suspension = referral_services.create_referral(
+        acting_user=users["sw"],
+        person=person,
+        kind=Referral.Kind.CHANGE,
+        change=Referral.Change.SUSPEND,
+        service_type="home_care",
+        details="In hospital",
+        effective_date=timezone.localdate() + timedelta(days=10),
+    )
+    referral_services.take_referral(suspension, acting_user=users["officer_east"])
     return {
         "review": review,
+        "rs": Referral.objects.get(pk=suspension.pk),
         "rc": referral,
         "requirement": requirement,
         "agreement": agreement,
@@ -360,6 +372,10 @@ GET_MATRIX = {
         gate(BROKERAGE, expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
     ),
     "commissioning:issue_purchase_order": (lambda w: [w["ra"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
+    # A's suspension is allocated to officer_east, who alone arranges it; the team lead is told why not.
+    "changes:arrange": (lambda w: [w["rs"].pk], gate(BROKERAGE, expect({"officer_east"}, seen=SEES_A, seen_code=302))),
+    "changes:recommence": (lambda w: [w["rs"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
+    "changes:person_told": (lambda w: [w["rs"].pk], gate(PRACTITIONERS, expect(LOGGED_IN, ok_code=405))),
     "packages:change_terms": (
         lambda w: [w["agreement"].pk],
         gate(BROKERAGE, expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
@@ -535,6 +551,33 @@ def test_review_post_by_every_role(client, world, name, data, allowed, role):
     if not rule_for(name)(world["users"][role]):  # the app's table turns them away before the view
         assert response.status_code == 403 and not changed
     elif role in allowed:
+        assert response.status_code == 302 and changed
+    elif role in SEES_A:
+        assert response.status_code == 302 and not changed
+    else:
+        assert response.status_code == 404 and not changed
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_arranging_a_change_by_every_role(client, world, role):
+    """Only the officer the change referral is allocated to arranges it; the rest of those who see the person are
+    told why, the others do not find it, and nothing changes for any of them."""
+    from changes.models import PackageChange
+
+    referral = world["rs"]
+    starts = timezone.localdate() + timedelta(days=10)
+    data = {
+        "reason": "hospital",
+        **date_fields("starts_on", starts),
+        **date_fields("provider_told_on", timezone.localdate()),
+        "provider_told_how": "Rang the manager",
+    }
+    client.force_login(world["users"][role])
+    response = client.post(reverse("changes:arrange", args=[referral.pk]), data)
+    changed = PackageChange.objects.get(referral=referral).state != "requested"
+    if not rule_for("changes:arrange")(world["users"][role]):
+        assert response.status_code == 403 and not changed
+    elif role == "officer_east":
         assert response.status_code == 302 and changed
     elif role in SEES_A:
         assert response.status_code == 302 and not changed

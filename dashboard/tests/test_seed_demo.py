@@ -79,10 +79,32 @@ def test_the_demo_has_a_commissioned_placement_with_its_two_reviews_on_the_home_
     twelve_month = Review.objects.get(package=placement.package, kind="twelve_month")
     assert (six_week.assigned_to, six_week.due_on) == (social_worker, placement.admission_date + timedelta(weeks=6))
     assert twelve_month.assigned_to is None
-    assert Review.objects.count() == 2
+    assert Review.objects.filter(package=placement.package).count() == 2
     for user, review in ((social_worker, six_week), (review_team, twelve_month)):
         client.force_login(user)
         home = client.get(reverse("home")).content.decode()
         assert review.get_absolute_url() in home and "Rose Fenwick" in home, user.username
     # The other demo cases stay at their steps.
     assert Placement.objects.get(person__first_name="Hilda").state == Placement.State.AWAITING_FEE_APPROVAL
+
+
+@pytest.mark.django_db
+def test_the_demo_has_changes_to_running_services_at_their_steps():
+    from changes.models import PackageChange
+    from packages.models import CarePackage
+    from referrals.models import Referral
+
+    seed()
+    hal = PackageChange.objects.select_related("package").get(referral__person__first_name="Hal")
+    assert (hal.kind, hal.state, hal.package.state) == ("suspend", "suspended", CarePackage.State.SUSPENDED)
+    ivy = PackageChange.objects.get(referral__person__first_name="Ivy")
+    assert (ivy.kind, ivy.state, ivy.version.weekly_hours, ivy.version.reverts_on) == (
+        "increase",
+        "arranged",
+        9,
+        ivy.ends_on,
+    )
+    kit = Referral.objects.get(person__first_name="Kit", kind="change")
+    assert (kit.state, kit.change) == ("queued", "suspend") and kit.care_package_id is not None
+    fay = Referral.objects.get(person__first_name="Fay", kind="change")
+    assert (fay.state, fay.change) == ("held_for_risk", "reduce") and fay.care_package_id is not None

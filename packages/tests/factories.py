@@ -55,6 +55,15 @@ def agreed(person, funder, officer, *, start_date, hourly_rate=Decimal("23.00"),
     return case.refresh()
 
 
+def two_changes_of_provider(person, funder, officer, *, start_date) -> list[Sourcing]:
+    """Two change-of-provider referrals for one package, both agreed and waiting for their orders. Possible only
+    when the first was sent before a change named its package (referrals.running: one open change of a kind per
+    package), as the data migration leaves some: the package each moves is then found when its order is issued."""
+    first = agreed(person, funder, officer, start_date=start_date)
+    Referral.objects.filter(pk=first.referral.pk).update(care_package_id=None)
+    return [first, agreed(person, funder, officer, start_date=start_date)]
+
+
 def pending_package(case) -> CarePackage:
     """What the data migration makes for an agreement awaiting its purchase order: a package pending start, with
     the agreement's days and one version on its terms."""

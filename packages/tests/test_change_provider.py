@@ -25,7 +25,7 @@ from purchase_orders.models import PurchaseOrder
 from referrals.models import Referral
 from referrals.workflows import State as ReferralState
 
-from .factories import agreed, in_days, pending_package
+from .factories import agreed, in_days, pending_package, two_changes_of_provider
 
 
 @pytest.fixture(autouse=True)
@@ -274,7 +274,7 @@ def test_two_changes_of_provider_commissioned_at_once_move_the_package_once(
     """The bug this fixes, end to end: two change-of-provider referrals for one person reach their purchase orders
     at the same moment. One moves the package; the other is refused, its referral and agreement left waiting."""
     monkeypatch.setattr(order_services, "enqueue", lambda task, *args: None)
-    changes = [agreed(person, cap_member, officer_east, start_date=in_days(21)) for _ in range(2)]
+    changes = two_changes_of_provider(person, cap_member, officer_east, start_date=in_days(21))
 
     results, waiting = _race(
         *[lambda case=case: issue_purchase_order(case.commission, acting_user=officer_east) for case in changes]

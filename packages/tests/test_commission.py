@@ -122,13 +122,14 @@ def test_a_change_of_provider_moves_the_package_to_the_new_agreement(person, cap
     assert [v.get_day_display() for v in VisitSlot.objects.filter(version=version)] == ["Tuesday", "Saturday"]
 
 
-def test_a_change_of_provider_with_no_package_to_move_starts_one(person, cap_member, officer_east):
-    """A service arranged before this system: the new provider's package starts."""
-    change = agreed(person, cap_member, officer_east, start_date=in_days(7))
-
-    version = issue_purchase_order(change.commission, acting_user=officer_east)
-
-    assert CarePackage.objects.get() == version.package and version.package.state == State.ACTIVE
+def test_a_change_of_provider_with_no_package_to_move_is_refused_when_sent(person, cap_member, officer_east):
+    """A service arranged outside this system has no package to move: it comes as a new plan."""
+    with pytest.raises(
+        ActionRefused, match=rf"{person} has no domiciliary care \(home care\) running that Brokerage arranged"
+    ):
+        agreed(person, cap_member, officer_east, start_date=in_days(7))
+    assert not CarePackage.objects.exists()
+    assert not Referral.objects.filter(kind=Referral.Kind.CHANGE).exists()
 
 
 def test_a_change_of_provider_refused_leaves_both_agreements_as_they_were(person, cap_member, officer_east):
@@ -142,8 +143,10 @@ def test_a_change_of_provider_refused_leaves_both_agreements_as_they_were(person
 def test_a_change_of_provider_for_a_person_with_two_such_packages_says_it_cannot_tell(person, cap_member, officer_east):
     active(person, cap_member, officer_east)
     active(person, cap_member, officer_east)
-    change = agreed(person, cap_member, officer_east, start_date=in_days(21))
-    _refused(change, officer_east, "more than one domiciliary care")
+    with pytest.raises(
+        ActionRefused, match=r"more than one domiciliary care \(home care\) package: Brokerage cannot tell which"
+    ):
+        agreed(person, cap_member, officer_east, start_date=in_days(21))
 
 
 def test_the_referral_page_button_issues_it(client, person, cap_member, officer_east):

@@ -17,7 +17,7 @@ from purchase_orders.models import PurchaseOrder
 from referrals.models import Referral, ReferralTransition
 from referrals.workflows import State as ReferralState
 
-from .factories import agreed, in_days
+from .factories import agreed, in_days, two_changes_of_provider
 from .test_change_provider import _race
 
 
@@ -130,7 +130,7 @@ def _loser_footprint(case) -> dict:
 def test_two_change_of_provider_commissions_race_one_wins_and_the_other_leaves_nothing_half_done(
     transactional_db, no_pdfs, first, person, cap_member, officer_east
 ):
-    changes = [agreed(person, cap_member, officer_east, start_date=in_days(21)) for _ in range(2)]
+    changes = two_changes_of_provider(person, cap_member, officer_east, start_date=in_days(21))
     before = [_loser_footprint(case) for case in changes]
 
     results, waiting = _race(

@@ -5,6 +5,8 @@ Every transition is logged: who, when, from, to and why, in the package's histor
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from brokerage.models import ServiceAgreement
@@ -12,7 +14,13 @@ from commissioning.services import issue_purchase_order
 from core.exceptions import ActionRefused
 from dps.tests.factories import active, awarded
 from packages.models import PACKAGE_MACHINE, CarePackage, PackageAgreement, PackageTransition, PackageVersion
-from packages.services import apply_transition, end_package
+from packages.services import (
+    apply_transition,
+    end_package,
+    recommence_package,
+    set_recommencement,
+    suspend_package,
+)
 from packages.workflows import State
 from purchase_orders.models import PurchaseOrder
 
@@ -58,7 +66,9 @@ def test_the_first_purchase_order_starts_the_package(person, cap_member, officer
         officer_east,
         f"Purchase order {case.order.number}",
     )
-    audit = AuditEvent.objects.get(action=AuditEvent.Action.TRANSITIONED, object_id=str(package.pk))
+    audit = AuditEvent.objects.get(
+        action=AuditEvent.Action.TRANSITIONED, content_type__model="carepackage", object_id=str(package.pk)
+    )
     assert (audit.actor, audit.person, audit.summary) == (officer_east, person, "start: pending_start → active")
 
 
@@ -169,11 +179,116 @@ def test_the_end_transition_needs_the_last_day_set(person, cap_member, officer_e
     )
 
 
-def test_no_transition_leads_to_suspended_yet():
-    """Suspending and recommencing come with the suspension's own record (a later issue): the state is declared so
-    that ending a suspended package is already allowed."""
-    targets = {t.target for t in CarePackage._meta.get_field("state").get_all_transitions(CarePackage)}
-    assert targets == {State.ACTIVE, State.ENDED}
+# suspend: active → suspended; recommence: suspended → active --------------------------------------------------
+def _running_today(person, cap_member, officer_east):
+    return active(person, cap_member, officer_east, start_date=timezone.localdate())
+
+
+def test_a_suspension_from_today_suspends_the_package(person, cap_member, officer_east):
+    case = _running_today(person, cap_member, officer_east)
+
+    suspend_package(
+        case.package, acting_user=officer_east, starts_on=timezone.localdate(), recommences_on=None, reason="hospital"
+    )
+
+    package = CarePackage.objects.get(pk=case.package.pk)
+    assert package.state == State.SUSPENDED
+    log = PackageTransition.objects.filter(package=package).last()
+    assert (log.name, log.source, log.target, log.by) == ("suspend", State.ACTIVE, State.SUSPENDED, officer_east)
+    assert log.note == f"Suspended from {timezone.localdate():%-d %B %Y}: hospital admission"
+
+
+def test_a_package_is_not_suspended_before_its_suspension_starts(person, cap_member, officer_east):
+    case = _running_today(person, cap_member, officer_east)
+    suspend_package(case.package, acting_user=officer_east, starts_on=in_days(3), recommences_on=None, reason="holiday")
+    package = CarePackage.objects.get(pk=case.package.pk)
+    assert package.state == State.ACTIVE
+
+    refused(
+        package,
+        lambda: apply_transition(package, "suspend", acting_user=officer_east),
+        "The suspension has not started yet: it begins on its first day",
+    )
+
+
+@pytest.mark.parametrize("who", ["officer_west", "social_worker"])
+def test_only_its_team_suspends_a_package(request, person, cap_member, officer_east, who):
+    case = _running_today(person, cap_member, officer_east)
+    refused(
+        case.package,
+        lambda: suspend_package(
+            case.package,
+            acting_user=request.getfixturevalue(who),
+            starts_on=timezone.localdate(),
+            recommences_on=None,
+            reason="hospital",
+        ),
+        "Only the Brokerage team working this case",
+    )
+
+
+def test_a_package_pending_start_is_not_suspended(person, cap_member, officer_east):
+    package = pending_package(awarded(person, cap_member, officer_east))
+    refused(
+        package,
+        lambda: apply_transition(package, "suspend", acting_user=officer_east),
+        "A package that is “pending start” cannot do this",
+    )
+
+
+def test_the_day_it_recommences_the_package_is_active_again(person, cap_member, officer_east):
+    case = _running_today(person, cap_member, officer_east)
+    today = timezone.localdate()
+    suspension = suspend_package(
+        case.package, acting_user=officer_east, starts_on=today, recommences_on=None, reason="hospital"
+    )
+
+    set_recommencement(suspension, acting_user=officer_east, recommences_on=today + timedelta(days=1))
+    with time_machine.travel(today + timedelta(days=1, hours=9)):
+        package = recommence_package(case.package, acting_user=officer_east)
+
+    assert CarePackage.objects.get(pk=package.pk).state == State.ACTIVE
+    log = PackageTransition.objects.filter(package=package).last()
+    assert (log.name, log.source, log.target) == ("recommence", State.SUSPENDED, State.ACTIVE)
+
+
+def test_a_package_does_not_recommence_while_its_suspension_goes_on(person, cap_member, officer_east):
+    case = _running_today(person, cap_member, officer_east)
+    suspend_package(
+        case.package,
+        acting_user=officer_east,
+        starts_on=timezone.localdate(),
+        recommences_on=in_days(5),
+        reason="holiday",
+    )
+    package = CarePackage.objects.get(pk=case.package.pk)
+    refused(
+        package,
+        lambda: apply_transition(package, "recommence", acting_user=officer_east),
+        "The service is suspended until its recommencement date",
+    )
+
+
+def test_only_its_team_recommences_a_package(person, cap_member, officer_east, officer_west):
+    case = _running_today(person, cap_member, officer_east)
+    today = timezone.localdate()
+    suspend_package(case.package, acting_user=officer_east, starts_on=today, recommences_on=in_days(1), reason="other")
+    with time_machine.travel(today + timedelta(days=1, hours=9)):
+        package = CarePackage.objects.get(pk=case.package.pk)
+        refused(
+            package,
+            lambda: apply_transition(package, "recommence", acting_user=officer_west),
+            "Only the Brokerage team working this case",
+        )
+
+
+def test_an_active_package_does_not_recommence(person, cap_member, officer_east):
+    package = _running_today(person, cap_member, officer_east).package
+    refused(
+        package,
+        lambda: apply_transition(package, "recommence", acting_user=officer_east),
+        "A package that is “active” cannot do this",
+    )
 
 
 def test_commissioning_a_migrated_package_starts_it_rather_than_making_another(person, cap_member, officer_east):
@@ -190,6 +305,22 @@ def test_commissioning_a_migrated_package_starts_it_rather_than_making_another(p
 # Each step's tests, allowed and refused: core/tests/test_workflow.py fails if a step has neither.
 MACHINE = PACKAGE_MACHINE
 STEP_TESTS = {
+    "suspend": (
+        ["test_a_suspension_from_today_suspends_the_package"],
+        [
+            "test_a_package_is_not_suspended_before_its_suspension_starts",
+            "test_only_its_team_suspends_a_package",
+            "test_a_package_pending_start_is_not_suspended",
+        ],
+    ),
+    "recommence": (
+        ["test_the_day_it_recommences_the_package_is_active_again"],
+        [
+            "test_a_package_does_not_recommence_while_its_suspension_goes_on",
+            "test_only_its_team_recommences_a_package",
+            "test_an_active_package_does_not_recommence",
+        ],
+    ),
     "start": (
         ["test_the_first_purchase_order_starts_the_package"],
         [

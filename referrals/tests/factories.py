@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from catalogue.codes import ServiceCode
+from packages.tests.running import running_package
 from people.tests.factories import make_plan
 from referrals import services
 from referrals.models import Referral
@@ -39,7 +40,9 @@ def urgent_referral(worker, person, **overrides) -> Referral:
 
 
 def suspension_referral(worker, person, **overrides) -> Referral:
-    """A suspension that puts no one at risk: a non-urgent referral straight to the queue."""
+    """A suspension of the person's running home care (made if they have none) that puts no one at risk: a
+    non-urgent referral straight to the queue."""
+    running_package(person, overrides.get("service_type", ServiceCode.HOME_CARE))
     return services.create_referral(
         acting_user=worker,
         person=person,
@@ -89,8 +92,10 @@ def allocated_referral(worker, person, officer, **overrides) -> Referral:
 
 
 def held_referral(worker, person, *, change=Referral.Change.REDUCE, **overrides) -> Referral:
-    """A reduction (or suspension) that puts the person at risk, held for agreed risk strategies."""
-    plan = make_plan(worker, person) if change == Referral.Change.REDUCE else None
+    """A reduction (or suspension) of the person's running home care (made if they have none) that puts the person
+    at risk, held for agreed risk strategies."""
+    running_package(person)
+    plan = make_plan(worker, person, weekly_hours=Decimal("6.00")) if change == Referral.Change.REDUCE else None
     return services.create_referral(
         acting_user=worker,
         person=person,

@@ -14,6 +14,7 @@ from catalogue.codes import ServiceCode
 from core.exceptions import ActionRefused
 from core.forms import FREE_TEXT_MAX_LENGTH
 from core.tests.forms import date_fields, fresh_token
+from packages.tests.running import running_package
 from people.tests.factories import make_plan
 from referrals import services
 from referrals.models import REFERRAL_ONLY_AS_A_NEW_PLAN, REFERRAL_TYPES, Referral
@@ -173,10 +174,11 @@ def test_each_kinds_required_answers_are_refused_by_their_fields(sam, person, sl
 
 @pytest.mark.parametrize("slug", ASKED)
 def test_fields_of_other_kinds_are_not_saved(sam, social_worker, person, slug):
+    running_package(person)  # a change names it
     plan = make_plan(social_worker, person)
     data = EVERYTHING | {"plan": plan.pk, **fresh_token()}
     response = sam.post(kind_url(person, slug), data)
-    referral = Referral.objects.get()
+    referral = Referral.objects.latest("id")
     assert response["Location"] == referral.get_absolute_url()
     referral_type = REFERRAL_TYPES[slug]
     assert (referral.kind, referral.change) == (referral_type.kind, referral_type.change)

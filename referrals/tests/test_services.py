@@ -9,6 +9,7 @@ from approvals.models import Approval
 from catalogue.codes import NOT_BROKERED, ServiceCode
 from core.calendar import add_working_days
 from core.exceptions import ActionRefused
+from packages.tests.running import running_package
 from people.tests.factories import make_person, make_plan
 from referrals import services
 from referrals.models import Referral
@@ -63,6 +64,7 @@ def test_brokerage_cannot_make_any_other_referral(officer_east, person):
 
 
 def test_unfunded_increase_waits_for_funding_not_in_the_queue(social_worker, person, cap_member):
+    running_package(person)  # the change names it
     referral = refer(
         social_worker,
         person,
@@ -79,6 +81,7 @@ def test_unfunded_increase_waits_for_funding_not_in_the_queue(social_worker, per
 
 
 def test_increase_on_an_already_funded_plan_goes_straight_to_the_queue(social_worker, person, cap_member):
+    running_package(person)  # the change names it
     plan = make_plan(social_worker, person)
     approve(awaiting_funding_referral(social_worker, person, plan=plan), cap_member)
     referral = refer(
@@ -124,6 +127,7 @@ def test_risky_change_is_held_until_risk_strategies_are_agreed_then_queued(chang
 
 
 def test_reduction_without_risk_goes_to_the_queue(social_worker, person):
+    running_package(person)  # the change names it
     referral = refer(
         social_worker,
         person,
@@ -188,6 +192,7 @@ def test_only_the_allocated_practitioner_can_refer(other_social_worker, person):
 
 
 def test_urgent_response_is_due_in_a_day_and_other_work_in_five(social_worker, person):
+    running_package(person)  # the change names it
     urgent = refer(social_worker, person, kind="urgent_response", service_type=ServiceCode.HOME_CARE)
     routine = refer(
         social_worker,

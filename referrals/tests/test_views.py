@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from core.tests.forms import date_fields, fresh_token
+from packages.tests.running import running_package
 from people.tests.factories import make_person, make_plan
 from referrals.models import Referral
 
@@ -53,6 +54,7 @@ def test_support_plan_referral_goes_to_the_panel(client, social_worker, person):
 
 
 def test_a_temporary_increase_has_its_dates_typed_as_day_month_and_year(client, social_worker, person):
+    running_package(person)  # the increase names it
     plan = make_plan(social_worker, person)
     client.force_login(social_worker)
     increase = {"plan": plan.pk}
@@ -68,7 +70,7 @@ def test_a_temporary_increase_has_its_dates_typed_as_day_month_and_year(client, 
     )
     assert "Date the increase starts must include a month" in refused.content.decode()
     assert "Enter the date the increase starts" not in refused.content.decode()
-    assert not Referral.objects.exists()
+    assert not Referral.objects.filter(kind=Referral.Kind.CHANGE).exists()
 
     refer(
         client,
@@ -78,7 +80,7 @@ def test_a_temporary_increase_has_its_dates_typed_as_day_month_and_year(client, 
         **date_fields("effective_date", date(2027, 1, 5)),
         **date_fields("end_date", date(2027, 3, 5)),
     )
-    referral = Referral.objects.get()
+    referral = Referral.objects.get(kind=Referral.Kind.CHANGE)
     assert (referral.effective_date, referral.end_date) == (date(2027, 1, 5), date(2027, 3, 5))
 
 

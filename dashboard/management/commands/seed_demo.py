@@ -16,6 +16,8 @@ from brokerage.models import Area
 from brokerage.services import log_contact
 from catalogue.codes import ServiceCode
 from catalogue.models import Team
+from changes import services as change_services
+from changes.models import PackageChange
 from commissioning import services as commissioning
 from commissioning.models import Commission
 from concerns.services import raise_concern
@@ -247,6 +249,101 @@ class Command(BaseCommand):
             Commission.objects.get(referral=referral), acting_user=officer, start_date=date.today() + timedelta(days=10)
         )
         commissioning.issue_purchase_order(Commission.objects.get(referral=referral), acting_user=officer)
+
+    def _running_home_care(self, p, plan, *, officer, funder, hours, provider):
+        """Home care for `p` from today, commissioned on a spot contract by the services the pages call: its package
+        is active, its order issued."""
+        sw = p.allocated_worker
+        referral = referral_services.create_referral(
+            acting_user=sw,
+            person=p,
+            kind=Referral.Kind.SUPPORT_PLAN,
+            service_type=ServiceCode.HOME_CARE,
+            details="Morning support at home.",
+            plan=plan(sw, p, ServiceCode.HOME_CARE, hours, (hours * 25).quantize(Decimal("0.01"))),
+        )
+        referral_services.record_funding_decision(
+            referral,
+            acting_user=funder,
+            decision="approved",
+            approved_weekly_amount=(hours * 25).quantize(Decimal("0.01")),
+        )
+        referral_services.take_referral(referral, acting_user=officer)
+        commission = Commission.objects.get(referral=referral)
+        commissioning.commission_spot_contract(
+            commission,
+            acting_user=officer,
+            provider=Provider.objects.get(name=provider),
+            reason="The only provider with a carer for these times",
+        )
+        commissioning.award(commission, acting_user=officer, start_date=date.today(), hourly_rate=Decimal("22.50"))
+        commissioning.issue_purchase_order(commission, acting_user=officer)
+
+    def _changes(self, users, person, plan):
+        """Changes to running home care, one at each interesting step: a suspension in effect (hospital admission,
+        recommencement not yet known), a temporary increase running and a reduction held for risk (Fay, below),
+        and a suspension waiting in the East queue."""
+        sw, officer, cap = users["social.worker"], users["officer.east"], users["cap.member"]
+        hal = person(sw, "Hal", "Ibrahim", date(1938, 1, 19), "Eastbrook", "E2 7QT", "")
+        self._running_home_care(hal, plan, officer=officer, funder=cap, hours=Decimal("7.5"), provider="Homely Hands")
+        suspension = referral_services.create_referral(
+            acting_user=sw,
+            person=hal,
+            kind=Referral.Kind.CHANGE,
+            change=Referral.Change.SUSPEND,
+            service_type=ServiceCode.HOME_CARE,
+            details="Admitted to Riverside General after a fall; no date for discharge yet.",
+            effective_date=date.today(),
+        )
+        referral_services.take_referral(suspension, acting_user=officer)
+        change_services.arrange(
+            PackageChange.objects.get(referral=suspension),
+            acting_user=officer,
+            provider_told_on=date.today(),
+            provider_told_how="Rang Homely Hands' coordinator, Priya",
+            starts_on=date.today(),
+            reason="hospital",
+            detail="Riverside General, ward 7",
+        )
+        # A temporary increase while the person's daughter is away: back to 5 hours in three weeks.
+        ivy = person(sw, "Ivy", "Chen", date(1944, 6, 3), "Eastbrook", "E3 4LB", "")
+        self._running_home_care(ivy, plan, officer=officer, funder=cap, hours=Decimal("5"), provider="Homely Hands")
+        increase = referral_services.create_referral(
+            acting_user=sw,
+            person=ivy,
+            kind=Referral.Kind.CHANGE,
+            change=Referral.Change.INCREASE,
+            service_type=ServiceCode.HOME_CARE,
+            plan=plan(sw, ivy, ServiceCode.HOME_CARE, Decimal("9"), Decimal("225.00")),
+            details="Daughter away for three weeks: evening visits too.",
+            effective_date=date.today() + timedelta(days=1),
+            end_date=date.today() + timedelta(days=22),
+        )
+        referral_services.record_funding_decision(
+            increase, acting_user=cap, decision="approved", approved_weekly_amount=Decimal("225.00")
+        )
+        referral_services.take_referral(increase, acting_user=officer)
+        change_services.arrange(
+            PackageChange.objects.get(referral=increase),
+            acting_user=officer,
+            provider_told_on=date.today(),
+            provider_told_how="E-mailed the revised schedule to Homely Hands",
+            starts_on=date.today() + timedelta(days=1),
+            ends_on=date.today() + timedelta(days=22),
+        )
+        # A suspension for a holiday, waiting in the East queue for an officer.
+        kit = person(sw, "Kit", "Osei", date(1950, 11, 8), "Eastbrook", "E14 2DR", "")
+        self._running_home_care(kit, plan, officer=officer, funder=cap, hours=Decimal("4"), provider="Homely Hands")
+        referral_services.create_referral(
+            acting_user=sw,
+            person=kit,
+            kind=Referral.Kind.CHANGE,
+            change=Referral.Change.SUSPEND,
+            service_type=ServiceCode.HOME_CARE,
+            details="Two weeks with family in Leeds.",
+            effective_date=date.today() + timedelta(days=14),
+            end_date=date.today() + timedelta(days=28),
+        )
 
     def _placement_costed(self, users, p, plan, *, details, outcome, viewing_notes, cost) -> Placement:
         """A residential placement for `p`, walked by the services the pages call to the fee negotiation: funded by
@@ -625,8 +722,16 @@ class Command(BaseCommand):
             plan=draft,
             details="What day centres near Hollins Park have places on Tuesdays?",
         )
-        # A reduction held until risk strategies are agreed.
+        # A reduction of running home care, held until risk strategies are agreed.
         fay = person(sw, "Fay", "Morgan", date(1945, 4, 23), "St Anne's", "W9 2PL", "")
+        self._running_home_care(
+            fay,
+            plan,
+            officer=users["officer.west"],
+            funder=users["cap.member"],
+            hours=Decimal("7.5"),
+            provider="Westside Care",
+        )
         fay_plan = plan(sw, fay, ServiceCode.HOME_CARE, Decimal("5"), Decimal("125.00"))
         referral_services.create_referral(
             acting_user=sw,
@@ -642,6 +747,7 @@ class Command(BaseCommand):
         self._reablement(users, person)
         self._sourcing(users, areas, person, plan)
         self._active_package(users, person, plan)
+        self._changes(users, person, plan)
         self._placement_awaiting_fee_approval(users, person, plan)
         self._placement_commissioned(users, person, plan)
         raise_concern(
