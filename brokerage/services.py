@@ -15,7 +15,7 @@ from referrals.models import Referral
 from referrals.workflows import State, is_team_officer
 
 from .models import ContactLogEntry, ServiceAgreement
-from .tasks import notify_award
+from .tasks import notify_agreement_ended, notify_award
 
 
 @transaction.atomic
@@ -307,4 +307,5 @@ def end_agreement(agreement, *, acting_user, last_day, reason: str) -> ServiceAg
         summary=f"Ended {agreement.reference}: its last day is {last_day:%-d %B %Y}",
         changes={"reason": reason, **diff(before, snapshot(agreement, list(before)))},
     )
+    enqueue(notify_agreement_ended, agreement.pk)
     return agreement

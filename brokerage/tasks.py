@@ -44,3 +44,33 @@ def notify_award(agreement_id: int) -> int:
             )
         )
     return send_mass_mail(messages)
+
+
+@shared_task
+def notify_agreement_ended(agreement_id: int) -> int:
+    """The provider is told its agreement ends (the service moves to another provider, or ends): the last day, and
+    nothing about the person, whose details stay behind the portal's login."""
+    from django.contrib.auth import get_user_model
+
+    from .models import ServiceAgreement
+
+    agreement = ServiceAgreement.objects.select_related("provider").get(pk=agreement_id)
+    emails = (
+        get_user_model()
+        .objects.filter(provider=agreement.provider, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return send_mass_mail(
+        [
+            (
+                f"Service agreement {agreement.reference} ends on {agreement.end_date:%-d %B %Y}",
+                f"Service agreement {agreement.reference} ends after {agreement.end_date:%-d %B %Y}, and its purchase "
+                "order is closed on that day: deliver and invoice nothing after it. Sign in to the provider portal "
+                "for the details.",
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
+            )
+            for email in emails
+        ]
+    )

@@ -15,6 +15,12 @@ register(
             "award",
             "issue_purchase_order",
             "select",
+            "challenge",
+            "request_explanation",
+            "attach_explanation",
+            "explanation_document",
+            "quality_alert",
+            "confirm_change",
         )
     },
 )

@@ -4,23 +4,33 @@ requirement, brokerage for the agreement, packages for the package and its purch
 in one transaction."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import record_change
 from brokerage.services import award_agreement
+from concerns.models import Concern
+from concerns.services import raise_concern
 from core.exceptions import ActionRefused
 from dps import services as dps
 from dps.models import DPSRequirement
+from packages.models import CarePackage
+from packages.selectors import current_version
 from packages.services import commission_package
+from referrals.models import Referral
 from referrals.services import record_commissioned
 
-from .models import COMMISSION_MACHINE, Commission
-from .workflows import State, referral_with_brokerage
+from .models import COMMISSION_MACHINE, Commission, Explanation
+from .workflows import State, is_officer, referral_with_brokerage
 
 
 # The route (catalogue.sourcing) ---------------------------------------------------------------------------------
 def start_commission(referral, *, acting_user) -> Commission:
-    """Called by referrals.services in the transaction that first gives the referral to an officer."""
-    commission = Commission.objects.create(referral=referral)
+    """Called by referrals.services in the transaction that first gives the referral to an officer. A change of
+    provider starts with its challenge (SPEC §4); anything else with finding a provider."""
+    is_change_of_provider = referral.change == Referral.Change.CHANGE_PROVIDER
+    commission = Commission.objects.create(
+        referral=referral, state=State.CHALLENGE if is_change_of_provider else State.SOURCING
+    )
     record_change(
         actor=acting_user,
         obj=commission,
@@ -203,3 +213,127 @@ def issue_purchase_order(commission, *, acting_user):
     _step(commission, "issue_purchase_order", acting_user=acting_user, note=note)
     record_commissioned(commission.referral, acting_user=acting_user, note=note)
     return version
+
+
+# A change of provider's challenge ---------------------------------------------------------------------------------
+def _challenging(commission, acting_user) -> Commission:
+    commission = _locked(commission)
+    if commission.state != State.CHALLENGE:
+        raise ActionRefused("The challenge is over: a new provider is being found.")
+    if not is_officer(commission, acting_user):
+        raise ActionRefused("Only the officer this referral is allocated to can do this.")
+    return commission
+
+
+@transaction.atomic
+def record_challenge(commission, *, acting_user, outcome: str) -> Commission:
+    """What the officer asked before agreeing to a new provider: could a change of times, carer or tasks let the
+    service continue, and why not. If it could, nothing more is done here: the social worker withdraws the
+    referral."""
+    commission = _challenging(commission, acting_user)
+    if not outcome.strip():
+        raise ActionRefused("Say why a change of times, carer or tasks would not let the service continue.")
+    before = commission.challenge_outcome
+    commission.challenge_outcome = outcome.strip()
+    commission.save(update_fields=["challenge_outcome", "modified_at"])
+    record_change(
+        actor=acting_user,
+        obj=commission,
+        person=commission.referral.person,
+        summary=f"Recorded the challenge of the change of provider ({commission.reference})",
+        changes={"challenge_outcome": [before, commission.challenge_outcome]},
+    )
+    return commission
+
+
+@transaction.atomic
+def request_explanation(commission, *, acting_user, from_whom: str) -> Explanation:
+    """A written explanation is asked for. One outstanding request from each."""
+    commission = _challenging(commission, acting_user)
+    if from_whom not in Explanation.From.values:
+        raise ActionRefused("Choose who the explanation is asked from.")
+    if commission.explanations.filter(from_whom=from_whom, received_on__isnull=True).exists():
+        raise ActionRefused(f"An explanation from {Explanation.From(from_whom).label.lower()} is already awaited.")
+    explanation = Explanation.objects.create(
+        commission=commission, from_whom=from_whom, requested_on=timezone.localdate(), requested_by=acting_user
+    )
+    record_change(
+        actor=acting_user,
+        obj=commission,
+        person=commission.referral.person,
+        summary=f"Asked {explanation.get_from_whom_display().lower()} for a written explanation",
+    )
+    return explanation
+
+
+PDF_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _refuse_unless_pdf(document) -> None:
+    """A PDF by its first bytes, not its name, and not too big to keep."""
+    if document.size > PDF_MAX_BYTES:
+        raise ActionRefused("The document must be smaller than 5 MB.")
+    document.seek(0)
+    head = document.read(5)
+    document.seek(0)
+    if head != b"%PDF-":
+        raise ActionRefused("The document must be a PDF.")
+
+
+@transaction.atomic
+def attach_explanation(explanation, *, acting_user, received_on, text: str, document=None) -> Explanation:
+    """The explanation asked for has come: what it says, and the document if there is one (a PDF)."""
+    commission = _challenging(explanation.commission, acting_user)
+    explanation = Explanation.objects.select_for_update().get(pk=explanation.pk, commission=commission)
+    if explanation.received_on is not None:
+        raise ActionRefused("That explanation is already attached.")
+    if not text.strip():
+        raise ActionRefused("Enter what the explanation says.")
+    if received_on < explanation.requested_on or received_on > timezone.localdate():
+        raise ActionRefused("The day it came must be between the day it was asked for and today.")
+    if document is not None:
+        _refuse_unless_pdf(document)
+        explanation.document = document
+    explanation.received_on, explanation.text, explanation.attached_by = received_on, text.strip(), acting_user
+    explanation.save()
+    record_change(
+        actor=acting_user,
+        obj=commission,
+        person=commission.referral.person,
+        summary=f"Attached the written explanation from {explanation.get_from_whom_display().lower()}",
+        changes={"received_on": received_on, "document": bool(document)},
+    )
+    return explanation
+
+
+@transaction.atomic
+def send_quality_alert(commission, *, acting_user, details: str) -> Commission:
+    """A quality alert about the provider goes to contract monitoring (concerns.services): Brokerage passes it on,
+    it does not handle it."""
+    commission = _challenging(commission, acting_user)
+    if commission.quality_alert_id is not None:
+        raise ActionRefused("A quality alert was already sent for this change of provider.")
+    referral = commission.referral
+    version = (
+        current_version(CarePackage.objects.get(pk=referral.care_package_id)) if referral.care_package_id else None
+    )
+    if version is None:
+        raise ActionRefused("This referral names no running package, so no provider to send a quality alert about.")
+    commission.quality_alert = raise_concern(
+        acting_user=acting_user,
+        person=referral.person,
+        referral=referral,
+        kind=Concern.Kind.QUALITY_ALERT,
+        provider_name=version.agreement.provider.name,
+        details=details.strip() or commission.challenge_outcome or referral.details,
+    )
+    commission.save(update_fields=["quality_alert", "modified_at"])
+    return commission
+
+
+@transaction.atomic
+def confirm_change(commission, *, acting_user) -> Commission:
+    """The challenge is done and nothing short of a new provider will do: sourcing starts, as for a new package."""
+    commission = _locked(commission)
+    _refuse_unless_may(commission, "confirm_change", acting_user)
+    return _step(commission, "confirm_change", acting_user=acting_user, note=commission.challenge_outcome[:500])

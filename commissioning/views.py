@@ -5,11 +5,12 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.services import record_refusal
+from audit.services import record_refusal, record_view
 from brokerage.forms import AgreementForm
 from brokerage.services import agreement_pricing
 from core.exceptions import ActionRefused
@@ -19,7 +20,8 @@ from dps.forms import RepublishForm, RequirementForm, SelectBidForm, SpotContrac
 from referrals.access import access_referral
 
 from . import services
-from .models import COMMISSION_MACHINE
+from .forms import AttachExplanationForm, ChallengeForm, QualityAlertForm, RequestExplanationForm
+from .models import COMMISSION_MACHINE, Explanation
 
 
 def _team_referral(request, referral_id: int):
@@ -223,4 +225,157 @@ def issue_purchase_order(request, commission):
         return _refused(request, commission, refusal)
     order = version.purchase_order
     messages.success(request, f"Purchase order {order.number} issued. The service is active; the PDF is being made.")
+    return redirect(commission.referral.get_absolute_url())
+
+
+# A change of provider's challenge ------------------------------------------------------------------------------------
+def _challenge_page(request, commission, *, status=200, **forms):
+    referral = commission.referral
+    explanations = list(commission.explanations.select_related("requested_by", "attached_by"))
+    for explanation in explanations:  # each awaited one has its own form, its ids prefixed by its own
+        if explanation.received_on is None:
+            sent = forms.get("attach_form") if forms.get("attaching") == explanation.pk else None
+            explanation.form = sent or AttachExplanationForm(prefix=f"explanation-{explanation.pk}")
+    errors = next((f for f in forms.values() if hasattr(f, "errors") and f.errors), None)
+    context = {
+        "referral": referral,
+        "commission": commission,
+        "explanations": explanations,
+        "form": errors,  # the error summary's
+        "quality_alert": commission.quality_alert,
+        "outcome_form": forms.get("outcome_form") or ChallengeForm(initial={"outcome": commission.challenge_outcome}),
+        "request_form": forms.get("request_form") or RequestExplanationForm(),
+        "alert_form": forms.get("alert_form") or QualityAlertForm(initial={"details": commission.challenge_outcome}),
+        "unmet": COMMISSION_MACHINE.unmet_conditions(commission, "confirm_change"),
+    }
+    return render(request, "commissioning/challenge.html", context, status=status)
+
+
+def _challenge_url(commission) -> str:
+    return reverse("commissioning:challenge", args=[commission.referral_id])
+
+
+def _refuse_unless_challenging(request, commission):
+    if COMMISSION_MACHINE.may(commission, "confirm_change", request.user):
+        return None
+    return _refused(
+        request,
+        commission,
+        ActionRefused(
+            "Only the officer this referral is allocated to challenges a change of provider, and only first."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@with_commission
+def challenge(request, commission):
+    if refused := _refuse_unless_challenging(request, commission):
+        return refused
+    if request.method == "GET":
+        return _challenge_page(request, commission)
+    form = ChallengeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_challenge(commission, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "The challenge is recorded.")
+            return redirect(_challenge_url(commission))
+    return _challenge_page(request, commission, status=400, outcome_form=form)
+
+
+@require_POST
+@with_commission
+def request_explanation(request, commission):
+    if refused := _refuse_unless_challenging(request, commission):
+        return refused
+    form = RequestExplanationForm(request.POST)
+    if form.is_valid():
+        try:
+            explanation = services.request_explanation(commission, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"Asked {explanation.get_from_whom_display().lower()} for a written explanation.")
+            return redirect(_challenge_url(commission))
+    return _challenge_page(request, commission, status=400, request_form=form)
+
+
+def _explanation(request, explanation_id: int) -> Explanation:
+    """The explanation, for the Brokerage team working its referral; not found otherwise."""
+    explanation = Explanation.objects.select_related("commission").filter(pk=explanation_id).first()
+    if explanation is None:
+        raise Http404("No such explanation")
+    explanation.commission.referral = _team_referral(request, explanation.commission.referral_id)
+    return explanation
+
+
+@require_POST
+def attach_explanation(request, explanation_id: int):
+    explanation = _explanation(request, explanation_id)
+    commission = explanation.commission
+    if refused := _refuse_unless_challenging(request, commission):
+        return refused
+    form = AttachExplanationForm(request.POST, request.FILES, prefix=f"explanation-{explanation.pk}")
+    if form.is_valid():
+        try:
+            services.attach_explanation(explanation, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request, f"The explanation from {explanation.get_from_whom_display().lower()} is attached."
+            )
+            return redirect(_challenge_url(commission))
+    return _challenge_page(request, commission, status=400, attach_form=form, attaching=explanation.pk)
+
+
+@require_GET
+def explanation_document(request, explanation_id: int):
+    explanation = _explanation(request, explanation_id)
+    if not explanation.document:
+        raise Http404("No document was attached")
+    referral = explanation.commission.referral
+    record_view(actor=request.user, obj=referral, person=referral.person, what="a written explanation")
+    return FileResponse(
+        explanation.document.open("rb"),
+        as_attachment=True,
+        filename=f"explanation-{explanation.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_POST
+@with_commission
+def quality_alert(request, commission):
+    if refused := _refuse_unless_challenging(request, commission):
+        return refused
+    form = QualityAlertForm(request.POST)
+    if form.is_valid():
+        try:
+            services.send_quality_alert(commission, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "The quality alert has gone to contract monitoring.")
+            return redirect(_challenge_url(commission))
+    return _challenge_page(request, commission, status=400, alert_form=form)
+
+
+@require_POST
+@with_commission
+def confirm_change(request, commission):
+    try:
+        services.confirm_change(commission, acting_user=request.user)
+    except ActionRefused as refusal:
+        return refuse(
+            request,
+            refusal,
+            obj=commission.referral,
+            person=commission.referral.person,
+            redirect_to=_challenge_url(commission),
+        )
+    messages.success(request, "The change of provider is confirmed: find a new provider as for a new package.")
     return redirect(commission.referral.get_absolute_url())

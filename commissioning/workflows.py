@@ -16,6 +16,7 @@ from referrals.workflows import is_allocated_officer, may_withdraw
 
 
 class State(models.TextChoices):
+    CHALLENGE = "challenge", "Challenge: could the service continue?"
     SOURCING = "sourcing", "Provider to find"
     REQUIREMENT_PUBLISHED = "requirement_published", "Requirement published for bids"
     BIDDING_CLOSED = "bidding_closed", "Bidding closed: reviewing bids"
@@ -27,6 +28,7 @@ class State(models.TextChoices):
 
 # Where a commission waits while Brokerage works it: a task list can be filtered by each.
 WORKING_STATES = (
+    State.CHALLENGE,
     State.SOURCING,
     State.REQUIREMENT_PUBLISHED,
     State.BIDDING_CLOSED,
@@ -79,6 +81,22 @@ def has_purchase_order(commission) -> bool:
     return agreement is not None and agreement.purchase_orders.exists()
 
 
+def challenge_recorded(commission) -> bool:
+    """Record why a change of times, carer or tasks would not let the service continue first."""
+    return bool(commission.challenge_outcome.strip())
+
+
+def explanation_attached(commission) -> bool:
+    """Attach the provider's written explanation first, and wait for every one asked for."""
+    received = [e.received_on is not None for e in commission.explanations.all()]
+    return bool(received) and all(received)
+
+
+def quality_alert_sent(commission) -> bool:
+    """Send a quality alert about the provider to contract monitoring first."""
+    return commission.quality_alert_id is not None
+
+
 def referral_withdrawn(commission) -> bool:
     """The referral has not been withdrawn."""
     return commission.referral.state == ReferralState.WITHDRAWN
@@ -92,6 +110,22 @@ class CommissionWorkflow(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         abstract = True
+
+    @transition(
+        state,
+        source=State.CHALLENGE,
+        target=State.SOURCING,
+        permission=is_officer,
+        conditions=[*WITH_BROKERAGE, challenge_recorded, explanation_attached, quality_alert_sent],
+        # The challenge page supplies each of them: the button leads there.
+        custom={
+            "action": "commissioning/actions/challenge.html",
+            "form_supplies": [challenge_recorded, explanation_attached, quality_alert_sent],
+        },
+    )
+    def confirm_change(self):
+        """A change of provider is challenged first (SPEC §4): the provider's explanation is on file, contract
+        monitoring has a quality alert, and nothing short of a new provider will do. Sourcing starts."""
 
     @transition(
         state,
@@ -170,7 +204,13 @@ class CommissionWorkflow(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         state,
-        source=[State.SOURCING, State.REQUIREMENT_PUBLISHED, State.BIDDING_CLOSED, State.PROVIDER_SELECTED],
+        source=[
+            State.CHALLENGE,
+            State.SOURCING,
+            State.REQUIREMENT_PUBLISHED,
+            State.BIDDING_CLOSED,
+            State.PROVIDER_SELECTED,
+        ],
         target=State.STOPPED,
         permission=may_withdraw_referral,
         conditions=[referral_withdrawn],
@@ -179,13 +219,15 @@ class CommissionWorkflow(ConcurrentTransitionMixin, models.Model):
         """The referral was withdrawn before the agreement was made: its live requirement is withdrawn with it."""
 
 
-# Where each state sits in the picture (column, row): straight down, the spot contract alongside.
+# Where each state sits in the picture (column, row): straight down, the spot contract alongside; a change of
+# provider's challenge above.
 LAYOUT = {
-    State.SOURCING: (0, 0),
+    State.CHALLENGE: (0, 0),
+    State.SOURCING: (0, 1),
     State.STOPPED: (1, 0),
-    State.REQUIREMENT_PUBLISHED: (1, 1),
-    State.BIDDING_CLOSED: (1, 2),
-    State.PROVIDER_SELECTED: (0, 3),
-    State.DETAILS_SHARED: (0, 4),
-    State.COMMISSIONED: (0, 5),
+    State.REQUIREMENT_PUBLISHED: (1, 2),
+    State.BIDDING_CLOSED: (1, 3),
+    State.PROVIDER_SELECTED: (0, 4),
+    State.DETAILS_SHARED: (0, 5),
+    State.COMMISSIONED: (0, 6),
 }

@@ -237,6 +237,13 @@ TAKEN = "test_allocated_officer_makes_the_transition[{}]"
 REFUSED = "test_only_the_allocated_officer_makes_the_transition[{}]"
 MACHINE = COMMISSION_MACHINE
 STEP_TESTS = {
+    "confirm_change": (
+        ["commissioning/tests/test_challenge.py::test_the_challenge_done_sourcing_starts"],
+        [
+            "commissioning/tests/test_challenge.py::test_the_change_is_not_confirmed_until_the_challenge_is_done",
+            "commissioning/tests/test_challenge.py::test_only_the_allocated_officer_challenges",
+        ],
+    ),
     "publish_requirement": (
         [TAKEN.format("publish_requirement")],
         [

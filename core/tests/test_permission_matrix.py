@@ -42,7 +42,8 @@ ALL = ["anon", *ROLES]
 
 
 @pytest.fixture
-def world(db, django_capture_on_commit_callbacks):
+def world(db, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     from providers.tests.factories import ProviderFactory
 
     provider = ProviderFactory()
@@ -230,7 +231,32 @@ def _active_case(users, person, provider, capture_on_commit):
         effective_date=timezone.localdate() + timedelta(days=10),
     )
     referral_services.take_referral(suspension, acting_user=users["officer_east"])
+    # A change of provider for the same package, in its challenge: the provider's explanation attached as a PDF.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    new_provider = referral_services.create_referral(
+        acting_user=users["sw"],
+        person=person,
+        kind=Referral.Kind.CHANGE,
+        change=Referral.Change.CHANGE_PROVIDER,
+        service_type="home_care",
+        details="Late visits",
+        plan=plan,
+    )
+    # Its plan was funded for the first referral: it goes straight to the queue.
+    referral_services.take_referral(new_provider, acting_user=users["officer_east"])
+    challenged = Referral.objects.get(pk=new_provider.pk).commission
+    explanation = commissioning.request_explanation(challenged, acting_user=users["officer_east"], from_whom="provider")
+    commissioning.attach_explanation(
+        explanation,
+        acting_user=users["officer_east"],
+        received_on=timezone.localdate(),
+        text="Short of staff",
+        document=SimpleUploadedFile("reply.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    )
     return {
+        "rp": Referral.objects.get(pk=new_provider.pk),
+        "explanation": explanation,
         "review": review,
         "rs": Referral.objects.get(pk=suspension.pk),
         "rc": referral,
@@ -372,6 +398,23 @@ GET_MATRIX = {
         gate(BROKERAGE, expect(set(), seen=SEES_A, seen_code=403) | TEAM_EAST_302),
     ),
     "commissioning:issue_purchase_order": (lambda w: [w["ra"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
+    # A's change of provider is in its challenge, allocated to officer_east, who alone works it; its explanation's
+    # document is the team's.
+    "commissioning:challenge": (
+        lambda w: [w["rp"].pk],
+        gate(BROKERAGE, expect({"officer_east"}, seen=SEES_A, seen_code=302)),
+    ),
+    "commissioning:request_explanation": (lambda w: [w["rp"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
+    "commissioning:attach_explanation": (
+        lambda w: [w["explanation"].pk],
+        gate(BROKERAGE, expect(LOGGED_IN, ok_code=405)),
+    ),
+    "commissioning:explanation_document": (
+        lambda w: [w["explanation"].pk],
+        gate(BROKERAGE, expect(TEAM_EAST, seen=SEES_A, seen_code=403)),
+    ),
+    "commissioning:quality_alert": (lambda w: [w["rp"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
+    "commissioning:confirm_change": (lambda w: [w["rp"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),
     # A's suspension is allocated to officer_east, who alone arranges it; the team lead is told why not.
     "changes:arrange": (lambda w: [w["rs"].pk], gate(BROKERAGE, expect({"officer_east"}, seen=SEES_A, seen_code=302))),
     "changes:recommence": (lambda w: [w["rs"].pk], gate(BROKERAGE, expect(LOGGED_IN, ok_code=405))),

@@ -43,8 +43,10 @@ def agreed(person, funder, officer, *, start_date, hourly_rate=Decimal("23.00"),
     )
     approve(referral, funder)
     referral_services.take_referral(referral, acting_user=officer)
+    if change_of_provider:
+        challenged(Referral.objects.get(pk=referral.pk).commission, officer)
     commission = commissioning.commission_spot_contract(
-        referral.commission,
+        Referral.objects.get(pk=referral.pk).commission,
         acting_user=officer,
         provider=ProviderFactory(),
         reason="No framework provider can take it on",
@@ -62,6 +64,23 @@ def two_changes_of_provider(person, funder, officer, *, start_date) -> list[Sour
     first = agreed(person, funder, officer, start_date=start_date)
     Referral.objects.filter(pk=first.referral.pk).update(care_package_id=None)
     return [first, agreed(person, funder, officer, start_date=start_date)]
+
+
+def challenged(commission, officer):
+    """A change of provider's challenge done: recorded, the provider's explanation attached, the quality alert sent
+    and the change confirmed. Sourcing can start."""
+    commissioning.record_challenge(
+        commission, acting_user=officer, outcome="Times and carers were changed twice; the visits are still missed."
+    )
+    explanation = commissioning.request_explanation(commission, acting_user=officer, from_whom="provider")
+    commissioning.attach_explanation(
+        explanation,
+        acting_user=officer,
+        received_on=timezone.localdate(),
+        text="We cannot staff the morning run in that area.",
+    )
+    commissioning.send_quality_alert(commission, acting_user=officer, details="Missed morning visits.")
+    return commissioning.confirm_change(commission, acting_user=officer)
 
 
 def pending_package(case) -> CarePackage:
