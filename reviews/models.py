@@ -7,7 +7,24 @@ from django.urls import reverse
 
 from core.workflow import Machine, TransitionRecord
 
-from .workflows import LAYOUT, OPEN_STATES, Kind, ReviewWorkflow, State
+from .workflows import LAYOUT, OPEN_STATES, SWEPT_STATES, Kind, ReviewWorkflow, State
+
+
+class ReviewSweep(models.Model):
+    """One run of the daily sweep (reviews.services.sweep_reviews): the day it swept for and what it moved. The
+    reviews it reminded and escalated point at it, so its digest e-mails are sent by its id, once each, however
+    often the task that sends them runs."""
+
+    day = models.DateField()
+    ran_at = models.DateTimeField(auto_now_add=True)
+    reminded = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review sweep for {self.day}: {self.reminded} reminded, {self.escalated} escalated"
 
 
 class Review(ReviewWorkflow):
@@ -30,6 +47,14 @@ class Review(ReviewWorkflow):
     cancel_reason = models.TextField(blank=True)
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scheduled_at = models.DateTimeField(auto_now_add=True)
+    # Set by the sweep that moved the review on, in the same statement: a review is reminded once and escalated
+    # once, whichever sweep (or two at the same moment) gets there first.
+    reminded_in = models.ForeignKey(
+        ReviewSweep, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    escalated_in = models.ForeignKey(
+        ReviewSweep, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -60,6 +85,12 @@ class Review(ReviewWorkflow):
                 fields=["assigned_to", "due_on", "id"], condition=Q(state__in=OPEN_STATES), name="review_open_mine"
             ),
             models.Index(fields=["person", "state"], name="review_person_state"),
+            # The daily sweep's two ranges: scheduled reviews due within the week, and any not yet overdue whose
+            # due date has passed. Only the reviews it may still move are in it.
+            models.Index(fields=["state", "due_on"], condition=Q(state__in=SWEPT_STATES), name="review_to_sweep"),
+            # A sweep's digests read its reviews back (reviews.notifications).
+            models.Index(fields=["reminded_in"], condition=Q(reminded_in__isnull=False), name="review_reminded_in"),
+            models.Index(fields=["escalated_in"], condition=Q(escalated_in__isnull=False), name="review_escalated_in"),
         ]
 
     def __str__(self) -> str:
@@ -78,9 +109,11 @@ class Review(ReviewWorkflow):
 
 
 class ReviewTransition(TransitionRecord):
-    """One step of a review: who, when, from, to and why. Written only by REVIEW_MACHINE."""
+    """One step of a review: who, when, from, to and why. Written by REVIEW_MACHINE, and by the daily sweep for the
+    steps it takes in bulk (remind, mark_overdue), which nobody takes by hand: those have nobody as `by`."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="transitions")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     source = models.CharField(max_length=16, choices=State.choices)
     target = models.CharField(max_length=16, choices=State.choices)
 
