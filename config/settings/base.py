@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -226,6 +227,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "purchase_orders.tasks.requeue_unfinished_purchase_orders",
         "schedule": 60.0,
         "options": {"expires": 55},  # a sweep no worker took in time is dropped: the next one does its work
+    },
+    # Reviews due within the week reminded, overdue ones escalated, once each (reviews.services.sweep_reviews).
+    "sweep-reviews": {
+        "task": "reviews.tasks.sweep_reviews",
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"expires": 6 * 60 * 60},  # not taken by noon: dropped, and the next morning's run catches up
     },
     # One-time form tokens older than a week (core.once).
     "forget-old-form-submissions": {

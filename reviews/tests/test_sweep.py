@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 from django.core import mail
 from django.db import connections, transaction
 from django.utils import timezone
@@ -370,3 +371,34 @@ def test_two_sweeps_racing_share_the_reviews_and_tell_each_person_once(
     listed = "".join(m.body for m in mail.outbox)
     for review in reviews:
         assert listed.count(review.reference) == 1
+
+
+# The digests, run again --------------------------------------------------------------------------------------
+def test_the_digests_run_again_after_a_failure_send_only_what_had_not_gone(
+    monkeypatch, package, social_worker, officer_east, review_team, sweep
+):
+    """A task retried, or redelivered after its worker died part way: those already told are not told again."""
+    from core import mail as core_mail
+    from reviews.tasks import send_review_digests
+
+    six_week(package, social_worker, due_in=5)
+    twelve_month(package, officer_east, due_in=5)
+    real = core_mail.get_connection
+
+    class RefusesTheReviewTeam:
+        def send_messages(self, messages):
+            if messages[0].to == [review_team.email]:
+                raise OSError("mail server refused")
+            return real().send_messages(messages)
+
+    monkeypatch.setattr(core_mail, "get_connection", lambda **kwargs: RefusesTheReviewTeam())
+    mail.outbox.clear()
+    with pytest.raises(Retry):  # the task asks to be tried again (core.mail.RETRY_SENDING)
+        sweep(timezone.localdate())
+    assert [m.to for m in mail.outbox] == [[social_worker.email]]
+
+    monkeypatch.setattr(core_mail, "get_connection", real)
+    run = ReviewSweep.objects.get()
+    assert send_review_digests.apply(args=[run.pk]).get() == 1
+    assert send_review_digests.apply(args=[run.pk]).get() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([social_worker.email, review_team.email])
