@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Func, Q, When
 from django.urls import reverse
 
 from core.workflow import Machine, TransitionRecord
 
-from .workflows import LAYOUT, OPEN_STATES, SWEPT_STATES, Kind, ReviewWorkflow, State
+from .workflows import LAYOUT, OPEN_STATES, REMIND_BEFORE, Kind, ReviewWorkflow, State
 
 
 class ReviewSweep(models.Model):
@@ -35,8 +35,10 @@ class Review(ReviewWorkflow):
     State = State
 
     package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+")
-    # The package's person, kept here so who may see whom (people.access) is one condition on this table.
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # The package's person, kept here so who may see whom (people.access) is one condition on this table. Looked
+    # up through review_person_state, so it has no index of its own: every index is written again when the sweep
+    # moves a review.
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     due_on = models.DateField("Due")
     assigned_to = models.ForeignKey(
@@ -54,6 +56,20 @@ class Review(ReviewWorkflow):
     )
     escalated_in = models.ForeignKey(
         ReviewSweep, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    # The day the daily sweep next has something to do with the review: the reminder's day while it is scheduled,
+    # the day after its due date while it is due; none once it is overdue or closed. Kept by the database from the
+    # state and due date. The sweep reads it, not (state, due_on): with years of closed reviews past their due date,
+    # PostgreSQL guessed a third of the table for "open and past due" and read it all; of this column it knows.
+    sweep_on = models.GeneratedField(
+        expression=Case(
+            When(state=State.SCHEDULED, then=Func(F("due_on"), template=f"(%(expressions)s - {REMIND_BEFORE.days})")),
+            When(state=State.DUE, then=Func(F("due_on"), template="(%(expressions)s + 1)")),
+            default=None,
+            output_field=models.DateField(),
+        ),
+        output_field=models.DateField(null=True),
+        db_persist=True,
     )
 
     class Meta:
@@ -82,12 +98,13 @@ class Review(ReviewWorkflow):
                 fields=["kind", "due_on", "id"], condition=Q(state__in=OPEN_STATES), name="review_open_by_due"
             ),
             models.Index(
-                fields=["assigned_to", "due_on", "id"], condition=Q(state__in=OPEN_STATES), name="review_open_mine"
+                fields=["assigned_to", "due_on", "id"],
+                condition=Q(state__in=OPEN_STATES, assigned_to__isnull=False),  # 12-month reviews have nobody
+                name="review_open_mine",
             ),
             models.Index(fields=["person", "state"], name="review_person_state"),
-            # The daily sweep's two ranges: scheduled reviews due within the week, and any not yet overdue whose
-            # due date has passed. Only the reviews it may still move are in it.
-            models.Index(fields=["state", "due_on"], condition=Q(state__in=SWEPT_STATES), name="review_to_sweep"),
+            # The daily sweep's one range (sweep_on on or before its day): only the reviews it may still move.
+            models.Index(fields=["sweep_on"], condition=Q(sweep_on__isnull=False), name="review_to_sweep"),
             # A sweep's digests read its reviews back (reviews.notifications).
             models.Index(fields=["reminded_in"], condition=Q(reminded_in__isnull=False), name="review_reminded_in"),
             models.Index(fields=["escalated_in"], condition=Q(escalated_in__isnull=False), name="review_escalated_in"),

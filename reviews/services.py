@@ -6,6 +6,7 @@ worker and a 12-month review for the review team; an increase sets a 6-week revi
 reduction a 12-month review.
 """
 
+import json
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,9 +20,9 @@ from core.tasks import enqueue
 from packages.selectors import live_packages
 from people.access import can_view_person
 
-from .models import REVIEW_MACHINE, Review, ReviewSweep, ReviewTransition
+from .models import REVIEW_MACHINE, Review, ReviewSweep
 from .tasks import send_review_digests
-from .workflows import NOT_THE_CANCELLER, NOT_THE_REVIEWER, OPEN_STATES, REMIND_BEFORE, Kind, State
+from .workflows import NOT_THE_CANCELLER, NOT_THE_REVIEWER, OPEN_STATES, Kind, State
 
 
 def _long(day: date) -> str:
@@ -121,59 +122,63 @@ def cancel_review(review, *, acting_user, reason: str) -> Review:
 
 
 # The daily sweep ----------------------------------------------------------------------------------------------
-# Each statement takes the reviews one step of the machine applies to (its source states and the condition its
-# docstring states, as SQL), locking them and skipping any another transaction holds, moves them and stamps the
-# sweep in the same statement, and returns what the log, the audit trail and the e-mails need. Set-based, not
-# Machine.apply row by row: a million open reviews are swept in well under a second (bench/review_sweep.py).
-_SWEEP_STEP = """
-    WITH taken AS (
-        SELECT id, state FROM reviews_review WHERE {where} ORDER BY id FOR UPDATE SKIP LOCKED
-    )
-    UPDATE reviews_review AS review SET state = %(target)s, {stamp} = %(sweep)s
-    FROM taken WHERE review.id = taken.id
-    RETURNING review.id, taken.state, review.kind, review.package_id, review.person_id, review.due_on
+# One statement: it takes the reviews whose sweep_on has come (the review_to_sweep index; sweep_on is set only in
+# the states the sweep moves on from), locking them and skipping any another transaction holds; moves each by the
+# step of the machine its due date calls for (mark_overdue: due_date_passed; remind: within_reminder_time, which is
+# sweep_on, and not_yet_past_due), stamping the run on it; and writes each step's log row and audit event as
+# Machine.apply and audit.services.record_transition write them, with nobody acting (test_sweep holds it to both).
+# Set-based, not Machine.apply row by row: a million open reviews are swept in under a second
+# (bench/review_sweep.py).
+SWEEP = """
+WITH taken AS (
+    SELECT id, state AS source, CASE WHEN due_on < %(today)s THEN 'mark_overdue' ELSE 'remind' END AS step
+    FROM reviews_review WHERE sweep_on <= %(today)s
+    FOR UPDATE SKIP LOCKED
+), moved AS (
+    UPDATE reviews_review AS review SET
+        state = CASE taken.step WHEN 'remind' THEN %(due)s ELSE %(overdue)s END,
+        reminded_in_id = CASE taken.step WHEN 'remind' THEN %(sweep)s ELSE review.reminded_in_id END,
+        escalated_in_id = CASE taken.step WHEN 'mark_overdue' THEN %(sweep)s ELSE review.escalated_in_id END
+    -- "= ANY" as well: the rows are read by their primary key, however many PostgreSQL guesses were taken (a guess
+    -- of twice as many had it read the whole primary key in order to merge).
+    FROM taken WHERE review.id = taken.id AND review.id = ANY(ARRAY(SELECT id FROM taken))
+    RETURNING review.id, review.kind, review.package_id, review.person_id, review.due_on, review.state AS target,
+        taken.source, taken.step, %(notes)s::jsonb ->> (taken.step || ':' || review.kind) AS note
+), logged AS (
+    INSERT INTO reviews_reviewtransition (review_id, name, source, target, by_id, at, note)
+    SELECT id, step, source, target, NULL, %(now)s, note FROM moved
+), audited AS (
+    INSERT INTO audit_auditevent (at, actor_id, action, content_type_id, object_id, object_repr, person_id, summary,
+        changes)
+    SELECT %(now)s, NULL, %(transitioned)s, %(review_type)s, id::text,
+        (%(kinds)s::jsonb ->> kind) || ' of ' || package_id || ', due ' || due_on, person_id,
+        step || ': ' || source || ' → ' || target,
+        jsonb_build_object('state', jsonb_build_array(source, target), 'note', note)
+    FROM moved
+)
+SELECT step, count(*) FROM moved GROUP BY step
 """
-_MARK_OVERDUE = _SWEEP_STEP.format(
-    where="state IN ('scheduled', 'due') AND due_on < %(today)s", stamp="escalated_in_id"
-)  # mark_overdue: due_date_passed
-_REMIND = _SWEEP_STEP.format(
-    where="state = 'scheduled' AND due_on >= %(today)s AND due_on <= %(remind_until)s", stamp="reminded_in_id"
-)  # remind: within_reminder_time and not_yet_past_due
-
-# What a swept step's log row says was done, by kind.
+# What a swept step's log row says was done, by step and kind.
 SWEEP_NOTES = {
-    ("remind", Kind.SIX_WEEK): "Due within the week: the worker was reminded.",
-    ("remind", Kind.TWELVE_MONTH): "Due within the week: the review team was reminded.",
-    ("mark_overdue", Kind.SIX_WEEK): "Not recorded by its due date: escalated to the Brokerage team's leads.",
-    ("mark_overdue", Kind.TWELVE_MONTH): "Not recorded by its due date: escalated to the review team.",
+    f"remind:{Kind.SIX_WEEK}": "Due within the week: the worker was reminded.",
+    f"remind:{Kind.TWELVE_MONTH}": "Due within the week: the review team was reminded.",
+    f"mark_overdue:{Kind.SIX_WEEK}": "Not recorded by its due date: escalated to the Brokerage team's leads.",
+    f"mark_overdue:{Kind.TWELVE_MONTH}": "Not recorded by its due date: escalated to the review team.",
 }
 
 
-def _sweep_step(name: str, statement: str, target: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, {**params, "target": target})
-        moved = cursor.fetchall()
-    steps, events = [], []
-    review_type = ContentType.objects.get_for_model(Review)
-    for review_id, source, kind, package_id, person_id, due_on in moved:
-        note = SWEEP_NOTES[name, kind]
-        steps.append(ReviewTransition(review_id=review_id, name=name, source=source, target=target, by=None, note=note))
-        # As audit.services.record_transition writes it, with nobody acting: the audit trail shows "System".
-        events.append(
-            AuditEvent(
-                actor=None,
-                action=AuditEvent.Action.TRANSITIONED,
-                content_type=review_type,
-                object_id=str(review_id),
-                object_repr=str(Review(id=review_id, kind=kind, package_id=package_id, due_on=due_on))[:200],
-                person_id=person_id,
-                summary=f"{name}: {source} → {target}",
-                changes={"state": [source, target], "note": note},
-            )
-        )
-    ReviewTransition.objects.bulk_create(steps, batch_size=5000)
-    AuditEvent.objects.bulk_create(events, batch_size=5000)  # inserts only: the table refuses updates
-    return moved
+def sweep_parameters(today: date, sweep_id: int) -> dict:
+    return {
+        "today": today,
+        "sweep": sweep_id,
+        "now": timezone.now(),
+        "due": State.DUE,
+        "overdue": State.OVERDUE,
+        "notes": json.dumps(SWEEP_NOTES),
+        "kinds": json.dumps(dict(Kind.choices)),
+        "transitioned": AuditEvent.Action.TRANSITIONED,
+        "review_type": ContentType.objects.get_for_model(Review).pk,
+    }
 
 
 def sweep_reviews(today: date | None = None) -> ReviewSweep:
@@ -192,11 +197,11 @@ def sweep_reviews(today: date | None = None) -> ReviewSweep:
     today = today or timezone.localdate()
     with transaction.atomic():
         sweep = ReviewSweep.objects.create(day=today)
-        params = {"today": today, "remind_until": today + REMIND_BEFORE, "sweep": sweep.pk}
-        escalated = _sweep_step("mark_overdue", _MARK_OVERDUE, State.OVERDUE, params)
-        reminded = _sweep_step("remind", _REMIND, State.DUE, params)
-        sweep.reminded, sweep.escalated = len(reminded), len(escalated)
+        with connection.cursor() as cursor:
+            cursor.execute(SWEEP, sweep_parameters(today, sweep.pk))
+            moved = dict(cursor.fetchall())
+        sweep.reminded, sweep.escalated = moved.get("remind", 0), moved.get("mark_overdue", 0)
         sweep.save(update_fields=["reminded", "escalated"])
-        if reminded or escalated:
+        if moved:
             enqueue(send_review_digests, sweep.pk)
     return sweep

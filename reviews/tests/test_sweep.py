@@ -294,6 +294,29 @@ def test_the_sweep_moves_exactly_the_reviews_the_machine_allows(package, social_
     }
 
 
+def test_the_sweep_logs_and_audits_each_step_as_the_machine_does(
+    package, person, social_worker, officer_east, cap_member, sweep
+):
+    """Written in SQL, its rows are the ones Machine.apply and audit.services.record_transition write."""
+    by_machine = six_week(package, social_worker, due_in=3)
+    by_sweep = six_week(active_package(person, cap_member, officer_east), social_worker, due_in=3)
+    with time_machine.travel(morning(timezone.localdate()), tick=False):
+        REVIEW_MACHINE.apply(
+            by_machine, "remind", acting_user=None, note="Due within the week: the worker was reminded."
+        )
+        sweep(timezone.localdate())
+
+    def rows(review):
+        log = ReviewTransition.objects.filter(review=review).values("name", "source", "target", "by", "at", "note")
+        audit = AuditEvent.objects.filter(
+            object_id=str(review.pk), content_type__model="review", action=AuditEvent.Action.TRANSITIONED
+        ).values("actor", "content_type", "person", "summary", "changes", "at", "object_repr")
+        return list(log), [{**event, "object_repr": event["object_repr"] == str(review)} for event in audit]
+
+    assert rows(by_sweep) == rows(by_machine)
+    assert rows(by_sweep)[1][0]["object_repr"] is True
+
+
 # Two at once ----------------------------------------------------------------------------------------------------
 def _in_a_thread(act, results, key, hold=None):
     def run():
