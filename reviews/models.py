@@ -19,6 +19,9 @@ class ReviewSweep(models.Model):
     ran_at = models.DateTimeField(auto_now_add=True)
     reminded = models.PositiveIntegerField(default=0)
     escalated = models.PositiveIntegerField(default=0)
+    # Set once every digest of the run has gone: a run whose digest task was lost (its worker died between the
+    # commit and queueing it) is queued again by the next morning's run (reviews.services.sweep_reviews).
+    digests_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-ran_at", "-id"]

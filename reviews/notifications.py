@@ -20,12 +20,13 @@ from datetime import date
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from core.mail import absolute_url, plain_message, send_once
 
-from .models import Review
+from .models import Review, ReviewSweep
 from .workflows import Kind
 
 DIGEST_LINES = 50  # a section lists this many reviews, then says how many more are on the home page
@@ -106,10 +107,12 @@ def message(user: User, digest: Digest):
 
 
 def send_digests(sweep_id: int) -> int:
-    """Send each person their digest of the run, unless it went before. Returns how many this call sent."""
+    """Send each person their digest of the run, unless it went before, then mark the run's digests sent. Returns
+    how many this call sent."""
     sent = 0
     for user, digest in digests(sweep_id).items():
         sent += send_once(
             f"review-sweep-{sweep_id}:{user.pk}", lambda user=user, digest=digest: [message(user, digest)]
         )
+    ReviewSweep.objects.filter(pk=sweep_id, digests_sent_at__isnull=True).update(digests_sent_at=timezone.now())
     return sent

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -22,7 +23,7 @@ from people.access import can_view_person
 
 from .models import REVIEW_MACHINE, Review, ReviewSweep
 from .tasks import send_review_digests
-from .workflows import NOT_THE_CANCELLER, NOT_THE_REVIEWER, OPEN_STATES, Kind, State
+from .workflows import NOT_THE_CANCELLER, NOT_THE_REVIEWER, OPEN_STATES, REMIND_BEFORE, Kind, State
 
 
 def _long(day: date) -> str:
@@ -187,7 +188,8 @@ def sweep_reviews(today: date | None = None) -> ReviewSweep:
     of the team administering its package, a 12-month one to the review team), including one never reminded; every
     scheduled review due within REMIND_BEFORE is marked due and its worker, or the review team, reminded. Each
     step is logged and audited with nobody acting, and one digest e-mail per person told is queued for after the
-    commit (reviews.tasks.send_review_digests). Returns the run, with how many it reminded and escalated.
+    commit (reviews.tasks.send_review_digests), with any of the last week's runs whose digests did not all go.
+    Returns the run, with how many it reminded and escalated.
 
     Safe to run twice, or twice at the same moment: a review is moved and stamped with the run in one statement,
     so a later run finds it moved on and tells nobody again, and a run alongside skips the reviews this one holds
@@ -204,4 +206,22 @@ def sweep_reviews(today: date | None = None) -> ReviewSweep:
         sweep.save(update_fields=["reminded", "escalated"])
         if moved:
             enqueue(send_review_digests, sweep.pk)
+        for lost in _digests_not_sent(before=sweep):
+            enqueue(send_review_digests, lost)
     return sweep
+
+
+def _digests_not_sent(*, before: ReviewSweep) -> list[int]:
+    """Earlier runs of the last week that moved reviews and whose digests have not all gone: their task was lost
+    (its worker died after the run committed, before queueing it) or is still being tried. Queued again, they send
+    only what had not gone (core.mail.send_once); older ones would tell people too late to be of use."""
+    return list(
+        ReviewSweep.objects.filter(
+            Q(reminded__gt=0) | Q(escalated__gt=0),
+            pk__lt=before.pk,
+            digests_sent_at__isnull=True,
+            day__gte=before.day - REMIND_BEFORE,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -425,3 +425,21 @@ def test_the_digests_run_again_after_a_failure_send_only_what_had_not_gone(
     assert send_review_digests.apply(args=[run.pk]).get() == 1
     assert send_review_digests.apply(args=[run.pk]).get() == 0
     assert sorted(m.to[0] for m in mail.outbox) == sorted([social_worker.email, review_team.email])
+
+
+def test_a_runs_lost_digests_are_sent_by_the_next_mornings_run(monkeypatch, package, social_worker, sweep):
+    """The worker died after the run committed and before it queued the digests: the next run queues them."""
+    from reviews import services
+
+    review = six_week(package, social_worker, due_in=5)
+    mail.outbox.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "enqueue", lambda task, *args: None)
+        lost = sweep(review.due_on - timedelta(days=5))
+    assert (lost.reminded, mail.outbox) == (1, [])
+
+    assert sweep(review.due_on - timedelta(days=4)).reminded == 0
+    assert [m.to for m in mail.outbox] == [[social_worker.email]]
+    assert ReviewSweep.objects.get(pk=lost.pk).digests_sent_at is not None
+    sweep(review.due_on - timedelta(days=3))
+    assert len(mail.outbox) == 1
