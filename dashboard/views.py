@@ -8,7 +8,8 @@ from people.selectors import caseload
 from placements.selectors import fee_approvals_awaiting, viewings_for
 from reablement.selectors import open_cases, waiting_for_team
 from referrals.selectors import referrals_awaiting_funding, referrals_made_by
-from reviews.selectors import reviews_for_review_team, reviews_for_user
+from reviews.selectors import escalated_to_lead, review_team_counts, reviews_for_review_team, reviews_for_user
+from reviews.workflows import State as ReviewState
 
 
 def home(request):
@@ -38,6 +39,8 @@ def home(request):
         shown += [r["person_id"] for r in my_tasks]
         if user.is_team_lead:
             context["workload"] = team_workload(user.team_id)
+            context["escalated_reviews"] = list(escalated_to_lead(user)[:50])
+            shown += [r.person_id for r in context["escalated_reviews"]]
     if user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
         context["awaiting_funding"] = list(referrals_awaiting_funding(user)[:20])
         shown += [r.person_id for r in context["awaiting_funding"]]
@@ -48,8 +51,12 @@ def home(request):
         context["inbox"] = list(needing_action(user)[:20])
         shown += [c.person_id for c in context["inbox"]]
     if user.has_role(Role.REVIEW_TEAM):
-        context["team_reviews"] = list(reviews_for_review_team()[:50])
-        shown += [r.person_id for r in context["team_reviews"]]
+        context["team_review_counts"] = review_team_counts()
+        context["team_overdue"] = list(reviews_for_review_team(ReviewState.OVERDUE)[:50])
+        context["team_due"] = list(reviews_for_review_team(ReviewState.DUE)[:50])
+        context["team_reviews"] = list(reviews_for_review_team(ReviewState.SCHEDULED)[:50])
+        for reviews in (context["team_overdue"], context["team_due"], context["team_reviews"]):
+            shown += [r.person_id for r in reviews]
     record_list_view(actor=user, what="their home page", people=shown)
     context["is_dps_team"] = user.has_role(Role.DPS_TEAM)
     context["is_finance"] = user.has_role(Role.FINANCE_OFFICER)

@@ -7,7 +7,7 @@ from accounts.roles import Role
 from people.access import can_view_person
 
 from .models import Review
-from .workflows import OPEN_STATES, Kind
+from .workflows import OPEN_STATES, Kind, State
 
 
 def review_team_has_review(user) -> Q | None:
@@ -15,6 +15,21 @@ def review_team_has_review(user) -> Q | None:
     if not user.has_role(Role.REVIEW_TEAM):
         return None
     return Q(Exists(Review.objects.filter(person=OuterRef("pk"), kind=Kind.TWELVE_MONTH, state__in=OPEN_STATES)))
+
+
+def lead_has_escalated_review(user) -> Q | None:
+    """A Brokerage team lead sees a person while an overdue 6-week review of a package their team administers is
+    escalated to them (reviews.notifications), so they can open it and chase it or cancel it."""
+    if not user.is_team_lead:
+        return None
+    escalated = Review.objects.filter(
+        person=OuterRef("pk"),
+        kind=Kind.SIX_WEEK,
+        state=State.OVERDUE,
+        escalated_in__isnull=False,
+        package__team_id=user.team_id,
+    )
+    return Q(Exists(escalated))
 
 
 def access_review(user, review_id: int) -> Review:

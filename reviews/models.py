@@ -2,12 +2,32 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Func, Q, When
 from django.urls import reverse
 
 from core.workflow import Machine, TransitionRecord
 
-from .workflows import LAYOUT, OPEN_STATES, Kind, ReviewWorkflow, State
+from .workflows import LAYOUT, OPEN_STATES, REMIND_BEFORE, Kind, ReviewWorkflow, State
+
+
+class ReviewSweep(models.Model):
+    """One run of the daily sweep (reviews.services.sweep_reviews): the day it swept for and what it moved. The
+    reviews it reminded and escalated point at it, so its digest e-mails are sent by its id, once each, however
+    often the task that sends them runs."""
+
+    day = models.DateField()
+    ran_at = models.DateTimeField(auto_now_add=True)
+    reminded = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+    # Set once every digest of the run has gone: a run whose digest task was lost (its worker died between the
+    # commit and queueing it) is queued again by the next morning's run (reviews.services.sweep_reviews).
+    digests_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review sweep for {self.day}: {self.reminded} reminded, {self.escalated} escalated"
 
 
 class Review(ReviewWorkflow):
@@ -18,8 +38,10 @@ class Review(ReviewWorkflow):
     State = State
 
     package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+")
-    # The package's person, kept here so who may see whom (people.access) is one condition on this table.
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # The package's person, kept here so who may see whom (people.access) is one condition on this table. Looked
+    # up through review_person_state, so it has no index of its own: every index is written again when the sweep
+    # moves a review.
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     due_on = models.DateField("Due")
     assigned_to = models.ForeignKey(
@@ -30,6 +52,28 @@ class Review(ReviewWorkflow):
     cancel_reason = models.TextField(blank=True)
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scheduled_at = models.DateTimeField(auto_now_add=True)
+    # Set by the sweep that moved the review on, in the same statement: a review is reminded once and escalated
+    # once, whichever sweep (or two at the same moment) gets there first.
+    reminded_in = models.ForeignKey(
+        ReviewSweep, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    escalated_in = models.ForeignKey(
+        ReviewSweep, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    # The day the daily sweep next has something to do with the review: the reminder's day while it is scheduled,
+    # the day after its due date while it is due; none once it is overdue or closed. Kept by the database from the
+    # state and due date. The sweep reads it, not (state, due_on): with years of closed reviews past their due date,
+    # PostgreSQL guessed a third of the table for "open and past due" and read it all; of this column it knows.
+    sweep_on = models.GeneratedField(
+        expression=Case(
+            When(state=State.SCHEDULED, then=Func(F("due_on"), template=f"(%(expressions)s - {REMIND_BEFORE.days})")),
+            When(state=State.DUE, then=Func(F("due_on"), template="(%(expressions)s + 1)")),
+            default=None,
+            output_field=models.DateField(),
+        ),
+        output_field=models.DateField(null=True),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -57,9 +101,16 @@ class Review(ReviewWorkflow):
                 fields=["kind", "due_on", "id"], condition=Q(state__in=OPEN_STATES), name="review_open_by_due"
             ),
             models.Index(
-                fields=["assigned_to", "due_on", "id"], condition=Q(state__in=OPEN_STATES), name="review_open_mine"
+                fields=["assigned_to", "due_on", "id"],
+                condition=Q(state__in=OPEN_STATES, assigned_to__isnull=False),  # 12-month reviews have nobody
+                name="review_open_mine",
             ),
             models.Index(fields=["person", "state"], name="review_person_state"),
+            # The daily sweep's one range (sweep_on on or before its day): only the reviews it may still move.
+            models.Index(fields=["sweep_on"], condition=Q(sweep_on__isnull=False), name="review_to_sweep"),
+            # A sweep's digests read its reviews back (reviews.notifications).
+            models.Index(fields=["reminded_in"], condition=Q(reminded_in__isnull=False), name="review_reminded_in"),
+            models.Index(fields=["escalated_in"], condition=Q(escalated_in__isnull=False), name="review_escalated_in"),
         ]
 
     def __str__(self) -> str:
@@ -78,9 +129,11 @@ class Review(ReviewWorkflow):
 
 
 class ReviewTransition(TransitionRecord):
-    """One step of a review: who, when, from, to and why. Written only by REVIEW_MACHINE."""
+    """One step of a review: who, when, from, to and why. Written by REVIEW_MACHINE, and by the daily sweep for the
+    steps it takes in bulk (remind, mark_overdue), which nobody takes by hand: those have nobody as `by`."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="transitions")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     source = models.CharField(max_length=16, choices=State.choices)
     target = models.CharField(max_length=16, choices=State.choices)
 

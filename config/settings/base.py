@@ -235,6 +235,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=0, minute=5),
         "options": {"expires": 6 * 60 * 60},  # a sweep no worker took by morning is dropped: the next one does it
     },
+    # Reviews due within the week reminded, overdue ones escalated, once each (reviews.services.sweep_reviews).
+    "sweep-reviews": {
+        "task": "reviews.tasks.sweep_reviews",
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"expires": 6 * 60 * 60},  # not taken by noon: dropped, and the next morning's run catches up
+    },
     # One-time form tokens older than a week (core.once).
     "forget-old-form-submissions": {
         "task": "core.tasks.forget_old_form_submissions",

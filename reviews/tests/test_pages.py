@@ -1,16 +1,21 @@
 """The review page, its forms, the reviews on a person's and a package's pages and on the home pages, and who may
 see the person while a review is open (access follows need)."""
 
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from people.access import can_view_person
 from reviews.models import Review
-from reviews.services import cancel_review, record_review
-from reviews.workflows import State
+from reviews.selectors import escalated_to_lead, review_team_counts, reviews_for_review_team, reviews_for_user
+from reviews.services import cancel_review, record_review, sweep_reviews
+from reviews.workflows import REMIND_BEFORE, State
 
-from .factories import active_package, six_week, twelve_month
+from .factories import active_package, in_days, six_week, twelve_month
 
 
 @pytest.fixture(autouse=True)
@@ -174,3 +179,120 @@ def test_the_review_teams_home_page_shows_open_twelve_month_reviews_by_due_date(
     assert "12-month reviews" in response.content.decode()
     # The person on the list is one the review team may open.
     assert client.get(later.get_absolute_url()).status_code == 200
+
+
+# Due and overdue on the home pages ----------------------------------------------------------------------------
+def _home(client, user):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response, len(queries.captured_queries)
+
+
+def test_the_social_workers_home_page_flags_due_and_overdue_reviews(
+    client, package, person, social_worker, officer_east, cap_member
+):
+    overdue = six_week(package, social_worker, due_in=1)
+    due = six_week(active_package(person, cap_member, officer_east), social_worker, due_in=7)
+    later = six_week(active_package(person, cap_member, officer_east), social_worker, due_in=30)
+    sweep_reviews(today=in_days(2) - timedelta(days=0))  # overdue's due date has passed; due's is within the week
+
+    response, _ = _home(client, social_worker)
+
+    assert response.context["reviews_due"] == [overdue, due, later]
+    html = response.content.decode()
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in html
+    assert '<strong class="govuk-tag govuk-tag--yellow">Due</strong>' in html
+    assert '<strong class="govuk-tag">Scheduled</strong>' in html
+
+
+def test_the_review_teams_home_page_counts_and_lists_due_and_overdue_reviews(
+    client, package, person, officer_east, review_team, cap_member, social_worker
+):
+    overdue = twelve_month(package, officer_east, due_in=1)
+    due = twelve_month(active_package(person, cap_member, officer_east), officer_east, due_in=8)
+    later = twelve_month(active_package(person, cap_member, officer_east), officer_east, due_in=300)
+    six_week(package, social_worker, due_in=1)  # the worker's, not the team's
+    sweep_reviews(today=in_days(2))
+
+    response, few = _home(client, review_team)
+
+    assert response.context["team_review_counts"] == {"due": 1, "overdue": 1}
+    assert (response.context["team_overdue"], response.context["team_due"]) == ([overdue], [due])
+    assert response.context["team_reviews"] == [later]
+    html = response.content.decode()
+    assert "Overdue 12-month reviews, longest overdue first" in html
+    assert "12-month reviews due within the week, soonest due first" in html
+
+    twelve_month(active_package(person, cap_member, officer_east), officer_east, due_in=1)
+    twelve_month(active_package(person, cap_member, officer_east), officer_east, due_in=9)
+    sweep_reviews(today=in_days(2))
+    response, more = _home(client, review_team)
+    assert response.context["team_review_counts"] == {"due": 2, "overdue": 2}
+    assert more == few
+
+
+def test_a_team_lead_sees_the_overdue_reviews_escalated_to_them_and_may_open_them(
+    client, package, person, social_worker, officer_east, lead_east, lead_west, cap_member
+):
+    escalated = six_week(package, social_worker, due_in=1)
+    due = six_week(active_package(person, cap_member, officer_east), social_worker, due_in=7)
+    sweep_reviews(today=in_days(2))
+
+    response, few = _home(client, lead_east)
+
+    assert response.context["escalated_reviews"] == [escalated]
+    assert "Overdue 6-week reviews escalated to you" in response.content.decode()
+    assert client.get(escalated.get_absolute_url()).status_code == 200
+    assert "Cancel the review" in client.get(escalated.get_absolute_url()).content.decode()
+    assert due not in response.context["escalated_reviews"]
+
+    response, _ = _home(client, lead_west)
+    assert response.context["escalated_reviews"] == []
+    assert "No 6-week reviews of the team's packages are overdue." in response.content.decode()
+    assert client.get(escalated.get_absolute_url()).status_code == 404
+
+    six_week(active_package(person, cap_member, officer_east), social_worker, due_in=1)
+    sweep_reviews(today=in_days(2))
+    response, more = _home(client, lead_east)
+    assert len(response.context["escalated_reviews"]) == 2 and more == few
+
+
+def test_the_lead_no_longer_sees_a_review_once_it_is_recorded(client, package, social_worker, lead_east):
+    review = six_week(package, social_worker, due_in=1)
+    sweep_reviews(today=in_days(2))
+    record_review(review, acting_user=social_worker, outcome="Done late")
+    assert list(escalated_to_lead(lead_east)) == []
+
+
+def test_the_review_page_shows_the_sweeps_steps(client, package, social_worker):
+    review = six_week(package, social_worker, due_in=7)
+    sweep_reviews(today=review.due_on - REMIND_BEFORE)
+    client.force_login(social_worker)
+    html = client.get(review.get_absolute_url()).content.decode()
+    assert "by the daily review sweep" in html and "Due within the week: the worker was reminded." in html
+    assert "Due (it is here)" in html
+
+
+def test_each_review_list_is_one_query(
+    package, person, social_worker, officer_east, lead_east, cap_member, django_assert_num_queries
+):
+    six_week(package, social_worker, due_in=1)
+    twelve_month(package, officer_east, due_in=1)
+    six_week(active_package(person, cap_member, officer_east), social_worker, due_in=5)
+    sweep_reviews(today=in_days(2))
+    assert lead_east.is_team_lead  # the roles are read once a request, before the lists
+    lists = {
+        "mine": lambda: reviews_for_user(social_worker),
+        "team overdue": lambda: reviews_for_review_team(State.OVERDUE),
+        "escalated": lambda: escalated_to_lead(lead_east),
+    }
+    for name, reviews in lists.items():
+        with django_assert_num_queries(1):
+            rows = list(reviews())
+            assert rows, name
+            for r in rows:
+                str(r.person), r.package.service_type.name, r.package.reference, str(r.assigned_to or "")
+    with django_assert_num_queries(1):
+        assert review_team_counts() == {"due": 0, "overdue": 1}

@@ -254,11 +254,37 @@ def test_each_user_is_offered_the_steps_they_may_take(package, social_worker, of
 
 
 MACHINE = REVIEW_MACHINE
+SWEEP = "reviews/tests/test_sweep.py::"
 STEP_TESTS = {
+    "remind": (
+        [
+            SWEEP + "test_a_review_is_reminded_a_week_before_it_is_due_once",
+            SWEEP + "test_a_twelve_month_review_reminds_each_member_of_the_review_team",
+        ],
+        [
+            SWEEP + "test_nobody_reminds_or_marks_a_review_overdue_by_hand",
+            SWEEP + "test_a_review_is_not_reminded_sooner_than_a_week_before",
+            SWEEP + "test_a_review_past_its_due_date_or_moved_on_is_not_reminded",
+        ],
+    ),
+    "mark_overdue": (
+        [
+            SWEEP + "test_a_review_not_recorded_by_its_due_date_is_escalated_to_the_teams_leads_once",
+            SWEEP + "test_a_review_never_reminded_goes_straight_to_overdue_and_is_escalated",
+            SWEEP + "test_an_overdue_twelve_month_review_is_escalated_to_the_review_team",
+        ],
+        [
+            SWEEP + "test_nobody_reminds_or_marks_a_review_overdue_by_hand",
+            SWEEP + "test_a_review_is_not_marked_overdue_before_its_due_date_has_passed",
+            SWEEP + "test_a_closed_review_is_not_marked_overdue",
+            SWEEP + "test_a_review_recorded_between_sweeps_is_not_touched",
+        ],
+    ),
     "record": (
         [
             "test_the_assigned_worker_records_a_six_week_review",
             "test_any_review_team_member_records_a_twelve_month_review",
+            SWEEP + "test_a_due_or_overdue_review_is_recorded_or_cancelled",
         ],
         [
             "test_only_the_assigned_worker_records_a_six_week_review",
@@ -271,6 +297,7 @@ STEP_TESTS = {
         [
             "test_the_packages_team_or_the_assigned_worker_cancels_a_review",
             "test_brokerage_cancels_a_twelve_month_review",
+            SWEEP + "test_a_due_or_overdue_review_is_recorded_or_cancelled",
         ],
         [
             "test_no_one_else_cancels_a_review",
