@@ -9,6 +9,11 @@ A temporary increase: the social worker refers it with a plan of more hours and 
 it; the officer takes and arranges it; on the end date the sweep takes the package back to its hours before, and the
 package's page shows the three versions and their orders.
 
+A change of provider: the social worker refers it; the officer challenges it first (could times, carer or tasks
+change instead?), asks the provider for a written explanation and attaches it with its letter, sends contract
+monitoring a quality alert, and only then finds a new provider, as for a new package; the old agreement ends the day
+before the new one starts and its order is closed.
+
 axe-core, the reflow check at 320 px and the Content-Security-Policy find nothing wrong on any page visited. Time is
 moved with time_machine: the live server runs in this process, so its clock moves too."""
 
@@ -24,8 +29,10 @@ from changes.tests.factories import MORE_VISITS, in_days, running, today
 from changes.workflows import State
 from packages.models import CarePackage, PackageVersion
 from people.tests.factories import make_plan
+from providers.tests.factories import ProviderServiceFactory
 from purchase_orders.models import PurchaseOrder
 from referrals.models import Referral
+from referrals.tests.factories import approve
 
 from .test_browser_placement import Walk
 
@@ -208,4 +215,74 @@ def test_a_temporary_increase_goes_back_to_the_hours_before(
     assert {url: v for url, v in walk.visited.items() if v} == {}
 
 
-# A change of provider: to be added here (another engineer is writing it).
+def test_a_change_of_provider_is_challenged_then_sourced_and_the_old_agreement_ends(
+    browser, live_server, transactional_db, settings, tmp_path, social_worker, person, cap_member, officer_east
+):
+    settings.MEDIA_ROOT = tmp_path
+    case = running(person, cap_member, officer_east)
+    old_order, old_provider = case.order.display_number, case.agreement.provider
+    new_provider = ProviderServiceFactory(provider__name="Homely Hands").provider
+    plan = make_plan(social_worker, person)
+    letter = tmp_path / "reply.pdf"
+    letter.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    walk = Walk(browser, live_server.url)
+    page = walk.page
+
+    # The social worker refers the change of provider; the panel funds its plan.
+    walk.sign_in(social_worker)
+    refer(walk, person, "Change of provider")
+    page.get_by_label("Care and support plan").select_option(label=f"Version {plan.version}: {plan.service_type.name}")
+    page.get_by_label("Why the provider needs to change").fill("Carers arrive late most mornings.")
+    walk.click("Send referral", role="button")
+    referral = Referral.objects.get(kind=Referral.Kind.CHANGE)
+    approve(referral, cap_member)
+
+    # The officer takes it and challenges it first: could the service continue? The provider explains in writing,
+    # and contract monitoring gets a quality alert. Only then is a new provider found.
+    walk.sign_in(officer_east)
+    take_from_queue(walk, referral.reference)
+    walk.click("Challenge the change of provider")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Challenge the change of provider")
+    page.get_by_label("Could a change of times, carer or tasks let the service continue?").fill(
+        "New times and a regular carer were tried for a month; the visits are still late."
+    )
+    walk.click("Save the challenge", role="button")
+    expect(page.get_by_text("The challenge is recorded.")).to_be_visible()
+    page.get_by_role("radio", name="The provider").check()
+    walk.click("Ask for it", role="button")
+    walk.fill_date(page, "Date it came", today())
+    page.get_by_label("What it says").fill("We cannot staff the morning run in that area.")
+    page.get_by_label("The letter or e-mail, as a PDF (optional)").set_input_files(str(letter))
+    walk.click("Attach the explanation from the provider", role="button")
+    expect(page.get_by_text("The explanation from the provider is attached.")).to_be_visible()
+    page.get_by_label("What contract monitoring should know").fill("Late visits most mornings for a month.")
+    walk.click("Send the quality alert", role="button")
+    expect(page.get_by_text("The quality alert has gone to contract monitoring.")).to_be_visible()
+    walk.click("Confirm the change of provider", role="button")
+    expect(page.get_by_text("The change of provider is confirmed")).to_be_visible()
+
+    # Sourcing as for a new package: a spot contract, the agreement from tomorrow, its order.
+    walk.click("Commission a spot contract off the framework")
+    page.get_by_label("Provider", exact=True).select_option(label=str(new_provider))
+    page.get_by_label("Why can no framework provider deliver?").fill("The only provider with morning carers there.")
+    walk.click("Commission", role="button")
+    walk.click("Make the service agreement")
+    walk.fill_date(page, "Start date", in_days(1))
+    page.get_by_label("Hourly rate").fill("23.00")
+    walk.click("Make the agreement and share the details", role="button")
+    walk.click("Update the record and issue the purchase order", role="button")
+    expect(page.get_by_text("Active: purchase order issued").first).to_be_visible()
+
+    # The package moved: the old agreement ends today, its order closed; the new provider's order in force.
+    walk.goto(case.package.get_absolute_url())
+    rows = page.get_by_role("table", name="Versions, oldest first").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text(str(old_provider))
+    expect(rows.nth(1)).to_contain_text("Homely Hands")
+    expect(orders_table(walk).get_by_role("row").filter(has_text=old_order)).to_contain_text("Closed")
+
+    old = PurchaseOrder.objects.get(pk=case.order.pk)
+    assert (old.status, old.last_day) == ("closed", today())
+    assert CarePackage.objects.filter(person=person).count() == 1
+    assert len(walk.visited) >= 8
+    assert {url: v for url, v in walk.visited.items() if v} == {}
