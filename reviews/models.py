@@ -44,13 +44,16 @@ class Review(ReviewWorkflow):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     due_on = models.DateField("Due")
+    # Looked up through review_open_mine; users are never deleted, so no index of its own either (see person).
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     note = models.TextField("Why it was scheduled", blank=True)
     outcome = models.TextField("What the review found", blank=True)
     cancel_reason = models.TextField(blank=True)
-    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # nothing lists reviews by who scheduled them
     scheduled_at = models.DateTimeField(auto_now_add=True)
     # Set by the sweep that moved the review on, in the same statement: a review is reminded once and escalated
     # once, whichever sweep (or two at the same moment) gets there first.
@@ -133,7 +136,10 @@ class ReviewTransition(TransitionRecord):
     steps it takes in bulk (remind, mark_overdue), which nobody takes by hand: those have nobody as `by`."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="transitions")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # Nothing lists a review's steps by who took them, and users are never deleted: no index to write per step.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     source = models.CharField(max_length=16, choices=State.choices)
     target = models.CharField(max_length=16, choices=State.choices)
 

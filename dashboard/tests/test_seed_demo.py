@@ -97,12 +97,12 @@ def test_the_demo_has_changes_to_running_services_at_their_steps():
     seed()
     hal = PackageChange.objects.select_related("package").get(referral__person__first_name="Hal")
     assert (hal.kind, hal.state, hal.package.state) == ("suspend", "suspended", CarePackage.State.SUSPENDED)
-    ivy = PackageChange.objects.get(referral__person__first_name="Ivy")
-    assert (ivy.kind, ivy.state, ivy.version.weekly_hours, ivy.version.reverts_on) == (
+    iris = PackageChange.objects.get(referral__person__first_name="Iris")
+    assert (iris.kind, iris.state, iris.version.weekly_hours, iris.version.reverts_on) == (
         "increase",
         "arranged",
         9,
-        ivy.ends_on,
+        iris.ends_on,
     )
     kit = Referral.objects.get(person__first_name="Kit", kind="change")
     assert (kit.state, kit.change) == ("queued", "suspend") and kit.care_package_id is not None

@@ -306,15 +306,15 @@ class Command(BaseCommand):
             detail="Riverside General, ward 7",
         )
         # A temporary increase while the person's daughter is away: back to 5 hours in three weeks.
-        ivy = person(sw, "Ivy", "Chen", date(1944, 6, 3), "Eastbrook", "E3 4LB", "")
-        self._running_home_care(ivy, plan, officer=officer, funder=cap, hours=Decimal("5"), provider="Homely Hands")
+        iris = person(sw, "Iris", "Chen", date(1944, 6, 3), "Eastbrook", "E3 4LB", "")
+        self._running_home_care(iris, plan, officer=officer, funder=cap, hours=Decimal("5"), provider="Homely Hands")
         increase = referral_services.create_referral(
             acting_user=sw,
-            person=ivy,
+            person=iris,
             kind=Referral.Kind.CHANGE,
             change=Referral.Change.INCREASE,
             service_type=ServiceCode.HOME_CARE,
-            plan=plan(sw, ivy, ServiceCode.HOME_CARE, Decimal("9"), Decimal("225.00")),
+            plan=plan(sw, iris, ServiceCode.HOME_CARE, Decimal("9"), Decimal("225.00")),
             details="Daughter away for three weeks: evening visits too.",
             effective_date=date.today() + timedelta(days=1),
             end_date=date.today() + timedelta(days=22),
