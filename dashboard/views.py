@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from accounts.roles import Role
 from audit.services import record_list_view
 from brokerage.selectors import QueueFilters, QueueView, queue, queue_counts, task_rows, task_values, team_workload
+from changes.selectors import people_to_tell
 from concerns.selectors import needing_action
 from people.selectors import caseload
 from placements.selectors import fee_approvals_awaiting, viewings_for
@@ -24,6 +25,8 @@ def home(request):
         context["referrals_made"] = list(referrals_made_by(user)[:10])
         context["viewings"] = list(viewings_for(user)[:10])
         context["reviews_due"] = list(reviews_for_user(user)[:20])
+        context["to_tell"] = list(people_to_tell(user)[:20])
+        shown += [c.referral.person_id for c in context["to_tell"]]
         shown += [p.pk for p in context["caseload"]] + [r.person_id for r in context["referrals_made"]]
         shown += [r.person_id for r in context["reviews_due"]] + [p.person_id for p in context["viewings"]]
     if user.has_role(Role.SPA_WORKER):

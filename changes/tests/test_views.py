@@ -133,3 +133,14 @@ def test_the_social_worker_records_the_person_was_told(client, case, person, off
     assert f"I have told {person}" in page
     assert f"Recorded that {person} was told." in response.content.decode()
     assert PackageChange.objects.get(pk=change.pk).person_told_by == social_worker
+
+
+def test_the_social_workers_home_lists_whom_to_tell_until_told(client, case, person, officer_east, social_worker):
+    change = arrange(suspension_to_arrange(person, officer_east), officer_east)
+    client.force_login(social_worker)
+
+    home = client.get("/").content.decode()
+    assert "Changes to tell people about" in home and f"{person}'s suspension" in home
+
+    client.post(_url(change, "person-told"))
+    assert "Changes to tell people about" not in client.get("/").content.decode()
