@@ -280,9 +280,10 @@ def reprice_agreement(agreement, *, acting_user, hourly_rate=None, weekly_cost=N
 
 
 @transaction.atomic
-def end_agreement(agreement, *, acting_user, last_day, reason: str) -> ServiceAgreement:
+def end_agreement(agreement, *, acting_user, last_day, reason: str, tell_provider: bool = False) -> ServiceAgreement:
     """The agreement ends after `last_day`. Its status stays active until then: the selectors read the end date,
-    so it shows among the person's past services from the day after."""
+    so it shows among the person's past services from the day after. With `tell_provider`, its provider's users are
+    e-mailed the last day (callers whose workflow tells the provider in its own words leave it off)."""
     agreement = (
         ServiceAgreement.objects.select_for_update(of=("self",))
         .select_related("referral", "person")
@@ -307,5 +308,6 @@ def end_agreement(agreement, *, acting_user, last_day, reason: str) -> ServiceAg
         summary=f"Ended {agreement.reference}: its last day is {last_day:%-d %B %Y}",
         changes={"reason": reason, **diff(before, snapshot(agreement, list(before)))},
     )
-    enqueue(notify_agreement_ended, agreement.pk)
+    if tell_provider:
+        enqueue(notify_agreement_ended, agreement.pk)
     return agreement

@@ -390,7 +390,7 @@ def change_provider(package, new_agreement, *, starts_on: date, acting_user, rea
     reason = reason or f"Change of provider from {old.provider} to {new_agreement.provider}"
     last_day = starts_on - timedelta(days=1)
     _move_to(package, old=old, new=new_agreement, starts_on=starts_on)
-    end_agreement(old, acting_user=acting_user, last_day=last_day, reason=reason)
+    end_agreement(old, acting_user=acting_user, last_day=last_day, reason=reason, tell_provider=True)
     closed = close_purchase_order(old, acting_user=acting_user, last_day=last_day, reason=reason)
     current.valid_to = starts_on
     current.save(update_fields=["valid_to"])
