@@ -23,11 +23,13 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="audit_events"
     )
     action = models.CharField(max_length=16, choices=Action.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # No index of its own: (content_type, object_id) below starts with it. Every index is written on every event.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200)
     # Whose record this touches, so a person's whole history is one indexed query.
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, related_name="+")
+    # Its index is (person, -at) below.
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
     summary = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)
 

@@ -7,7 +7,8 @@ and every second a 12-month review done last year: 1.6 million reviews) inside P
 generate_series) in a throwaway database, `brokerage_review_sweep`, on the server DATABASE_URL names (the embedded
 one in .pgdata/ unless it is set), dropped at the end. The packages share 100,000 people and their referrals, ten
 each: the cheapest rows the packages' foreign keys and constraints accept, since only packages and reviews matter to
-the sweep. 1% of the open reviews are for the sweep on its day: scheduled and due within the week (to remind), or past
+the sweep. The reviews are written in the order they were scheduled (a review is scheduled 6 weeks or 12 months
+before it is due), as a live table has them. 1% of the open reviews are for the sweep on its day: scheduled and due within the week (to remind), or past
 their due date while scheduled or due (to escalate). The rest are due later, or were reminded or escalated before.
 
 It checks with EXPLAIN that the sweep's statement reads the review_to_sweep index (exit 1 otherwise), runs the
@@ -153,27 +154,35 @@ def load(day) -> int:
         "INSERT INTO reviews_reviewsweep (id, day, ran_at, reminded, escalated) VALUES (1, %(day)s - 1, now(), 0, 0)",
         **p,
     )
-    # Review n: a 12-month review of package n, and for n over a million a 6-week review of package (n - K) * 10.
-    sql(
-        f"""INSERT INTO reviews_review (id, state, kind, due_on, note, outcome, cancel_reason, scheduled_at,
-                package_id, person_id, scheduled_by_id, assigned_to_id, reminded_in_id, escalated_in_id)
-            SELECT n, state, kind, %(day)s + offset_days, '', '', '', now(), package, 1 + package % %(P)s, 1,
-                CASE WHEN kind = 'six_week' THEN 101 + package % %(W)s END,
-                CASE WHEN state IN ('due', 'overdue') THEN 1 END, CASE WHEN state = 'overdue' THEN 1 END
-            FROM (
-                SELECT n, {_bucket_case("state")} AS state, {_bucket_case("offset")} AS offset_days,
-                    CASE WHEN n <= %(K)s THEN 'twelve_month' ELSE 'six_week' END AS kind,
-                    CASE WHEN n <= %(K)s THEN n ELSE (n - %(K)s) * 10 END AS package
-                FROM generate_series(1, %(K)s + %(K)s / 10) n
-            ) r""",
-        **p,
-    )
+    # Last year's done 12-month reviews first: they were scheduled before any open one.
     sql(
         """INSERT INTO reviews_review (id, state, kind, due_on, note, outcome, cancel_reason, scheduled_at,
                 package_id, person_id, scheduled_by_id)
-            SELECT 2 * %(K)s + n, 'done', 'twelve_month', %(day)s - 365 + n % 300, '', 'Needs unchanged', '', now(),
+            SELECT n, 'done', 'twelve_month', %(day)s - 365 + n % 300, '', 'Needs unchanged', '', now(),
                 2 * n, 1 + (2 * n) % %(P)s, 1
             FROM generate_series(1, %(K)s / 2) n""",
+        **p,
+    )
+    # Open review n: a 12-month review of package n, and for n over a million a 6-week review of package
+    # (n - K) * 10. Written in the order they were scheduled (12 months or 6 weeks before they are due), ids too, as
+    # a live table has them: the reviews due on one day were scheduled on about the same day, and lie together.
+    sql(
+        f"""INSERT INTO reviews_review (id, state, kind, due_on, note, outcome, cancel_reason, scheduled_at,
+                package_id, person_id, scheduled_by_id, assigned_to_id, reminded_in_id, escalated_in_id)
+            SELECT %(K)s / 2 + row_number() OVER (ORDER BY scheduled_on, n), state, kind, due_on, '', '', '', now(),
+                package, 1 + package % %(P)s, 1, CASE WHEN kind = 'six_week' THEN 101 + package % %(W)s END,
+                CASE WHEN state IN ('due', 'overdue') THEN 1 END, CASE WHEN state = 'overdue' THEN 1 END
+            FROM (
+                SELECT *, due_on - CASE WHEN kind = 'six_week' THEN 42 ELSE 365 END AS scheduled_on FROM (
+                    SELECT n, state, kind, package, %(day)s + offset_days AS due_on FROM (
+                        SELECT n, {_bucket_case("state")} AS state, {_bucket_case("offset")} AS offset_days,
+                            CASE WHEN n <= %(K)s THEN 'twelve_month' ELSE 'six_week' END AS kind,
+                            CASE WHEN n <= %(K)s THEN n ELSE (n - %(K)s) * 10 END AS package
+                        FROM generate_series(1, %(K)s + %(K)s / 10) n
+                    ) r
+                ) d
+            ) s
+            ORDER BY scheduled_on, n""",
         **p,
     )
     with connection.cursor() as cursor:

@@ -100,8 +100,12 @@ class Review(ReviewWorkflow):
         # Ending with the id, as the lists are ordered (reviews.selectors): hundreds fall due on one day, and
         # without it each of them was joined to its person and package before the first 50 could be taken.
         indexes = [
+            # The review team's lists, one a state, and its counts of due and overdue: 12-month reviews only (a
+            # 6-week review is its worker's: review_open_mine), so moving a 6-week review writes nothing here.
             models.Index(
-                fields=["kind", "due_on", "id"], condition=Q(state__in=OPEN_STATES), name="review_open_by_due"
+                fields=["state", "due_on", "id"],
+                condition=Q(kind=Kind.TWELVE_MONTH, state__in=OPEN_STATES),
+                name="review_open_team",
             ),
             models.Index(
                 fields=["assigned_to", "due_on", "id"],

@@ -132,7 +132,7 @@ def cancel_review(review, *, acting_user, reason: str) -> Review:
 # under a second (bench/review_sweep.py).
 SWEEP = """
 WITH taken AS (
-    SELECT id, state AS source, CASE WHEN due_on < %(today)s THEN 'mark_overdue' ELSE 'remind' END AS step
+    SELECT id, ctid, state AS source, CASE WHEN due_on < %(today)s THEN 'mark_overdue' ELSE 'remind' END AS step
     FROM reviews_review WHERE sweep_on <= %(today)s
     FOR UPDATE SKIP LOCKED
 ), moved AS (
@@ -140,9 +140,10 @@ WITH taken AS (
         state = CASE taken.step WHEN 'remind' THEN %(due)s ELSE %(overdue)s END,
         reminded_in_id = CASE taken.step WHEN 'remind' THEN %(sweep)s ELSE review.reminded_in_id END,
         escalated_in_id = CASE taken.step WHEN 'mark_overdue' THEN %(sweep)s ELSE review.escalated_in_id END
-    -- "= ANY" as well: the rows are read by their primary key, however many PostgreSQL guesses were taken (a guess
-    -- of twice as many had it read the whole primary key in order to merge).
-    FROM taken WHERE review.id = taken.id AND review.id = ANY(ARRAY(SELECT id FROM taken))
+    -- By the row versions just locked (their ctid cannot change while this statement holds them): read straight
+    -- from the table, not looked up again through the primary key. "= ANY" as well, so they are read as a list
+    -- however many PostgreSQL guesses were taken.
+    FROM taken WHERE review.ctid = taken.ctid AND review.ctid = ANY(ARRAY(SELECT ctid FROM taken))
     RETURNING review.id, review.kind, review.package_id, review.person_id, review.due_on, review.state AS target,
         taken.source, taken.step, %(notes)s::jsonb ->> (taken.step || ':' || review.kind) AS note
 ), logged AS (

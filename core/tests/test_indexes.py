@@ -123,9 +123,10 @@ def test_the_fees_waiting_for_a_head_of_service_are_read_in_their_order(head_of_
 
 
 def test_the_open_reviews_are_read_in_their_order_however_many_fall_due_on_a_day(social_worker):
-    """Down to the id, so the first page needs no sort of all those due on its first day."""
+    """Down to the id, so the first page needs no sort of all those due on its first day: the review team's list of
+    each state, and a worker's."""
     for plan in (
-        plan_of(reviews_for_review_team()[:50], "sort"),
+        *(plan_of(reviews_for_review_team(state)[:50], "sort") for state in ("scheduled", "due", "overdue")),
         plan_of(reviews_for_user(social_worker)[:20], "sort"),
     ):
         assert "review_open_" in plan and "Sort" not in plan
