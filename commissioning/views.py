@@ -1,7 +1,7 @@
 """The commission's steps, each from the referral's page (or, to choose a bid, the requirement's): thin views over
 commissioning.services. A form for a step that cannot be taken now says why instead."""
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -267,40 +267,41 @@ def _refuse_unless_challenging(request, commission):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@with_commission
-def challenge(request, commission):
+def _challenge_step(request, commission, form, act, done: str, slot: str, **page):
+    """One of the challenge's forms sent: its step taken and the page shown again with what was done, or the page
+    with the form's errors (a refusal among them) and nothing changed."""
     if refused := _refuse_unless_challenging(request, commission):
         return refused
-    if request.method == "GET":
-        return _challenge_page(request, commission)
-    form = ChallengeForm(request.POST)
     if form.is_valid():
         try:
-            services.record_challenge(commission, acting_user=request.user, **form.cleaned_data)
+            result = act(acting_user=request.user, **form.cleaned_data)
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, "The challenge is recorded.")
+            messages.success(request, done(result) if callable(done) else done)
             return redirect(_challenge_url(commission))
-    return _challenge_page(request, commission, status=400, outcome_form=form)
+    return _challenge_page(request, commission, status=400, **{slot: form}, **page)
+
+
+@require_http_methods(["GET", "POST"])
+@with_commission
+def challenge(request, commission):
+    if request.method == "GET":
+        return _refuse_unless_challenging(request, commission) or _challenge_page(request, commission)
+    act = partial(services.record_challenge, commission)
+    return _challenge_step(
+        request, commission, ChallengeForm(request.POST), act, "The challenge is recorded.", "outcome_form"
+    )
 
 
 @require_POST
 @with_commission
 def request_explanation(request, commission):
-    if refused := _refuse_unless_challenging(request, commission):
-        return refused
-    form = RequestExplanationForm(request.POST)
-    if form.is_valid():
-        try:
-            explanation = services.request_explanation(commission, acting_user=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, f"Asked {explanation.get_from_whom_display().lower()} for a written explanation.")
-            return redirect(_challenge_url(commission))
-    return _challenge_page(request, commission, status=400, request_form=form)
+    def done(explanation):
+        return f"Asked {explanation.get_from_whom_display().lower()} for a written explanation."
+
+    act = partial(services.request_explanation, commission)
+    return _challenge_step(request, commission, RequestExplanationForm(request.POST), act, done, "request_form")
 
 
 def _explanation(request, explanation_id: int) -> Explanation:
@@ -315,21 +316,10 @@ def _explanation(request, explanation_id: int) -> Explanation:
 @require_POST
 def attach_explanation(request, explanation_id: int):
     explanation = _explanation(request, explanation_id)
-    commission = explanation.commission
-    if refused := _refuse_unless_challenging(request, commission):
-        return refused
     form = AttachExplanationForm(request.POST, request.FILES, prefix=f"explanation-{explanation.pk}")
-    if form.is_valid():
-        try:
-            services.attach_explanation(explanation, acting_user=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request, f"The explanation from {explanation.get_from_whom_display().lower()} is attached."
-            )
-            return redirect(_challenge_url(commission))
-    return _challenge_page(request, commission, status=400, attach_form=form, attaching=explanation.pk)
+    done = f"The explanation from {explanation.get_from_whom_display().lower()} is attached."
+    act = partial(services.attach_explanation, explanation)
+    return _challenge_step(request, explanation.commission, form, act, done, "attach_form", attaching=explanation.pk)
 
 
 @require_GET
@@ -350,18 +340,9 @@ def explanation_document(request, explanation_id: int):
 @require_POST
 @with_commission
 def quality_alert(request, commission):
-    if refused := _refuse_unless_challenging(request, commission):
-        return refused
-    form = QualityAlertForm(request.POST)
-    if form.is_valid():
-        try:
-            services.send_quality_alert(commission, acting_user=request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, "The quality alert has gone to contract monitoring.")
-            return redirect(_challenge_url(commission))
-    return _challenge_page(request, commission, status=400, alert_form=form)
+    done = "The quality alert has gone to contract monitoring."
+    act = partial(services.send_quality_alert, commission)
+    return _challenge_step(request, commission, QualityAlertForm(request.POST), act, done, "alert_form")
 
 
 @require_POST

@@ -4,21 +4,15 @@ forward day by day, not waited for: a suspension recommences and a temporary inc
 purchase order; the increase's 6-week review is reminded once and, left undone, escalated once. Each morning's run
 is repeated the next day, and does nothing twice."""
 
-import threading
-import time
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
-from celery.beat import Scheduler
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core import mail
-from django.utils import timezone
 
 from changes.models import PackageChange
-from config.celery import app
+from core.tests.celery_worker import beat_sends, finished_tasks
+from core.tests.celery_worker import real_worker as running_worker
 from packages.models import CarePackage, PackageVersion
 from people.tests.factories import make_person
 from purchase_orders.models import PurchaseOrder
@@ -29,7 +23,6 @@ from reviews.workflows import State as ReviewState
 from .factories import arrange, in_days, increase_to_arrange, running, suspension_to_arrange
 
 CHANGES, REVIEWS = "apply-due-package-changes", "sweep-reviews"
-TASK = {CHANGES: "changes.tasks.apply_due_changes", REVIEWS: "reviews.tasks.sweep_reviews"}
 
 
 @pytest.fixture
@@ -48,58 +41,23 @@ def cases(transactional_db, person, cap_member, officer_east, social_worker, eas
 
 @pytest.fixture
 def finished():
-    runs, lock = [], threading.Lock()
-
-    def record(sender=None, retval=None, **kwargs):
-        with lock:
-            runs.append((sender.name, retval))
-
-    task_postrun.connect(record, weak=False)
-    yield runs
-    task_postrun.disconnect(record)
+    with finished_tasks() as runs:
+        yield runs
 
 
 @pytest.fixture
 def real_worker(cases, settings):
-    settings.TASKS_RUN_INLINE = False
-    settings.REDIS_URL = settings.REDIS_URL or "memory://"
-    app.conf.task_always_eager = False
-    app.conf.broker_url = settings.REDIS_URL
-    with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
+    with running_worker(settings):
         yield
-    app.conf.task_always_eager = True
 
 
-def _wait_for(condition, seconds=30):
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return condition()
+def _digests_after(result):
+    """A review sweep that told anyone queues their digests."""
+    return "reviews.tasks.send_review_digests" if result["reminded"] or result["escalated"] else None
 
 
-def _at(day: date, hour: int, minute: int) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
-
-
-def beat(name: str, day: date, finished):
-    """Beat's scheduler, started a minute before the entry's time on `day`, finds it due at its time and sends it;
-    returns what the task returned once the worker has run it, and whatever it queued."""
-    schedule = app.conf.beat_schedule[name]["schedule"]
-    hour, minute = min(schedule.hour), min(schedule.minute)
-    with time_machine.travel(_at(day, hour, minute) - timedelta(minutes=1), tick=True):
-        scheduler = Scheduler(app=app, lazy=False)
-        entry = scheduler.schedule[name]
-        assert not entry.is_due().is_due
-    with time_machine.travel(_at(day, hour, minute), tick=True):
-        assert entry.is_due().is_due
-        scheduler.apply_entry(entry)  # as beat's tick does: the message goes to the broker, the worker runs it
-        assert _wait_for(lambda: any(task == TASK[name] for task, _ in finished))
-        time.sleep(0.5)  # what it queued (the review digests) runs meanwhile
-        if name == REVIEWS and any(r for t, r in finished if t == TASK[name] and (r["reminded"] or r["escalated"])):
-            assert _wait_for(lambda: any(task == "reviews.tasks.send_review_digests" for task, _ in finished))
-    [result] = [r for task, r in finished if task == TASK[name]]
-    finished.clear()
-    return result
+def beat(name: str, day, finished):
+    return beat_sends(name, day, finished, then=_digests_after if name == REVIEWS else lambda result: None)
 
 
 def _orders(package) -> list[tuple]:

@@ -228,3 +228,14 @@ def test_the_old_provider_is_told_when_the_new_one_takes_over(
     told = [m for m in mail.outbox if m.subject == subject]
     assert [m.to for m in told] == [[running.bidders[0].email]]
     assert person.last_name not in told[0].body  # the person's details stay behind the portal's login
+
+
+def test_a_challenge_form_sent_empty_comes_back_with_the_reason_and_changes_nothing(client, commission, officer_east):
+    client.force_login(officer_east)
+    before = footprint(commission)
+
+    response = client.post(f"/commissioning/referrals/{commission.referral_id}/challenge/", {"outcome": "  "})
+
+    assert response.status_code == 400
+    assert "Say why a change of times, carer or tasks would not let the service continue" in response.content.decode()
+    assert footprint(commission) == before
