@@ -160,11 +160,11 @@ def _move_sourcing_to_commissions(p: dict) -> None:
     that step (commissioning), and the referral is "allocated" (or stays "active"), as the migration leaves them."""
     _sql(
         f"""INSERT INTO commissioning_commission (created_at, modified_at, referral_id, state, chosen_provider_id,
-                spot_contract_reason)
+                spot_contract_reason, challenge_outcome)
             SELECT allocated_at, allocated_at, id,
                 CASE state WHEN 'allocated' THEN 'sourcing' WHEN 'active' THEN 'commissioned' ELSE state END,
                 CASE WHEN state IN ('provider_selected', 'details_shared') THEN 1 + id %% LEAST(100, %(PROV)s) END,
-                CASE WHEN state IN ('provider_selected', 'details_shared') THEN 'Bench data' ELSE '' END
+                CASE WHEN state IN ('provider_selected', 'details_shared') THEN 'Bench data' ELSE '' END, ''
             FROM referrals_referral
             WHERE service_type IN ('home_care', 'reablement') AND kind <> 'sourcing_support'
                 AND state IN ('allocated', 'active', {", ".join(f"'{s}'" for s in SOURCING_STATES)})""",
