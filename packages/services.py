@@ -101,6 +101,21 @@ def _add_version(package, *, agreement, valid_from: date, reason: str, visits, a
     return version
 
 
+def _replace_terms(current: PackageVersion, *, valid_from: date, agreement, acting_user, **terms) -> PackageVersion:
+    """The current terms end where new ones begin, under the same agreement (repriced, perhaps): the new version,
+    with the revised purchase order it issues, superseding the last."""
+    current.valid_to = valid_from
+    current.save(update_fields=["valid_to"])
+    version = _add_version(
+        current.package, agreement=agreement, valid_from=valid_from, acting_user=acting_user, **terms
+    )
+    version.purchase_order = revise_purchase_order(
+        agreement, acting_user=acting_user, reason=terms["reason"], terms=order_terms(version)
+    )
+    version.save(update_fields=["purchase_order"])
+    return version
+
+
 def _fields(visit: VisitSlot) -> dict:
     return {"day": visit.day, "time": visit.time, "minutes": visit.minutes, "carers": visit.carers}
 
@@ -249,10 +264,8 @@ def change_terms(
     agreement = reprice_agreement(
         current.agreement, acting_user=acting_user, hourly_rate=hourly_rate, weekly_cost=weekly_cost, reason=reason
     )
-    current.valid_to = valid_from
-    current.save(update_fields=["valid_to"])
-    version = _add_version(
-        package,
+    version = _replace_terms(
+        current,
         agreement=agreement,
         valid_from=valid_from,
         weekly_hours=current.weekly_hours,
@@ -262,10 +275,6 @@ def change_terms(
         reason=reason,
         acting_user=acting_user,
     )
-    version.purchase_order = revise_purchase_order(
-        agreement, acting_user=acting_user, reason=reason, terms=order_terms(version)
-    )
-    version.save(update_fields=["purchase_order"])
     _record(
         package,
         acting_user=acting_user,
@@ -318,10 +327,8 @@ def change_hours(
     if reverts_on is not None and reverts_on <= valid_from:
         raise ActionRefused("A temporary change ends after the day it starts.")
     weekly_cost = _cost_for_hours(current, weekly_hours)
-    current.valid_to = valid_from
-    current.save(update_fields=["valid_to"])
-    version = _add_version(
-        package,
+    version = _replace_terms(
+        current,
         agreement=current.agreement,
         valid_from=valid_from,
         weekly_hours=weekly_hours,
@@ -332,10 +339,6 @@ def change_hours(
         reverts_on=reverts_on,
         acting_user=acting_user,
     )
-    version.purchase_order = revise_purchase_order(
-        current.agreement, acting_user=acting_user, reason=reason, terms=order_terms(version)
-    )
-    version.save(update_fields=["purchase_order"])
     _record(
         package,
         acting_user=acting_user,
@@ -666,10 +669,8 @@ def revert_increase(package, version, *, acting_user) -> PackageVersion | None:
     if before is None:
         return None
     reason = f"The temporary increase ended on {_long(latest.reverts_on - timedelta(days=1))}"
-    latest.valid_to = latest.reverts_on
-    latest.save(update_fields=["valid_to"])
-    version = _add_version(
-        package,
+    version = _replace_terms(
+        latest,
         agreement=latest.agreement,
         valid_from=latest.reverts_on,
         weekly_hours=before.weekly_hours,
@@ -679,10 +680,6 @@ def revert_increase(package, version, *, acting_user) -> PackageVersion | None:
         reason=reason,
         acting_user=acting_user,
     )
-    version.purchase_order = revise_purchase_order(
-        latest.agreement, acting_user=acting_user, reason=reason, terms=order_terms(version)
-    )
-    version.save(update_fields=["purchase_order"])
     _record(
         package,
         acting_user=acting_user,
