@@ -187,7 +187,7 @@ def _schedule_its_review(change, *, acting_user) -> None:
         person = change.referral.person
         asked = change.referral.referred_by
         assigned_to = asked if can_view_person(asked, person) and asked.is_practitioner else person.allocated_worker
-    if has_open_review(change.package, kind) or assigned_to is None and kind == ReviewKind.SIX_WEEK:
+    if has_open_review(change.package, kind) or (kind == ReviewKind.SIX_WEEK and assigned_to is None):
         return
     schedule_review(
         package=change.package,
