@@ -33,6 +33,8 @@ class SourcingRoute:
     at_stage: Callable[[str], Any] | None = None
     # The states a task list may be filtered by: those the work waits in while Brokerage has it.
     working_states: tuple[str, ...] = ()
+    # Whether its work finds a provider (a shortlist, a requirement): a suspension, say, keeps the one it has.
+    finds_a_provider: bool = True
 
 
 def lookups_for(model) -> dict[str, Callable]:

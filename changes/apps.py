@@ -28,5 +28,6 @@ class ChangesConfig(AppConfig):
                 stop=stop,
                 **lookups_for(PackageChange),
                 working_states=WORKING_STATES,
+                finds_a_provider=False,
             ),
         )

@@ -63,6 +63,4 @@ class ArrangeForm(GovUKForm):
 
 
 class RecommenceForm(GovUKForm):
-    recommences_on = GovUKDateField(
-        label="Date the service recommences", help_text="As the social worker says. Today or later."
-    )
+    recommences_on = GovUKDateField(label="Date the service recommences", help_text="As the social worker says.")

@@ -8,7 +8,7 @@ from audit.services import record_list_view, record_refusal, record_view
 from brokerage.forms import ContactLogForm
 from brokerage.selectors import contacts_for_referral, team_officers
 from catalogue.models import ServiceType
-from catalogue.sourcing import routes
+from catalogue.sourcing import route_of, routes
 from core.exceptions import ActionRefused
 from core.once import OneTimeForm, redirect_after, submit_once
 from core.pagination import keyset_page
@@ -143,7 +143,10 @@ def referral_page(request, referral, *, bound: forms.Form | None = None):
         "picture": REFERRAL_MACHINE.picture(referral.state),
         "requirements": referral.requirements.select_related("arrangement").order_by("-published_at"),
         "agreement": referral.active_agreement,
-        "can_shortlist": user.is_brokerage and user.team_id == referral.team_id and not is_sourcing_support(referral),
+        "can_shortlist": user.is_brokerage
+        and user.team_id == referral.team_id
+        and not is_sourcing_support(referral)
+        and getattr(route_of(referral), "finds_a_provider", True),
     }
     if context["agreement"] is not None:
         context["orders"] = context["agreement"].purchase_orders.order_by("-revision")

@@ -34,6 +34,7 @@ def test_the_referral_page_offers_the_officer_the_arrange_form(client, case, per
     form = client.get(_url(change, "arrange")).content.decode()
 
     assert f'href="{_url(change, "arrange")}"' in page and "Arrange the suspension" in page
+    assert "Shortlist of providers" not in page  # a suspension keeps its provider
     assert "Why is the service suspended?" in form and "Date the service recommences" in form
 
 
