@@ -18,7 +18,6 @@ from django.utils import timezone
 from audit.services import record_change
 from core.exceptions import ActionRefused
 from packages import services as packages
-from packages.models import PackageSuspension
 from packages.selectors import current_version
 from people.access import can_change_person, can_view_person
 from referrals.services import record_commissioned
@@ -290,7 +289,3 @@ def _take_due_steps(change) -> None:
         _step(
             change, "revert", acting_user=by, note=f"Scheduled: the increase ended, back from {_long(change.ends_on)}"
         )
-
-
-def suspension_reasons() -> list[tuple[str, str]]:
-    return list(PackageSuspension.Reason.choices)
