@@ -1,44 +1,22 @@
 """A change's steps, from the change referral's page: thin views over changes.services. A form for a step that
 cannot be taken now says why instead."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import record_refusal
 from core.exceptions import ActionRefused
-from core.views import refuse
-from referrals.access import access_referral
+from referrals.work_views import refused_on_referral, with_own_work
 
 from . import services
 from .forms import ArrangeForm, RecommenceForm
 from .models import CHANGE_MACHINE
 
-
-def with_change(view):
-    """The view is given the referral's change; a referral with none (not a change, or still in the queue) is
-    turned back to its page with the reason."""
-
-    @wraps(view)
-    def wrapped(request, referral_id: int):
-        referral = access_referral(request.user, referral_id)
-        change = services.work_of(referral)
-        if change is None:
-            refusal = ActionRefused("No change is being made for this referral: an officer takes it first.")
-            return refuse(
-                request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url()
-            )
-        change.referral = referral  # its steps ask about the referral already read
-        return view(request, change)
-
-    return wrapped
-
-
-def _refused(request, change, refusal: ActionRefused):
-    referral = change.referral
-    return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
+with_change = with_own_work(
+    services.work_of, missing="No change is being made for this referral: an officer takes it first."
+)
+_refused = refused_on_referral
 
 
 @require_http_methods(["GET", "POST"])

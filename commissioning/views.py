@@ -1,7 +1,7 @@
 """The commission's steps, each from the referral's page (or, to choose a bid, the requirement's): thin views over
 commissioning.services. A form for a step that cannot be taken now says why instead."""
 
-from functools import partial, wraps
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +18,7 @@ from core.views import refuse
 from dps.access import access_requirement_for_officer
 from dps.forms import RepublishForm, RequirementForm, SelectBidForm, SpotContractForm
 from referrals.access import access_referral
+from referrals.work_views import refused_on_referral, with_own_work
 
 from . import services
 from .forms import AttachExplanationForm, ChallengeForm, QualityAlertForm, RequestExplanationForm
@@ -32,28 +33,12 @@ def _team_referral(request, referral_id: int):
     return referral
 
 
-def with_commission(view):
-    """The view is given the referral's commission; a referral with none yet (still in the queue, or a request for
-    sourcing support) is turned back to its page with the reason."""
-
-    @wraps(view)
-    def wrapped(request, referral_id: int):
-        referral = _team_referral(request, referral_id)
-        commission = services.work_of(referral)
-        if commission is None:
-            refusal = ActionRefused("Nothing is being commissioned for this referral: an officer takes it first.")
-            return refuse(
-                request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url()
-            )
-        commission.referral = referral  # its steps ask about the referral already read
-        return view(request, commission)
-
-    return wrapped
-
-
-def _refused(request, commission, refusal: ActionRefused):
-    referral = commission.referral
-    return refuse(request, refusal, obj=referral, person=referral.person, redirect_to=referral.get_absolute_url())
+with_commission = with_own_work(
+    services.work_of,
+    missing="Nothing is being commissioned for this referral: an officer takes it first.",
+    access=_team_referral,
+)
+_refused = refused_on_referral
 
 
 def _refuse_unless_may(request, commission, step: str):
