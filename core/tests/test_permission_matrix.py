@@ -1,10 +1,12 @@
 """Every URL × every role, with other people's ids. A URL added without a row here fails
 `test_every_url_is_in_the_matrix`."""
 
+import importlib
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -16,29 +18,25 @@ from concerns.models import Concern
 from concerns.services import raise_concern
 from core.permissions import all_rules, rule_for
 from core.tests.forms import date_fields, fresh_token
+from core.tests.matrix import (
+    ALL,
+    BROKERAGE,
+    INBOX,
+    LOGGED_IN,
+    PRACTITIONERS,
+    ROLES,
+    SEES_A,
+    SEES_B,
+    SEES_C,
+    STAFF,
+    TEAM_EAST,
+    TEAM_EAST_302,
+    expect,
+    gate,
+)
 from people import services as people_services
 from referrals import services as referral_services
 from referrals.models import Referral, ReferralTransition
-
-ROLES = {
-    "sw": ([Role.SOCIAL_WORKER], ""),
-    "sw2": ([Role.SOCIAL_WORKER], ""),
-    "spa": ([Role.SPA_WORKER], ""),
-    "officer_east": ([Role.BROKERAGE_OFFICER], "east"),
-    "officer_west": ([Role.BROKERAGE_OFFICER], "west"),
-    "lead_east": ([Role.TEAM_LEAD], "east"),
-    "lead_west": ([Role.TEAM_LEAD], "west"),
-    "cap": ([Role.CAP_MEMBER], ""),
-    "hos": ([Role.HEAD_OF_SERVICE], ""),
-    "review": ([Role.REVIEW_TEAM], ""),
-    "contract": ([Role.CONTRACT_MONITORING], ""),
-    "dps": ([Role.DPS_TEAM], ""),
-    "first_response": ([Role.FIRST_RESPONSE], ""),
-    "monitoring": ([Role.MONITORING_OFFICER], ""),
-    "finance": ([Role.FINANCE_OFFICER], ""),
-    "provider": ([Role.PROVIDER_USER], ""),
-}
-ALL = ["anon", *ROLES]
 
 
 @pytest.fixture
@@ -280,37 +278,6 @@ def _placement(world):
     return world["placement"]
 
 
-# Who sees person A (East, held by sw, funded by the panel: work in the East queue and an active service)
-# and person B (West, held by sw2, awaiting the panel). Access follows need (people.access): the panel no
-# longer sees A after its decision; the West team does not see B before the work reaches its queue.
-SEES_A = {"sw", "officer_east", "lead_east"}
-SEES_B = {"sw2", "cap"}
-SEES_C = {"sw", "officer_east", "lead_east", "hos"}
-LOGGED_IN = set(ROLES)
-BROKERAGE = {"officer_east", "officer_west", "lead_east", "lead_west"}
-PRACTITIONERS = {"sw", "sw2", "spa"}
-INBOX = {"first_response", "monitoring", "contract"}
-TEAM_EAST = {"officer_east", "lead_east"}
-TEAM_EAST_302 = {"officer_east": 302, "lead_east": 302}
-
-
-STAFF = LOGGED_IN - {"provider"}
-
-
-def gate(allowed: set, table: dict) -> dict:
-    """The app's table lets only `allowed` roles reach the page at all: every other signed-in role is refused (403)
-    before the view looks for the object."""
-    return {role: code if role == "anon" or role in allowed else 403 for role, code in table.items()}
-
-
-def expect(ok: set, ok_code: int = 200, seen_code: int | None = None, seen: set = frozenset(), other: int = 404):
-    """ok roles get ok_code; roles in `seen` but not ok get seen_code; the rest `other`; anon goes to sign in."""
-    table = {"anon": 302}
-    for role in ROLES:
-        table[role] = ok_code if role in ok else (seen_code if role in seen else other)
-    return table
-
-
 # name → (args from the world, expected status by role) for GET.
 GET_MATRIX = {
     "home": (lambda w: [], expect(LOGGED_IN) | {"provider": 302}),  # providers are sent to their portal
@@ -477,6 +444,25 @@ GET_MATRIX = {
         gate({"cap", "hos"}, expect(set(), seen=SEES_A, seen_code=403)),
     ),
 }
+
+
+def _app_rows() -> dict:
+    """Each app's own rows (`<app>/tests/matrix_rows.py`), so every URL of every app is in one matrix."""
+    rows = {}
+    for app in settings.LOCAL_APPS:
+        try:
+            module = importlib.import_module(f"{app}.tests.matrix_rows")
+        except ModuleNotFoundError as missing:
+            if missing.name not in (f"{app}.tests", f"{app}.tests.matrix_rows"):
+                raise
+            continue
+        overlap = set(rows) & set(module.GET_ROWS) | set(GET_MATRIX) & set(module.GET_ROWS)
+        assert not overlap, f"{app} repeats rows: {overlap}"
+        rows |= module.GET_ROWS
+    return rows
+
+
+GET_MATRIX |= _app_rows()
 
 
 def _url_names(resolver=None, namespace=""):

@@ -4,6 +4,7 @@ several states. Runs once; a second run changes nothing."""
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -33,6 +34,11 @@ from referrals import services as referral_services
 from referrals.models import Referral
 
 DEMO_PASSWORD = "demo-password-2026"
+
+# A service type's own demo case lives beside this command, in dashboard/demo_cases/<app>.py: each is
+# seed(*, users, person, plan, providers), where person(worker, first, last, dob, area, postcode, nhs) and
+# plan(worker, person, service, hours, budget) make what the cases here make, and providers is by name.
+DEMO_CASES = ()
 
 DEMO_USERS = [
     ("social.worker", [Role.SOCIAL_WORKER], "", "Sam", "Okafor"),
@@ -750,6 +756,10 @@ class Command(BaseCommand):
         self._changes(users, person, plan)
         self._placement_awaiting_fee_approval(users, person, plan)
         self._placement_commissioned(users, person, plan)
+        for case in DEMO_CASES:
+            import_module(f"dashboard.demo_cases.{case}").seed(
+                users=users, person=person, plan=plan, providers=providers
+            )
         raise_concern(
             acting_user=users["officer.east"],
             person=dev,
