@@ -35,6 +35,9 @@ class SourcingRoute:
     working_states: tuple[str, ...] = ()
     # Whether its work finds a provider (a shortlist, a requirement): a suspension, say, keeps the one it has.
     finds_a_provider: bool = True
+    # ready_for_brokerage(plan): why a new referral of this service type for this plan may not be made yet (its work
+    # comes before Brokerage, as shared lives' matching and trial stays do), or None when it may.
+    ready_for_brokerage: Callable[[Any], str | None] | None = None
 
 
 def lookups_for(model) -> dict[str, Callable]:

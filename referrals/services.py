@@ -16,7 +16,7 @@ from approvals.workflows import State as Decision
 from audit.services import record_change
 from catalogue.codes import NOT_BROKERED, REFERRAL_ONLY_SERVICES, ServiceCode
 from catalogue.models import ServiceType, code_of
-from catalogue.sourcing import route_of
+from catalogue.sourcing import route_for, route_of
 from core.calendar import add_working_days
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
@@ -99,6 +99,11 @@ def _check_new_referral(
             raise ActionRefused("The service asked for must be the service in the plan.")
     if service_type in REFERRAL_ONLY_SERVICES and not referral_type.asks("referred_on_to"):
         raise ActionRefused(REFERRAL_ONLY_AS_A_NEW_PLAN)
+    route = route_for(service_type) if kind not in (Referral.Kind.CHANGE, Referral.Kind.SOURCING_SUPPORT) else None
+    if route is not None and route.ready_for_brokerage is not None:
+        # Work its service type does before Brokerage (shared lives' matching) says whether the plan may come yet.
+        if reason := route.ready_for_brokerage(plan):
+            raise ActionRefused(reason)
     return referral_type
 
 

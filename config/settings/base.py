@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "reviews",
     "changes",
     "reablement",
+    "shared_lives",
     "portal",
     "dashboard",
 ]
