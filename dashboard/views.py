@@ -11,6 +11,7 @@ from reablement.selectors import open_cases, waiting_for_team
 from referrals.selectors import referrals_awaiting_funding, referrals_made_by
 from reviews.selectors import escalated_to_lead, review_team_counts, reviews_for_review_team, reviews_for_user
 from reviews.workflows import State as ReviewState
+from shared_lives.selectors import at_panel
 
 
 def home(request):
@@ -47,6 +48,9 @@ def home(request):
     if user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
         context["awaiting_funding"] = list(referrals_awaiting_funding(user)[:20])
         shown += [r.person_id for r in context["awaiting_funding"]]
+    if user.has_role(Role.CAP_MEMBER):
+        context["shared_lives_at_panel"] = list(at_panel()[:20])
+        shown += [a.person_id for a in context["shared_lives_at_panel"]]
     if user.has_role(Role.HEAD_OF_SERVICE):
         context["fee_approvals"] = list(fee_approvals_awaiting(user)[:20])
         shown += [p.person_id for p in context["fee_approvals"]]

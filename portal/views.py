@@ -18,6 +18,7 @@ from core.exceptions import ActionRefused
 from core.pagination import keyset_page
 from dps.selectors import bids_by_provider
 from dps.services import submit_bid
+from shared_lives.selectors import for_scheme
 
 from .access import (
     access_agreement,
@@ -65,6 +66,7 @@ def home(request):
             "more_bids": len(bids) > HOME_SHOWN,
             "agreements": agreements[:HOME_SHOWN],
             "more_agreements": len(agreements) > HOME_SHOWN,
+            "shared_lives_referrals": for_scheme(provider.pk).count(),  # a count: the names are on their own page
         },
     )
 
