@@ -108,3 +108,17 @@ def test_the_demo_has_changes_to_running_services_at_their_steps():
     assert (kit.state, kit.change) == ("queued", "suspend") and kit.care_package_id is not None
     fay = Referral.objects.get(person__first_name="Fay", kind="change")
     assert (fay.state, fay.change) == ("held_for_risk", "reduce") and fay.care_package_id is not None
+
+
+@pytest.mark.django_db
+def test_the_demo_shared_lives_cases_wait_for_the_scheme_and_the_panel(client):
+    from shared_lives.models import SharedLivesArrangement
+
+    seed()
+    kofi = SharedLivesArrangement.objects.get(person__first_name="Kofi")
+    grace = SharedLivesArrangement.objects.get(person__first_name="Grace")
+    assert (kofi.state, grace.state) == ("matched", "at_panel")
+    client.force_login(User.objects.get(username="provider.riverside-shared-lives-scheme"))
+    assert "Record a taster session" in client.get(kofi.get_absolute_url()).content.decode()
+    client.force_login(User.objects.get(username="cap.member"))
+    assert grace.get_absolute_url() in client.get(reverse("home")).content.decode()
