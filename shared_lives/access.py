@@ -13,7 +13,7 @@ from accounts.roles import Role
 from people.access import can_view_person
 
 from .models import SharedLivesArrangement
-from .workflows import State
+from .workflows import NOT_ARRANGED, State
 
 
 def panel_decision_awaits(user) -> Q | None:
@@ -42,7 +42,7 @@ def access_arrangement(user, arrangement_id: int) -> SharedLivesArrangement:
         raise Http404("No such shared lives arrangement, or not one you can see")
     scheme = scheme_of(user)
     if scheme is not None:
-        if arrangement.scheme_id != scheme or arrangement.state == State.ENDED:
+        if arrangement.scheme_id != scheme or arrangement.state in NOT_ARRANGED:
             raise Http404("No such shared lives arrangement, or not one referred to your scheme")
     elif user.provider_id is not None or not can_view_person(user, arrangement.person):
         raise Http404("No such shared lives arrangement, or not one you can see")

@@ -66,7 +66,8 @@ class SharedLivesArrangement(ArrangementWorkflow, TimeStampedModel):
                 name="shared_lives_commissioned_has_agreement_and_package",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["referred", "ended"]) | ~Q(carer_name=""), name="shared_lives_matched_has_carer"
+                condition=Q(state__in=["referred", "no_match", "ended"]) | ~Q(carer_name=""),
+                name="shared_lives_matched_has_carer",
             ),
         ]
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from .models import ArrangementTransition, SharedLivesArrangement, Visit
-from .workflows import State
+from .workflows import NOT_ARRANGED, State
 
 
 def at_panel() -> QuerySet[SharedLivesArrangement]:
@@ -21,7 +21,7 @@ def for_scheme(provider_id: int) -> QuerySet[SharedLivesArrangement]:
     """The arrangements referred to a scheme that it may still open, newest first."""
     return (
         SharedLivesArrangement.objects.filter(scheme_id=provider_id)
-        .exclude(state=State.ENDED)
+        .exclude(state__in=NOT_ARRANGED)
         .select_related("person")
         .order_by("-created_at", "-id")
     )

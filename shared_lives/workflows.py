@@ -27,10 +27,14 @@ class State(models.TextChoices):
     FUNDED = "funded", "Funded: plan to send to Brokerage"
     WITH_BROKERAGE = "with_brokerage", "With Brokerage: purchase order to issue"
     COMMISSIONED = "commissioned", "Commissioned: purchase order issued"
+    NO_MATCH = "no_match", "No carer could be matched"
     ENDED = "ended", "Ended: not arranged"
+    STOPPED = "stopped", "Stopped: referral withdrawn"
 
 
-ENDED_STATES = (State.COMMISSIONED, State.ENDED)
+ENDED_STATES = (State.COMMISSIONED, State.NO_MATCH, State.ENDED, State.STOPPED)
+# Ended without being arranged: the scheme no longer needs to see the person.
+NOT_ARRANGED = (State.NO_MATCH, State.ENDED, State.STOPPED)
 LIVE_STATES = tuple(s for s in State.values if s not in ENDED_STATES)
 # The social worker or the scheme ends it before the panel; once funded, before it goes to Brokerage. At the panel
 # the panel decides first; with Brokerage, withdrawing the referral stops it.
@@ -128,7 +132,7 @@ class ArrangementWorkflow(ConcurrentTransitionMixin, models.Model):
     @transition(
         state,
         source=State.REFERRED,
-        target=State.ENDED,
+        target=State.NO_MATCH,
         permission=is_scheme,
         conditions=[ending_reason_given],
         custom={"action": "shared_lives/actions/no_match.html", "form_supplies": [ending_reason_given]},
@@ -217,7 +221,7 @@ class ArrangementWorkflow(ConcurrentTransitionMixin, models.Model):
     @transition(
         state,
         source=State.WITH_BROKERAGE,
-        target=State.ENDED,
+        target=State.STOPPED,
         permission=may_withdraw_referral,
         conditions=[referral_withdrawn],
     )
@@ -233,5 +237,7 @@ LAYOUT = {
     State.FUNDED: (0, 4),
     State.WITH_BROKERAGE: (0, 5),
     State.COMMISSIONED: (0, 6),
+    State.NO_MATCH: (1, 0),
     State.ENDED: (1, 3),
+    State.STOPPED: (1, 5),
 }

@@ -147,7 +147,7 @@ def test_no_match_ends_the_arrangement_and_the_scheme_no_longer_sees_it(person):
     case = f.referred(person)
     services.record_no_match(case.arrangement, acting_user=case.scheme_user, reason="No carer near Eastbrook")
     arrangement = case.refresh().arrangement
-    assert arrangement.state == State.ENDED and arrangement.ending_reason == "No carer near Eastbrook"
+    assert arrangement.state == State.NO_MATCH and arrangement.ending_reason == "No carer near Eastbrook"
     with pytest.raises(Exception, match="No such"):
         access_arrangement(case.scheme_user, arrangement.pk)
     # The plan may be referred again.
@@ -504,8 +504,8 @@ def test_withdrawing_the_referral_stops_the_arrangement(person, cap_member, offi
     case = f.taken(person, cap_member, officer_east)
     withdraw_referral(case.referral, acting_user=case.worker, reason="Moved in with family")
     arrangement = case.refresh().arrangement
-    assert arrangement.state == State.ENDED and "Moved in with family" in arrangement.ending_reason
-    assert last_step(arrangement)[:3] == ("stop", "with_brokerage", "ended")
+    assert arrangement.state == State.STOPPED and "Moved in with family" in arrangement.ending_reason
+    assert last_step(arrangement)[:3] == ("stop", "with_brokerage", "stopped")
 
 
 def test_stop_refused_while_the_referral_stands(person, cap_member, officer_east):
