@@ -63,6 +63,7 @@ def test_every_brokered_service_type_is_sourced_by_an_app():
     assert set(apps) == brokered
     assert apps[ServiceCode.HOME_CARE] == apps[ServiceCode.REABLEMENT] == "commissioning"
     assert apps[ServiceCode.RESIDENTIAL] == apps[ServiceCode.NURSING] == "placements"
+    assert apps[ServiceCode.SHARED_LIVES] == "shared_lives"
 
 
 def test_record_commissioned_makes_the_referral_active(social_worker, person, officer_east, route):
