@@ -4,7 +4,7 @@ from catalogue.codes import ServiceCode
 
 # The service types whose provider Brokerage finds on the DPS (or off it) and contracts on the same steps: home care
 # and the simpler services (SPEC §4). Residential and nursing have their own app (placements); a type that gains
-# its own steps moves from here to its app.
+# its own steps moves from here to its app (a direct payment, which has no provider: direct_payments).
 COMMISSIONED_HERE = (
     ServiceCode.HOME_CARE,
     ServiceCode.REABLEMENT,
@@ -12,7 +12,6 @@ COMMISSIONED_HERE = (
     ServiceCode.SUPPORTED_LIVING,
     ServiceCode.SHARED_LIVES,
     ServiceCode.DAY_OPPORTUNITIES,
-    ServiceCode.DIRECT_PAYMENT,
     ServiceCode.TRANSPORT,
     ServiceCode.MEALS,
     ServiceCode.CARERS_RELIEF,
