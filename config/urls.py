@@ -24,6 +24,7 @@ urlpatterns = [
     path("placements/", include("placements.urls")),
     path("reviews/", include("reviews.urls")),
     path("reablement/", include("reablement.urls")),
+    path("direct-payments/", include("direct_payments.urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "reviews",
     "changes",
     "reablement",
+    "direct_payments",
     "portal",
     "dashboard",
 ]
