@@ -23,7 +23,7 @@ def test_a_direct_payment_from_the_queue_to_its_payment_schedule(browser, live_s
         users,
         ServiceCode.DIRECT_PAYMENT,
         weekly=Decimal("60.00"),
-        first_name="Nell",
+        first_name="Nora",
         last_name="Ashdown",
         representative_name="Alex Ashdown",
         representative_relationship="Daughter",
@@ -33,7 +33,7 @@ def test_a_direct_payment_from_the_queue_to_its_payment_schedule(browser, live_s
 
     take(j, referral)
     j.click("Agreement to draft")  # the referral page links to the direct payment's own page
-    expect(page.get_by_role("heading", level=1)).to_have_text("Direct payment for Nell Ashdown")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Direct payment for Nora Ashdown")
 
     form = open_form(j, "Draft and send the agreement")
     form.get_by_label("Their representative, Alex Ashdown").check()

@@ -1,7 +1,7 @@
 """The simpler services in the demo, each at an interesting step, made by the services the pages call (East team,
 social.worker's people, officer.east's work):
 
-- Nell Ashdown: a direct payment whose agreement has gone to her daughter, waiting for the signature;
+- Nora Ashdown: a direct payment whose agreement has gone to her daughter, waiting for the signature;
 - Owen Brightwell: a place at the council's own day centre (Riverside Council Day Centre, Brook Road), active;
 - Pearl Cotton: transport, active; Quentin Dale: meals on wheels, out for bids (one bid in);
 - Rosa Ellery: carers relief, agreement made, purchase order to issue; Stan Fairley: an escort service, just taken;
@@ -46,9 +46,9 @@ def seed(*, users, person, plan, providers):
         return referral_services.take_referral(referral, acting_user=officer)
 
     # A direct payment: the agreement sent to the person's daughter, waiting for her signature.
-    nell = person(sw, "Nell", "Ashdown", date(1958, 3, 9), "Eastbrook", "E1 3RT", "")
+    nora = person(sw, "Nora", "Ashdown", date(1958, 3, 9), "Eastbrook", "E1 3RT", "")
     referral = taken(
-        nell,
+        nora,
         ServiceCode.DIRECT_PAYMENT,
         None,
         Decimal("60.00"),

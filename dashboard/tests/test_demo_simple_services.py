@@ -16,9 +16,9 @@ def test_the_demo_has_each_simple_service_at_its_step(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", stdout=StringIO())
 
-    nell = DirectPayment.objects.get(person__last_name="Ashdown")
-    assert nell.state == DirectPayment.State.AGREEMENT_SENT
-    assert nell.recipient == "representative" and nell.recipient_name.startswith("Alex Ashdown")
+    nora = DirectPayment.objects.get(person__last_name="Ashdown")
+    assert nora.state == DirectPayment.State.AGREEMENT_SENT
+    assert nora.recipient == "representative" and nora.recipient_name.startswith("Alex Ashdown")
 
     def stage(last_name):
         commission = Commission.objects.select_related("referral").get(referral__person__last_name=last_name)
