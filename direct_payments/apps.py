@@ -8,8 +8,10 @@ class DirectPaymentsConfig(AppConfig):
     def ready(self):
         from catalogue.codes import ServiceCode
         from catalogue.sourcing import SourcingRoute, lookups_for, register_route
+        from people.sections import register_section
 
         from .models import DIRECT_PAYMENT_MACHINE, DirectPayment
+        from .sections import TEMPLATE, person_direct_payments
         from .services import is_commissioned, start_direct_payment, stop, work_of
         from .workflows import WORKING_STATES
 
@@ -27,3 +29,4 @@ class DirectPaymentsConfig(AppConfig):
                 finds_a_provider=False,  # paid to the person or their representative: no provider, no DPS
             ),
         )
+        register_section("direct payments", template=TEMPLATE, context=person_direct_payments, position=16)

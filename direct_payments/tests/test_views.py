@@ -121,3 +121,10 @@ def test_someone_elses_direct_payment_is_not_found(client, dp, officer_west):
 def test_no_such_step_is_not_found(client, dp, officer_east):
     client.force_login(officer_east)
     assert client.post(_url(dp, "pay-twice")).status_code == 404
+
+
+def test_the_persons_page_lists_their_direct_payment(client, person, cap_member, officer_east, social_worker):
+    dp = active(person, cap_member, officer_east)
+    client.force_login(social_worker)
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert dp.get_absolute_url() in html and "Active: payments scheduled" in html and "£400.00" in html
