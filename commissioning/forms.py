@@ -1,6 +1,8 @@
 from django import forms
 
 from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
+from providers.models import Provider
+from providers.selectors import in_house_providers
 
 from .models import Explanation
 
@@ -42,3 +44,16 @@ class QualityAlertForm(GovUKForm):
         max_length=FREE_TEXT_MAX_LENGTH,
         error_messages={"required": "Say what contract monitoring should know"},
     )
+
+
+class InHouseForm(GovUKForm):
+    provider = forms.ModelChoiceField(
+        label="Which of the council's day centres?",
+        queryset=Provider.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the day centre", "invalid_choice": "Select the day centre"},
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = in_house_providers(referral.service_type_id)

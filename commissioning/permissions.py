@@ -12,6 +12,7 @@ register(
             "republish",
             "close_bidding",
             "spot_contract",
+            "in_house",
             "award",
             "issue_purchase_order",
             "select",

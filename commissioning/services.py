@@ -16,11 +16,12 @@ from dps.models import DPSRequirement
 from packages.models import CarePackage
 from packages.selectors import current_version
 from packages.services import commission_package
+from providers.selectors import is_in_house
 from referrals.models import Referral
 from referrals.services import record_commissioned
 
 from .models import COMMISSION_MACHINE, Commission, Explanation
-from .workflows import State, is_officer, referral_with_brokerage
+from .workflows import State, in_house_centre_chosen, is_officer, referral_with_brokerage
 
 
 # The route (catalogue.sourcing) ---------------------------------------------------------------------------------
@@ -163,9 +164,29 @@ def commission_spot_contract(commission, *, acting_user, provider, reason: str) 
     _refuse_unless_may(commission, "commission_spot_contract", acting_user)
     if not reason.strip():
         raise ActionRefused("Give the reason no framework provider can deliver.")
+    if provider.in_house:
+        raise ActionRefused(f"{provider} is the council's own service: choose it as an in-house place instead.")
     dps.record_routed_spot_contract(commission.referral, acting_user=acting_user, provider=provider, reason=reason)
     commission.chosen_provider, commission.chosen_bid, commission.spot_contract_reason = provider, None, reason
     return _step(commission, "commission_spot_contract", acting_user=acting_user, note=f"{provider}: {reason}")
+
+
+# Kept on the agreement in place of a bid or a spot contract's reason: why it has neither.
+IN_HOUSE_REASON = "A place at the council's own in-house day centre: no requirement, bid or spot contract."
+
+
+@transaction.atomic
+def choose_in_house(commission, *, acting_user, provider) -> Commission:
+    """A day opportunity at one of the council's own day centres: the centre is chosen straight away, with no
+    requirement, no bid and no spot contract notice to the DPS team."""
+    commission = _locked(commission)
+    _refuse_unless_may(commission, "choose_in_house", acting_user)
+    if unmet := COMMISSION_MACHINE.unmet_conditions(commission, "choose_in_house", skip=[in_house_centre_chosen]):
+        raise ActionRefused(" ".join(unmet))
+    if not is_in_house(provider, commission.referral.service_type_id):
+        raise ActionRefused(f"{provider} is not one of the council's own day centres: source it on the framework.")
+    commission.chosen_provider, commission.chosen_bid, commission.spot_contract_reason = provider, None, IN_HOUSE_REASON
+    return _step(commission, "choose_in_house", acting_user=acting_user, note=f"{provider}: in-house place")
 
 
 @transaction.atomic

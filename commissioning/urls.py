@@ -8,6 +8,7 @@ urlpatterns = [
     path("referrals/<int:referral_id>/republish/", views.republish, name="republish"),
     path("referrals/<int:referral_id>/close-bidding/", views.close_bidding, name="close_bidding"),
     path("referrals/<int:referral_id>/spot-contract/", views.spot_contract, name="spot_contract"),
+    path("referrals/<int:referral_id>/in-house/", views.in_house, name="in_house"),
     path("referrals/<int:referral_id>/agreement/", views.award, name="award"),
     path("referrals/<int:referral_id>/purchase-order/", views.issue_purchase_order, name="issue_purchase_order"),
     path("requirements/<int:requirement_id>/select/", views.select, name="select"),

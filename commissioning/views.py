@@ -21,7 +21,7 @@ from referrals.access import access_referral
 from referrals.work_views import refused_on_referral, with_own_work
 
 from . import services
-from .forms import AttachExplanationForm, ChallengeForm, QualityAlertForm, RequestExplanationForm
+from .forms import AttachExplanationForm, ChallengeForm, InHouseForm, QualityAlertForm, RequestExplanationForm
 from .models import COMMISSION_MACHINE, Explanation
 
 
@@ -156,6 +156,30 @@ def spot_contract(request, commission):
     return render(
         request,
         "commissioning/spot_contract_form.html",
+        {"form": form, "referral": referral},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@with_commission
+def in_house(request, commission):
+    referral = commission.referral
+    if request.method == "GET" and (refused := _refuse_unless_may(request, commission, "choose_in_house")):
+        return refused
+    form = InHouseForm(request.POST if request.method == "POST" else None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.choose_in_house(commission, acting_user=request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            record_refusal(actor=request.user, obj=referral, person=referral.person, reason=refusal.message)
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"A place at {form.cleaned_data['provider']}. Now make the service agreement.")
+            return redirect(referral.get_absolute_url())
+    return render(
+        request,
+        "commissioning/in_house_form.html",
         {"form": form, "referral": referral},
         status=400 if form.errors else 200,
     )

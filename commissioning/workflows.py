@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from catalogue.codes import ServiceCode
 from referrals.workflows import State as ReferralState
 from referrals.workflows import is_allocated_officer, may_withdraw
 
@@ -68,6 +69,17 @@ def bidding_time_over(commission) -> bool:
 def provider_chosen(commission) -> bool:
     """Choose a provider, with a reason, first."""
     return commission.chosen_provider_id is not None
+
+
+def is_day_opportunities(commission) -> bool:
+    """Only day opportunities are arranged at the council's own day centres: other services are sourced from
+    providers, by a requirement or a spot contract."""
+    return commission.referral.service_type_id == ServiceCode.DAY_OPPORTUNITIES
+
+
+def in_house_centre_chosen(commission) -> bool:
+    """Choose one of the council's own in-house day centres first."""
+    return commission.chosen_provider_id is not None and commission.chosen_provider.in_house
 
 
 def has_active_agreement(commission) -> bool:
@@ -179,6 +191,18 @@ class CommissionWorkflow(ConcurrentTransitionMixin, models.Model):
     )
     def commission_spot_contract(self):
         """No framework provider can deliver: a provider off the framework, with a reason."""
+
+    @transition(
+        state,
+        source=State.SOURCING,
+        target=State.PROVIDER_SELECTED,
+        permission=is_officer,
+        conditions=[*WITH_BROKERAGE, is_day_opportunities, in_house_centre_chosen],
+        custom={"action": "commissioning/actions/in_house.html", "form_supplies": [in_house_centre_chosen]},
+    )
+    def choose_in_house(self):
+        """A place at the council's own day centre: no requirement, no bid, no spot contract (nor the DPS team
+        told). The agreement and an internal purchase order follow as for any provider."""
 
     @transition(
         state,

@@ -25,6 +25,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("reablement/", include("reablement.urls")),
     path("shared-lives/", include("shared_lives.urls")),
+    path("direct-payments/", include("direct_payments.urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

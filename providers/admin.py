@@ -14,8 +14,8 @@ class ProviderServiceInline(admin.TabularInline):
 
 @admin.register(Provider)
 class ProviderAdmin(AuditedAdmin):
-    list_display = ["name", "cqc_rating", "cqc_registration_number", "active", "open_referral_id"]
-    list_filter = ["active", "cqc_rating"]
+    list_display = ["name", "cqc_rating", "cqc_registration_number", "active", "in_house", "open_referral_id"]
+    list_filter = ["active", "in_house", "cqc_rating"]
     search_fields = ["name", "cqc_registration_number", "open_referral_id", "email"]
     readonly_fields = ["created_at", "modified_at", "created_by"]
     inlines = [ProviderServiceInline]

@@ -29,6 +29,13 @@ class Provider(TimeStampedModel):
     # The organisation's id in an Open Referral UK directory, so a re-import updates, not duplicates.
     open_referral_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     active = models.BooleanField(default=True)
+    # The council's own service (an in-house day centre, say): Brokerage places a person there without a bid, a
+    # spot contract or telling the DPS team; its purchase order is internal.
+    in_house = models.BooleanField(
+        "The council's own in-house service",
+        default=False,
+        help_text="Places are arranged directly, with no requirement or bid; the purchase order is internal.",
+    )
 
     class Meta:
         ordering = ["name"]

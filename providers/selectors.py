@@ -43,3 +43,17 @@ def provider_profile(provider_id: int) -> Provider | None:
         .prefetch_related(Prefetch("services", queryset=ProviderService.objects.select_related("arrangement")))
         .first()
     )
+
+
+def in_house_providers(service_type: str) -> QuerySet[Provider]:
+    """The council's own active services of this type (an in-house day centre, say), by name."""
+    return Provider.objects.filter(
+        active=True,
+        in_house=True,
+        pk__in=ProviderService.objects.filter(service_type=service_type).values("provider_id"),
+    ).order_by("name", "pk")
+
+
+def is_in_house(provider, service_type: str) -> bool:
+    """Is this provider one of the council's own active services of this type?"""
+    return in_house_providers(service_type).filter(pk=provider.pk).exists()

@@ -272,6 +272,17 @@ STEP_TESTS = {
             "test_sourcing_support_cannot_be_a_spot_contract",
         ],
     ),
+    "choose_in_house": (
+        [
+            "commissioning/tests/test_simple_services.py::test_an_in_house_day_centre_place_from_referral_to_active_package"
+        ],
+        [
+            "commissioning/tests/test_simple_services.py::test_only_the_allocated_officer_chooses_an_in_house_place",
+            "commissioning/tests/test_simple_services.py::test_an_in_house_place_is_only_for_day_opportunities",
+            "commissioning/tests/test_simple_services.py::test_an_external_day_centre_is_not_an_in_house_place",
+            "commissioning/tests/test_simple_services.py::test_no_in_house_place_once_a_requirement_is_out",
+        ],
+    ),
     "award": (
         [TAKEN.format("award")],
         [

@@ -51,6 +51,7 @@ LOCAL_APPS = [
     "changes",
     "reablement",
     "shared_lives",
+    "direct_payments",
     "portal",
     "dashboard",
 ]

@@ -38,7 +38,7 @@ DEMO_PASSWORD = "demo-password-2026"
 # A service type's own demo case lives beside this command, in dashboard/demo_cases/<app>.py: each is
 # seed(*, users, person, plan, providers), where person(worker, first, last, dob, area, postcode, nhs) and
 # plan(worker, person, service, hours, budget) make what the cases here make, and providers is by name.
-DEMO_CASES = ("shared_lives",)
+DEMO_CASES = ("shared_lives", "simple_services")
 
 DEMO_USERS = [
     ("social.worker", [Role.SOCIAL_WORKER], "", "Sam", "Okafor"),
@@ -77,6 +77,7 @@ PROVIDERS = [
     ("Open Doors Supported Living", "good", "supported_living", True, ALL_DISTRICTS, ["autism"], 120),
     ("Riverside Shared Lives Scheme", "outstanding", "shared_lives", True, ALL_DISTRICTS, [], None),
     ("Millwall Day Centre", "good", "day_opportunities", True, ALL_DISTRICTS, ["dementia"], None),
+    ("Riverside Council Day Centre, Brook Road", "good", "day_opportunities", False, ALL_DISTRICTS, [], None),
     ("Direct Payments Support Service", "not_rated", "direct_payment", True, ALL_DISTRICTS, [], None),
     ("Riverside Community Transport", "not_rated", "transport", True, ALL_DISTRICTS, [], None),
     ("Hot Meals Riverside", "not_rated", "meals", True, ALL_DISTRICTS, [], None),
@@ -86,6 +87,10 @@ PROVIDERS = [
     ("Westgate Extra Care Court", "good", "extra_care", True, ALL_DISTRICTS, [], None),
     ("Carers Centre Riverside", "not_rated", "carers_support", True, ALL_DISTRICTS, [], None),
 ]
+
+
+# The council's own services (providers.Provider.in_house): a place there is arranged with no requirement or bid.
+IN_HOUSE = {"Riverside Council Day Centre, Brook Road"}
 
 
 def provider_slug(name: str) -> str:
@@ -567,6 +572,7 @@ class Command(BaseCommand):
                 email=f"office@{provider_slug(name)}.example.com",
                 phone="020 7946 0100",
                 contact_name="Registered manager",
+                in_house=name in IN_HOUSE,
             )
             providers[name] = provider
             ProviderService.objects.create(
