@@ -11,6 +11,8 @@ from reablement.selectors import open_cases, waiting_for_team
 from referrals.selectors import referrals_awaiting_funding, referrals_made_by
 from reviews.selectors import escalated_to_lead, review_team_counts, reviews_for_review_team, reviews_for_user
 from reviews.workflows import State as ReviewState
+from supported_living.selectors import for_worker as supported_living_for_worker
+from supported_living.selectors import funding_awaiting as supported_living_funding
 
 
 def home(request):
@@ -24,6 +26,8 @@ def home(request):
         context["caseload"] = list(caseload(user)[:10])
         context["referrals_made"] = list(referrals_made_by(user)[:10])
         context["viewings"] = list(viewings_for(user)[:10])
+        context["supported_living"] = list(supported_living_for_worker(user)[:10])
+        shown += [p.person_id for p in context["supported_living"]]
         context["reviews_due"] = list(reviews_for_user(user)[:20])
         context["to_tell"] = list(people_to_tell(user)[:20])
         shown += [c.referral.person_id for c in context["to_tell"]]
@@ -47,6 +51,9 @@ def home(request):
     if user.has_role(Role.CAP_MEMBER, Role.HEAD_OF_SERVICE):
         context["awaiting_funding"] = list(referrals_awaiting_funding(user)[:20])
         shown += [r.person_id for r in context["awaiting_funding"]]
+    if user.has_role(Role.CAP_MEMBER):
+        context["supported_living_funding"] = list(supported_living_funding()[:20])
+        shown += [p.person_id for p in context["supported_living_funding"]]
     if user.has_role(Role.HEAD_OF_SERVICE):
         context["fee_approvals"] = list(fee_approvals_awaiting(user)[:20])
         shown += [p.person_id for p in context["fee_approvals"]]

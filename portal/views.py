@@ -18,6 +18,7 @@ from core.exceptions import ActionRefused
 from core.pagination import keyset_page
 from dps.selectors import bids_by_provider
 from dps.services import submit_bid
+from supported_living.selectors import assessments_for
 
 from .access import (
     access_agreement,
@@ -65,6 +66,7 @@ def home(request):
             "more_bids": len(bids) > HOME_SHOWN,
             "agreements": agreements[:HOME_SHOWN],
             "more_agreements": len(agreements) > HOME_SHOWN,
+            "supported_living": assessments_for(provider),
         },
     )
 
