@@ -22,7 +22,7 @@ from packages.services import start_routed_package
 from referrals.services import record_commissioned
 
 from .models import SUPPORTED_LIVING_MACHINE, ChosenProvider, CostLine, JointReview, Proposal, SupportedLivingPlacement
-from .tasks import render_supported_living_agreement
+from .tasks import notify_assessment, render_supported_living_agreement
 from .workflows import State, is_officer, is_persons_worker, providers_chosen
 
 MACHINE = SUPPORTED_LIVING_MACHINE
@@ -155,7 +155,10 @@ def share_details(placement, *, acting_user, bids) -> SupportedLivingPlacement:
     if any(bid.requirement_id != placement.requirement_id for bid in bids):
         raise ActionRefused("Choose providers that bid on this placement's requirement.")
     for bid in bids:
-        ChosenProvider.objects.create(placement=placement, provider=bid.provider, bid=bid, shared_by=acting_user)
+        chosen = ChosenProvider.objects.create(
+            placement=placement, provider=bid.provider, bid=bid, shared_by=acting_user
+        )
+        enqueue(notify_assessment, chosen.pk)
     names = ", ".join(sorted(str(bid.provider) for bid in bids))
     record_change(
         actor=acting_user,
@@ -178,9 +181,10 @@ def use_provider_off_framework(placement, *, acting_user, provider, reason: str)
     if not reason:
         raise ActionRefused("Give the reason no DPS provider can deliver.")
     dps.record_routed_spot_contract(placement.referral, acting_user=acting_user, provider=provider, reason=reason)
-    ChosenProvider.objects.create(
+    chosen = ChosenProvider.objects.create(
         placement=placement, provider=provider, off_framework_reason=reason, shared_by=acting_user
     )
+    enqueue(notify_assessment, chosen.pk)
     record_change(
         actor=acting_user,
         obj=placement,

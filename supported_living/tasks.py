@@ -1,8 +1,9 @@
-"""The supported living agreement PDF, queued when the transaction that commissioned it commits. Safe to run again:
-the PDF is kept once."""
+"""The supported living agreement PDF and e-mails, queued when the transaction that asked for them commits. Safe to
+run again: the PDF is kept once, each e-mail sent once."""
 
 from celery import shared_task
 
+from core.mail import RETRY_SENDING
 from purchase_orders.tasks import RENDER_SOFT_TIME_LIMIT, RENDER_TIME_LIMIT
 
 
@@ -13,3 +14,10 @@ def render_supported_living_agreement(placement_id: int) -> bool:
     from .services import render_agreement
 
     return render_agreement(placement_id)
+
+
+@shared_task(**RETRY_SENDING)
+def notify_assessment(chosen_id: int) -> bool:
+    from .notifications import announce_assessment
+
+    return announce_assessment(chosen_id)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from approvals.models import Approval
@@ -130,12 +131,20 @@ def test_close_bidding_refused_before_the_closing_time(cast):
 
 
 # share_details ----------------------------------------------------------------------------------------------------
-def test_sharing_details_gives_exactly_the_chosen_bidders_the_person(cast, person):
+def test_sharing_details_gives_exactly_the_chosen_bidders_the_person(cast, person, django_capture_on_commit_callbacks):
     case = f.bids_in(*cast)
-    services.share_details(case.placement, acting_user=case.officer, bids=case.bids[:1])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.share_details(case.placement, acting_user=case.officer, bids=case.bids[:1])
     case.refresh()
     assert case.placement.state == State.ASSESSMENTS
     assert [c.provider for c in case.chosen()] == [case.bids[0].provider]
+    # Only the chosen provider's staff are told, and the e-mail says nothing about the person.
+    assert [m.to for m in mail.outbox] == [[case.bidders[0].email]]
+    message = mail.outbox[0]
+    assert case.placement.reference in message.subject
+    for detail in (person.first_name, person.last_name, person.postcode, person.address_line_1):
+        assert detail not in message.subject + message.body
     assert last_step(case.placement)[:3] == ("share_details", State.BIDS_IN, State.ASSESSMENTS)
 
 
