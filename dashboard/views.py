@@ -12,6 +12,8 @@ from referrals.selectors import referrals_awaiting_funding, referrals_made_by
 from reviews.selectors import escalated_to_lead, review_team_counts, reviews_for_review_team, reviews_for_user
 from reviews.workflows import State as ReviewState
 from shared_lives.selectors import at_panel
+from supported_living.selectors import for_worker as supported_living_for_worker
+from supported_living.selectors import funding_awaiting as supported_living_funding
 
 
 def home(request):
@@ -25,6 +27,8 @@ def home(request):
         context["caseload"] = list(caseload(user)[:10])
         context["referrals_made"] = list(referrals_made_by(user)[:10])
         context["viewings"] = list(viewings_for(user)[:10])
+        context["supported_living"] = list(supported_living_for_worker(user)[:10])
+        shown += [p.person_id for p in context["supported_living"]]
         context["reviews_due"] = list(reviews_for_user(user)[:20])
         context["to_tell"] = list(people_to_tell(user)[:20])
         shown += [c.referral.person_id for c in context["to_tell"]]
@@ -51,6 +55,8 @@ def home(request):
     if user.has_role(Role.CAP_MEMBER):
         context["shared_lives_at_panel"] = list(at_panel()[:20])
         shown += [a.person_id for a in context["shared_lives_at_panel"]]
+        context["supported_living_funding"] = list(supported_living_funding()[:20])
+        shown += [p.person_id for p in context["supported_living_funding"]]
     if user.has_role(Role.HEAD_OF_SERVICE):
         context["fee_approvals"] = list(fee_approvals_awaiting(user)[:20])
         shown += [p.person_id for p in context["fee_approvals"]]

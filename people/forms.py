@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import User
 from accounts.roles import PRACTITIONERS
+from catalogue.codes import ServiceCode
 from catalogue.models import ServiceType
 from catalogue.selectors import offered_service_types
 from core.forms import GovUKDateField, GovUKDateInput, GovUKForm, GovUKModelForm
@@ -110,8 +111,15 @@ class PlanForm(GovUKModelForm):
             "preferred_language",
             "preferred_locations",
             "places_to_avoid",
+            "provision_kind",
+            "one_to_one_hours",
         ]
-        help_texts = {"weekly_hours": "Hours of support a week, if the service is counted in hours."}
+        help_texts = {
+            "weekly_hours": "Hours of support a week, if the service is counted in hours.",
+            "provision_kind": "Supported living only.",
+            "one_to_one_hours": "Supported living only: hours of 1:1 support a week, on top of the shared support.",
+            "places_to_avoid": "For supported living, any areas to avoid, for example because of past history.",
+        }
 
     def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,6 +163,17 @@ class PlanForm(GovUKModelForm):
                 raise forms.ValidationError(f"Line {number}: a visit has between 1 and 4 carers")
             visits.append({"day": day.capitalize(), "time": time, "minutes": int(minutes), "carers": int(carers)})
         return visits
+
+    def clean(self):
+        data = super().clean()
+        service = data.get("service_type")
+        if service is not None and service.code == ServiceCode.SUPPORTED_LIVING:
+            # The procedure's step 1: a supported living plan says what provision and how many 1:1 hours.
+            if not data.get("provision_kind"):
+                self.add_error("provision_kind", "Select the kind of supported living provision")
+            if data.get("one_to_one_hours") is None and "one_to_one_hours" not in self.errors:
+                self.add_error("one_to_one_hours", "Enter the 1:1 hours a week (0 if none)")
+        return data
 
 
 class PlanCreateForm(OneTimeForm, PlanForm):

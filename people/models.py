@@ -114,6 +114,15 @@ class NeedsAssessment(TimeStampedModel):
         return f"Needs assessment v{self.version} for {self.person}"
 
 
+class ProvisionKind(models.TextChoices):
+    """The sort of supported living provision a plan asks for (the Haringey procedure, supported living step 1)."""
+
+    SHARED_HOUSE = "shared_house", "A shared house with support staff"
+    SELF_CONTAINED = "self_contained", "A self-contained flat with support on site"
+    CLUSTER = "cluster", "A cluster of flats sharing a staff team"
+    OWN_TENANCY = "own_tenancy", "Support in the person's own tenancy"
+
+
 class CareAndSupportPlan(TimeStampedModel):
     """How care should be delivered, and the indicative budget, as a practitioner wrote it.
 
@@ -159,6 +168,21 @@ class CareAndSupportPlan(TimeStampedModel):
     )
     preferred_locations = models.TextField("Preferred locations", blank=True)
     places_to_avoid = models.TextField("Places to avoid", blank=True)
+    # Supported living: the sort of provision and the 1:1 hours on top of the shared (core) support.
+    provision_kind = models.CharField(
+        "Kind of supported living provision", max_length=16, choices=ProvisionKind.choices, blank=True
+    )
+    one_to_one_hours = models.DecimalField(
+        "1:1 hours a week",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("0"), "1:1 hours a week cannot be less than 0"),
+            MaxValueValidator(168, "1:1 hours a week cannot be more than 168, the hours in a week"),
+        ],
+    )
     indicative_weekly_budget = models.DecimalField(
         "Indicative weekly budget (£)",
         max_digits=9,
@@ -184,6 +208,11 @@ class CareAndSupportPlan(TimeStampedModel):
                 condition=Q(weekly_hours__isnull=True) | Q(weekly_hours__gt=0, weekly_hours__lte=168),
                 name="plan_weekly_hours_in_a_week",
                 violation_error_message="Hours a week must be more than 0 and no more than 168.",
+            ),
+            models.CheckConstraint(
+                condition=Q(one_to_one_hours__isnull=True) | Q(one_to_one_hours__gte=0, one_to_one_hours__lte=168),
+                name="plan_one_to_one_hours_in_a_week",
+                violation_error_message="1:1 hours a week must be from 0 to 168.",
             ),
             models.CheckConstraint(
                 condition=Q(indicative_weekly_budget__isnull=True) | Q(indicative_weekly_budget__gte=0),

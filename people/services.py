@@ -54,6 +54,8 @@ PLAN_FIELDS = [
     "preferred_language",
     "preferred_locations",
     "places_to_avoid",
+    "provision_kind",
+    "one_to_one_hours",
     "assessment_id",
 ]
 

@@ -16,6 +16,8 @@ register(
             "requirement_export",
             "agreement",
             "purchase_order_pdf",
+            "supported_living_assessment",
+            "supported_living_agreement",
         )
     },
 )

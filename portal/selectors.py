@@ -252,8 +252,8 @@ def _nhs(number: str) -> str:
     return f"{number[:3]} {number[3:6]} {number[6:]}" if len(number) == 10 else number
 
 
-def shared_record(agreement: ServiceAgreement) -> SharedRecord:
-    person = agreement.person
+def shared_record_rows(person, plan) -> tuple[Rows, Rows | None]:
+    """The person's details and their plan as a provider that needs them reads them."""
     address = "\n".join(x for x in [person.address_line_1, person.address_line_2, person.town, person.postcode] if x)
     representative = person.representative_name
     if representative and person.representative_relationship:
@@ -267,17 +267,6 @@ def shared_record(agreement: ServiceAgreement) -> SharedRecord:
         ("Next of kin or representative", representative),
         ("Their phone number", person.representative_phone),
     ]
-    package = [
-        ("Service", agreement.service_type.name),
-        ("Status", agreement.get_status_display()),
-        ("Start date", long_date(agreement.start_date)),
-        *([("End date", long_date(agreement.end_date))] if agreement.end_date else []),
-        ("Hours a week", str(agreement.weekly_hours) if agreement.weekly_hours else ""),
-        ("Visits", "\n".join(visit_lines(agreement.visit_schedule))),
-        *([("Hourly rate", money(agreement.hourly_rate))] if agreement.hourly_rate else []),
-        ("Weekly cost", money(agreement.weekly_cost)),
-    ]
-    plan = agreement.referral.plan
     plan_rows = (
         [
             ("Version", str(plan.version)),
@@ -291,5 +280,21 @@ def shared_record(agreement: ServiceAgreement) -> SharedRecord:
         if plan is not None
         else None
     )
+    return person_rows, plan_rows
+
+
+def shared_record(agreement: ServiceAgreement) -> SharedRecord:
+    person = agreement.person
+    person_rows, plan_rows = shared_record_rows(person, agreement.referral.plan)
+    package = [
+        ("Service", agreement.service_type.name),
+        ("Status", agreement.get_status_display()),
+        ("Start date", long_date(agreement.start_date)),
+        *([("End date", long_date(agreement.end_date))] if agreement.end_date else []),
+        ("Hours a week", str(agreement.weekly_hours) if agreement.weekly_hours else ""),
+        ("Visits", "\n".join(visit_lines(agreement.visit_schedule))),
+        *([("Hourly rate", money(agreement.hourly_rate))] if agreement.hourly_rate else []),
+        ("Weekly cost", money(agreement.weekly_cost)),
+    ]
     orders = list(agreement.purchase_orders.filter(provider=agreement.provider).order_by("-revision", "-id"))
     return SharedRecord(agreement.reference, person.full_name, person_rows, package, plan_rows, orders)

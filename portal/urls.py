@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import supported_living_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,4 +12,14 @@ urlpatterns = [
     path("requirements/<int:requirement_id>/export.csv", views.requirement_export, name="requirement_export"),
     path("agreements/<int:agreement_id>/", views.agreement_detail, name="agreement"),
     path("purchase-orders/<int:order_id>/pdf/", views.purchase_order_pdf, name="purchase_order_pdf"),
+    path(
+        "supported-living/<int:chosen_id>/",
+        supported_living_views.assessment,
+        name="supported_living_assessment",
+    ),
+    path(
+        "supported-living/<int:chosen_id>/agreement/",
+        supported_living_views.agreement,
+        name="supported_living_agreement",
+    ),
 ]

@@ -19,6 +19,7 @@ from core.pagination import keyset_page
 from dps.selectors import bids_by_provider
 from dps.services import submit_bid
 from shared_lives.selectors import for_scheme
+from supported_living.selectors import assessments_for
 
 from .access import (
     access_agreement,
@@ -67,6 +68,7 @@ def home(request):
             "agreements": agreements[:HOME_SHOWN],
             "more_agreements": len(agreements) > HOME_SHOWN,
             "shared_lives_referrals": for_scheme(provider.pk).count(),  # a count: the names are on their own page
+            "supported_living": assessments_for(provider),
         },
     )
 

@@ -47,6 +47,7 @@ LOCAL_APPS = [
     "packages",
     "commissioning",
     "placements",
+    "supported_living",
     "reviews",
     "changes",
     "reablement",
