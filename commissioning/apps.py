@@ -3,12 +3,11 @@ from django.apps import AppConfig
 from catalogue.codes import ServiceCode
 
 # The service types whose provider Brokerage finds on the DPS (or off it) and contracts on the same steps: home care
-# and the simpler services (SPEC §4). Residential and nursing have their own app (placements); a type that gains
+# and the simpler services (SPEC §4). Residential and nursing (placements) and respite (respite) have their own apps; a type that gains
 # its own steps moves from here to its app.
 COMMISSIONED_HERE = (
     ServiceCode.HOME_CARE,
     ServiceCode.REABLEMENT,
-    ServiceCode.RESPITE,
     ServiceCode.SUPPORTED_LIVING,
     ServiceCode.SHARED_LIVES,
     ServiceCode.DAY_OPPORTUNITIES,

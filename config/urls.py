@@ -22,6 +22,7 @@ urlpatterns = [
     path("commissioning/", include("commissioning.urls")),
     path("changes/", include("changes.urls")),
     path("placements/", include("placements.urls")),
+    path("respite/", include("respite.urls")),
     path("reviews/", include("reviews.urls")),
     path("reablement/", include("reablement.urls")),
     path("portal/", include("portal.urls")),
