@@ -32,7 +32,7 @@ def test_the_letter_states_the_allowance_its_year_and_how_to_arrange_respite(per
         text = _text(handle.read())
     assert f"{person.first_name} {person.last_name}" in text
     assert person.address_line_1 in text and person.postcode in text
-    assert "Your annual respite allowance £2000.00" in text
+    assert "Your annual respite allowance £2,000.00" in text
     assert f"{allowance.year_start:%-d %B %Y} to {allowance.year_end:%-d %B %Y}" in text
     assert "How to arrange respite" in text and allowance.team.name in text and allowance.reference in text
     if allowance.team.email:
