@@ -132,3 +132,20 @@ def test_cancel_from_the_page(client, person, cap_member, officer_east):
     assert RespiteBooking.objects.get(pk=made.pk).state == "cancelled"
     assert client.post(url, {f"cancel-{made.pk}-reason": "In hospital"}).status_code == 302  # twice: refused
     assert RespiteAllowance.objects.get(pk=allowance.pk).booked == 0
+
+
+def test_the_panel_enters_an_annual_allowance_for_respite(client, social_worker, person, cap_member):
+    from referrals.models import Referral
+
+    from .factories import awaiting_panel
+
+    referral = awaiting_panel(social_worker, person)
+    client.force_login(cap_member)
+    url = reverse("referrals:funding", args=[referral.pk])
+    page = client.get(url).content.decode()
+    assert "Approved annual respite allowance (£)" in page and "Approved weekly amount" not in page
+    response = client.post(url, {"decision": "approved", "approved_weekly_amount": "50"})
+    assert response.status_code == 400 and "Enter the approved annual allowance" in response.content.decode()
+    assert Referral.objects.get(pk=referral.pk).state == "awaiting_funding"
+    assert client.post(url, {"decision": "approved", "approved_annual_amount": "1800.00"}).status_code == 302
+    assert Referral.objects.get(pk=referral.pk).state == "queued"
