@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from core.workflow import Machine, TransitionRecord
 
-from .workflows import LAYOUT, OPEN_STATES, ApprovalWorkflow, Kind, State
+from .workflows import ANNUAL_KINDS, LAYOUT, OPEN_STATES, ApprovalWorkflow, Kind, State
 
 
 class Approval(ApprovalWorkflow):
@@ -17,6 +17,8 @@ class Approval(ApprovalWorkflow):
     kind = models.CharField(max_length=24, choices=Kind.choices)
     plan = models.ForeignKey("people.CareAndSupportPlan", on_delete=models.PROTECT, related_name="approvals")
     approved_weekly_amount = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    # What an allowance (ANNUAL_KINDS) is approved as instead: a sum for the year.
+    approved_annual_amount = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     notes = models.TextField(blank=True, help_text="What the last decision said.")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
@@ -29,9 +31,24 @@ class Approval(ApprovalWorkflow):
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                # "IS NOT NULL" too: "NULL > 0" is unknown, and a check that is unknown passes.
-                condition=Q(state=State.APPROVED, approved_weekly_amount__isnull=False, approved_weekly_amount__gt=0)
-                | (~Q(state=State.APPROVED) & Q(approved_weekly_amount__isnull=True)),
+                # "IS NOT NULL" too: "NULL > 0" is unknown, and a check that is unknown passes. An allowance is
+                # approved as a sum for the year, anything else as a weekly amount: never both.
+                condition=Q(
+                    state=State.APPROVED,
+                    kind__in=ANNUAL_KINDS,
+                    approved_annual_amount__isnull=False,
+                    approved_annual_amount__gt=0,
+                    approved_weekly_amount__isnull=True,
+                )
+                | (
+                    Q(state=State.APPROVED, approved_weekly_amount__isnull=False, approved_weekly_amount__gt=0)
+                    & ~Q(kind__in=ANNUAL_KINDS)
+                    & Q(approved_annual_amount__isnull=True)
+                )
+                | (
+                    ~Q(state=State.APPROVED)
+                    & Q(approved_weekly_amount__isnull=True, approved_annual_amount__isnull=True)
+                ),
                 name="approval_amount_only_when_approved",
             ),
             models.CheckConstraint(

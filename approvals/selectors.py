@@ -6,10 +6,11 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 
 from .models import Approval, ApprovalTransition
-from .workflows import Kind, State
+from .workflows import ANNUAL_KINDS, Kind, State, funding_kind
 
-# What funds a plan today: the panel, or out of panel a head of service. Later kinds (a fee) say nothing about it.
-FUNDING = (Kind.PANEL, Kind.OUT_OF_PANEL)
+# What funds a plan today: the panel (weekly, or a respite allowance for the year), or out of panel a head of
+# service. Later kinds (a fee) say nothing about it.
+FUNDING = (Kind.PANEL, Kind.OUT_OF_PANEL, Kind.RESPITE_ALLOWANCE)
 
 
 def is_approved(plan_id: int | None, *, kinds=FUNDING) -> bool:
@@ -30,6 +31,22 @@ def approved_weekly_amount(plan_id: int | None, *, kinds=FUNDING) -> Decimal | N
         .values_list("approved_weekly_amount", flat=True)
         .first()
     )
+
+
+def approved_allowance(plan_id: int | None) -> Approval | None:
+    """The latest annual respite allowance the panel approved on the plan, or None. One query."""
+    if plan_id is None:
+        return None
+    return (
+        Approval.objects.filter(plan_id=plan_id, kind=Kind.RESPITE_ALLOWANCE, state=State.APPROVED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def is_annual(plan) -> bool:
+    """Is this plan's funding approved as a sum for a year (a respite allowance), not a weekly amount?"""
+    return funding_kind(plan) in ANNUAL_KINDS
 
 
 def approvals_for_plan(plan) -> QuerySet[Approval]:

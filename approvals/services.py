@@ -11,12 +11,7 @@ from audit.services import record_change
 from core.exceptions import ActionRefused
 
 from .models import APPROVAL_MACHINE, Approval
-from .workflows import DECIDED_BY, OPEN_STATES, STEP_FOR_DECISION, Kind, State
-
-
-def funding_kind(plan) -> Kind:
-    """Who funds this plan: a head of service out of panel (residential, nursing, supported living), else the panel."""
-    return Kind.OUT_OF_PANEL if plan.needs_out_of_panel_approval else Kind.PANEL
+from .workflows import ANNUAL_KINDS, DECIDED_BY, OPEN_STATES, STEP_FOR_DECISION, Kind, State, funding_kind
 
 
 def _open(plan, kind: Kind) -> Approval | None:
@@ -55,10 +50,17 @@ def request_funding(plan, *, acting_user) -> Approval:
 
 @transaction.atomic
 def decide_approval(
-    approval: Approval, *, acting_user, decision: str, approved_weekly_amount: Decimal | None = None, notes: str = ""
+    approval: Approval,
+    *,
+    acting_user,
+    decision: str,
+    approved_weekly_amount: Decimal | None = None,
+    approved_annual_amount: Decimal | None = None,
+    notes: str = "",
 ) -> Approval:
-    """Approve (up to a weekly amount), decline or defer: one step of the approval's machine, logged with who,
-    when and the notes, or refused with the reason and nothing changed. An amount is kept only on an approval."""
+    """Approve (up to a weekly amount, or an allowance for a sum a year), decline or defer: one step of the
+    approval's machine, logged with who, when and the notes, or refused with the reason and nothing changed. An
+    amount is kept only on an approval, and only the one its kind is approved as."""
     step = STEP_FOR_DECISION.get(decision)
     if step is None:
         raise ActionRefused("Choose whether funding is approved, declined or deferred.")
@@ -66,13 +68,23 @@ def decide_approval(
     if APPROVAL_MACHINE.step(approval, step) is not None and not APPROVAL_MACHINE.may(approval, step, acting_user):
         raise ActionRefused(f"Only {DECIDED_BY[approval.kind].called} can record this funding decision.")
     approved = decision == State.APPROVED
-    approval.approved_weekly_amount = approved_weekly_amount if approved else None
+    annual = approval.kind in ANNUAL_KINDS
+    approval.approved_weekly_amount = approved_weekly_amount if approved and not annual else None
+    approval.approved_annual_amount = approved_annual_amount if approved and annual else None
     approval.notes = notes
     approval.decided_by = acting_user
     approval.decided_at = timezone.now()
     approval.full_clean(exclude=["state"], validate_constraints=False)  # the constraints hold once the step is taken
     APPROVAL_MACHINE.apply(approval, step, acting_user=acting_user, note=notes)
-    if approved:
+    if approved and annual:
+        record_change(
+            actor=acting_user,
+            obj=approval,
+            person=approval.plan.person,
+            summary=f"Approved £{approved_annual_amount} a year ({approval.get_kind_display()})",
+            changes={"approved_annual_amount": [None, approved_annual_amount]},
+        )
+    elif approved:
         record_change(
             actor=acting_user,
             obj=approval,

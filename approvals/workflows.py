@@ -11,6 +11,7 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.roles import Role
+from catalogue.codes import ServiceCode
 
 
 class Kind(models.TextChoices):
@@ -20,6 +21,8 @@ class Kind(models.TextChoices):
     PANEL = "panel", "Care Authorisation Panel"
     OUT_OF_PANEL = "out_of_panel", "Out-of-panel approval by a head of service"
     FEE = "fee", "Placement fee approval by a head of service"
+    # The panel approves respite as a sum for the year, not a weekly amount (Haringey procedure, respite step 2).
+    RESPITE_ALLOWANCE = "respite_allowance", "Annual respite allowance by the Care Authorisation Panel"
 
 
 class State(models.TextChoices):
@@ -46,7 +49,18 @@ DECIDED_BY = {
     Kind.PANEL: Decider(Role.CAP_MEMBER, "a Care Authorisation Panel member"),
     Kind.OUT_OF_PANEL: Decider(Role.HEAD_OF_SERVICE, "a head of service"),
     Kind.FEE: Decider(Role.HEAD_OF_SERVICE, "a head of service"),
+    Kind.RESPITE_ALLOWANCE: Decider(Role.CAP_MEMBER, "a Care Authorisation Panel member"),
 }
+# The kinds approved as a sum for a year; every other kind is approved up to a weekly amount.
+ANNUAL_KINDS = (Kind.RESPITE_ALLOWANCE,)
+
+
+def funding_kind(plan) -> Kind:
+    """Who funds this plan: a head of service out of panel (residential, nursing, supported living), the panel's
+    annual allowance for respite, else the panel."""
+    if plan.needs_out_of_panel_approval:
+        return Kind.OUT_OF_PANEL
+    return Kind.RESPITE_ALLOWANCE if plan.service_type_id == ServiceCode.RESPITE else Kind.PANEL
 
 
 # Who may act ------------------------------------------------------------------------------
@@ -57,7 +71,16 @@ def is_decider(approval, user) -> bool:
 # What must be true ------------------------------------------------------------------------
 def amount_given(approval) -> bool:
     """Enter the approved weekly amount."""
+    if approval.kind in ANNUAL_KINDS:
+        return True
     return approval.approved_weekly_amount is not None and approval.approved_weekly_amount > 0
+
+
+def annual_amount_given(approval) -> bool:
+    """Enter the approved annual allowance."""
+    if approval.kind not in ANNUAL_KINDS:
+        return True
+    return approval.approved_annual_amount is not None and approval.approved_annual_amount > 0
 
 
 def may_be_deferred(approval) -> bool:
@@ -71,9 +94,16 @@ class ApprovalWorkflow(ConcurrentTransitionMixin, models.Model):
     class Meta:
         abstract = True
 
-    @transition(state, source=OPEN_STATES, target=State.APPROVED, permission=is_decider, conditions=[amount_given])
+    @transition(
+        state,
+        source=OPEN_STATES,
+        target=State.APPROVED,
+        permission=is_decider,
+        conditions=[amount_given, annual_amount_given],
+    )
     def approve(self):
-        """Approved, up to a weekly amount: Brokerage may not commission more."""
+        """Approved, up to a weekly amount (or, for an allowance, a sum for the year): Brokerage may not commission
+        more."""
 
     @transition(state, source=OPEN_STATES, target=State.DECLINED, permission=is_decider)
     def decline(self):

@@ -82,8 +82,12 @@ class ServiceAgreement(TimeStampedModel):
                 condition=models.Q(bid__isnull=False) | ~models.Q(spot_contract_reason=""),
                 name="agreement_from_a_bid_or_a_spot_reason",
             ),
+            # One open-ended agreement a referral: fixed-term ones (each respite stay, a contract of its own) are
+            # as many as its work books.
             models.UniqueConstraint(
-                fields=["referral"], condition=models.Q(status="active"), name="one_active_agreement_per_referral"
+                fields=["referral"],
+                condition=models.Q(status="active", end_date__isnull=True),
+                name="one_open_agreement_per_referral",
             ),
         ]
 

@@ -243,6 +243,46 @@ def make_routed_agreement(
 
 
 @transaction.atomic
+def make_booked_agreement(
+    referral, *, acting_user, provider, spot_contract_reason: str, start_date, end_date, weekly_cost: Decimal
+) -> ServiceAgreement:
+    """A fixed-term spot contract for one stay (a respite booking, drawn on an allowance its own app keeps): from
+    `start_date` to `end_date`, with the provider the app chose and the reason it is a spot contract. A referral
+    may have many such agreements, one a stay, while it is worked or once its work is done; never before an officer
+    has it. The provider and the social worker are told."""
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("person", "plan").get(pk=referral.pk)
+    if not is_team_officer(referral, acting_user) or referral.allocated_to_id != acting_user.pk:
+        raise ActionRefused("Only the officer this referral is allocated to can do this.")
+    if route_of(referral) is None:
+        raise ActionRefused("No workflow commissions this service type.")
+    if referral.state not in (State.ALLOCATED, State.ACTIVE):
+        raise ActionRefused("Only a referral with an officer can have its agreements made.")
+    if start_date < timezone.localdate():
+        raise ActionRefused("The start date cannot be in the past.")
+    if end_date is None or end_date <= start_date:
+        raise ActionRefused("The stay ends after it starts.")
+    if not spot_contract_reason.strip():
+        raise ActionRefused("Say why this is a spot contract.")
+    agreement = ServiceAgreement(
+        referral=referral,
+        person=referral.person,
+        provider=provider,
+        spot_contract_reason=spot_contract_reason.strip(),
+        service_type_id=referral.service_type_id,
+        start_date=start_date,
+        end_date=end_date,
+        weekly_hours=None,
+        visit_schedule=[],
+        hourly_rate=None,
+        weekly_cost=_in_pence(weekly_cost, "weekly cost"),
+        created_by=acting_user,
+    )
+    _save_new_agreement(agreement, acting_user=acting_user)
+    enqueue(notify_award, agreement.pk)
+    return agreement
+
+
+@transaction.atomic
 def reprice_agreement(agreement, *, acting_user, hourly_rate=None, weekly_cost=None, reason: str) -> ServiceAgreement:
     """New prices for a running agreement, on its own price basis: an hourly rate for one priced by the hour, a
     weekly cost for one priced by the week; never above what the practitioner authorised. The agreement keeps its

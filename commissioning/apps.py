@@ -4,12 +4,11 @@ from catalogue.codes import ServiceCode
 
 # The service types whose provider Brokerage finds on the DPS (or off it) and contracts on the same steps: home care
 # and the simpler services (SPEC §4). A type that gains its own steps moves from here to its own app: residential and
-# nursing (placements), supported living (supported_living), shared lives (shared_lives), a direct payment, which
-# has no provider (direct_payments).
+# nursing (placements), respite (respite), supported living (supported_living), shared lives (shared_lives), a direct
+# payment, which has no provider (direct_payments).
 COMMISSIONED_HERE = (
     ServiceCode.HOME_CARE,
     ServiceCode.REABLEMENT,
-    ServiceCode.RESPITE,
     ServiceCode.DAY_OPPORTUNITIES,
     ServiceCode.TRANSPORT,
     ServiceCode.MEALS,

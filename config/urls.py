@@ -23,6 +23,7 @@ urlpatterns = [
     path("changes/", include("changes.urls")),
     path("placements/", include("placements.urls")),
     path("supported-living/", include("supported_living.urls")),
+    path("respite/", include("respite.urls")),
     path("reviews/", include("reviews.urls")),
     path("reablement/", include("reablement.urls")),
     path("shared-lives/", include("shared_lives.urls")),

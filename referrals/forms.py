@@ -110,12 +110,30 @@ class FundingDecisionForm(GovUKForm):
     approved_weekly_amount = forms.DecimalField(
         label="Approved weekly amount (£)", max_digits=9, decimal_places=2, min_value=0.01, required=False
     )
+    approved_annual_amount = forms.DecimalField(
+        label="Approved annual respite allowance (£)",
+        help_text="The sum for the year that respite bookings draw on.",
+        max_digits=9,
+        decimal_places=2,
+        min_value=0.01,
+        required=False,
+    )
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, annual: bool = False, **kwargs):
+        """`annual`: the plan is funded as a sum for the year (a respite allowance), so the panel enters that and
+        not a weekly amount."""
+        super().__init__(*args, **kwargs)
+        self.annual = annual
+        del self.fields["approved_weekly_amount" if annual else "approved_annual_amount"]
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == Decision.APPROVED and not data.get("approved_weekly_amount"):
-            self.add_error("approved_weekly_amount", "Enter the approved weekly amount")
+        amount = "approved_annual_amount" if self.annual else "approved_weekly_amount"
+        if data.get("decision") == Decision.APPROVED and not data.get(amount):
+            self.add_error(
+                amount, "Enter the approved annual allowance" if self.annual else "Enter the approved weekly amount"
+            )
         return data
 
 

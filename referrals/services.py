@@ -297,7 +297,13 @@ STEP_AFTER_DECISION = {
 
 @transaction.atomic
 def record_funding_decision(
-    referral: Referral, *, acting_user, decision: str, approved_weekly_amount: Decimal | None = None, notes: str = ""
+    referral: Referral,
+    *,
+    acting_user,
+    decision: str,
+    approved_weekly_amount: Decimal | None = None,
+    approved_annual_amount: Decimal | None = None,
+    notes: str = "",
 ) -> Approval:
     """The panel's (or, out of panel, a head of service's) decision on the plan a referral waits on: the approval's
     step and then the referral's, in one transaction, or neither. The approval is the one asked for when the
@@ -310,17 +316,14 @@ def record_funding_decision(
         acting_user=acting_user,
         decision=decision,
         approved_weekly_amount=approved_weekly_amount,
+        approved_annual_amount=approved_annual_amount,
         notes=notes,
     )
     if approval.state == Decision.APPROVED:
         _mark_queued(referral)
-    amount = approval.approved_weekly_amount
-    apply_transition(
-        referral,
-        STEP_AFTER_DECISION[decision],
-        acting_user=acting_user,
-        note=notes or (f"£{amount} a week" if amount else ""),
-    )
+    weekly, annual = approval.approved_weekly_amount, approval.approved_annual_amount
+    amount = f"£{weekly} a week" if weekly else f"£{annual} a year" if annual else ""
+    apply_transition(referral, STEP_AFTER_DECISION[decision], acting_user=acting_user, note=notes or amount)
     enqueue(notify_funding_decision, referral.pk, approval.transitions.latest("id").pk)
     if approval.state == Decision.APPROVED:
         _announce_arrival(referral)

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from approvals.selectors import is_annual
 from audit.services import record_list_view, record_refusal, record_view
 from brokerage.forms import ContactLogForm
 from brokerage.selectors import contacts_for_referral, team_officers
@@ -219,7 +220,7 @@ def referral_withdraw(request, referral_id: int):
 @require_http_methods(["GET", "POST"])
 def funding_decision(request, referral_id: int):
     referral = access_referral(request.user, referral_id)
-    form = FundingDecisionForm(request.POST or None)
+    form = FundingDecisionForm(request.POST or None, annual=referral.plan_id is not None and is_annual(referral.plan))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_funding_decision(referral, acting_user=request.user, **form.cleaned_data)

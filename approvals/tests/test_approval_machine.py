@@ -148,6 +148,32 @@ def test_approve_refused_without_a_weekly_amount(amount, social_worker, person, 
     )
 
 
+def test_approve_a_respite_allowance_as_a_sum_for_the_year(social_worker, person, cap_member):
+    approval = requested(social_worker, person, service_type=ServiceCode.RESPITE)
+    assert approval.kind == Approval.Kind.RESPITE_ALLOWANCE
+    # A weekly amount sent with it is not kept: an allowance is approved for the year.
+    decide_approval(
+        approval,
+        acting_user=cap_member,
+        decision="approved",
+        approved_weekly_amount=Decimal("50"),
+        approved_annual_amount=Decimal("2400.00"),
+    )
+    approval = assert_stepped(approval, "approve", S.REQUESTED, S.APPROVED, cap_member)
+    assert (approval.approved_annual_amount, approval.approved_weekly_amount) == (Decimal("2400.00"), None)
+
+
+def test_approve_a_respite_allowance_refused_without_an_annual_amount(social_worker, person, cap_member):
+    approval = requested(social_worker, person, service_type=ServiceCode.RESPITE)
+    assert_refused(
+        approval,
+        lambda: decide_approval(
+            approval, acting_user=cap_member, decision="approved", approved_weekly_amount=Decimal("50")
+        ),
+        "Enter the approved annual allowance.",
+    )
+
+
 @pytest.mark.parametrize("decision", ["approved", "declined", "deferred"])
 @pytest.mark.parametrize("who", ["social_worker", "officer_east", "head_of_service"])
 def test_a_panel_decision_refused_for_anyone_but_a_cap_member(decision, who, request, social_worker, person):
@@ -238,9 +264,11 @@ STEP_TESTS = {
             "test_approve_records_the_weekly_amount_and_who_approved",
             "test_approve_a_deferred_approval",
             "test_approve_out_of_panel_by_a_head_of_service",
+            "test_approve_a_respite_allowance_as_a_sum_for_the_year",
         ],
         [
             "test_approve_refused_without_a_weekly_amount",
+            "test_approve_a_respite_allowance_refused_without_an_annual_amount",
             "test_a_panel_decision_refused_for_anyone_but_a_cap_member[approved]",
             "test_an_out_of_panel_decision_refused_for_a_cap_member[approved]",
             "test_a_decided_approval_takes_no_further_step[approved]",

@@ -53,6 +53,7 @@ LOCAL_APPS = [
     "reablement",
     "shared_lives",
     "direct_payments",
+    "respite",
     "portal",
     "dashboard",
 ]
@@ -243,6 +244,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reviews.tasks.sweep_reviews",
         "schedule": crontab(hour=6, minute=0),
         "options": {"expires": 6 * 60 * 60},  # not taken by noon: dropped, and the next morning's run catches up
+    },
+    # Respite allowances whose year is over end (respite.services.end_due_allowances).
+    "end-due-respite-allowances": {
+        "task": "respite.tasks.end_due_allowances",
+        "schedule": crontab(hour=0, minute=15),
+        "options": {"expires": 6 * 60 * 60},  # a sweep no worker took by morning is dropped: the next one does it
     },
     # One-time form tokens older than a week (core.once).
     "forget-old-form-submissions": {

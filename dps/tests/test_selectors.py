@@ -48,14 +48,15 @@ def market(social_worker, east_area, cap_member, officer_east):
     sooner = requirement(closes_at=timezone.now() + timezone.timedelta(days=1))
     other_district = requirement(postcode="E2 7DG")
     other_arrangement = requirement(on=PurchasingArrangementFactory())
-    respite = PurchasingArrangementFactory(service_type=ServiceCode.RESPITE)
+    # Another service type commissioned on the DPS (respite has its own allowance and bookings, no requirement).
+    respite = PurchasingArrangementFactory(service_type=ServiceCode.DAY_OPPORTUNITIES)
     respite_person = person()
     respite_case = allocated(
         respite_person,
         cap_member,
         officer_east,
         arrangement=respite,
-        plan=make_plan(social_worker, respite_person, service_type=ServiceCode.RESPITE),
+        plan=make_plan(social_worker, respite_person, service_type=ServiceCode.DAY_OPPORTUNITIES),
     )
     other_service = out_for_bids(respite_case)
     already_closed = closed(person(), cap_member, officer_east, arrangement=arrangement).requirement

@@ -1,0 +1,60 @@
+"""The respite allowance cannot be overdrawn by two bookings made at the same moment: two connections to PostgreSQL,
+released together by a barrier, each try to book more than half of what is left. The allowance row's lock puts one
+after the other: exactly one wins, the other is refused with the balance, and the balance is never below £0."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from core.exceptions import ActionRefused
+from respite import services
+from respite.models import RespiteAllowance, RespiteBooking
+
+from .factories import ALLOWANCE, letter_sent, respite_provider, today
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_bookings_at_the_same_moment_cannot_overdraw_the_allowance(
+    person, cap_member, officer_east, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    allowance = letter_sent(person, cap_member, officer_east)
+    providers = [respite_provider(), respite_provider()]
+    cost = Decimal("1200.00")  # each alone fits in £2,000; both do not
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def book(n):
+        from datetime import timedelta
+
+        try:
+            barrier.wait(timeout=10)
+            start = today() + timedelta(days=10 + 20 * n)
+            results[n] = services.book_respite(
+                allowance,
+                acting_user=officer_east,
+                provider=providers[n],
+                start_date=start,
+                end_date=start + timedelta(days=7),
+                cost=cost,
+            )
+        except ActionRefused as refusal:
+            results[n] = refusal
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    won = [r for r in results if isinstance(r, RespiteBooking)]
+    refused = [r for r in results if isinstance(r, ActionRefused)]
+    assert len(won) == 1 and len(refused) == 1, results
+    assert "would exceed the respite allowance: £800.00 is left of £2,000.00" in refused[0].message
+    allowance = RespiteAllowance.objects.get(pk=allowance.pk)
+    assert allowance.booked == cost and allowance.balance == ALLOWANCE - cost >= 0
+    assert RespiteBooking.objects.count() == 1
