@@ -79,7 +79,7 @@ class SharedLivesArrangement(ArrangementWorkflow, TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        return f"SL-{self.pk:06d}"
+        return f"SLS-{self.pk:06d}"
 
     @property
     def approved_amount(self) -> Decimal | None:
