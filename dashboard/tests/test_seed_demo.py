@@ -122,3 +122,22 @@ def test_the_demo_shared_lives_cases_wait_for_the_scheme_and_the_panel(client):
     assert "Record a taster session" in client.get(kofi.get_absolute_url()).content.decode()
     client.force_login(User.objects.get(username="cap.member"))
     assert grace.get_absolute_url() in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_case_of_every_brokered_service_type_past_its_draft():
+    """Every service Brokerage arranges (SPEC §3) has a demo case that has reached the panel, Brokerage or beyond.
+    Shared lives reaches Brokerage last (its matching is the scheme's): its cases are arrangements with the scheme."""
+    from catalogue.codes import NOT_BROKERED, REFERRAL_ONLY_SERVICES, ServiceCode
+    from placements.models import Placement
+    from referrals.models import Referral
+    from shared_lives.models import SharedLivesArrangement
+
+    seed()
+    reached = set(Referral.objects.exclude(state=Referral.State.DRAFT).values_list("service_type_id", flat=True))
+    if SharedLivesArrangement.objects.exists():
+        reached.add(ServiceCode.SHARED_LIVES)
+    brokered = set(ServiceCode.values) - set(NOT_BROKERED) - REFERRAL_ONLY_SERVICES
+    assert brokered - reached == set()
+    nursing = Placement.objects.get(referral__service_type_id=ServiceCode.NURSING)
+    assert nursing.state == "bidding" and nursing.requirement.bids.count() == 1

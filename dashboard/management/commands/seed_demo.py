@@ -38,7 +38,7 @@ DEMO_PASSWORD = "demo-password-2026"
 # A service type's own demo case lives beside this command, in dashboard/demo_cases/<app>.py: each is
 # seed(*, users, person, plan, providers), where person(worker, first, last, dob, area, postcode, nhs) and
 # plan(worker, person, service, hours, budget) make what the cases here make, and providers is by name.
-DEMO_CASES = ("respite", "supported_living", "shared_lives", "simple_services")
+DEMO_CASES = ("nursing", "respite", "supported_living", "shared_lives", "simple_services")
 
 DEMO_USERS = [
     ("social.worker", [Role.SOCIAL_WORKER], "", "Sam", "Okafor"),
