@@ -10,7 +10,7 @@ from catalogue.selectors import offered_service_types
 from core.forms import GovUKDateField, GovUKDateInput, GovUKForm, GovUKModelForm
 from core.once import OneTimeForm
 
-from .models import CareAndSupportPlan, NeedsAssessment, Person, Specialism
+from .models import CareAndSupportPlan, NeedsAssessment, Person, ProvisionKind, Specialism
 from .validators import normalise_nhs_number, normalise_postcode, validate_nhs_number, validate_postcode
 
 
@@ -129,6 +129,8 @@ class PlanForm(GovUKModelForm):
             offered |= ServiceType.objects.filter(code=self.instance.service_type_id)
         self.fields["service_type"].queryset = offered
         self.fields["service_type"].empty_label = "Choose a service"
+        # Not "---------": a social worker reads the first option as the answer for a plan that is not supported living.
+        self.fields["provision_kind"].choices = [("", "Not supported living"), *ProvisionKind.choices]
         self.fields["assessment"].queryset = NeedsAssessment.objects.filter(person=person)
         self.fields["assessment"].required = False
         if self.instance.pk and self.instance.visit_schedule:

@@ -1,35 +1,59 @@
-"""Supported living in a real browser, each step by the person whose step it is, signed in: the officer closes
-bidding and shares the person's details with the chosen bidder; that provider reads them in its portal and sends
-its proposal with a cost breakdown; the officer and the social worker each review it; the officer negotiates and
-agrees the terms; the social worker records the viewing and presents the case to the panel; a panel member finds it
-on their home page and approves the funding; the officer commissions it (the package and its purchase order) and
+"""Supported living in a real browser from the very first step, each step by the person whose step it is, signed in:
+the social worker records a supported living care and support plan on the person's page (the kind of provision and
+the 1:1 hours a week) and refers the person to Brokerage; a head of service finds the referral on their home page
+and approves it out of panel; the East officer takes it from the queue and publishes the requirement on the DPS from
+the supported living page; two providers bid in their portal; the closing time passes; the officer closes bidding
+and shares the person's details with the cheaper bidder; that provider reads them in its portal and sends its
+proposal with a cost breakdown; the officer and the social worker each review it; the officer negotiates and agrees
+the terms; the social worker records the viewing and presents the case to the panel; a panel member finds it on
+their home page and approves the funding; the officer commissions it (the package and its purchase order) and
 downloads the supported living agreement (PDF). axe-core, the reflow check at 320 px and the Content-Security-Policy
 find nothing wrong on any page."""
 
 import io
+import re
 from datetime import timedelta
 
-import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from catalogue.codes import ServiceCode
+from dps.models import DPSRequirement
+from dps.tests.factories import PurchasingArrangementFactory, enrol, provider_staff
 from packages.models import CarePackage
+from providers.tests.factories import ProviderFactory
 from purchase_orders.models import PurchaseOrder
 from referrals.models import Referral
 from supported_living.models import SupportedLivingPlacement
-from supported_living.tests import factories as f
+from supported_living.tests.factories import AREAS, SUMMARY
 from supported_living.workflows import State
 
 from .test_browser_placement import Walk
 
+OUTCOMES = "To live in my own flat with a team I know\nTo get to college three days a week"
 
-def test_supported_living_from_its_bids_to_an_active_package(
+
+def bid(walk, user, reference, price):
+    """The provider finds the requirement in its portal and bids a weekly price, answering each outcome."""
+    page = walk.page
+    walk.sign_in(user)
+    walk.click(reference)
+    page.get_by_role("radio", name="Per week").check()
+    page.get_by_label("Your price in pounds").fill(price)
+    page.get_by_label("1. To live in my own flat with a team I know").fill("A small, steady team of six.")
+    page.get_by_label("2. To get to college three days a week").fill("Travel training, then support on the bus.")
+    walk.click("Submit your bid", role="button")
+    expect(page.get_by_role("heading", name="Your bid", exact=True)).to_be_visible()
+
+
+def test_supported_living_from_the_plan_to_an_active_package(
     browser,
     live_server,
     transactional_db,
     settings,
     tmp_path,
+    time_machine,
     person,
     head_of_service,
     officer_east,
@@ -37,13 +61,75 @@ def test_supported_living_from_its_bids_to_an_active_package(
     cap_member,
 ):
     settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(timezone.now() - timedelta(days=3)):
-        case = f.published(person, head_of_service, officer_east, cap_member)
-    placement = case.placement
-    provider = case.bids[0].provider.name
-    today = timezone.localdate()
+    # The DPS for supported living, and two providers on it covering the person's postcode district.
+    arrangement = PurchasingArrangementFactory(name="Supported living DPS", service_type=ServiceCode.SUPPORTED_LIVING)
+    bidders = []
+    for name in ("Haven Supported Living", "Oakfield Support"):
+        user = provider_staff(ProviderFactory(name=name))
+        enrol(user.provider, arrangement)
+        bidders.append(user)
+    provider = bidders[0].provider.name
     walk = Walk(browser, live_server.url)
     page = walk.page
+
+    # The social worker records a supported living plan on the person's page.
+    walk.sign_in(social_worker)
+    walk.goto(person.get_absolute_url())
+    walk.click("Write a care and support plan")
+    page.get_by_label("Service type").select_option(ServiceCode.SUPPORTED_LIVING)
+    page.get_by_label("Kind of supported living provision").select_option(
+        label="A self-contained flat with support on site"
+    )
+    page.get_by_label("1:1 hours a week").fill("20")
+    page.get_by_label("Places to avoid").fill("Tottenham Hale: past exploitation by a group there.")
+    page.get_by_label("Outcomes the person wants to achieve").fill(OUTCOMES)
+    page.get_by_label("Indicative weekly budget (£)").fill("1100.00")
+    walk.click("Save plan", role="button")
+    expect(page.get_by_text("A self-contained flat with support on site")).to_be_visible()
+
+    # They refer the person to Brokerage: a supported living plan waits for a head of service, out of panel.
+    walk.click(f"Back to {person}")
+    walk.click("Refer to Brokerage")
+    page.get_by_label("New care and support plan").check()
+    walk.click("Continue", role="button")
+    page.get_by_role("combobox", name="Care and support plan").select_option(index=1)
+    page.get_by_label("What Brokerage needs to know").fill("Moving out of the family home for the first time.")
+    walk.click("Send referral", role="button")
+    expect(page.get_by_text("Awaiting a funding decision").first).to_be_visible()
+    expect(page.get_by_text("A head of service decides its funding, out of panel.")).to_be_visible()
+    reference = re.search(r"BR-\d{6}", page.content()).group(0)
+
+    # The head of service finds it on their home page and approves it out of panel.
+    walk.sign_in(head_of_service)
+    walk.click(f"Decide on {reference}")
+    page.get_by_role("radio", name="Approved").check()
+    page.get_by_role("spinbutton", name="Approved weekly amount").fill("1100.00")
+    walk.click("Record decision", role="button")
+    expect(page.get_by_text(f"Funding decision recorded for {reference}")).to_be_visible()
+
+    # The East officer takes it from the queue and publishes the requirement from the supported living page.
+    walk.sign_in(officer_east)
+    walk.click("Task queue")
+    walk.click(reference)
+    walk.click("Take this task", role="button")
+    placement = SupportedLivingPlacement.objects.get()
+    walk.click(placement.reference)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Supported living for {person}")
+    walk.click("Publish the requirement")
+    page.get_by_label("About the person's support").fill(SUMMARY)
+    page.get_by_label("Areas to avoid").fill(AREAS)
+    page.get_by_label("Weight of quality (%)").fill("50")
+    walk.click("Publish", role="button")
+    expect(page.get_by_text("The requirement is on the DPS, open for bids.")).to_be_visible()
+
+    # Two providers bid in their portal.
+    requirement = DPSRequirement.objects.get(pk=SupportedLivingPlacement.objects.get(pk=placement.pk).requirement_id)
+    bid(walk, bidders[0], requirement.reference, "1150.00")
+    bid(walk, bidders[1], requirement.reference, "1300.00")
+
+    # The closing time passes.
+    time_machine.move_to(requirement.closes_at + timedelta(minutes=1))
+    today = timezone.localdate()
 
     # The officer closes bidding and shares the person's details with the cheaper bidder only.
     walk.sign_in(officer_east)
@@ -56,7 +142,7 @@ def test_supported_living_from_its_bids_to_an_active_package(
     expect(page.get_by_role("table", name="Providers and their proposals").get_by_text(provider)).to_be_visible()
 
     # The provider reads the person's details in its portal and sends its proposal.
-    walk.sign_in(case.bidders[0])
+    walk.sign_in(bidders[0])
     walk.click(f"Supported living {placement.reference}")
     expect(page.get_by_role("heading", level=1)).to_have_text(person.full_name)
     page.get_by_label("1:1 hours a week").fill("20")
