@@ -4,7 +4,7 @@ audit trail in one transaction; or is refused with the reason and changes nothin
 by their services: dps (the requirement, the spot contract notice), approvals (the fee approval), brokerage (the
 agreement), packages (the package and its purchase order), reviews, and referrals (the referral made active)."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -19,12 +19,11 @@ from core.tasks import enqueue
 from dps import services as dps
 from packages.services import start_routed_package
 from referrals.services import record_commissioned
+from reviews.services import schedule_first_reviews
 
 from .models import PLACEMENT_MACHINE, FeeOffer, Placement, PlacementAssessment, PlacementHome
 from .tasks import notify_fee_approval_requested, notify_viewings, render_placement_contract
 from .workflows import State, is_officer
-
-SIX_WEEKS = timedelta(weeks=6)
 
 
 def _long(day: date) -> str:
@@ -353,7 +352,12 @@ def commission(placement, *, acting_user) -> Placement:
         )
     version = start_routed_package(referral, agreement, acting_user=acting_user)
     placement.agreement, placement.package = agreement, version.package
-    _schedule_reviews(placement, acting_user=acting_user)
+    schedule_first_reviews(
+        placement.package,
+        starts_on=placement.admission_date,
+        acting_user=acting_user,
+        note=f"Placement {placement.reference}: admitted {_long(placement.admission_date)}",
+    )
     order = version.purchase_order
     placement = _step(
         placement,
@@ -365,36 +369,6 @@ def commission(placement, *, acting_user) -> Placement:
     record_commissioned(referral, acting_user=acting_user, note=f"{placement.reference}: purchase order {order.number}")
     enqueue(render_placement_contract, placement.pk)
     return placement
-
-
-def _a_year_after(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
-def _schedule_reviews(placement, *, acting_user) -> None:
-    from reviews.services import schedule_review
-
-    admitted = placement.admission_date
-    note = f"Placement {placement.reference}: admitted {_long(admitted)}"
-    schedule_review(
-        package=placement.package,
-        kind="six_week",
-        due_on=admitted + SIX_WEEKS,
-        assigned_to=placement.person.allocated_worker,
-        acting_user=acting_user,
-        note=note,
-    )
-    schedule_review(
-        package=placement.package,
-        kind="twelve_month",
-        due_on=_a_year_after(admitted),
-        assigned_to=None,
-        acting_user=acting_user,
-        note=note,
-    )
 
 
 @transaction.atomic

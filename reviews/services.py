@@ -7,7 +7,7 @@ reduction a 12-month review.
 """
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
@@ -28,6 +28,37 @@ from .workflows import NOT_THE_CANCELLER, NOT_THE_REVIEWER, OPEN_STATES, REMIND_
 
 def _long(day: date) -> str:
     return f"{day:%-d %B %Y}"
+
+
+SIX_WEEKS = timedelta(weeks=6)
+
+
+def a_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def schedule_first_reviews(package, *, starts_on: date, acting_user, note: str) -> None:
+    """A new service's two reviews, counted from the day it starts: the 6-week review for the person's allocated
+    worker and the 12-month review for the review team (SPEC §4)."""
+    schedule_review(
+        package=package,
+        kind=Kind.SIX_WEEK,
+        due_on=starts_on + SIX_WEEKS,
+        assigned_to=package.person.allocated_worker,
+        acting_user=acting_user,
+        note=note,
+    )
+    schedule_review(
+        package=package,
+        kind=Kind.TWELVE_MONTH,
+        due_on=a_year_after(starts_on),
+        assigned_to=None,
+        acting_user=acting_user,
+        note=note,
+    )
 
 
 @transaction.atomic

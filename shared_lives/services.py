@@ -5,7 +5,7 @@ apps' rows are written by their services: approvals (the panel's decision), refe
 made active), brokerage (the agreement with the scheme), packages (the package and its purchase order) and
 reviews."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -21,11 +21,11 @@ from packages.services import start_routed_package
 from providers.models import Provider
 from referrals.models import Referral
 from referrals.services import create_referral, record_commissioned
+from reviews.services import schedule_first_reviews
 
 from .models import ARRANGEMENT_MACHINE, SharedLivesArrangement, Visit
 from .workflows import LIVE_STATES, State, is_scheme
 
-SIX_WEEKS = timedelta(weeks=6)
 # Which visits are recorded in which state: the tasters after the match, the trial stays after the tasters.
 VISITS_IN = {Visit.Kind.TASTER: State.MATCHED, Visit.Kind.TRIAL_STAY: State.TRIAL_STAYS}
 
@@ -273,7 +273,12 @@ def commission(arrangement, *, acting_user, weekly_cost: Decimal, start_date: da
     )
     version = start_routed_package(referral, agreement, acting_user=acting_user)
     arrangement.agreement, arrangement.package = agreement, version.package
-    _schedule_reviews(arrangement, acting_user=acting_user)
+    schedule_first_reviews(
+        arrangement.package,
+        starts_on=arrangement.start_date,
+        acting_user=acting_user,
+        note=f"Shared lives {arrangement.reference}: from {_long(arrangement.start_date)}",
+    )
     order = version.purchase_order
     arrangement = _step(
         arrangement,
@@ -286,35 +291,6 @@ def commission(arrangement, *, acting_user, weekly_cost: Decimal, start_date: da
         referral, acting_user=acting_user, note=f"{arrangement.reference}: purchase order {order.number}"
     )
     return arrangement
-
-
-def _a_year_after(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
-def _schedule_reviews(arrangement, *, acting_user) -> None:
-    from reviews.services import schedule_review
-
-    note = f"Shared lives {arrangement.reference}: from {_long(arrangement.start_date)}"
-    schedule_review(
-        package=arrangement.package,
-        kind="six_week",
-        due_on=arrangement.start_date + SIX_WEEKS,
-        assigned_to=arrangement.person.allocated_worker,
-        acting_user=acting_user,
-        note=note,
-    )
-    schedule_review(
-        package=arrangement.package,
-        kind="twelve_month",
-        due_on=_a_year_after(arrangement.start_date),
-        assigned_to=None,
-        acting_user=acting_user,
-        note=note,
-    )
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ rows are written by their services: dps (the requirement, the spot contract noti
 approval), brokerage (the agreement), packages (the package and its purchase order), reviews, and referrals (the
 referral made active)."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -20,13 +20,13 @@ from core.tasks import enqueue
 from dps import services as dps
 from packages.services import start_routed_package
 from referrals.services import record_commissioned
+from reviews.services import schedule_first_reviews
 
 from .models import SUPPORTED_LIVING_MACHINE, ChosenProvider, CostLine, JointReview, Proposal, SupportedLivingPlacement
 from .tasks import notify_assessment, render_supported_living_agreement
 from .workflows import State, is_officer, is_persons_worker, providers_chosen
 
 MACHINE = SUPPORTED_LIVING_MACHINE
-SIX_WEEKS = timedelta(weeks=6)
 PENNY = Decimal("0.01")
 
 
@@ -424,7 +424,12 @@ def commission(placement, *, acting_user, start_date: date, provision_address: s
         )
     version = start_routed_package(referral, agreement, acting_user=acting_user)
     placement.agreement, placement.package = agreement, version.package
-    _schedule_reviews(placement, acting_user=acting_user)
+    schedule_first_reviews(
+        placement.package,
+        starts_on=placement.start_date,
+        acting_user=acting_user,
+        note=f"Supported living {placement.reference}: from {_long(placement.start_date)}",
+    )
     order = version.purchase_order
     placement = _step(
         placement,
@@ -436,36 +441,6 @@ def commission(placement, *, acting_user, start_date: date, provision_address: s
     record_commissioned(referral, acting_user=acting_user, note=f"{placement.reference}: purchase order {order.number}")
     enqueue(render_supported_living_agreement, placement.pk)
     return placement
-
-
-def _a_year_after(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
-def _schedule_reviews(placement, *, acting_user) -> None:
-    from reviews.services import schedule_review
-
-    starts = placement.start_date
-    note = f"Supported living {placement.reference}: from {_long(starts)}"
-    schedule_review(
-        package=placement.package,
-        kind="six_week",
-        due_on=starts + SIX_WEEKS,
-        assigned_to=placement.person.allocated_worker,
-        acting_user=acting_user,
-        note=note,
-    )
-    schedule_review(
-        package=placement.package,
-        kind="twelve_month",
-        due_on=_a_year_after(starts),
-        assigned_to=None,
-        acting_user=acting_user,
-        note=note,
-    )
 
 
 @transaction.atomic
