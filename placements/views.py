@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import record_refusal, record_view
+from core.documents import stored_pdf
 from core.exceptions import ActionRefused
 from core.views import refuse
 from people.access import can_view_person
@@ -164,20 +165,16 @@ def publish(request, placement_id: int):
 
 @require_GET
 def contract_pdf(request, placement_id: int):
-    from django.http import FileResponse
-
     placement = access_placement(request.user, placement_id)
     if placement.agreement_id is None:
         raise Http404("This placement has no contract yet")
-    if not placement.contract_pdf:
-        return render(request, "placements/contract_pending.html", {"placement": placement}, status=202)
-    record_view(
-        actor=request.user, obj=placement, person=placement.person, what=f"placement contract {placement.reference}"
-    )
-    try:
-        handle = placement.contract_pdf.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The PDF file is missing") from missing
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{placement.reference}-contract.pdf", content_type="application/pdf"
+    return stored_pdf(
+        request,
+        file=placement.contract_pdf,
+        filename=f"{placement.reference}-contract.pdf",
+        obj=placement,
+        person=placement.person,
+        what=f"placement contract {placement.reference}",
+        pending="placements/contract_pending.html",
+        context={"placement": placement},
     )

@@ -8,12 +8,13 @@ referral and the person are never in their context.
 import csv
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import record_refusal, record_view
 from brokerage.models import ServiceAgreement
+from core.documents import stored_pdf
 from core.exceptions import ActionRefused
 from core.pagination import keyset_page
 from dps.selectors import bids_by_provider
@@ -229,21 +230,14 @@ def agreement_detail(request, agreement_id: int):
 @provider_required
 def purchase_order_pdf(request, order_id: int):
     order = access_purchase_order(request.user, order_id)
-    if not order.pdf:
-        return render(
-            request, "portal/pdf_pending.html", {"order": order, "agreement_id": order.agreement_id}, status=202
-        )
-    try:
-        handle = order.pdf.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The PDF file is missing") from missing
     # The order names the person: downloading it is a view of their record.
-    record_view(
-        actor=request.user,
+    return stored_pdf(
+        request,
+        file=order.pdf,
+        filename=f"{order.number}-r{order.revision}.pdf",
         obj=order,
         person=order.agreement.person,
         what=f"purchase order {order.display_number} in the provider portal",
-    )
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{order.number}-r{order.revision}.pdf", content_type="application/pdf"
+        pending="portal/pdf_pending.html",
+        context={"order": order, "agreement_id": order.agreement_id},
     )

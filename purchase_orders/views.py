@@ -1,7 +1,7 @@
-from django.http import FileResponse, Http404
 from django.shortcuts import render
 
-from audit.services import record_list_view, record_view
+from audit.services import record_list_view
+from core.documents import stored_pdf
 from core.pagination import keyset_page
 
 from .access import access_order
@@ -26,15 +26,13 @@ def order_list(request):
 
 def order_pdf(request, order_id: int):
     order = access_order(request.user, order_id)
-    if not order.pdf:
-        return render(request, "purchase_orders/pdf_pending.html", {"order": order}, status=202)
-    record_view(
-        actor=request.user, obj=order, person=order.agreement.person, what=f"purchase order {order.display_number}"
-    )
-    try:
-        handle = order.pdf.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The PDF file is missing") from missing
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{order.number}-r{order.revision}.pdf", content_type="application/pdf"
+    return stored_pdf(
+        request,
+        file=order.pdf,
+        filename=f"{order.number}-r{order.revision}.pdf",
+        obj=order,
+        person=order.agreement.person,
+        what=f"purchase order {order.display_number}",
+        pending="purchase_orders/pdf_pending.html",
+        context={"order": order},
     )

@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import record_refusal, record_view
+from core.documents import stored_pdf
 from core.exceptions import ActionRefused
 from core.views import refuse
 
@@ -125,15 +126,13 @@ def letter_pdf(request, allowance_id: int):
     allowance = access_allowance(request.user, allowance_id)
     if allowance.amount is None:
         raise Http404("This allowance has no letter yet")
-    if not allowance.letter_pdf:
-        return render(request, "respite/letter_pending.html", {"allowance": allowance}, status=202)
-    record_view(
-        actor=request.user, obj=allowance, person=allowance.person, what=f"respite letter {allowance.reference}"
-    )
-    try:
-        handle = allowance.letter_pdf.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The PDF file is missing") from missing
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{allowance.reference}-letter.pdf", content_type="application/pdf"
+    return stored_pdf(
+        request,
+        file=allowance.letter_pdf,
+        filename=f"{allowance.reference}-letter.pdf",
+        obj=allowance,
+        person=allowance.person,
+        what=f"respite letter {allowance.reference}",
+        pending="respite/letter_pending.html",
+        context={"allowance": allowance},
     )

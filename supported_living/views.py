@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import record_refusal, record_view
+from core.documents import stored_pdf
 from core.exceptions import ActionRefused
 from core.views import refuse
 from people.access import can_view_person
@@ -181,20 +182,15 @@ def agreement_file_response(request, placement, *, where: str = ""):
     """The agreement PDF, its download audited as a view of the person's record; 202 while it is being made."""
     if placement.agreement_id is None:
         raise Http404("This placement has no agreement yet")
-    if not placement.agreement_pdf:
-        return render(request, "supported_living/agreement_pending.html", {"placement": placement}, status=202)
-    record_view(
-        actor=request.user,
+    return stored_pdf(
+        request,
+        file=placement.agreement_pdf,
+        filename=f"{placement.reference}-agreement.pdf",
         obj=placement,
         person=placement.person,
         what=f"supported living agreement {placement.reference}{where}",
-    )
-    try:
-        handle = placement.agreement_pdf.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The PDF file is missing") from missing
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{placement.reference}-agreement.pdf", content_type="application/pdf"
+        pending="supported_living/agreement_pending.html",
+        context={"placement": placement},
     )
 
 
