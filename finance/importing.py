@@ -197,7 +197,7 @@ def _database_problems_sql(staging: str) -> str:
     provider, package = Provider._meta.db_table, CarePackage._meta.db_table
     link, agreement = PackageAgreement._meta.db_table, ServiceAgreement._meta.db_table
     return f"""
-    SELECT s.line, 'provider_id ' || s.provider_id || ' is not a provider we know'
+    SELECT s.line, 'provider_id ' || s.provider_id || ' is not a provider we know' AS reason
     FROM {staging} s WHERE NOT EXISTS (SELECT 1 FROM {provider} p WHERE p.id = s.provider_id)
     UNION ALL
     SELECT s.line, 'package_reference CP-' || lpad(s.package_id::text, 6, '0') || ' is not a home care package'
