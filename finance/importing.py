@@ -28,6 +28,7 @@ MAX_BYTES = getattr(settings, "CALL_MONITORING_MAX_BYTES", 100 * 1024 * 1024)
 LONGEST_VISIT = timedelta(hours=12)
 CHUNK = 20_000  # rows COPYed, and progress reported, at a time
 PACKAGE_REFERENCE = re.compile(r"CP-(\d{6,9})")
+EXTENDED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?([+-]\d\d:\d\d|Z)")
 METHODS = set(Method.values)
 Status = CallMonitoringImport.Status
 
@@ -58,18 +59,15 @@ def _timestamp(text: str):
 
 
 def check_row(fields: list[str]) -> tuple[tuple | None, list[str]]:
-    """One data row: (provider_id, package_id, carer, check_in, check_out, method) and no reasons, or None and
-    every reason it is bad."""
-    if len(fields) != len(HEADER):
+    """One data row: (provider_id, package_id, carer, check_in, check_out, method) as text for COPY (the
+    timestamps as written, PostgreSQL reads ISO 8601) and no reasons, or None and every reason it is bad."""
+    if len(fields) != 6:
         return None, [f"has {len(fields)} fields, not {len(HEADER)}"]
-    provider, package, carer, check_in, check_out, method = (f.strip() for f in fields)
-    reasons = [
-        f"{name} is missing"
-        for name, value in zip(HEADER, (provider, package, carer, check_in, check_out, method), strict=True)
-        if not value
-    ]
-    if reasons:
-        return None, reasons
+    provider, package, carer, check_in, check_out, method = [f.strip() for f in fields]
+    if not (provider and package and carer and check_in and check_out and method):
+        values = (provider, package, carer, check_in, check_out, method)
+        return None, [f"{name} is missing" for name, value in zip(HEADER, values, strict=True) if not value]
+    reasons = []
     if not provider.isdigit() or len(provider) > 9:
         reasons.append(f"provider_id {provider!r} is not a provider number")
     matched = PACKAGE_REFERENCE.fullmatch(package.upper())
@@ -87,15 +85,30 @@ def check_row(fields: list[str]) -> tuple[tuple | None, list[str]]:
             reasons.append("check_out is not after check_in")
         elif end - start > LONGEST_VISIT:
             reasons.append("check_out is more than 12 hours after check_in")
-    if method.lower() not in METHODS:
+    method = method.lower()
+    if method not in METHODS:
         reasons.append(f"method {method!r} is not one of {', '.join(sorted(METHODS))}")
     if reasons:
         return None, reasons
-    return (int(provider), int(matched.group(1)), carer, start, end, method.lower()), []
+    # As written when PostgreSQL reads it as it is (the extended format): cheaper than writing it again.
+    check_in = check_in if EXTENDED.fullmatch(check_in) else start.isoformat()
+    check_out = check_out if EXTENDED.fullmatch(check_out) else end.isoformat()
+    return (provider, matched.group(1), carer, check_in, check_out, method), []
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
+def _copy_line(values) -> str:
+    """A line of COPY's text format."""
+    line = "\t".join(values)
+    if _COPY_SPECIAL.search(line) is None:
+        return line + "\n"
+    return "\t".join(_copy_text(v) for v in values) + "\n"
 
 
 def _copy_text(value) -> str:
-    text = value.isoformat() if isinstance(value, datetime) else str(value)
+    text = str(value)
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
@@ -170,7 +183,7 @@ def _run(found: CallMonitoringImport) -> None:
                 row, reasons = check_row(fields)
                 problems += [(line, reason) for reason in reasons]
                 if row is not None:
-                    buffer.write("\t".join(_copy_text(v) for v in (line, *row)) + "\n")
+                    buffer.write(_copy_line((str(line), *row)))
                 done += 1
                 if done % CHUNK == 0:
                     _copy(cursor, staging, buffer)
@@ -227,7 +240,7 @@ def _finish(found, cursor, staging: str, problems: list, rows: int) -> None:
         if problems:
             buffer = io.StringIO()
             for line, reason in problems:
-                buffer.write(f"{found.pk}\t{line}\t{_copy_text(reason[:300])}\n")
+                buffer.write(_copy_line((str(found.pk), str(line), reason[:300])))
             buffer.seek(0)
             cursor.cursor.copy_expert(
                 f"COPY {problem_table} (call_monitoring_import_id, line, reason) FROM STDIN", buffer

@@ -97,9 +97,12 @@ class ActualVisit(models.Model):
 
     call_monitoring_import = models.ForeignKey(CallMonitoringImport, on_delete=models.PROTECT, related_name="visits")
     line = models.PositiveIntegerField()
-    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
-    package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+", db_index=False)
+    package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # The package's person, as the package's row has it: not checked again, a row at a time, by the database.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     carer = models.CharField(max_length=50)
     check_in = models.DateTimeField()
     check_out = models.DateTimeField()
@@ -121,21 +124,37 @@ class ActualVisit(models.Model):
 class PlannedVisit(models.Model):
     """A visit a home care package's terms plan on a day: from the version in force that day, so under its
     agreement and provider. Generated for a period, and generated again without change (once per package, start
-    and slot); a planned visit no longer in force (a suspension recorded later) goes, unless already matched."""
+    and slot); a planned visit no longer in force (a suspension recorded later) goes, unless already matched.
 
-    package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+")
-    version = models.ForeignKey("packages.PackageVersion", on_delete=models.PROTECT, related_name="+")
-    slot = models.ForeignKey("packages.VisitSlot", on_delete=models.PROTECT, related_name="+")
-    agreement = models.ForeignKey("brokerage.ServiceAgreement", on_delete=models.PROTECT, related_name="+")
-    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    A county's week is some 150,000 rows written at once, so the table has only the indexes its readers need
+    (by package through the unique constraint, by day, by provider and day), not one per foreign key. Its version,
+    slot, agreement and person are the package's own, read from the package's rows as they are written (and those
+    rows are never deleted): the database checks only the package and the provider, not 140,000 rows four more
+    times at commit."""
+
+    package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+", db_index=False)
+    version = models.ForeignKey(
+        "packages.PackageVersion", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    slot = models.ForeignKey(
+        "packages.VisitSlot", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    agreement = models.ForeignKey(
+        "brokerage.ServiceAgreement", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+", db_index=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     day = models.DateField()
     planned_start = models.DateTimeField()  # the slot's time on `day` in Europe/London
     minutes = models.PositiveSmallIntegerField()
     carers = models.PositiveSmallIntegerField()
     generated_at = models.DateTimeField(db_default=Now())
     # The actual visit it was matched to (reconciliation, a later increment): a matched visit is kept.
-    matched_to = models.ForeignKey(ActualVisit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    matched_to = models.ForeignKey(
+        ActualVisit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["planned_start", "id"]
@@ -145,6 +164,7 @@ class PlannedVisit(models.Model):
         indexes = [
             models.Index(fields=["day"], name="planned_visit_day"),
             models.Index(fields=["provider", "day"], name="planned_visit_provider_day"),
+            models.Index(fields=["matched_to"], name="planned_visit_matched", condition=Q(matched_to__isnull=False)),
         ]
 
     def __str__(self) -> str:
