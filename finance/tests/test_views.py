@@ -129,3 +129,25 @@ def test_other_roles_cannot_generate(client, officer_east, person):
     client.force_login(officer_east)
     assert client.post(reverse("finance:planned_visits"), period(MONDAY, SUNDAY)).status_code == 403
     assert not PlannedVisit.objects.exists()
+
+
+def test_only_a_finance_officer_generates_or_uploads_whatever_their_role(client, person):
+    """The POST side of the permission matrix: every other role is turned away, and nothing changes."""
+    from accounts.tests.factories import UserFactory
+    from core.tests.matrix import ROLES
+    from providers.tests.factories import ProviderFactory
+
+    package = home_care(person)
+    for role, (groups, team) in sorted(ROLES.items(), key=lambda item: item[0] == "finance"):  # finance last
+        provider = ProviderFactory() if role == "provider" else None
+        client.force_login(UserFactory(roles=groups, team=team, provider=provider))
+        generated = client.post(reverse("finance:planned_visits"), period(MONDAY, SUNDAY))
+        uploaded = client.post(
+            reverse("finance:imports"), {"file": SimpleUploadedFile("w.csv", csv_file(visit_row(package)))}
+        )
+        expected = 302 if role == "finance" else 403
+        assert (role, generated.status_code, uploaded.status_code) == (role, expected, expected)
+        if role != "finance":
+            assert not PlannedVisit.objects.exists() and not CallMonitoringImport.objects.exists()
+    client.logout()
+    assert client.post(reverse("finance:planned_visits"), period(MONDAY, SUNDAY)).status_code == 302  # to sign in
