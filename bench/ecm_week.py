@@ -219,6 +219,13 @@ def week_file() -> bytes:
 
 
 def main() -> int:
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("bench/ecm_week: %(message)s"))
+    logging.getLogger("finance").addHandler(handler)
+    logging.getLogger("finance").setLevel(logging.INFO)
+    logging.getLogger("finance").propagate = False
     from accounts.models import User
     from finance.models import ActualVisit, CallMonitoringImport, PlannedVisit
     from finance.services import generate_planned_visits, upload_call_monitoring_file
