@@ -1,5 +1,7 @@
 """Finance's pages: generating planned visits, and importing call monitoring files with a progress bar."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -32,13 +34,13 @@ def planned_visits(request):
                 f"{run.added:,} added, {run.removed:,} taken away.",
             )
             return redirect(f"{reverse('finance:planned_visits')}?from={first:%Y-%m-%d}&to={last:%Y-%m-%d}")
-    days = []
-    shown = request.GET.get("from"), request.GET.get("to")
-    if all(shown):
-        try:
-            days = list(selectors.planned_by_day(*shown))
-        except Exception:  # a hand-typed address with a bad date: show no table
-            days = []
+    days, shown = [], ()
+    try:
+        shown = (date.fromisoformat(request.GET.get("from", "")), date.fromisoformat(request.GET.get("to", "")))
+    except ValueError:  # none asked for, or a hand-typed address with a bad date: no table
+        pass
+    else:
+        days = list(selectors.planned_by_day(*shown))
     return render(
         request,
         "finance/planned_visits.html",

@@ -151,3 +151,8 @@ def test_only_a_finance_officer_generates_or_uploads_whatever_their_role(client,
             assert not PlannedVisit.objects.exists() and not CallMonitoringImport.objects.exists()
     client.logout()
     assert client.post(reverse("finance:planned_visits"), period(MONDAY, SUNDAY)).status_code == 302  # to sign in
+
+
+def test_a_hand_typed_bad_date_shows_no_table(client, finance_officer):
+    client.force_login(finance_officer)
+    assert client.get(reverse("finance:planned_visits") + "?from=2027-02-30&to=x").status_code == 200
