@@ -230,6 +230,9 @@ class VisitSlot(models.Model):
     time = models.TimeField()
     minutes = models.PositiveSmallIntegerField()
     carers = models.PositiveSmallIntegerField(default=1)
+    # A visit the person needs every day (medication, meals) happens on bank holidays too; some (a weekly
+    # shopping call) do not. Planned visits for finance (finance.services) leave the latter out on those days.
+    on_bank_holidays = models.BooleanField("Also on bank holidays", default=True)
 
     class Meta:
         ordering = ["day", "time", "id"]

@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from catalogue.codes import ServiceCode
 from purchase_orders.models import PurchaseOrder
 from purchase_orders.selectors import orders_for_agreements
 
@@ -127,3 +128,49 @@ def package_page(package) -> PackagePage:
         transitions=list(package.transitions.select_related("by")),
         suspensions=list(package.suspensions.order_by("valid_from", "id")),
     )
+
+
+# The visits the schedules plan, day by day -------------------------------------------------------------------
+# One SELECT, for INSERT ... SELECT by the app that keeps them (finance): every home care package's visits on each
+# day from `first` to `last` (both included), as the terms in force that day plan them. A version's days are its
+# own (half-open); a temporary increase's end at its `reverts_on`, and from then, until its reversion is recorded
+# (changes sweeps it), the terms before it are in force again, as they will be once it is. No visits on a day the
+# package is suspended (the suspension's first day up to, not including, the day it recommences), nor on a bank
+# holiday for a visit that says so. Each visit carries the version in force that day, so its agreement and provider:
+# a change of provider moves the visits on its date. The planned start is the local time in Europe/London.
+SCHEDULED_VISITS_SQL = """
+WITH terms AS (
+    SELECT v.id AS version_id, v.package_id, v.agreement_id, v.id AS slots_of,
+           daterange(v.valid_from, LEAST(v.valid_to, v.reverts_on), '[)') AS days
+    FROM packages_packageversion v
+    WHERE v.valid_from <= %(last)s AND (v.valid_to IS NULL OR v.valid_to > %(first)s)
+    UNION ALL
+    SELECT v.id, v.package_id, v.agreement_id, before.id, daterange(v.reverts_on, v.valid_to, '[)')
+    FROM packages_packageversion v
+    JOIN packages_packageversion before
+      ON before.package_id = v.package_id AND before.valid_to = v.valid_from AND before.valid_from < v.valid_from
+    WHERE v.reverts_on IS NOT NULL AND v.reverts_on <= %(last)s AND (v.valid_to IS NULL OR v.valid_to > v.reverts_on)
+)
+SELECT t.package_id, t.version_id, s.id AS slot_id, t.agreement_id, a.provider_id, p.person_id,
+       g.day, (g.day + s.time) AT TIME ZONE 'Europe/London' AS planned_start, s.minutes, s.carers
+FROM terms t
+JOIN packages_carepackage p ON p.id = t.package_id AND p.service_type = %(service_type)s
+JOIN brokerage_serviceagreement a ON a.id = t.agreement_id
+CROSS JOIN LATERAL (
+    SELECT d::date AS day
+    FROM generate_series(GREATEST(lower(t.days), %(first)s), LEAST(upper(t.days) - 1, %(last)s), interval '1 day') d
+) g
+JOIN packages_visitslot s ON s.version_id = t.slots_of AND s.day = extract(isodow FROM g.day)
+WHERE NOT isempty(t.days) AND t.days && daterange(%(first)s, %(last)s, '[]')
+  AND NOT EXISTS (
+      SELECT 1 FROM packages_packagesuspension ps
+      WHERE ps.package_id = t.package_id AND daterange(ps.valid_from, ps.valid_to, '[)') @> g.day
+  )
+  AND (s.on_bank_holidays OR NOT EXISTS (SELECT 1 FROM core_bankholiday bh WHERE bh.date = g.day))
+"""
+
+
+def scheduled_visits_sql(first: date, last: date) -> tuple[str, dict]:
+    """SCHEDULED_VISITS_SQL and its parameters for the days `first` to `last`: (package_id, version_id, slot_id,
+    agreement_id, provider_id, person_id, day, planned_start, minutes, carers) a row."""
+    return SCHEDULED_VISITS_SQL, {"first": first, "last": last, "service_type": ServiceCode.HOME_CARE.value}

@@ -117,7 +117,13 @@ def _replace_terms(current: PackageVersion, *, valid_from: date, agreement, acti
 
 
 def _fields(visit: VisitSlot) -> dict:
-    return {"day": visit.day, "time": visit.time, "minutes": visit.minutes, "carers": visit.carers}
+    return {
+        "day": visit.day,
+        "time": visit.time,
+        "minutes": visit.minutes,
+        "carers": visit.carers,
+        "on_bank_holidays": visit.on_bank_holidays,
+    }
 
 
 def _latest_version(package) -> PackageVersion:

@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "supported_living",
     "reviews",
     "changes",
+    "finance",
     "reablement",
     "shared_lives",
     "direct_payments",

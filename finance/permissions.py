@@ -1,0 +1,16 @@
+"""Who may reach finance's pages (core.permissions): finance officers only."""
+
+from accounts.roles import Role
+from core.permissions import register, roles
+
+FINANCE = roles(Role.FINANCE_OFFICER, refusal="Paying providers is for finance officers.")
+
+register(
+    "finance",
+    {
+        "planned_visits": FINANCE,
+        "imports": FINANCE,
+        "import_detail": FINANCE,
+        "import_progress": FINANCE,
+    },
+)
