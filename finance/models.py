@@ -11,6 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
+from core.workflow import Machine, TransitionRecord
+
+from .workflows import Outcome, VisitLineWorkflow
+
 
 class Method(models.TextChoices):
     """How the carer logged the visit in the call monitoring system."""
@@ -193,3 +197,208 @@ class PlannedVisitRun(models.Model):
 
     def __str__(self) -> str:
         return f"Planned visits {self.first_day} to {self.last_day}"
+
+
+# Reconciliation -----------------------------------------------------------------------------------------------
+class PayBasis(models.TextChoices):
+    ACTUAL = "actual", "The time the carer stayed, up to the planned time"
+    PLANNED = "planned", "The planned time"
+
+
+class Tolerances(models.Model):
+    """The matching rules finance sets: a planned visit is matched to a carer's visit that started within
+    `start_minutes` of it and lasted at least `min_duration_percent` of it. A change is a new row (the latest is in
+    force), so each reconciliation says which rules it used."""
+
+    start_minutes = models.PositiveSmallIntegerField(
+        "Start within this many minutes of the planned time, either way", default=15
+    )
+    late_window_minutes = models.PositiveSmallIntegerField(
+        "Beyond that, a visit started up to this many minutes either way is matched as late", default=120
+    )
+    min_duration_percent = models.PositiveSmallIntegerField("Lasted at least this % of the planned time", default=75)
+    pay_basis = models.CharField("Pay matched visits for", max_length=7, choices=PayBasis.choices, default="actual")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    set_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start_minutes__lte=180), name="tolerance_start_at_most_3h"),
+            models.CheckConstraint(
+                condition=Q(late_window_minutes__gte=models.F("start_minutes"), late_window_minutes__lte=720),
+                name="tolerance_late_window_wider",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_duration_percent__gte=1, min_duration_percent__lte=100),
+                name="tolerance_duration_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"±{self.start_minutes} min, at least {self.min_duration_percent}%, pay {self.pay_basis} time"
+
+
+class ReconciliationRun(models.Model):
+    """Finance matched a period's planned visits to the carers' visits: with which rules, and what came of it."""
+
+    first_day = models.DateField()
+    last_day = models.DateField()
+    tolerances = models.ForeignKey(Tolerances, on_delete=models.PROTECT, related_name="+")
+    matched = models.PositiveIntegerField()
+    exceptions = models.PositiveIntegerField()
+    kept = models.PositiveIntegerField()  # lines already decided or paid, left as they were
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    run_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-run_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Reconciliation {self.first_day} to {self.last_day}"
+
+
+class VisitLine(VisitLineWorkflow):
+    """What reconciliation made of one carer's part of a planned visit, or of one carer's visit nobody planned: a
+    planned visit for two carers is two lines, each matched to one carer's visit. It is what is paid: its amount
+    is in pence, at the hourly rate of the package's terms that day, worked out when it was reconciled.
+
+    A line nobody has decided and nobody has paid is made again by the next reconciliation of its period; a
+    decided or paid one is kept, and so are the visits it holds."""
+
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.PROTECT, related_name="+", db_index=False)
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+", db_index=False)
+    package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+", db_index=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    day = models.DateField()
+    planned = models.ForeignKey(PlannedVisit, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    carer_number = models.PositiveSmallIntegerField(null=True)  # which of the planned visit's carers
+    actual = models.OneToOneField(ActualVisit, on_delete=models.PROTECT, null=True, related_name="reconciled")
+    outcome = models.CharField(max_length=9, choices=Outcome.choices)
+    planned_minutes = models.PositiveSmallIntegerField(null=True)
+    actual_minutes = models.PositiveIntegerField(null=True)
+    start_difference = models.IntegerField(null=True)  # minutes the carer checked in after (+) or before (-) plan
+    payable_minutes = models.PositiveIntegerField()
+    hourly_rate = models.DecimalField(max_digits=7, decimal_places=2)
+    amount_pence = models.PositiveIntegerField()  # what accepting it pays; a matched line's is payable as it is
+    note = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["day", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["planned", "carer_number"], condition=Q(planned__isnull=False), name="visit_line_per_carer"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned__isnull=False, carer_number__isnull=False) | Q(actual__isnull=False),
+                name="visit_line_holds_a_visit",
+            ),
+            models.CheckConstraint(
+                # A matched visit is payable as it stands; everything else is an exception, decided or not.
+                condition=Q(outcome="matched", state="payable") | (~Q(outcome="matched") & ~Q(state="payable")),
+                name="visit_line_matched_is_payable",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "day"], name="visit_line_provider_day"),
+            models.Index(fields=["day"], name="visit_line_open_day", condition=Q(state="open")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} visit on {self.day}"
+
+    @property
+    def paid(self) -> bool:
+        return PaymentLine.objects.filter(visit_line=self).exists()
+
+    @property
+    def amount(self):
+        from decimal import Decimal
+
+        return Decimal(self.amount_pence) / 100
+
+
+class VisitLineTransition(TransitionRecord):
+    """A finance officer's decision on an exception, with its note."""
+
+    line = models.ForeignKey(VisitLine, on_delete=models.PROTECT, related_name="transitions")
+
+    class Meta(TransitionRecord.Meta):
+        pass
+
+
+VISIT_LINE_MACHINE = Machine(
+    model=VisitLine,
+    log=VisitLineTransition,
+    subject="line",
+    title="How finance decides an exception",
+    layout={"payable": (0, 0), "open": (0, 1), "accepted": (1, 1), "rejected": (1, 2)},
+    person_of=lambda line: line.person,
+    called="visit",
+    not_permitted="Exceptions are decided by finance officers.",
+)
+
+
+# Paying -------------------------------------------------------------------------------------------------------
+class PaymentRun(models.Model):
+    """Finance paid what was payable up to a day: every payable visit and approved invoice of the period not paid
+    before, a statement per provider. Nothing is paid twice: each line points at what it pays, once (unique)."""
+
+    first_day = models.DateField()
+    last_day = models.DateField()
+    total_pence = models.PositiveBigIntegerField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"PR-{self.pk:05d}"
+
+
+class ProviderStatement(models.Model):
+    """What one provider is paid in a run, line by line: a PDF for the provider and rows of the run's CSV."""
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="statements")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
+    visits = models.PositiveIntegerField()
+    invoices = models.PositiveIntegerField()
+    total_pence = models.PositiveBigIntegerField()
+    pdf = models.FileField(upload_to="statements/", blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "provider__name"]
+        constraints = [models.UniqueConstraint(fields=["run", "provider"], name="one_statement_per_provider")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{self.run.reference}-{self.provider_id}"
+
+
+class PaymentLine(models.Model):
+    """One thing paid: a reconciled visit, or (finance.payments) an approved invoice. Each is paid at most once."""
+
+    statement = models.ForeignKey(ProviderStatement, on_delete=models.PROTECT, related_name="lines")
+    visit_line = models.OneToOneField(VisitLine, on_delete=models.PROTECT, null=True, related_name="+")
+    day = models.DateField()  # the visit's day, or the invoice period's last day
+    description = models.CharField(max_length=300)
+    amount_pence = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["statement", "day", "id"]
+
+    def __str__(self) -> str:
+        return self.description

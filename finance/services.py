@@ -17,15 +17,15 @@ from .importing import MAX_BYTES, check_header
 from .models import CallMonitoringImport, PlannedVisit, PlannedVisitRun
 
 LONGEST_PERIOD = timedelta(days=92)  # a quarter: a longer period is a mistake, not a plan
-_GENERATION_LOCK = 160_016  # pg_advisory_xact_lock key: one generation at a time
+VISITS_LOCK = 160_016  # pg_advisory_xact_lock key: one generation or reconciliation at a time
 
 
-def _refuse_unless_finance(user) -> None:
+def refuse_unless_finance(user) -> None:
     if not user.has_role(Role.FINANCE_OFFICER):
         raise ActionRefused("Only a finance officer can do this.")
 
 
-def _long(day: date) -> str:
+def long_date(day: date) -> str:
     return f"{day:%-d %B %Y}"
 
 
@@ -35,7 +35,7 @@ def generate_planned_visits(period_from: date, period_to: date, *, acting_user) 
     the terms in force each day have them (packages.selectors.SCHEDULED_VISITS_SQL), in one statement: the visits
     not yet there are added, those there already are left as they are, and those no longer in force (a suspension,
     a change of terms recorded since) are taken away unless already matched to an actual visit."""
-    _refuse_unless_finance(acting_user)
+    refuse_unless_finance(acting_user)
     if period_to < period_from:
         raise ActionRefused("The period's last day must be on or after its first day.")
     if period_to - period_from >= LONGEST_PERIOD:
@@ -43,7 +43,7 @@ def generate_planned_visits(period_from: date, period_to: date, *, acting_user) 
     scheduled, params = scheduled_visits_sql(period_from, period_to)
     table = PlannedVisit._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_GENERATION_LOCK])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VISITS_LOCK])
         cursor.execute(
             f"""
             WITH scheduled AS MATERIALIZED ({scheduled}),
@@ -82,7 +82,7 @@ def generate_planned_visits(period_from: date, period_to: date, *, acting_user) 
     record_change(
         actor=acting_user,
         obj=run,
-        summary=f"Planned visits from {_long(period_from)} to {_long(period_to)}: {added} added, {removed} removed",
+        summary=f"Planned visits from {long_date(period_from)} to {long_date(period_to)}: {added} added, {removed} removed",
         changes={"first_day": period_from, "last_day": period_to, "added": added, "removed": removed},
         created=True,
     )
@@ -105,7 +105,7 @@ def upload_call_monitoring_file(content: bytes, *, file_name: str, acting_user) 
     content again is not imported twice: the earlier import is returned, and nothing changes."""
     from .tasks import run_import
 
-    _refuse_unless_finance(acting_user)
+    refuse_unless_finance(acting_user)
     check_header(content)  # the file as a whole: empty, too large, not a CSV of ours (ActionRefused)
     digest = hashlib.sha256(content).hexdigest()
     earlier = CallMonitoringImport.objects.exclude(status__in=["rejected", "failed"]).filter(sha256=digest).first()
