@@ -4,6 +4,7 @@ the acting user, refuses with ActionRefused (nothing changed) and is audited."""
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 
@@ -23,6 +24,11 @@ VISITS_LOCK = 160_016  # pg_advisory_xact_lock key: one generation or reconcilia
 def refuse_unless_finance(user) -> None:
     if not user.has_role(Role.FINANCE_OFFICER):
         raise ActionRefused("Only a finance officer can do this.")
+
+
+def pounds(pence: int) -> str:
+    """Pence as pounds for people, exactly (Decimal, never a float): 123456 is £1,234.56."""
+    return f"£{Decimal(pence) / 100:,.2f}"
 
 
 def long_date(day: date) -> str:

@@ -17,6 +17,7 @@ from brokerage.models import ServiceAgreement
 from core.documents import stored_pdf
 from core.exceptions import ActionRefused
 from core.pagination import keyset_page
+from core.spreadsheets import safe_cell
 from dps.selectors import bids_by_provider
 from dps.services import submit_bid
 from shared_lives.selectors import for_scheme
@@ -180,12 +181,6 @@ def requirement_detail(request, requirement_id: int):
     )
 
 
-def _safe_cell(value: str) -> str:
-    """Text a spreadsheet will show, never run: a leading =, +, - or @ would start a formula."""
-    value = str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @require_GET
 @provider_required
 def requirement_export(request, requirement_id: int):
@@ -199,15 +194,15 @@ def requirement_export(request, requirement_id: int):
     writer = csv.writer(response)
     writer.writerow(["Field", "Value"])
     for key, value in brief.rows:
-        writer.writerow([key, _safe_cell(value)])
+        writer.writerow([key, safe_cell(value)])
     writer.writerow(["Weight of quality (%)", brief.quality_weight])
     writer.writerow(["Weight of price (%)", brief.price_weight])
     for line in brief.scoring:
-        writer.writerow(["How bids are scored", _safe_cell(line)])
+        writer.writerow(["How bids are scored", safe_cell(line)])
     writer.writerow([])
     writer.writerow(["Outcome statement", "Text"])
     for outcome in brief.outcomes:
-        writer.writerow([outcome.position, _safe_cell(outcome.text)])
+        writer.writerow([outcome.position, safe_cell(outcome.text)])
     return response
 
 
