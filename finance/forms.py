@@ -1,6 +1,10 @@
 from django import forms
 
-from core.forms import GovUKDateField, GovUKForm
+from core.forms import GovUKDateField, GovUKForm, GovUKModelForm
+from providers.models import Provider
+
+from .models import Tolerances
+from .workflows import Outcome
 
 DATE_HINT = "For example, 27 3 2027"
 
@@ -47,3 +51,50 @@ class CallMonitoringFileForm(GovUKForm):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The selected file must be a CSV file (.csv)")
         return upload
+
+
+class TolerancesForm(GovUKModelForm):
+    class Meta:
+        model = Tolerances
+        fields = ["start_minutes", "late_window_minutes", "min_duration_percent", "pay_basis"]
+        widgets = {"pay_basis": forms.RadioSelect}
+        help_texts = {
+            "start_minutes": "For example, 15: a visit planned for 8:00 is on time if the carer checked in from 7:45 to 8:15",
+            "late_window_minutes": "Visits started outside the tolerance but inside this window are matched, as late, for you to decide",
+            "min_duration_percent": "A visit shorter than this share of its planned time is short, for you to decide",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, window = cleaned.get("start_minutes"), cleaned.get("late_window_minutes")
+        if start is not None and window is not None and window < start:
+            self.add_error("late_window_minutes", "The late window must be at least as wide as the start tolerance")
+        return cleaned
+
+
+class ExceptionFilterForm(GovUKForm):
+    """The exceptions list's filters, read from the address: a bad value is ignored, not an error page."""
+
+    provider = forms.ModelChoiceField(queryset=Provider.objects.none(), required=False, empty_label="All providers")
+    outcome = forms.ChoiceField(
+        choices=[("", "Every kind")] + [c for c in Outcome.choices if c[0] != Outcome.MATCHED], required=False
+    )
+    state = forms.ChoiceField(
+        label="Decision",
+        choices=[("open", "To decide"), ("decided", "Decided"), ("all", "All")],
+        required=False,
+    )
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers if providers is not None else Provider.objects.all()
+
+
+class DecisionForm(GovUKForm):
+    note = forms.CharField(
+        label="Note",
+        help_text="Why you accept or reject this visit: it is kept with the decision, and the provider sees it",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a note saying why"},
+    )

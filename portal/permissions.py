@@ -18,6 +18,8 @@ register(
             "purchase_order_pdf",
             "supported_living_assessment",
             "supported_living_agreement",
+            "reconciliation",
+            "statement_pdf",
         )
     },
 )

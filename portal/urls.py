@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import supported_living_views, views
+from . import finance_views, supported_living_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +22,6 @@ urlpatterns = [
         supported_living_views.agreement,
         name="supported_living_agreement",
     ),
+    path("reconciliation/", finance_views.reconciliation, name="reconciliation"),
+    path("statements/<int:statement_id>/pdf/", finance_views.statement_pdf, name="statement_pdf"),
 ]
