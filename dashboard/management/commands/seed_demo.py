@@ -23,6 +23,7 @@ from commissioning import services as commissioning
 from commissioning.models import Commission
 from concerns.services import raise_concern
 from core.models import BankHoliday
+from dashboard.demo_cases.common import running_home_care
 from dps import services as dps_services
 from dps.models import DPSRequirement, PurchasingArrangement
 from people import services as people_services
@@ -38,7 +39,7 @@ DEMO_PASSWORD = "demo-password-2026"
 # A service type's own demo case lives beside this command, in dashboard/demo_cases/<app>.py: each is
 # seed(*, users, person, plan, providers), where person(worker, first, last, dob, area, postcode, nhs) and
 # plan(worker, person, service, hours, budget) make what the cases here make, and providers is by name.
-DEMO_CASES = ("nursing", "respite", "supported_living", "shared_lives", "simple_services")
+DEMO_CASES = ("nursing", "respite", "supported_living", "shared_lives", "simple_services", "call_monitoring")
 
 DEMO_USERS = [
     ("social.worker", [Role.SOCIAL_WORKER], "", "Sam", "Okafor"),
@@ -261,42 +262,13 @@ class Command(BaseCommand):
         )
         commissioning.issue_purchase_order(Commission.objects.get(referral=referral), acting_user=officer)
 
-    def _running_home_care(self, p, plan, *, officer, funder, hours, provider):
-        """Home care for `p` from today, commissioned on a spot contract by the services the pages call: its package
-        is active, its order issued."""
-        sw = p.allocated_worker
-        referral = referral_services.create_referral(
-            acting_user=sw,
-            person=p,
-            kind=Referral.Kind.SUPPORT_PLAN,
-            service_type=ServiceCode.HOME_CARE,
-            details="Morning support at home.",
-            plan=plan(sw, p, ServiceCode.HOME_CARE, hours, (hours * 25).quantize(Decimal("0.01"))),
-        )
-        referral_services.record_funding_decision(
-            referral,
-            acting_user=funder,
-            decision="approved",
-            approved_weekly_amount=(hours * 25).quantize(Decimal("0.01")),
-        )
-        referral_services.take_referral(referral, acting_user=officer)
-        commission = Commission.objects.get(referral=referral)
-        commissioning.commission_spot_contract(
-            commission,
-            acting_user=officer,
-            provider=Provider.objects.get(name=provider),
-            reason="The only provider with a carer for these times",
-        )
-        commissioning.award(commission, acting_user=officer, start_date=date.today(), hourly_rate=Decimal("22.50"))
-        commissioning.issue_purchase_order(commission, acting_user=officer)
-
     def _changes(self, users, person, plan):
         """Changes to running home care, one at each interesting step: a suspension in effect (hospital admission,
         recommencement not yet known), a temporary increase running and a reduction held for risk (Fay, below),
         and a suspension waiting in the East queue."""
         sw, officer, cap = users["social.worker"], users["officer.east"], users["cap.member"]
         hal = person(sw, "Hal", "Ibrahim", date(1938, 1, 19), "Eastbrook", "E2 7QT", "")
-        self._running_home_care(hal, plan, officer=officer, funder=cap, hours=Decimal("7.5"), provider="Homely Hands")
+        running_home_care(hal, plan, officer=officer, funder=cap, hours=Decimal("7.5"), provider="Homely Hands")
         suspension = referral_services.create_referral(
             acting_user=sw,
             person=hal,
@@ -318,7 +290,7 @@ class Command(BaseCommand):
         )
         # A temporary increase while the person's daughter is away: back to 5 hours in three weeks.
         iris = person(sw, "Iris", "Chen", date(1944, 6, 3), "Eastbrook", "E3 4LB", "")
-        self._running_home_care(iris, plan, officer=officer, funder=cap, hours=Decimal("5"), provider="Homely Hands")
+        running_home_care(iris, plan, officer=officer, funder=cap, hours=Decimal("5"), provider="Homely Hands")
         increase = referral_services.create_referral(
             acting_user=sw,
             person=iris,
@@ -344,7 +316,7 @@ class Command(BaseCommand):
         )
         # A suspension for a holiday, waiting in the East queue for an officer.
         kit = person(sw, "Kit", "Osei", date(1950, 11, 8), "Eastbrook", "E14 2DR", "")
-        self._running_home_care(kit, plan, officer=officer, funder=cap, hours=Decimal("4"), provider="Homely Hands")
+        running_home_care(kit, plan, officer=officer, funder=cap, hours=Decimal("4"), provider="Homely Hands")
         referral_services.create_referral(
             acting_user=sw,
             person=kit,
@@ -736,7 +708,7 @@ class Command(BaseCommand):
         )
         # A reduction of running home care, held until risk strategies are agreed.
         fay = person(sw, "Fay", "Morgan", date(1945, 4, 23), "St Anne's", "W9 2PL", "")
-        self._running_home_care(
+        running_home_care(
             fay,
             plan,
             officer=users["officer.west"],
