@@ -1,8 +1,9 @@
 """Home care packages as rows, with the versions, slots, agreements and suspensions a test needs (the steps that
 make them are packages' own tests' business), and call monitoring files."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from brokerage.models import ServiceAgreement
 from catalogue.codes import ServiceCode
@@ -129,10 +130,10 @@ def csv_file(*rows: str, header: str = HEADER) -> bytes:
 
 
 def visit_row(package, *, on=MONDAY, at="08:02", minutes=30, carer="C-1", method="app", provider=None) -> str:
-    """A good row for `package`: a visit on `on` at `at` (British Summer Time) lasting `minutes`."""
+    """A good row for `package`: a visit on `on` at `at` (London time, with its offset that day) lasting
+    `minutes`."""
     hours, mins = map(int, at.split(":"))
-    start = f"{on.isoformat()}T{hours:02d}:{mins:02d}:00+01:00"
-    end_minutes = hours * 60 + mins + minutes
-    end = f"{on.isoformat()}T{end_minutes // 60:02d}:{end_minutes % 60:02d}:00+01:00"
+    begins = datetime.combine(on, time(hours, mins), tzinfo=ZoneInfo("Europe/London"))
+    start, end = begins.isoformat(), (begins + timedelta(minutes=minutes)).isoformat()
     provider_id = (provider or provider_of(package)).pk
     return f"{provider_id},{package.reference},{carer},{start},{end},{method}"
