@@ -21,6 +21,7 @@ urlpatterns = [
     path("packages/", include("packages.urls")),
     path("commissioning/", include("commissioning.urls")),
     path("changes/", include("changes.urls")),
+    path("finance/invoices/", include("invoices.urls")),
     path("finance/", include("finance.urls")),
     path("placements/", include("placements.urls")),
     path("supported-living/", include("supported_living.urls")),

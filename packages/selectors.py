@@ -43,6 +43,17 @@ def package_for_agreement(agreement) -> CarePackage | None:
     return link.package if link else None
 
 
+def suspensions_between(care_package_id: int, first: date, last: date) -> list[tuple[date, date | None]]:
+    """The package's suspensions touching the days `first` to `last` (inclusive), earliest first, each as (the first
+    day suspended, the day it recommences: the first day back, or None until known): one query."""
+    return list(
+        PackageSuspension.objects.filter(package_id=care_package_id, valid_from__lte=last)
+        .exclude(valid_to__lte=first)
+        .order_by("valid_from")
+        .values_list("valid_from", "valid_to")
+    )
+
+
 def package_for_referral(referral_id: int) -> CarePackage | None:
     """The package the referral commissioned, if its purchase order has been issued: one query."""
     return CarePackage.objects.filter(referral_id=referral_id).order_by("-id").first()

@@ -42,3 +42,20 @@ def orders_for_agreements(agreement_ids) -> QuerySet[PurchaseOrder]:
 def order_in_force_for_package(care_package_id: int) -> PurchaseOrder | None:
     """The package's order in force (at most one: a database constraint), or None."""
     return PurchaseOrder.objects.filter(care_package_id=care_package_id, status=PurchaseOrder.Status.ISSUED).first()
+
+
+def revisions_of(order) -> list[PurchaseOrder]:
+    """Every revision issued under the order's number, first to latest, with its provider: one query."""
+    return list(
+        PurchaseOrder.objects.filter(year=order.year, sequence=order.sequence)
+        .select_related("provider")
+        .order_by("revision")
+    )
+
+
+def order_numbered(year: int, sequence: int, revision: int | None = None) -> PurchaseOrder | None:
+    """The revision of order PO-<year>-<sequence> asked for, or its latest when none is, or None."""
+    orders = PurchaseOrder.objects.filter(year=year, sequence=sequence).select_related("provider")
+    if revision is not None:
+        return orders.filter(revision=revision).first()
+    return orders.order_by("-revision").first()

@@ -51,6 +51,7 @@ LOCAL_APPS = [
     "reviews",
     "changes",
     "finance",
+    "invoices",
     "reablement",
     "shared_lives",
     "direct_payments",

@@ -141,3 +141,18 @@ def test_the_demo_has_a_case_of_every_brokered_service_type_past_its_draft():
     assert brokered - reached == set()
     nursing = Placement.objects.get(referral__service_type_id=ServiceCode.NURSING)
     assert nursing.state == "bidding" and nursing.requirement.bids.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_has_three_invoices_waiting_for_finance_one_flagged_one_queried(client):
+    from invoices.models import Invoice
+
+    seed()
+    invoices = list(Invoice.objects.select_related("purchase_order").order_by("number"))
+    assert [i.state for i in invoices] == ["received", "received", "queried"]
+    assert [i.is_flagged for i in invoices] == [False, True, False]
+    assert all(i.purchase_order.service_type != "home_care" for i in invoices)
+    client.force_login(User.objects.get(username="finance.officer"))
+    page = client.get(reverse("invoices:waiting")).content.decode()
+    assert all(i.number in page for i in invoices)
+    assert client.get(invoices[1].get_absolute_url()).status_code == 200

@@ -23,6 +23,7 @@ from commissioning import services as commissioning
 from commissioning.models import Commission
 from concerns.services import raise_concern
 from core.models import BankHoliday
+from dashboard import demo_invoices
 from dashboard.demo_cases.common import running_home_care
 from dps import services as dps_services
 from dps.models import DPSRequirement, PurchasingArrangement
@@ -738,6 +739,7 @@ class Command(BaseCommand):
             import_module(f"dashboard.demo_cases.{case}").seed(
                 users=users, person=person, plan=plan, providers=providers
             )
+        demo_invoices.seed(users)  # against the cases' orders for services other than home care
         raise_concern(
             acting_user=users["officer.east"],
             person=dev,
