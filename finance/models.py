@@ -393,12 +393,20 @@ class PaymentLine(models.Model):
 
     statement = models.ForeignKey(ProviderStatement, on_delete=models.PROTECT, related_name="lines")
     visit_line = models.OneToOneField(VisitLine, on_delete=models.PROTECT, null=True, related_name="+")
+    invoice = models.OneToOneField("invoices.Invoice", on_delete=models.PROTECT, null=True, related_name="+")
     day = models.DateField()  # the visit's day, or the invoice period's last day
     description = models.CharField(max_length=300)
     amount_pence = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["statement", "day", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visit_line__isnull=False, invoice__isnull=True)
+                | Q(visit_line__isnull=True, invoice__isnull=False),
+                name="payment_line_pays_one_thing",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.description

@@ -1,4 +1,4 @@
-"""Payment runs: everything payable up to a day, paid once, a statement per provider (issue 16).
+"""Payment runs: everything payable in a period, paid once, a statement per provider (issue 16).
 
 What a run pays, for the days of its period: each reconciled visit that is payable (matched) or accepted, and
 each approved invoice whose period ends in it, that no earlier run paid. Amounts are integer pence from end to
@@ -18,6 +18,7 @@ from core.exceptions import ActionRefused
 from core.tasks import enqueue
 
 from .models import PaymentLine, PaymentRun, ProviderStatement, VisitLine
+from .selectors import payable_invoices
 from .services import LONGEST_PERIOD, long_date, pounds, refuse_unless_finance
 from .workflows import PAYABLE_STATES
 
@@ -53,14 +54,23 @@ def make_payment_run(period_from: date, period_to: date, *, acting_user) -> Paym
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PAYMENT_LOCK])
         run = PaymentRun.objects.create(first_day=period_from, last_day=period_to, total_pence=0, made_by=acting_user)
         statements, lines = ProviderStatement._meta.db_table, PaymentLine._meta.db_table
+        invoices_sql, invoices_params = payable_invoices(period_from, period_to).query.sql_with_params()
+        cursor.execute("DROP TABLE IF EXISTS pay_due, pay_invoice_due")  # a second run in one transaction (tests)
+        cursor.execute(f"CREATE TEMP TABLE pay_invoice_due ON COMMIT DROP AS {invoices_sql}", invoices_params)
         cursor.execute(
             f"""CREATE TEMP TABLE pay_due ON COMMIT DROP AS {_payable_visits_sql()};
                 INSERT INTO {statements} (run_id, provider_id, visits, invoices, total_pence, pdf)
-                SELECT %(run)s, provider_id, count(*), 0, sum(amount_pence), '' FROM pay_due GROUP BY provider_id;
-                INSERT INTO {lines} (statement_id, visit_line_id, day, description, amount_pence)
-                SELECT s.id, d.visit_line_id, d.day, d.description, d.amount_pence
-                FROM pay_due d JOIN {statements} s ON s.run_id = %(run)s AND s.provider_id = d.provider_id;
-                DROP TABLE pay_due""",
+                SELECT %(run)s, provider_id, count(visit_line_id), count(invoice_id), sum(amount_pence), ''
+                FROM (SELECT provider_id, visit_line_id, NULL::bigint AS invoice_id, amount_pence FROM pay_due
+                      UNION ALL
+                      SELECT provider_id, NULL, id, pence FROM pay_invoice_due) due
+                GROUP BY provider_id;
+                INSERT INTO {lines} (statement_id, visit_line_id, invoice_id, day, description, amount_pence)
+                SELECT s.id, d.visit_line_id, NULL, d.day, d.description, d.amount_pence
+                FROM pay_due d JOIN {statements} s ON s.run_id = %(run)s AND s.provider_id = d.provider_id
+                UNION ALL
+                SELECT s.id, NULL, i.id, i.period_end, i.description, i.pence
+                FROM pay_invoice_due i JOIN {statements} s ON s.run_id = %(run)s AND s.provider_id = i.provider_id""",
             {**period, "run": run.pk},
         )
     totals = [s.total_pence for s in run.statements.all()]

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, F, Func, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+
+from invoices.selectors import approved_for_payment
 
 from .models import (
     CallMonitoringImport,
@@ -157,12 +159,60 @@ def statements_for_provider(provider, limit: int = 20):
     )
 
 
-def payable_by_provider(first: date, last: date):
-    """What a payment run of the period would pay each provider now: payable and accepted visits not yet paid."""
-    return list(
+def payable_invoices(first: date, last: date):
+    """Approved invoices (the invoices app says which) whose period ends in the run's, not paid before: in pence
+    (the amount's two decimal places times 100, exact), with what the statement says of each."""
+    return (
+        approved_for_payment()
+        .filter(period_end__range=(first, last))
+        .exclude(Exists(PaymentLine.objects.filter(invoice=OuterRef("pk"))))
+        .annotate(
+            pence=Cast(F("amount") * 100, IntegerField()),
+            description=Concat(
+                Value("Invoice "),
+                F("number"),
+                Value(", "),
+                Func(F("period_start"), Value("DD/MM/YYYY"), function="to_char", output_field=CharField()),
+                Value(" to "),
+                Func(F("period_end"), Value("DD/MM/YYYY"), function="to_char", output_field=CharField()),
+                Value(", PO-"),
+                Cast(F("purchase_order__year"), CharField()),
+                Value("-"),
+                Func(
+                    Cast(F("purchase_order__sequence"), CharField()),
+                    Value(6),
+                    Value("0"),
+                    function="lpad",
+                    output_field=CharField(),
+                ),
+                output_field=CharField(),
+            ),
+        )
+        .values("id", "provider_id", "period_end", "pence", "description")
+    )
+
+
+def payable_by_provider(first: date, last: date) -> list[dict]:
+    """What a payment run of the period would pay each provider now: payable and accepted visits, and approved
+    invoices ending in it, not yet paid. Two grouped queries, put together by provider."""
+    rows: dict[int, dict] = {}
+    visits = (
         VisitLine.objects.filter(day__range=(first, last), state__in=PAYABLE_STATES)
         .exclude(Exists(PaymentLine.objects.filter(visit_line=OuterRef("pk"))))
         .values("provider_id", "provider__name")
-        .annotate(visits=Count("id"), pence=Sum("amount_pence"))
-        .order_by("provider__name")
+        .annotate(count=Count("id"), pence=Sum("amount_pence"))
     )
+    invoices = (
+        payable_invoices(first, last)
+        .values("provider_id", "provider__name")
+        .annotate(count=Count("id"), total=Sum("pence"))
+        .values("provider_id", "provider__name", "count", "total")
+    )
+    for kind, found in (("visits", visits), ("invoices", invoices)):
+        for r in found:
+            row = rows.setdefault(
+                r["provider_id"], {"provider__name": r["provider__name"], "visits": 0, "invoices": 0, "pence": 0}
+            )
+            row[kind] = r["count"]
+            row["pence"] += r["pence"] if kind == "visits" else r["total"]
+    return sorted(rows.values(), key=lambda row: row["provider__name"])

@@ -170,3 +170,54 @@ def test_two_runs_made_at_the_same_moment_pay_once(person, west_person, finance_
     assert "Nothing is left to pay" in refused[0].message
     assert won[0].total_pence == 2000
     assert PaymentRun.objects.count() == 1 and PaymentLine.objects.count() == 2
+
+
+# Invoices for the other services ----------------------------------------------------------------------------------
+def _invoice(person, finance_officer, *, number, last=SUNDAY, amount="700.00", approve=True, provider=None):
+    from invoices.services import approve_invoice
+    from invoices.tests.factories import order_for, record
+
+    order = order_for(person, start=MONDAY - timedelta(weeks=4), provider=provider)
+    invoice = record(
+        order,
+        finance_officer,
+        number=number,
+        first=last - timedelta(days=6),
+        last=last,
+        amount=amount,
+        received_on=AFTER_THE_WEEK.date(),
+    )
+    if approve:
+        invoice = approve_invoice(invoice, acting_user=finance_officer, note="Checked against the order.")
+    return invoice
+
+
+def test_an_approved_invoice_ending_in_the_period_is_paid_once_beside_the_visits(reconciled, person, finance_officer):
+    first, _ = reconciled
+    provider = first.versions.get().agreement.provider
+    paid = _invoice(person, finance_officer, number="INV-100", amount="699.99", provider=provider)
+    waiting = _invoice(person, finance_officer, number="INV-101", approve=False)
+    later = _invoice(person, finance_officer, number="INV-102", last=SUNDAY + timedelta(days=7))
+    run = make_payment_run(MONDAY, SUNDAY, acting_user=finance_officer)
+    statement = run.statements.get(provider=provider)
+    assert (statement.visits, statement.invoices, statement.total_pence) == (2, 1, 2500 + 69999)
+    line = PaymentLine.objects.get(invoice=paid)
+    assert line.amount_pence == 69999 and line.description.startswith("Invoice INV-100, 23/08/2027 to 29/08/2027, PO-")
+    assert not PaymentLine.objects.filter(invoice__in=[waiting, later]).exists()
+    assert run.total_pence == 2500 + 1833 + 69999
+    with pytest.raises(ActionRefused, match="Nothing is left to pay"):
+        make_payment_run(MONDAY, SUNDAY, acting_user=finance_officer)
+    assert PaymentLine.objects.filter(invoice=paid).count() == 1
+
+
+def test_a_run_with_only_invoices_makes_their_statement(person, finance_officer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    invoice = _invoice(person, finance_officer, number="INV-7")
+    run = make_payment_run(MONDAY, SUNDAY, acting_user=finance_officer)
+    assert [(s.provider_id, s.visits, s.invoices, s.total_pence) for s in run.statements.all()] == [
+        (invoice.provider_id, 0, 1, 70000)
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows(csv_rows(run))
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert (row["amount_pence"], row["amount"]) == ("70000", "700.00")

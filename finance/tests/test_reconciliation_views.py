@@ -5,6 +5,7 @@ own."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -156,3 +157,20 @@ def test_a_provider_sees_its_own_reconciliation_and_statements_only(
     assert own.reference in page and others.reference not in page
     assert client.get(reverse("portal:statement_pdf", args=[others.pk])).status_code == 404
     assert client.get(reverse("portal:statement_pdf", args=[own.pk])).status_code in (200, 202)
+
+
+def test_the_payable_page_counts_approved_invoices_beside_visits(client, finance_officer, week_of_visits, person):
+    from invoices.services import approve_invoice
+    from invoices.tests.factories import order_for, record
+
+    _reconciled(client, finance_officer)
+    provider = provider_of(week_of_visits)
+    order = order_for(person, start=MONDAY - timedelta(weeks=4), provider=provider)
+    invoice = record(
+        order, finance_officer, number="INV-9", first=MONDAY, last=SUNDAY, amount="123.45", received_on=SUNDAY
+    )
+    approve_invoice(invoice, acting_user=finance_officer, note="Checked.")
+    page = client.get(f"{reverse('finance:payable')}?{WEEK}").content.decode()
+    row = page[page.index(f'<th scope="row" class="govuk-table__header">{provider.name}</th>') :]
+    row = row[: row.index("</tr>")]
+    assert ">1<" in row and "£133.45" in row  # one visit (£10.00) and one invoice (£123.45)
