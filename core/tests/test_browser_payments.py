@@ -1,7 +1,8 @@
 """Paying for home care in a real browser: the finance officer plans last week's visits, imports the call monitoring
 file (one visit missed, one short), reconciles the week and reads the chart, accepts the missed visit with a note,
 makes the payment run and downloads a provider's statement; then the provider signs in and sees its own
-reconciliation, the decision's note and its statement. axe-core, the reflow check at 320 px and the CSP find
+reconciliation, the decision's note and its statement. On the way, a residential home's invoice of the same
+provider is recorded and approved, and paid in the same run. axe-core, the reflow check at 320 px and the CSP find
 nothing wrong on any page."""
 
 import io
@@ -15,6 +16,7 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from finance.models import PaymentRun, VisitLine
 from finance.tests.factories import csv_file, home_care, provider_of, visit_row
+from invoices.tests.factories import order_for
 
 from .test_browser_placement import Walk
 
@@ -71,6 +73,23 @@ def test_finance_reconciles_a_week_works_an_exception_and_pays_it(
     missed = VisitLine.objects.get(outcome="missed")
     assert missed.state == "accepted"
 
+    # A residential home's invoice for the same week, recorded and approved.
+    order = order_for(person, start=monday - timedelta(weeks=4), provider=provider)
+    walk.goto("/")
+    walk.click("Providers' invoices waiting")
+    walk.click("Record an invoice")
+    page.get_by_label("Purchase order number").fill(order.number)
+    page.get_by_label("Provider's invoice number").fill("RH-2041")
+    walk.fill_date(page, "Period from", monday)
+    walk.fill_date(page, "Period to", sunday)
+    page.get_by_label("Amount invoiced (£)").fill("700.00")
+    walk.fill_date(page, "Received on", today)
+    walk.submit(page, "Record and check the invoice")
+    form = walk.open_form("Approve for payment")
+    walk.submit(form, "Approve for payment")
+    expect(page.get_by_text("Approved").first).to_be_visible()
+
+    walk.goto(f"/finance/reconciliation/?from={monday:%Y-%m-%d}&to={sunday:%Y-%m-%d}")
     walk.click("Payable and payment runs")
     expect(page.get_by_text("1 exception still to decide")).to_be_visible()
     walk.fill_date(page.locator("form[method=post]"), "First day", monday)
@@ -78,13 +97,14 @@ def test_finance_reconciles_a_week_works_an_exception_and_pays_it(
     walk.submit(page, "Make the payment run")
     run = PaymentRun.objects.get()
     expect(page.get_by_role("heading", name=f"Payment run {run.reference}")).to_be_visible()
-    assert run.total_pence == 1000 + 1000  # Monday's 30 minutes matched and the missed visit accepted, at £20.00
+    # Monday's 30 minutes matched and the missed visit accepted, at £20.00 an hour; the invoice's £700.00.
+    assert run.total_pence == 1000 + 1000 + 70000
     statement = run.statements.get()
     with page.expect_download() as download:
         page.get_by_role("link", name=f"Statement {statement.reference} (PDF), {provider.name}").click()
     with open(download.value.path(), "rb") as pdf:
         text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
-    assert f"Payment statement {statement.reference}" in text and "£20.00" in text
+    assert f"Payment statement {statement.reference}" in text and "£720.00" in text and "Invoice RH-2041" in text
 
     # The provider sees its own reconciliation: the decision's note, the exception still open, its statement.
     walk.sign_in(UserFactory(roles=[Role.PROVIDER_USER], provider=provider))
