@@ -120,24 +120,31 @@ def import_progress(request, import_id: int):
 
 
 # Reconciliation ---------------------------------------------------------------------------------------------------
-@require_http_methods(["GET", "POST"])
-def reconciliation(request):
+def _acting_on_a_period(request, action):
+    """A page's period form (the days the address shows, to begin with) and, posted valid, the action taken on
+    the period it gives: (form, first, last, what the action returned, or None if not taken or refused)."""
     first, last = period_asked(request)
     posted = request.method == "POST"
     form = PeriodForm(request.POST if posted else None, initial={"period_from": first, "period_to": last})
     if posted and form.is_valid():
         first, last = form.cleaned_data["period_from"], form.cleaned_data["period_to"]
         try:
-            run = reconcile(first, last, acting_user=request.user)
+            return form, first, last, action(first, last, acting_user=request.user)
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request,
-                f"Reconciled {first:%-d %B %Y} to {last:%-d %B %Y}: {run.matched:,} visits matched, "
-                f"{run.exceptions:,} exceptions to decide, {run.kept:,} already decided or paid kept as they were.",
-            )
-            return redirect(f"{reverse('finance:reconciliation')}?{period_query(first, last)}")
+    return form, first, last, None
+
+
+@require_http_methods(["GET", "POST"])
+def reconciliation(request):
+    form, first, last, run = _acting_on_a_period(request, reconcile)
+    if run is not None:
+        messages.success(
+            request,
+            f"Reconciled {first:%-d %B %Y} to {last:%-d %B %Y}: {run.matched:,} visits matched, "
+            f"{run.exceptions:,} exceptions to decide, {run.kept:,} already decided or paid kept as they were.",
+        )
+        return redirect(f"{reverse('finance:reconciliation')}?{period_query(first, last)}")
     summaries = selectors.reconciliation_by_provider(first, last)
     return render(
         request,
@@ -247,18 +254,10 @@ def decide(request, line_id: int):
 # Paying -----------------------------------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 def payable(request):
-    first, last = period_asked(request)
-    posted = request.method == "POST"
-    form = PeriodForm(request.POST if posted else None, initial={"period_from": first, "period_to": last})
-    if posted and form.is_valid():
-        first, last = form.cleaned_data["period_from"], form.cleaned_data["period_to"]
-        try:
-            run = make_payment_run(first, last, acting_user=request.user)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, f"Payment run {run.reference} made: {pounds(run.total_pence)}.")
-            return redirect("finance:payment_run", run.pk)
+    form, first, last, run = _acting_on_a_period(request, make_payment_run)
+    if run is not None:
+        messages.success(request, f"Payment run {run.reference} made: {pounds(run.total_pence)}.")
+        return redirect("finance:payment_run", run.pk)
     rows = selectors.payable_by_provider(first, last)
     return render(
         request,

@@ -8,7 +8,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from pypdf import PdfReader
 
@@ -18,23 +17,11 @@ from finance.payments import csv_rows, make_payment_run, render_statement
 from finance.reconciliation import decide_exception, reconcile
 from finance.services import generate_planned_visits
 
+from .conftest import AFTER_THE_WEEK
 from .factories import MONDAY, SUNDAY, home_care
-from .test_reconciliation import AFTER_THE_WEEK, logged, one_day
+from .test_reconciliation import logged, one_day
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def after_the_week():
-    with time_machine.travel(AFTER_THE_WEEK, tick=False):
-        yield
-
-
-@pytest.fixture
-def upload(finance_officer):
-    return CallMonitoringImport.objects.create(
-        file_name="week.csv", sha256="c" * 64, size=1, uploaded_by=finance_officer, status="imported"
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_the_week")]
 
 
 @pytest.fixture

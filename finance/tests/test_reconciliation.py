@@ -6,14 +6,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from audit.models import AuditEvent
 from core.exceptions import ActionRefused
 from finance.models import (
     VISIT_LINE_MACHINE,
     ActualVisit,
-    CallMonitoringImport,
     PaymentLine,
     PaymentRun,
     ProviderStatement,
@@ -22,11 +20,11 @@ from finance.models import (
 from finance.reconciliation import current_tolerances, decide_exception, reconcile, set_tolerances
 from finance.services import generate_planned_visits
 
+from .conftest import AFTER_THE_WEEK
 from .factories import MONDAY, SUNDAY, home_care, provider_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_the_week")]
 LONDON = ZoneInfo("Europe/London")
-AFTER_THE_WEEK = datetime(2027, 9, 6, 9, 0, tzinfo=LONDON)
 
 MACHINE = VISIT_LINE_MACHINE
 A = "finance/tests/test_reconciliation.py::"
@@ -43,19 +41,6 @@ STEP_TESTS = {
         ],
     ),
 }
-
-
-@pytest.fixture(autouse=True)
-def after_the_week():
-    with time_machine.travel(AFTER_THE_WEEK, tick=False):
-        yield
-
-
-@pytest.fixture
-def upload(finance_officer):
-    return CallMonitoringImport.objects.create(
-        file_name="week.csv", sha256="b" * 64, size=1, uploaded_by=finance_officer, status="imported"
-    )
 
 
 def logged(upload, package, *, on=MONDAY, at="08:00", minutes=30, carer="C-1"):

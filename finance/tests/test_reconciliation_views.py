@@ -8,7 +8,6 @@ import io
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -16,28 +15,13 @@ from audit.models import AuditEvent
 from finance.models import PaymentRun, ProviderStatement, Tolerances, VisitLine
 from finance.payments import render_statement
 
+from .conftest import AFTER_THE_WEEK
 from .factories import MONDAY, SUNDAY, provider_of
-from .test_reconciliation import AFTER_THE_WEEK, logged, one_day
+from .test_reconciliation import logged, one_day
 from .test_views import period
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_the_week")]
 WEEK = f"from={MONDAY:%Y-%m-%d}&to={SUNDAY:%Y-%m-%d}"
-
-
-@pytest.fixture(autouse=True)
-def after_the_week(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(AFTER_THE_WEEK, tick=False):
-        yield
-
-
-@pytest.fixture
-def upload(finance_officer):
-    from finance.models import CallMonitoringImport
-
-    return CallMonitoringImport.objects.create(
-        file_name="week.csv", sha256="e" * 64, size=1, uploaded_by=finance_officer, status="imported"
-    )
 
 
 @pytest.fixture
