@@ -22,7 +22,7 @@ from .selectors import payable_invoices
 from .services import LONGEST_PERIOD, long_date, pounds, refuse_unless_finance
 from .workflows import PAYABLE_STATES
 
-_PAYMENT_LOCK = 160_017  # pg_advisory_xact_lock key: one payment run at a time
+_PAYMENT_LOCK = 160_018  # pg_advisory_xact_lock key: one payment run at a time
 
 
 def _payable_visits_sql() -> str:
