@@ -44,17 +44,30 @@ def generate_planned_visits(period_from: date, period_to: date, *, acting_user) 
     table = PlannedVisit._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_GENERATION_LOCK])
+        # The period's visits, scheduled and existing, are compared once, in memory (the default 4 MB spills the
+        # hash join and the sort to disk): for this statement only, not every connection.
+        cursor.execute("SELECT current_setting('work_mem')")
+        work_mem = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        # One join finds both what to add and what to take away. Only a generation writes planned visits, one at a
+        # time (the lock), and a visit's day follows from its start, so a visit not among the period's existing
+        # ones is new: a plain INSERT, cheaper than ON CONFLICT's check of the unique index a row at a time. The
+        # rows go in in the unique index's order.
         cursor.execute(
             f"""
-            WITH scheduled AS MATERIALIZED ({scheduled}),
+            WITH scheduled AS ({scheduled}),
+            compared AS MATERIALIZED (
+                SELECT s.*, pv.id AS existing_id, pv.matched_to_id
+                FROM scheduled s
+                FULL JOIN (
+                    SELECT id, package_id, planned_start, slot_id, matched_to_id FROM {table}
+                    WHERE day BETWEEN %(first)s AND %(last)s
+                ) pv ON pv.package_id = s.package_id AND pv.planned_start = s.planned_start AND pv.slot_id = s.slot_id
+            ),
             removed AS (
-                DELETE FROM {table} pv
-                WHERE pv.day BETWEEN %(first)s AND %(last)s AND pv.matched_to_id IS NULL
-                  AND NOT EXISTS (
-                      SELECT 1 FROM scheduled s
-                      WHERE s.package_id = pv.package_id AND s.planned_start = pv.planned_start
-                        AND s.slot_id = pv.slot_id
-                  )
+                DELETE FROM {table} pv USING compared c
+                WHERE pv.day BETWEEN %(first)s AND %(last)s  -- the period's rows only, however long the table
+                  AND pv.id = c.existing_id AND c.package_id IS NULL AND c.matched_to_id IS NULL
                 RETURNING 1
             ),
             added AS (
@@ -62,15 +75,17 @@ def generate_planned_visits(period_from: date, period_to: date, *, acting_user) 
                                      planned_start, minutes, carers)
                 SELECT package_id, version_id, slot_id, agreement_id, provider_id, person_id, day, planned_start,
                        minutes, carers
-                FROM scheduled
-                ON CONFLICT (package_id, planned_start, slot_id) DO NOTHING
+                FROM compared WHERE existing_id IS NULL
+                ORDER BY package_id, planned_start, slot_id
                 RETURNING 1
             )
-            SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM removed), (SELECT count(*) FROM scheduled)
+            SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM removed),
+                   (SELECT count(*) FROM compared WHERE package_id IS NOT NULL)
             """,
             params,
         )
         added, removed, in_force = cursor.fetchone()
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
     run = PlannedVisitRun.objects.create(
         first_day=period_from,
         last_day=period_to,
