@@ -30,6 +30,7 @@ LONGEST_VISIT = timedelta(hours=12)
 CHUNK = 20_000  # rows COPYed, and progress reported, at a time
 PACKAGE_REFERENCE = re.compile(r"CP-(\d{6,9})")
 METHODS = set(Method.values)
+_LOADING_LOCK = 160_017  # pg_advisory_xact_lock key: one import's visits loaded at a time
 Status = CallMonitoringImport.Status
 
 
@@ -267,6 +268,9 @@ def _database_problems_sql(staging: str) -> str:
 def _finish(found, cursor, staging: str, problems: list, rows: int) -> None:
     problem_table = ImportProblem._meta.db_table
     with transaction.atomic():
+        # A file's checks sort and hash its rows: in memory (the default 4 MB spills to disk). The task's own
+        # transaction, so until it ends.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         if problems:
             buffer, writer = _copy_buffer()
             writer.writerows((found.pk, line, reason[:300]) for line, reason in problems)
@@ -290,13 +294,22 @@ def _finish(found, cursor, staging: str, problems: list, rows: int) -> None:
                 finished_at=timezone.now(),
             )
             return
+        # A visit imported already (from an earlier file) is left out by a join rather than ON CONFLICT's check of
+        # the unique index a row at a time, so imports load one at a time (the lock); the rows go in in that
+        # index's order.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOADING_LOCK])
+        actual = ActualVisit._meta.db_table
         cursor.execute(
-            f"""INSERT INTO {ActualVisit._meta.db_table} (call_monitoring_import_id, line, provider_id, package_id,
+            f"""INSERT INTO {actual} (call_monitoring_import_id, line, provider_id, package_id,
                     person_id, carer, check_in, check_out, method, day)
                 SELECT %s, s.line, s.provider_id, s.package_id, c.person_id, s.carer, s.check_in, s.check_out,
                        s.method, (s.check_in AT TIME ZONE 'Europe/London')::date
                 FROM {staging} s JOIN {CarePackage._meta.db_table} c ON c.id = s.package_id
-                ON CONFLICT (package_id, carer, check_in) DO NOTHING""",
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {actual} a
+                    WHERE a.package_id = s.package_id AND a.carer = s.carer AND a.check_in = s.check_in
+                )
+                ORDER BY s.package_id, s.carer, s.check_in""",
             [found.pk],
         )
         imported = cursor.rowcount
