@@ -131,6 +131,32 @@ def test_a_bank_holiday_drops_only_the_visits_that_say_so(person, finance_office
     assert len([v for v in visits if v.day == BANK_HOLIDAY - timedelta(days=7)]) == 2  # an ordinary Monday: both
 
 
+def test_a_visit_saved_with_also_on_bank_holidays_unticked_is_not_planned_on_one(person, finance_officer):
+    """From the plan form's box, through the schedule the agreement copies, to the package's visit slots."""
+    from packages.services import planned_visits
+    from people.forms import PlanForm
+
+    BankHoliday.objects.create(date=BANK_HOLIDAY, name="Summer bank holiday")
+    form = PlanForm(
+        data={"service_type": "home_care", "outcomes": "Stay home", "visit_schedule_text": "Monday, 12:30, 30, 1"},
+        person=person,
+    )
+    assert form.is_valid(), form.errors
+    package = home_care(person, slots=[(1, "08:00", 30)])
+    version = package.versions.get()
+    for slot in planned_visits(form.cleaned_data["visit_schedule_text"]):
+        slot.version = version
+        slot.save()
+    generate_planned_visits(BANK_HOLIDAY - timedelta(days=7), BANK_HOLIDAY, acting_user=finance_officer)
+    starts = [(v.day, v.planned_start.astimezone(LONDON).time()) for v in planned(package)]
+    ordinary_monday = BANK_HOLIDAY - timedelta(days=7)
+    assert [(d, t) for d, t in starts if d in (ordinary_monday, BANK_HOLIDAY)] == [
+        (ordinary_monday, time(8)),
+        (ordinary_monday, time(12, 30)),
+        (BANK_HOLIDAY, time(8)),
+    ]
+
+
 def test_only_home_care_is_planned_and_only_on_the_days_asked(person, finance_officer):
     package = home_care(person, began=day(2))
     package.service_type_id = "home_care"
