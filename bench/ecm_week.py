@@ -25,7 +25,7 @@ Progress goes to stderr. The figures are printed last, one per line:
     ecm_week_planned_visits: N rows, ecm_week_generate: N s, ecm_week_generate_rate: N rows/s,
     ecm_week_generate_again: N s, ecm_week_file: N rows, ecm_week_file_size: N MB, ecm_week_import: N s,
     ecm_week_import_rate: N rows/s, ecm_week_reimport: N s, ecm_week_total: N s, ecm_week_peak_memory: N MB
-BENCH_KEEP=1 leaves the database in place, to look at it.
+BENCH_KEEP=1 leaves the database in place, to look at it; BENCH_DB names it (two worktrees' benches at once).
 """
 
 import io
@@ -50,7 +50,7 @@ from _throwaway_db import create_bench_database, drop_bench_database  # noqa: E4
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-BENCH_DB = "brokerage_ecm_week"
+BENCH_DB = os.environ.get("BENCH_DB", "brokerage_ecm_week")  # another name, to run beside another worktree's bench
 PACKAGES = 7_000
 PROVIDERS = 150
 FIRST = date(2027, 8, 24)  # Tuesday

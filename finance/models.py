@@ -1,10 +1,12 @@
-"""Paying for what was delivered (issue 16), its first part: the visits each home care package plans, day by day
-(PlannedVisit), and the visits carers logged in the electronic call monitoring system (ActualVisit), imported from
-its export (CallMonitoringImport). Matching one to the other, and paying, come later: a planned visit already
-matched is never taken away by a later regeneration (`matched_to`).
+"""Paying for what was delivered (issue 16): the visits each home care package plans, day by day (PlannedVisit); the
+visits carers logged in the electronic call monitoring system (ActualVisit), imported from its export
+(CallMonitoringImport); what reconciliation made of them, a line a carer's visit (VisitLine), with finance's
+decisions on the exceptions; and the payment runs that pay those lines and approved invoices once, a statement per
+provider (PaymentRun, ProviderStatement, PaymentLine).
 
-Planned visits are generated set-based in PostgreSQL (services.generate_planned_visits); imports are validated
-and loaded with COPY into a staging table, then INSERT ... SELECT (importing.py)."""
+Each is written set-based in PostgreSQL: planned visits by services.generate_planned_visits, imports with COPY into
+a staging table then INSERT ... SELECT (importing.py), reconciliation (reconciliation.py) and payment runs
+(payments.py) by INSERT ... SELECT."""
 
 from django.conf import settings
 from django.db import models
@@ -134,7 +136,8 @@ class ActualVisit(models.Model):
 class PlannedVisit(models.Model):
     """A visit a home care package's terms plan on a day: from the version in force that day, so under its
     agreement and provider. Generated for a period, and generated again without change (once per package, start
-    and slot); a planned visit no longer in force (a suspension recorded later) goes, unless already matched.
+    and slot); a planned visit no longer in force (a suspension recorded later) goes, unless finance has decided or
+    paid its reconciliation.
 
     A county's week is some 150,000 rows written at once, so the table has only the indexes its readers need
     (by package through the unique constraint, by day, by provider and day), not one per foreign key. Its version,
@@ -161,10 +164,6 @@ class PlannedVisit(models.Model):
     minutes = models.PositiveSmallIntegerField()
     carers = models.PositiveSmallIntegerField()
     generated_at = models.DateTimeField(db_default=Now())
-    # The actual visit it was matched to (reconciliation, a later increment): a matched visit is kept.
-    matched_to = models.ForeignKey(
-        ActualVisit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
-    )
 
     class Meta:
         ordering = ["planned_start", "id"]
@@ -174,7 +173,6 @@ class PlannedVisit(models.Model):
         indexes = [
             models.Index(fields=["day"], name="planned_visit_day"),
             models.Index(fields=["provider", "day"], name="planned_visit_provider_day"),
-            models.Index(fields=["matched_to"], name="planned_visit_matched", condition=Q(matched_to__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from core.tasks import enqueue
 from packages.selectors import scheduled_visits_sql
 
 from .importing import MAX_BYTES, check_header
-from .models import CallMonitoringImport, PlannedVisit, PlannedVisitRun
+from .models import CallMonitoringImport, PaymentLine, PlannedVisit, PlannedVisitRun, VisitLine
 
 LONGEST_PERIOD = timedelta(days=92)  # a quarter: a longer period is a mistake, not a plan
 VISITS_LOCK = 160_016  # pg_advisory_xact_lock key: one generation or reconciliation at a time
@@ -40,27 +40,51 @@ def generate_planned_visits(period_from: date, period_to: date, *, acting_user) 
     """The visits every home care package plans on each day from `period_from` to `period_to` (both included), as
     the terms in force each day have them (packages.selectors.SCHEDULED_VISITS_SQL), in one statement: the visits
     not yet there are added, those there already are left as they are, and those no longer in force (a suspension,
-    a change of terms recorded since) are taken away unless already matched to an actual visit."""
+    a change of terms recorded since) are taken away with their reconciliation, unless finance has decided it or
+    paid it (then the visit stays, as the record of what was paid or refused)."""
     refuse_unless_finance(acting_user)
     if period_to < period_from:
         raise ActionRefused("The period's last day must be on or after its first day.")
     if period_to - period_from >= LONGEST_PERIOD:
         raise ActionRefused("Generate planned visits for at most 92 days at a time.")
     scheduled, params = scheduled_visits_sql(period_from, period_to)
-    table = PlannedVisit._meta.db_table
+    table, lines, paid = PlannedVisit._meta.db_table, VisitLine._meta.db_table, PaymentLine._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VISITS_LOCK])
+        # The period's visits, scheduled and existing, are compared once, in memory (the default 4 MB spills the
+        # hash join and the sort to disk): for this statement only, not every connection.
+        cursor.execute("SELECT current_setting('work_mem')")
+        work_mem = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        # One join finds both what to add and what to take away. Only a generation writes planned visits, one at a
+        # time (the lock), and a visit's day follows from its start, so a visit not among the period's existing
+        # ones is new: a plain INSERT, cheaper than ON CONFLICT's check of the unique index a row at a time. The
+        # rows go in in the unique index's order.
         cursor.execute(
             f"""
-            WITH scheduled AS MATERIALIZED ({scheduled}),
+            WITH scheduled AS ({scheduled}),
+            compared AS MATERIALIZED (
+                SELECT s.*, pv.id AS existing_id, pv.kept
+                FROM scheduled s
+                FULL JOIN (
+                    SELECT id, package_id, planned_start, slot_id, EXISTS (
+                        SELECT 1 FROM {lines} l
+                        WHERE l.planned_id = p.id AND (l.state IN ('accepted', 'rejected')
+                              OR EXISTS (SELECT 1 FROM {paid} pl WHERE pl.visit_line_id = l.id))
+                    ) AS kept
+                    FROM {table} p WHERE day BETWEEN %(first)s AND %(last)s
+                ) pv ON pv.package_id = s.package_id AND pv.planned_start = s.planned_start AND pv.slot_id = s.slot_id
+            ),
+            gone AS (  -- no longer planned, and nothing decided or paid holds it
+                SELECT existing_id AS id FROM compared WHERE package_id IS NULL AND NOT kept
+            ),
+            undecided AS (  -- its reconciliation, remade by the next one (run, as WITH's changes are, unread)
+                DELETE FROM {lines} l USING gone g WHERE l.planned_id = g.id
+            ),
             removed AS (
-                DELETE FROM {table} pv
-                WHERE pv.day BETWEEN %(first)s AND %(last)s AND pv.matched_to_id IS NULL
-                  AND NOT EXISTS (
-                      SELECT 1 FROM scheduled s
-                      WHERE s.package_id = pv.package_id AND s.planned_start = pv.planned_start
-                        AND s.slot_id = pv.slot_id
-                  )
+                DELETE FROM {table} pv USING gone g
+                WHERE pv.day BETWEEN %(first)s AND %(last)s  -- the period's rows only, however long the table
+                  AND pv.id = g.id
                 RETURNING 1
             ),
             added AS (
@@ -68,15 +92,17 @@ def generate_planned_visits(period_from: date, period_to: date, *, acting_user) 
                                      planned_start, minutes, carers)
                 SELECT package_id, version_id, slot_id, agreement_id, provider_id, person_id, day, planned_start,
                        minutes, carers
-                FROM scheduled
-                ON CONFLICT (package_id, planned_start, slot_id) DO NOTHING
+                FROM compared WHERE existing_id IS NULL
+                ORDER BY package_id, planned_start, slot_id
                 RETURNING 1
             )
-            SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM removed), (SELECT count(*) FROM scheduled)
+            SELECT (SELECT count(*) FROM added), (SELECT count(*) FROM removed),
+                   (SELECT count(*) FROM compared WHERE package_id IS NOT NULL)
             """,
             params,
         )
         added, removed, in_force = cursor.fetchone()
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
     run = PlannedVisitRun.objects.create(
         first_day=period_from,
         last_day=period_to,

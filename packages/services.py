@@ -46,8 +46,9 @@ def _locked(package) -> CarePackage:
 
 # Versions ---------------------------------------------------------------------------------------------------
 def planned_visits(schedule) -> list[VisitSlot]:
-    """Visit rows from a plan's or an agreement's schedule (a JSON list of {day, time, minutes, carers}), each
-    checked: a visit that is not a real day, time, length and number of carers is left out."""
+    """Visit rows from a plan's or an agreement's schedule (a JSON list of {day, time, minutes, carers}, and
+    on_bank_holidays: false for a visit not made on bank holidays), each checked: a visit that is not a real day,
+    time, length and number of carers is left out."""
     visits = []
     for visit in schedule if isinstance(schedule, list) else []:
         try:
@@ -62,7 +63,13 @@ def planned_visits(schedule) -> list[VisitSlot]:
             and 1 <= carers <= 4
         ):
             visits.append(
-                VisitSlot(day=DAYS[day], time=time(int(typed[:2]), int(typed[3:])), minutes=minutes, carers=carers)
+                VisitSlot(
+                    day=DAYS[day],
+                    time=time(int(typed[:2]), int(typed[3:])),
+                    minutes=minutes,
+                    carers=carers,
+                    on_bank_holidays=visit.get("on_bank_holidays") is not False,
+                )
             )
     return visits
 

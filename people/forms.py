@@ -98,6 +98,14 @@ class PlanForm(GovUKModelForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One visit a line: day, time, minutes, carers. For example: Monday, 08:00, 45, 2",
     )
+    # Each visit keeps its own flag (packages.VisitSlot.on_bank_holidays); the schedule is typed, so one box says it
+    # for all of them.
+    visits_on_bank_holidays = forms.BooleanField(
+        label="Also on bank holidays",
+        required=False,
+        initial=True,
+        help_text="Untick if the visits are not made on bank holidays.",
+    )
 
     class Meta:
         model = CareAndSupportPlan
@@ -137,6 +145,9 @@ class PlanForm(GovUKModelForm):
             self.initial["visit_schedule_text"] = "\n".join(
                 f"{v['day']}, {v['time']}, {v['minutes']}, {v['carers']}" for v in self.instance.visit_schedule
             )
+            self.initial["visits_on_bank_holidays"] = all(
+                v.get("on_bank_holidays", True) for v in self.instance.visit_schedule
+            )
 
     def clean_visit_schedule_text(self):
         days = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -168,6 +179,10 @@ class PlanForm(GovUKModelForm):
 
     def clean(self):
         data = super().clean()
+        # Into the visits, not on to the plan's services: the box is not a field of the plan.
+        if not data.pop("visits_on_bank_holidays", True):
+            for visit in data.get("visit_schedule_text", []):
+                visit["on_bank_holidays"] = False
         service = data.get("service_type")
         if service is not None and service.code == ServiceCode.SUPPORTED_LIVING:
             # The procedure's step 1: a supported living plan says what provision and how many 1:1 hours.

@@ -188,3 +188,76 @@ def test_only_a_finance_officer_uploads(person, officer_east):
         services.upload_call_monitoring_file(
             csv_file(visit_row(home_care(person))), file_name="x.csv", acting_user=officer_east
         )
+
+
+PLAIN = "12,CP-000034,C-1,2027-08-23T08:00:00+01:00,2027-08-23T08:30:00+01:00,app\n"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PLAIN,
+        PLAIN.rstrip("\n"),  # the last line, with no end of line
+        PLAIN.replace("\n", "\r\n"),
+        PLAIN.replace("C-1", "Carer with spaces inside"),
+        PLAIN.replace("C-1", "C" * 50),
+        PLAIN.replace("C-1", "C" * 51),  # too long
+        PLAIN.replace("C-1", " C-1"),  # to strip
+        PLAIN.replace("app", "App"),
+        PLAIN.replace("app", "pigeon"),
+        PLAIN.replace("CP-", "cp-"),
+        PLAIN.replace("CP-000034", "CP-12"),
+        PLAIN.replace("12,", "1234567890,", 1),  # too long a provider number
+        PLAIN.replace("+01:00,2027", "Z,2027"),
+        PLAIN.replace("08:30:00+01:00", "08:00:00+01:00"),  # not after check-in
+        PLAIN.replace("08:30:00+01:00", "20:00:00+01:00"),  # exactly 12 hours
+        PLAIN.replace("08:30:00+01:00", "20:00:01+01:00"),  # more than 12 hours
+        PLAIN.replace("2027-08-23T08:00", "2027-13-23T08:00"),  # no 13th month
+        PLAIN.replace("2027-08-23T08:00", "2027-02-30T08:00"),  # no 30 February
+        PLAIN.replace("+01:00,app", "-25:00,app"),  # an offset of more than a day
+        PLAIN.replace("C-1", '"C-1"'),
+        PLAIN.replace("C-1", 'C"1'),
+        PLAIN.replace("C-1", "C\t1"),
+        PLAIN.replace("12,", "١٢,", 1),  # Arabic-Indic digits: for the csv module and check_row to read
+    ],
+)
+def test_a_plain_row_is_read_as_check_row_reads_it(line):
+    """The cheap reading of a plain row gives check_row's answer, or leaves the line to the csv module and
+    check_row, which read every other."""
+    fields = next(importing.csv.reader([line]))
+    expected, reasons = importing.check_row(fields)
+    plain = importing._plain_row(line)
+    assert plain is None or (plain == expected and not reasons)
+
+
+def test_a_plain_row_is_read_the_cheap_way():
+    assert importing._plain_row(PLAIN) == ("12", "000034", "C-1", *PLAIN.split(",")[3:5], "app")
+
+
+def test_plain_rows_and_others_in_one_file_keep_their_line_numbers(person, upload):
+    package = home_care(person)
+    good = visit_row(package)
+    quoted = visit_row(package, on=day(1), carer='"C-2,\nnight team"')  # lines 4 and 5
+    spaced = visit_row(package, on=day(2), carer="C-3").replace(",app", ", APP ")
+    zulu = visit_row(package, on=day(3), carer="C-4").replace("T08:02:00+01:00", "T07:02:00Z")
+    content = csv_file(good, "", quoted, spaced, zulu, visit_row(package, on=day(4), carer="C-5"))
+    found = upload(content).call_monitoring_import
+    assert (found.status, found.rows_total, found.rows_done, found.rows_imported) == (Status.IMPORTED, 7, 5, 5)
+    visits = list(ActualVisit.objects.order_by("line").values_list("line", "carer", "method", "day"))
+    assert visits == [
+        (2, "C-1", "app", MONDAY),
+        (5, "C-2,\nnight team", "app", day(1)),
+        (6, "C-3", "app", day(2)),
+        (7, "C-4", "app", day(3)),
+        (8, "C-5", "app", day(4)),
+    ]
+    zulu_visit = ActualVisit.objects.get(line=7)
+    assert zulu_visit.check_in == ActualVisit.objects.get(line=2).check_in + timedelta(days=3)
+
+
+def test_a_plain_looking_row_with_an_impossible_date_is_reported(person, upload):
+    package = home_care(person)
+    bad = visit_row(package).replace("2027-08-23T08:02", "2027-02-30T08:02")
+    found = upload(csv_file(visit_row(package, on=day(1)), bad)).call_monitoring_import
+    assert found.status == Status.REJECTED and not ActualVisit.objects.exists()
+    assert problems(found) == [(3, f"check_in '{bad.split(',')[3]}' is not an ISO 8601 timestamp with an offset")]

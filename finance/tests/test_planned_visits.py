@@ -9,7 +9,7 @@ import pytest
 from audit.models import AuditEvent
 from core.exceptions import ActionRefused
 from core.models import BankHoliday
-from finance.models import ActualVisit, CallMonitoringImport, PlannedVisit
+from finance.models import ActualVisit, CallMonitoringImport, PlannedVisit, VisitLine
 from finance.services import generate_planned_visits
 from packages.models import PackageVersion
 
@@ -131,6 +131,32 @@ def test_a_bank_holiday_drops_only_the_visits_that_say_so(person, finance_office
     assert len([v for v in visits if v.day == BANK_HOLIDAY - timedelta(days=7)]) == 2  # an ordinary Monday: both
 
 
+def test_a_visit_saved_with_also_on_bank_holidays_unticked_is_not_planned_on_one(person, finance_officer):
+    """From the plan form's box, through the schedule the agreement copies, to the package's visit slots."""
+    from packages.services import planned_visits
+    from people.forms import PlanForm
+
+    BankHoliday.objects.create(date=BANK_HOLIDAY, name="Summer bank holiday")
+    form = PlanForm(
+        data={"service_type": "home_care", "outcomes": "Stay home", "visit_schedule_text": "Monday, 12:30, 30, 1"},
+        person=person,
+    )
+    assert form.is_valid(), form.errors
+    package = home_care(person, slots=[(1, "08:00", 30)])
+    version = package.versions.get()
+    for slot in planned_visits(form.cleaned_data["visit_schedule_text"]):
+        slot.version = version
+        slot.save()
+    generate_planned_visits(BANK_HOLIDAY - timedelta(days=7), BANK_HOLIDAY, acting_user=finance_officer)
+    starts = [(v.day, v.planned_start.astimezone(LONDON).time()) for v in planned(package)]
+    ordinary_monday = BANK_HOLIDAY - timedelta(days=7)
+    assert [(d, t) for d, t in starts if d in (ordinary_monday, BANK_HOLIDAY)] == [
+        (ordinary_monday, time(8)),
+        (ordinary_monday, time(12, 30)),
+        (BANK_HOLIDAY, time(8)),
+    ]
+
+
 def test_only_home_care_is_planned_and_only_on_the_days_asked(person, finance_officer):
     package = home_care(person, began=day(2))
     package.service_type_id = "home_care"
@@ -149,14 +175,18 @@ def test_generating_again_changes_nothing_already_there(person, finance_officer)
     assert {(v.pk, v.planned_start, v.generated_at) for v in planned(package)} == before
 
 
-def test_generating_again_takes_away_visits_suspended_since_unless_matched(person, finance_officer):
+@pytest.mark.usefixtures("after_the_week")
+def test_generating_again_takes_away_visits_suspended_since_unless_decided_or_paid(person, finance_officer):
+    from finance.payments import make_payment_run
+    from finance.reconciliation import decide_exception, reconcile
+
     package = home_care(person)
     week(finance_officer)
     matched = PlannedVisit.objects.get(package=package, day=day(3))
     upload = CallMonitoringImport.objects.create(
         file_name="f.csv", sha256="0" * 64, size=1, uploaded_by=finance_officer
     )
-    visit = ActualVisit.objects.create(
+    ActualVisit.objects.create(
         call_monitoring_import=upload,
         line=2,
         provider=provider_of(package),
@@ -168,11 +198,17 @@ def test_generating_again_takes_away_visits_suspended_since_unless_matched(perso
         method="app",
         day=matched.day,
     )
-    PlannedVisit.objects.filter(pk=matched.pk).update(matched_to=visit)
+    reconcile(MONDAY, SUNDAY, acting_user=finance_officer)
+    rejected = VisitLine.objects.get(package=package, day=day(4))
+    decide_exception(rejected.pk, "reject", note="Not delivered.", acting_user=finance_officer)
+    make_payment_run(MONDAY, SUNDAY, acting_user=finance_officer)  # pays day 3's matched visit
     suspend(package, valid_from=day(2), valid_to=day(5))
     run = week(finance_officer)
-    assert (run.added, run.removed, run.in_force) == (0, 2, 4)
-    assert days_of(planned(package)) == [0, 1, 3, 5, 6]  # day 3 was matched: kept
+    # Day 2's visit goes, with its undecided line; day 3's was paid and day 4's decided: kept, as history.
+    assert (run.added, run.removed, run.in_force) == (0, 1, 4)
+    assert days_of(planned(package)) == [0, 1, 3, 4, 5, 6]
+    assert not VisitLine.objects.filter(package=package, day=day(2)).exists()
+    assert VisitLine.objects.filter(package=package).count() == 6
 
 
 def test_only_a_finance_officer_generates_and_for_a_sensible_period(person, finance_officer, officer_east):

@@ -1,5 +1,6 @@
 """People pages: bad input gets a clear message and changes nothing; views are audited."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -332,3 +333,25 @@ def test_the_history_shows_each_event_in_local_time_with_who_and_what(client, so
     page = client.get(reverse("people:history", args=[person.pk])).content.decode()
     row = f'<td class="govuk-table__cell">3 Apr 2026 00:30:05</td><td class="govuk-table__cell">{social_worker}</td>'
     assert row in page and "Viewed: Viewed their record, at half past midnight" in page
+
+
+def test_a_plans_visits_are_also_on_bank_holidays_unless_the_box_is_unticked(client, social_worker, person):
+    client.force_login(social_worker)
+    page = client.get(reverse("people:plan_create", args=[person.pk])).content.decode()
+    box = re.search(r'<input[^>]*name="visits_on_bank_holidays"[^>]*>', page).group()
+    assert 'type="checkbox"' in box and "checked" in box and "Also on bank holidays" in page
+    plan = {"service_type": "home_care", "outcomes": "Stay home", "visit_schedule_text": "Monday, 12:30, 30, 1"}
+    client.post(reverse("people:plan_create", args=[person.pk]), plan | fresh_token())  # unticked: not sent
+    client.post(
+        reverse("people:plan_create", args=[person.pk]), plan | {"visits_on_bank_holidays": "on"} | fresh_token()
+    )
+    unticked, ticked = CareAndSupportPlan.objects.order_by("version")
+    assert unticked.visit_schedule == [
+        {"day": "Monday", "time": "12:30", "minutes": 30, "carers": 1, "on_bank_holidays": False}
+    ]
+    assert ticked.visit_schedule == [{"day": "Monday", "time": "12:30", "minutes": 30, "carers": 1}]
+    detail = client.get(unticked.get_absolute_url()).content.decode()
+    assert "Monday at 12:30, 30 minutes, 1 carer, not on bank holidays" in detail
+    assert "not on bank holidays" not in client.get(ticked.get_absolute_url()).content.decode()
+    edit = client.get(reverse("people:plan_edit", args=[person.pk, unticked.pk])).content.decode()
+    assert "checked" not in re.search(r'<input[^>]*name="visits_on_bank_holidays"[^>]*>', edit).group()  # as saved
