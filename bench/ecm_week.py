@@ -1,5 +1,5 @@
-"""A large county's week of home care, planned and logged: how fast are planned visits generated and a call
-monitoring file imported?
+"""A large county's week of home care, planned, logged and matched: how fast are planned visits generated, a call
+monitoring file imported, the week reconciled and paid?
 
     .venv/bin/python bench/ecm_week.py        (or `make bench`)
 
@@ -18,13 +18,20 @@ Then it times, with a finance officer as the acting user:
      once in this process as the tests run it): a CSV with a row for each visit made, built from the planned
      visits with realistic faults: 3% missed (no row), 5% late (40 minutes), 5% short (two thirds of the time),
      carers checking in up to 9 minutes either side of the time, 1% unplanned extra visits, a tenth logged by
-     phone and a twentieth entered by hand; and the same file again (told it was imported: nothing changes).
-Reconciliation (matching the two) is not built yet, so `ecm_week_total` is generation and import only.
+     phone and a twentieth entered by hand, 0.5% duplicates (the carer checks in again inside the visit); and the
+     same file again (told it was imported: nothing changes);
+  3. reconciling the week (finance.reconciliation.reconcile: matched, short, late, missed, unplanned, duplicate);
+  4. a payment run of the week, with its exceptions open (finance.payments.make_payment_run: statements and lines).
+`ecm_week_total` is the first generation, the import and the reconciliation: the week, planned, logged and matched.
+The last two run as on the Monday after the week (time-machine): only days that are over are reconciled and paid.
 
 Progress goes to stderr. The figures are printed last, one per line:
     ecm_week_planned_visits: N rows, ecm_week_generate: N s, ecm_week_generate_rate: N rows/s,
     ecm_week_generate_again: N s, ecm_week_file: N rows, ecm_week_file_size: N MB, ecm_week_import: N s,
-    ecm_week_import_rate: N rows/s, ecm_week_reimport: N s, ecm_week_total: N s, ecm_week_peak_memory: N MB
+    ecm_week_import_rate: N rows/s, ecm_week_reimport: N s, ecm_week_reconcile: N s, ecm_week_reconcile_rate: N
+    rows/s, ecm_week_matched: N rows, ecm_week_exceptions: N rows, ecm_week_pay: N s, ecm_week_pay_rate: N rows/s,
+    ecm_week_statement_pdf_lines: N rows, ecm_week_statement_pdf: N s (the largest provider's statement, made in
+    the background), ecm_week_total: N s, ecm_week_peak_memory: N MB
 BENCH_KEEP=1 leaves the database in place, to look at it; BENCH_DB names it (two worktrees' benches at once).
 """
 
@@ -34,8 +41,12 @@ import resource
 import sys
 import time
 import warnings
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import time_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -210,6 +221,9 @@ def week_file() -> bytes:
                     UNION ALL  -- 1% unplanned: an extra visit in the afternoon
                     SELECT pv.id, pv.provider_id, pv.package_id, 9, pv.planned_start + interval '6 hours', 30
                     FROM finance_plannedvisit pv WHERE pv.id % 100 = 50
+                    UNION ALL  -- 0.5% duplicates: the first carer checks in again 11 minutes after the planned start
+                    SELECT pv.id, pv.provider_id, pv.package_id, 1, pv.planned_start + interval '11 minutes', 20
+                    FROM finance_plannedvisit pv WHERE pv.id % 200 = 77
                 ) visits
                 ORDER BY check_in, package_id, c
             ) TO STDOUT WITH (FORMAT csv)""",
@@ -227,7 +241,9 @@ def main() -> int:
     logging.getLogger("finance").setLevel(logging.INFO)
     logging.getLogger("finance").propagate = False
     from accounts.models import User
-    from finance.models import ActualVisit, CallMonitoringImport, PlannedVisit
+    from finance.models import ActualVisit, CallMonitoringImport, PaymentLine, PlannedVisit
+    from finance.payments import make_payment_run, render_statement
+    from finance.reconciliation import reconcile
     from finance.services import generate_planned_visits, upload_call_monitoring_file
 
     create_bench_database(BENCH_DB)
@@ -264,6 +280,28 @@ def main() -> int:
         started = time.perf_counter()
         assert upload_call_monitoring_file(content, file_name="ecm-week.csv", acting_user=officer).already
         reimport = time.perf_counter() - started
+
+        with time_machine.travel(datetime(2027, 9, 6, 9, 0, tzinfo=ZoneInfo("Europe/London"))):
+            log("reconciling the week")
+            started = time.perf_counter()
+            reconciled = reconcile(FIRST, LAST, acting_user=officer)
+            reconcile_in = time.perf_counter() - started
+            lines = reconciled.matched + reconciled.exceptions
+            log(f"{reconciled.matched:,} matched, {reconciled.exceptions:,} exceptions in {reconcile_in:.2f} s")
+            # The statements' PDFs are made in the background (core.tasks.enqueue), not in the run: held back here,
+            # and the largest made once on its own, to say how long a provider waits for its statement.
+            with mock.patch("finance.payments.enqueue") as queued:
+                started = time.perf_counter()
+                paid = make_payment_run(FIRST, LAST, acting_user=officer)
+                pay_in = time.perf_counter() - started
+            assert queued.call_count == paid.statements.count()
+            largest = paid.statements.order_by("-visits").first()
+            started = time.perf_counter()
+            render_statement(largest.pk)
+            statement_pdf = time.perf_counter() - started
+            paid_lines = PaymentLine.objects.count()
+            assert paid.total_pence == sum(paid.statements.values_list("total_pence", flat=True))
+            log(f"payment run: {paid_lines:,} lines, {paid.statements.count()} statements in {pay_in:.2f} s")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
     finally:
         if os.environ.get("BENCH_KEEP"):
@@ -279,8 +317,15 @@ def main() -> int:
     print(f"ecm_week_import: {imported_in:.2f} s")
     print(f"ecm_week_import_rate: {rows / imported_in:.0f} rows/s")
     print(f"ecm_week_reimport: {reimport:.3f} s")
-    # Generation and import only: reconciliation is a later increment of issue 16.
-    print(f"ecm_week_total: {generate + imported_in:.2f} s")
+    print(f"ecm_week_reconcile: {reconcile_in:.2f} s")
+    print(f"ecm_week_reconcile_rate: {lines / reconcile_in:.0f} rows/s")
+    print(f"ecm_week_matched: {reconciled.matched} rows")
+    print(f"ecm_week_exceptions: {reconciled.exceptions} rows")
+    print(f"ecm_week_pay: {pay_in:.2f} s")
+    print(f"ecm_week_pay_rate: {paid_lines / pay_in:.0f} rows/s")
+    print(f"ecm_week_statement_pdf_lines: {largest.visits} rows")
+    print(f"ecm_week_statement_pdf: {statement_pdf:.2f} s")
+    print(f"ecm_week_total: {generate + imported_in + reconcile_in:.2f} s")
     print(f"ecm_week_peak_memory: {peak:.0f} MB")
     return 0
 

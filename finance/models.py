@@ -101,8 +101,8 @@ class ActualVisit(models.Model):
     """A visit as the call monitoring system logged it: a carer checked in and out at the person's home. The same
     visit in two files (a provider re-exports a week) is one row."""
 
-    # The import that wrote it, in the same transaction, and the provider the import checked exists (set-based,
-    # finance.importing): not checked again a row at a time by the database at commit.
+    # The import that wrote it, in the same transaction, and the provider and package the import checked exist
+    # (set-based, finance.importing): not checked again a row at a time by the database at commit.
     call_monitoring_import = models.ForeignKey(
         CallMonitoringImport, on_delete=models.PROTECT, related_name="visits", db_constraint=False
     )
@@ -110,7 +110,9 @@ class ActualVisit(models.Model):
     provider = models.ForeignKey(
         "providers.Provider", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
-    package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+", db_index=False)
+    package = models.ForeignKey(
+        "packages.CarePackage", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     # The package's person, as the package's row has it: not checked again, a row at a time, by the database.
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
@@ -140,12 +142,13 @@ class PlannedVisit(models.Model):
     paid its reconciliation.
 
     A county's week is some 150,000 rows written at once, so the table has only the indexes its readers need
-    (by package through the unique constraint, by day, by provider and day), not one per foreign key. Its version,
-    slot, agreement and person are the package's own, read from the package's rows as they are written (and those
-    rows are never deleted): the database checks only the package and the provider, not 140,000 rows four more
-    times at commit."""
+    (by package through the unique constraint, by day, by provider and day), not one per foreign key. Its package,
+    version, slot, agreement, provider and person are read from the packages' own rows as they are written (rows
+    that are never deleted): the database does not check 140,000 rows six times again at commit."""
 
-    package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+", db_index=False)
+    package = models.ForeignKey(
+        "packages.CarePackage", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     version = models.ForeignKey(
         "packages.PackageVersion", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
@@ -155,7 +158,9 @@ class PlannedVisit(models.Model):
     agreement = models.ForeignKey(
         "brokerage.ServiceAgreement", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
-    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+", db_index=False)
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
@@ -262,11 +267,19 @@ class VisitLine(VisitLineWorkflow):
     is in pence, at the hourly rate of the package's terms that day, worked out when it was reconciled.
 
     A line nobody has decided and nobody has paid is made again by the next reconciliation of its period; a
-    decided or paid one is kept, and so are the visits it holds."""
+    decided or paid one is kept, and so are the visits it holds. The database checks the visits a line holds; its
+    run, provider, package and person are copied from those visits' rows in the statement that writes it (150,000
+    lines a county's week), not checked again a row at a time at commit."""
 
-    run = models.ForeignKey(ReconciliationRun, on_delete=models.PROTECT, related_name="+", db_index=False)
-    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+", db_index=False)
-    package = models.ForeignKey("packages.CarePackage", on_delete=models.PROTECT, related_name="+", db_index=False)
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    package = models.ForeignKey(
+        "packages.CarePackage", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
@@ -282,7 +295,9 @@ class VisitLine(VisitLineWorkflow):
     hourly_rate = models.DecimalField(max_digits=7, decimal_places=2)
     amount_pence = models.PositiveIntegerField()  # what accepting it pays; a matched line's is payable as it is
     note = models.CharField(max_length=500, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     decided_at = models.DateTimeField(null=True)
 
     class Meta:

@@ -137,36 +137,37 @@ def reconcile(period_from: date, period_to: date, *, acting_user) -> Reconciliat
                FROM recon_part p JOIN recon_actual a ON a.package_id = p.package_id AND a.day = p.day
                WHERE NOT a.same_carer_again
                  AND abs(extract(epoch FROM a.check_in - p.planned_start)) <= %(window)s;
-               CREATE TEMP TABLE recon_match (planned_id bigint, carer_number integer, actual_id bigint, late boolean)
+               CREATE TEMP TABLE recon_match (planned_id bigint, carer_number integer, actual_id bigint, late boolean,
+                                              round integer)
                ON COMMIT DROP""",
             {"window": rules.late_window_minutes * 60},
         )
+        rounds = 0
         for late, within in ((False, rules.start_minutes * 60), (True, rules.late_window_minutes * 60)):
             while True:
+                rounds += 1
                 cursor.execute(
-                    """WITH ranked AS (
+                    """INSERT INTO recon_match
+                       SELECT planned_id, carer_number, actual_id, %(late)s, %(round)s FROM (
                            SELECT c.*, row_number() OVER (PARTITION BY planned_id, carer_number
                                                           ORDER BY distance, actual_id) AS part_rank,
                                        row_number() OVER (PARTITION BY actual_id
                                                           ORDER BY distance, planned_id, carer_number) AS actual_rank
                            FROM recon_pair c WHERE distance <= %(within)s
-                       ), matched AS (
-                           INSERT INTO recon_match
-                           SELECT planned_id, carer_number, actual_id, %(late)s FROM ranked
-                           WHERE part_rank = 1 AND actual_rank = 1
-                           RETURNING planned_id, carer_number, actual_id
-                       ), gone AS (
-                           DELETE FROM recon_pair c USING matched m
-                           WHERE (c.planned_id = m.planned_id AND c.carer_number = m.carer_number)
-                              OR c.actual_id = m.actual_id
-                           RETURNING 1
-                       )
-                       SELECT (SELECT count(*) FROM matched), (SELECT count(*) FROM gone)""",
-                    {"within": within, "late": late},
+                       ) ranked
+                       WHERE part_rank = 1 AND actual_rank = 1""",
+                    {"within": within, "late": late, "round": rounds},
                 )
-                matched_now, _ = cursor.fetchone()
-                if not matched_now:
+                if not cursor.rowcount:
                     break
+                # What this round matched is no longer free: its pairs go (two equality joins, each a hash join).
+                cursor.execute(
+                    """DELETE FROM recon_pair c USING recon_match m
+                       WHERE m.round = %(round)s AND c.planned_id = m.planned_id AND c.carer_number = m.carer_number;
+                       DELETE FROM recon_pair c USING recon_match m
+                       WHERE m.round = %(round)s AND c.actual_id = m.actual_id""",
+                    {"round": rounds},
+                )
         params = {
             "run": run.pk,
             "percent": rules.min_duration_percent,
