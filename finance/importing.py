@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from brokerage.models import ServiceAgreement
@@ -162,14 +164,18 @@ def _copy_buffer():
 
 
 def _progress(found: CallMonitoringImport, **fields) -> None:
-    CallMonitoringImport.objects.filter(pk=found.pk).update(**fields)
+    CallMonitoringImport.objects.filter(pk=found.pk).update(progressed_at=Now(), **fields)
 
 
 def run(import_id: int) -> None:
     """Check and load the file of the import (a background task). Progress is committed as it goes."""
-    found = CallMonitoringImport.objects.filter(pk=import_id, status=Status.QUEUED).first()
-    if found is None:
-        return  # done already: a task delivered twice does nothing twice
+    # Taken by one worker only: a task delivered twice, even at the same moment, does nothing the second time.
+    claimed = CallMonitoringImport.objects.filter(pk=import_id, status=Status.QUEUED).update(
+        status=Status.CHECKING, progressed_at=Now()
+    )
+    if not claimed:
+        return
+    found = CallMonitoringImport.objects.get(pk=import_id)
     try:
         _run(found)
     except Exception as error:  # a failure is told to the finance officer, never lost
@@ -321,3 +327,25 @@ def _finish(found, cursor, staging: str, problems: list, rows: int) -> None:
             content=None,
             finished_at=timezone.now(),
         )
+
+
+STALLED_AFTER = timedelta(minutes=15)  # no progress for this long: its worker was stopped (the rows move every few s)
+STALLED = (
+    "The import stopped before it finished (the server doing it was stopped); nothing was imported. "
+    "Upload the file again."
+)
+
+
+def fail_stalled_imports() -> int:
+    """Imports whose worker was stopped mid-task (killed, a deploy, a lost message) say so, and the file may be
+    uploaded again: nothing of theirs was imported, since the visits go in in one transaction at the end. Beat runs
+    this every few minutes (CELERY_BEAT_SCHEDULE); it is safe to run twice."""
+    before = timezone.now() - STALLED_AFTER
+    return (
+        CallMonitoringImport.objects.filter(
+            status__in=[Status.QUEUED, Status.CHECKING, Status.LOADING],
+            uploaded_at__lt=before,
+        )
+        .filter(Q(progressed_at__isnull=True) | Q(progressed_at__lt=before))
+        .update(status=Status.FAILED, failure=STALLED, content=None, finished_at=Now())
+    )

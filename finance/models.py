@@ -53,6 +53,8 @@ class CallMonitoringImport(models.Model):
     failure = models.CharField(max_length=500, blank=True)  # a problem with the file as a whole
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(db_default=Now())
+    # When the task last moved it on: one that stops moving had its worker stopped (importing.fail_stalled_imports).
+    progressed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

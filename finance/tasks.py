@@ -18,3 +18,11 @@ def render_statement(statement_id: int) -> bool:
     from .payments import render_statement as render
 
     return render(statement_id)
+
+
+@shared_task
+def fail_stalled_imports() -> int:
+    """Beat runs this every five minutes (CELERY_BEAT_SCHEDULE): imports a stopped worker left half done say so."""
+    from .importing import fail_stalled_imports as sweep
+
+    return sweep()

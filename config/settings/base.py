@@ -253,6 +253,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=0, minute=15),
         "options": {"expires": 6 * 60 * 60},  # a sweep no worker took by morning is dropped: the next one does it
     },
+    # Call monitoring imports whose worker was stopped mid-task say so (finance.importing.fail_stalled_imports).
+    "fail-stalled-call-monitoring-imports": {
+        "task": "finance.tasks.fail_stalled_imports",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
     # One-time form tokens older than a week (core.once).
     "forget-old-form-submissions": {
         "task": "core.tasks.forget_old_form_submissions",

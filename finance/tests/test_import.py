@@ -261,3 +261,55 @@ def test_a_plain_looking_row_with_an_impossible_date_is_reported(person, upload)
     found = upload(csv_file(visit_row(package, on=day(1)), bad)).call_monitoring_import
     assert found.status == Status.REJECTED and not ActualVisit.objects.exists()
     assert problems(found) == [(3, f"check_in '{bad.split(',')[3]}' is not an ISO 8601 timestamp with an offset")]
+
+
+# A task delivered twice, a worker stopped mid-task -----------------------------------------------------------------
+def test_a_second_delivery_while_the_first_is_still_checking_does_nothing(person, finance_officer, settings):
+    settings.TASKS_RUN_INLINE = False  # the upload only queues it
+    package = home_care(person)
+    found = services.upload_call_monitoring_file(
+        csv_file(visit_row(package)), file_name="w.csv", acting_user=finance_officer
+    ).call_monitoring_import
+    CallMonitoringImport.objects.filter(pk=found.pk).update(status=Status.CHECKING)  # a first worker claimed it
+    importing.run(found.pk)
+    found.refresh_from_db()
+    assert (found.status, found.rows_imported) == (Status.CHECKING, 0)
+    assert not ActualVisit.objects.exists()
+
+
+def test_an_import_whose_worker_stopped_says_so_and_the_file_can_come_again(person, finance_officer, settings, upload):
+    import time_machine
+    from django.utils import timezone
+
+    settings.TASKS_RUN_INLINE = False
+    package = home_care(person)
+    content = csv_file(visit_row(package))
+    stalled = services.upload_call_monitoring_file(
+        content, file_name="w.csv", acting_user=finance_officer
+    ).call_monitoring_import
+    # The worker claimed it, moved it on once, and was killed: nothing more happens to it.
+    CallMonitoringImport.objects.filter(pk=stalled.pk).update(status=Status.CHECKING, progressed_at=timezone.now())
+    fresh = CallMonitoringImport.objects.create(
+        file_name="other.csv", sha256="f" * 64, size=1, uploaded_by=finance_officer, content=b"x"
+    )
+    with time_machine.travel(timezone.now() + timedelta(minutes=14)):
+        assert importing.fail_stalled_imports() == 0  # still within its time
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        CallMonitoringImport.objects.filter(pk=fresh.pk).update(progressed_at=timezone.now())
+        assert importing.fail_stalled_imports() == 1
+        assert importing.fail_stalled_imports() == 0  # safe to run twice
+    stalled.refresh_from_db()
+    assert stalled.status == Status.FAILED and "Upload the file again" in stalled.failure
+    assert CallMonitoringImport.objects.get(pk=fresh.pk).status == Status.QUEUED
+    assert not ActualVisit.objects.exists()
+    settings.TASKS_RUN_INLINE = True
+    again = upload(content)
+    assert (again.already, again.call_monitoring_import.status) == (False, Status.IMPORTED)
+    assert ActualVisit.objects.count() == 1
+
+
+def test_the_stalled_import_sweep_is_on_beats_schedule():
+    from django.conf import settings as django_settings
+
+    entry = django_settings.CELERY_BEAT_SCHEDULE["fail-stalled-call-monitoring-imports"]
+    assert entry["task"] == "finance.tasks.fail_stalled_imports" and entry["schedule"] <= 15 * 60
