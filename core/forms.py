@@ -14,6 +14,20 @@ from django.utils.safestring import mark_safe
 # Anything longer is a paste gone wrong or an attack, and it would be stored and shown for years.
 FREE_TEXT_MAX_LENGTH = 10_000
 
+
+def free_text(label: str, *, required=True, rows=3, missing: str = "", help_text: str = "") -> forms.CharField:
+    """A text area for a reason, a note or an outcome, up to FREE_TEXT_MAX_LENGTH. Left empty when required, it
+    says `missing`, or "Enter" and the label (its question mark dropped)."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=FREE_TEXT_MAX_LENGTH,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": missing or f"Enter {label[0].lower()}{label[1:]}".rstrip("?")},
+    )
+
+
 # Most specific first: CheckboxSelectMultiple is a RadioSelect, and RadioSelect a Select.
 WIDGET_CLASSES = {
     forms.CheckboxSelectMultiple: "govuk-checkboxes__input",

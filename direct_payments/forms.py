@@ -2,22 +2,11 @@ from decimal import Decimal
 
 from django import forms
 
-from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
+from core.forms import GovUKDateField, GovUKForm, free_text
 
 from .models import DirectPayment
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0.01")}
-
-
-def _text(label: str, *, missing: str, required=True, rows=3, help_text="") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        max_length=FREE_TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": missing},
-    )
 
 
 class DirectPaymentForm(GovUKForm):
@@ -35,7 +24,7 @@ class AgreementForm(DirectPaymentForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who receives the payments"},
     )
-    purpose = _text(
+    purpose = free_text(
         "What does the budget pay for?",
         missing="Enter what the budget pays for",
         help_text="For example, a personal assistant three mornings a week, gym membership, or a computer.",
@@ -76,7 +65,7 @@ class AgreementForm(DirectPaymentForm):
 
 
 class RedraftForm(DirectPaymentForm):
-    reason = _text("What did they ask to change?", missing="Enter what they asked to change")
+    reason = free_text("What did they ask to change?", missing="Enter what they asked to change")
 
 
 class SignatureForm(DirectPaymentForm):
@@ -95,4 +84,4 @@ class SignatureForm(DirectPaymentForm):
 
 class EndForm(DirectPaymentForm):
     ended_on = GovUKDateField(label="Last day of the direct payment", help_text="For example, 27 3 2027")
-    reason = _text("Why does it end?", missing="Enter why the direct payment ends")
+    reason = free_text("Why does it end?", missing="Enter why the direct payment ends")

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
+from core.forms import GovUKDateField, GovUKForm, free_text
 from providers.models import Provider
 
 from .selectors import OrderNumberError, order_by_number
@@ -24,17 +24,6 @@ def _amount(label: str, *, required=True) -> forms.DecimalField:
             "max_whole_digits": "The amount must be less than £10,000,000",
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-    )
-
-
-def _note(label: str, *, required: bool, missing: str = "", help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=FREE_TEXT_MAX_LENGTH,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": missing} if missing else {},
     )
 
 
@@ -76,7 +65,7 @@ class RecordForm(PeriodMixin, GovUKForm):
 
 
 class ApproveForm(GovUKForm):
-    note = _note(
+    note = free_text(
         "Why is it approved?",
         required=False,
         help_text="Needed when the check flagged the invoice: say why it is paid all the same.",
@@ -84,7 +73,7 @@ class ApproveForm(GovUKForm):
 
 
 class QueryForm(GovUKForm):
-    note = _note(
+    note = free_text(
         "What is the provider asked?",
         required=True,
         missing="Enter what the provider is asked about the invoice",
@@ -92,14 +81,14 @@ class QueryForm(GovUKForm):
 
 
 class AnswerForm(PeriodMixin, GovUKForm):
-    note = _note("What did the provider answer?", required=False)
+    note = free_text("What did the provider answer?", required=False)
     amount = _amount("Corrected amount (£)", required=False)
     period_start = GovUKDateField(label="Corrected period from", required=False, help_text=DATE_HINT)
     period_end = GovUKDateField(label="Corrected period to", required=False, help_text=DATE_HINT)
 
 
 class RejectForm(GovUKForm):
-    note = _note("Why is it rejected?", required=True, missing="Enter why the invoice is rejected")
+    note = free_text("Why is it rejected?", required=True, missing="Enter why the invoice is rejected")
 
 
 class WaitingFilterForm(GovUKForm):

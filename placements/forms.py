@@ -1,22 +1,12 @@
 from django import forms
 
-from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
+from core.forms import GovUKDateField, GovUKForm, free_text
 from dps.forms import RequirementForm
 from providers.models import Provider
 
 from .models import FeeOffer, PlacementHome
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "min_value": 0.01}
-
-
-def _text(label: str, *, required=True, rows=3, missing: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=FREE_TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": missing or f"Enter {label[0].lower()}{label[1:]}".rstrip("?")},
-    )
 
 
 class PlacementForm(GovUKForm):
@@ -48,7 +38,7 @@ class OffFrameworkForm(PlacementForm):
     provider = forms.ModelChoiceField(
         label="Care home", queryset=Provider.objects.none(), error_messages={"required": "Select the care home"}
     )
-    reason = _text("Why can no framework home deliver?", missing="Enter why no framework home can deliver")
+    reason = free_text("Why can no framework home deliver?", missing="Enter why no framework home can deliver")
 
     def __init__(self, *args, placement, **kwargs):
         super().__init__(*args, placement=placement, **kwargs)
@@ -63,7 +53,7 @@ class ViewingForm(PlacementForm):
         error_messages={"required": "Select how the viewing went"},
     )
     viewed_on = GovUKDateField(label="Date of the viewing", help_text="For example, 27 3 2027")
-    notes = _text("Notes", required=False)
+    notes = free_text("Notes", required=False)
 
 
 class AssessmentForm(PlacementForm):
@@ -89,7 +79,7 @@ class AssessmentResultForm(PlacementForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the home's answer"},
     )
-    notes = _text("Notes", required=False)
+    notes = free_text("Notes", required=False)
 
     def clean(self):
         data = super().clean()
@@ -99,7 +89,7 @@ class AssessmentResultForm(PlacementForm):
 
 class CostForm(PlacementForm):
     weekly_amount = forms.DecimalField(label="The home's weekly cost (£)", **MONEY)
-    note = _text("Notes", required=False)
+    note = free_text("Notes", required=False)
 
 
 class OfferForm(PlacementForm):
@@ -110,7 +100,7 @@ class OfferForm(PlacementForm):
         error_messages={"required": "Select who made the offer"},
     )
     weekly_amount = forms.DecimalField(label="Weekly amount (£)", **MONEY)
-    note = _text("Notes", required=False)
+    note = free_text("Notes", required=False)
 
 
 class FeeForm(PlacementForm):
@@ -119,7 +109,7 @@ class FeeForm(PlacementForm):
 
 class FeeApprovalForm(PlacementForm):
     weekly_fee = forms.DecimalField(label="Negotiated weekly fee (£)", **MONEY)
-    note = _text("Why this fee", required=False)
+    note = free_text("Why this fee", required=False)
 
 
 class DecideFeeForm(PlacementForm):
@@ -129,7 +119,7 @@ class DecideFeeForm(PlacementForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select your decision"},
     )
-    notes = _text("Notes", required=False)
+    notes = free_text("Notes", required=False)
 
     def clean(self):
         data = super().clean()
@@ -142,4 +132,4 @@ class AdmissionForm(PlacementForm):
 
 
 class WithdrawForm(PlacementForm):
-    reason = _text("Why is the person not being placed?", missing="Enter why the person is not being placed")
+    reason = free_text("Why is the person not being placed?", missing="Enter why the person is not being placed")

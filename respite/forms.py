@@ -1,19 +1,8 @@
 from django import forms
 from django.db.models import Exists, OuterRef
 
-from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
+from core.forms import GovUKDateField, GovUKForm, free_text
 from providers.models import Provider, ProviderService
-
-
-def _text(label: str, *, required=True, missing: str = "", help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=FREE_TEXT_MAX_LENGTH,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": missing or f"Enter {label[0].lower()}{label[1:]}".rstrip("?")},
-    )
 
 
 class AllowanceForm(GovUKForm):
@@ -54,7 +43,7 @@ class BookingForm(AllowanceForm):
         min_value=0.01,
         error_messages={"required": "Enter the cost of the stay"},
     )
-    reason = _text(
+    reason = free_text(
         "Why this provider, if it is not on the respite framework",
         required=False,
         help_text="Only for a provider off the framework: the DPS team is told, so it can invite it to enrol.",
@@ -74,4 +63,4 @@ class BookingForm(AllowanceForm):
 
 
 class CancelForm(GovUKForm):
-    reason = _text("Why is the booking cancelled?", missing="Enter why the booking is cancelled")
+    reason = free_text("Why is the booking cancelled?", missing="Enter why the booking is cancelled")

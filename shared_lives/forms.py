@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
+from core.forms import GovUKDateField, GovUKForm, free_text
 from core.once import OneTimeForm
 from people.models import CareAndSupportPlan
 from providers.models import Provider
@@ -11,17 +11,6 @@ from .models import Visit
 from .services import schemes
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0.01")}
-
-
-def _text(label: str, *, required=True, rows=3, missing: str = "", help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=FREE_TEXT_MAX_LENGTH,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": missing or f"Enter {label[0].lower()}{label[1:]}".rstrip("?")},
-    )
 
 
 class ReferForm(OneTimeForm, GovUKForm):
@@ -37,7 +26,7 @@ class ReferForm(OneTimeForm, GovUKForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the shared lives scheme"},
     )
-    details = _text(
+    details = free_text(
         "What the scheme should know",
         required=False,
         rows=5,
@@ -66,11 +55,11 @@ class MatchForm(ArrangementForm):
         label="Matched carer's name", max_length=200, error_messages={"required": "Enter the matched carer's name"}
     )
     carer_reference = forms.CharField(label="Carer's reference at the scheme (optional)", max_length=50, required=False)
-    notes = _text("About the match", required=False)
+    notes = free_text("About the match", required=False)
 
 
 class NoMatchForm(ArrangementForm):
-    reason = _text("Why can no carer be matched?", missing="Enter why no carer can be matched")
+    reason = free_text("Why can no carer be matched?", missing="Enter why no carer can be matched")
 
 
 class VisitForm(ArrangementForm):
@@ -82,7 +71,7 @@ class VisitForm(ArrangementForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how it went"},
     )
-    notes = _text("Notes", required=False)
+    notes = free_text("Notes", required=False)
 
     def clean(self):
         data = super().clean()
@@ -108,11 +97,11 @@ class DecideFundingForm(ArrangementForm):
     approved_weekly_amount = forms.DecimalField(
         label="Approved weekly amount (£)", required=False, help_text="If funding is approved.", **MONEY
     )
-    notes = _text("Notes", required=False, help_text="Say why, if funding is declined.")
+    notes = free_text("Notes", required=False, help_text="Say why, if funding is declined.")
 
 
 class SendToBrokerageForm(ArrangementForm):
-    details = _text("What Brokerage should know (optional)", required=False)
+    details = free_text("What Brokerage should know (optional)", required=False)
 
 
 class CommissionForm(ArrangementForm):
@@ -121,4 +110,4 @@ class CommissionForm(ArrangementForm):
 
 
 class EndForm(ArrangementForm):
-    reason = _text("Why does the arrangement end?", missing="Enter why the arrangement ends")
+    reason = free_text("Why does the arrangement end?", missing="Enter why the arrangement ends")

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from core.forms import FREE_TEXT_MAX_LENGTH, GovUKDateField, GovUKForm
+from core.forms import GovUKDateField, GovUKForm, free_text
 from dps.forms import RequirementForm
 from dps.models import Bid
 from providers.models import Provider
@@ -11,16 +11,6 @@ from .models import ChosenProvider, CostLine
 
 MONEY = {"max_digits": 9, "decimal_places": 2, "min_value": Decimal("0.01")}
 HOURS = {"max_digits": 5, "decimal_places": 2, "min_value": Decimal("0"), "max_value": Decimal("168")}
-
-
-def _text(label: str, *, required=True, rows=3, missing: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=FREE_TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": missing or f"Enter {label[0].lower()}{label[1:]}".rstrip("?")},
-    )
 
 
 class PlacementForm(GovUKForm):
@@ -70,7 +60,7 @@ class OffFrameworkForm(PlacementForm):
     provider = forms.ModelChoiceField(
         label="Provider", queryset=Provider.objects.none(), error_messages={"required": "Select the provider"}
     )
-    reason = _text("Why can no DPS provider deliver?", missing="Enter why no DPS provider can deliver")
+    reason = free_text("Why can no DPS provider deliver?", missing="Enter why no DPS provider can deliver")
 
     def __init__(self, *args, placement, **kwargs):
         super().__init__(*args, placement=placement, **kwargs)
@@ -86,7 +76,7 @@ class ProposalForm(GovUKForm):
     sleep_in = forms.DecimalField(label="Sleep-in or waking nights, £ a week", required=False, **MONEY)
     other = forms.DecimalField(label="Other, £ a week", required=False, **MONEY)
     other_description = forms.CharField(label="What the other cost is for", required=False, max_length=200)
-    notes = _text("Notes on the assessment", required=False)
+    notes = free_text("Notes on the assessment", required=False)
 
     def __init__(self, *args, chosen=None, **kwargs):
         self.chosen = chosen
@@ -129,7 +119,7 @@ class ReviewForm(PlacementForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    notes = _text("Your review of the proposals", missing="Enter your review of the proposals")
+    notes = free_text("Your review of the proposals", missing="Enter your review of the proposals")
 
     def __init__(self, *args, placement, **kwargs):
         super().__init__(*args, placement=placement, **kwargs)
@@ -145,7 +135,7 @@ class AgreeTermsForm(PlacementForm):
     )
     one_to_one_hours = forms.DecimalField(label="Agreed 1:1 hours a week", **HOURS)
     weekly_cost = forms.DecimalField(label="Agreed weekly cost (£)", **MONEY)
-    note = _text("Notes on the negotiation", required=False)
+    note = free_text("Notes on the negotiation", required=False)
 
     def __init__(self, *args, placement, **kwargs):
         super().__init__(*args, placement=placement, **kwargs)
@@ -167,7 +157,7 @@ class ViewingForm(PlacementForm):
         error_messages={"required": "Select whether the provision suited the person"},
     )
     viewed_on = GovUKDateField(label="Date of the viewing", help_text="For example, 27 3 2027")
-    notes = _text("Notes", required=False)
+    notes = free_text("Notes", required=False)
 
     def clean(self):
         data = super().clean()
@@ -185,7 +175,7 @@ class FundingForm(PlacementForm):
     approved_weekly_amount = forms.DecimalField(
         label="Approved weekly amount (£)", required=False, help_text="When approving.", **MONEY
     )
-    notes = _text("Notes", required=False)
+    notes = free_text("Notes", required=False)
 
     def clean(self):
         data = super().clean()
@@ -196,8 +186,8 @@ class FundingForm(PlacementForm):
 
 class CommissionForm(PlacementForm):
     start_date = GovUKDateField(label="Start date", help_text="Agreed with the provider. For example, 27 3 2027")
-    provision_address = _text("Address of the provision", required=False, rows=3)
+    provision_address = free_text("Address of the provision", required=False, rows=3)
 
 
 class WithdrawForm(PlacementForm):
-    reason = _text("Why is the person not being placed?", missing="Enter why the person is not being placed")
+    reason = free_text("Why is the person not being placed?", missing="Enter why the person is not being placed")

@@ -13,6 +13,7 @@ from changes import services
 from changes.models import ChangeTransition, PackageChange
 from changes.workflows import State
 from core.exceptions import ActionRefused
+from core.tests.pdfs import pdf_text
 from packages.models import CarePackage, PackageVersion
 from packages.selectors import in_force_on
 from packages.workflows import State as PackageState
@@ -286,16 +287,13 @@ def test_a_change_for_another_service_names_that_service(person, cap_member, off
 
 
 def test_the_suspensions_purchase_order_says_so_in_its_pdf(case, person, officer_east):
-    import io
-
-    from pypdf import PdfReader
 
     from purchase_orders.pdf import render_purchase_order_pdf
 
     arrange(suspension_to_arrange(person, officer_east, starts=in_days(2), ends=in_days(9)), officer_east)
     order = PurchaseOrder.objects.get(care_package_id=case.package.pk, status="issued")
 
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_purchase_order_pdf(order))).pages)
+    text = pdf_text(render_purchase_order_pdf(order))
 
     assert f"{order.number}" in text and "Suspended" in text
     assert f"No service is delivered or paid from {in_days(2):%-d %B %Y}" in " ".join(text.split())

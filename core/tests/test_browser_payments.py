@@ -5,15 +5,14 @@ reconciliation, the decision's note and its statement. On the way, a residential
 provider is recorded and approved, and paid in the same run. axe-core, the reflow check at 320 px and the CSP find
 nothing wrong on any page."""
 
-import io
 from datetime import timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from core.tests.pdfs import pdf_text
 from finance.models import PaymentRun, VisitLine
 from finance.tests.factories import csv_file, home_care, provider_of, visit_row
 from invoices.tests.factories import order_for
@@ -102,8 +101,7 @@ def test_finance_reconciles_a_week_works_an_exception_and_pays_it(
     statement = run.statements.get()
     with page.expect_download() as download:
         page.get_by_role("link", name=f"Statement {statement.reference} (PDF), {provider.name}").click()
-    with open(download.value.path(), "rb") as pdf:
-        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
+    text = pdf_text(download.value.path())
     assert f"Payment statement {statement.reference}" in text and "£720.00" in text and "Invoice RH-2041" in text
 
     # The provider sees its own reconciliation: the decision's note, the exception still open, its statement.

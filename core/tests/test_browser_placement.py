@@ -5,14 +5,13 @@ goes to the head of service, who finds it on their home page and approves it; th
 date; the officer commissions it and downloads the placement contract (PDF). axe-core, the reflow check at 320 px
 and the Content-Security-Policy find nothing wrong on any page."""
 
-import io
 from datetime import timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from accounts.tests.factories import TEST_PASSWORD
+from core.tests.pdfs import pdf_text
 from placements.models import Placement
 from placements.tests import factories as f
 from placements.workflows import State
@@ -145,8 +144,7 @@ def test_a_residential_placement_from_viewings_to_its_contract(
     expect(page.get_by_text("Commissioned: purchase order issued").first).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name=f"Placement contract {placement.reference} (PDF)").click()
-    with open(download.value.path(), "rb") as pdf:
-        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
+    text = pdf_text(download.value.path())
     for expected in [f"Placement contract {placement.reference}", cheaper, "£980.00 a week", str(person.last_name)]:
         assert expected in text, expected
 

@@ -4,14 +4,13 @@ and records it sent; the officer books a stay, which issues its purchase order, 
 the allowance is refused with the balance left. axe-core, the reflow check at 320 px and the Content-Security-Policy
 find nothing wrong on any page."""
 
-import io
 import re
 from datetime import timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
+from core.tests.pdfs import pdf_text
 from referrals.models import Referral
 from respite.models import RespiteAllowance, RespiteBooking
 from respite.tests import factories as f
@@ -57,8 +56,7 @@ def test_respite_from_the_panel_to_a_booking_with_its_purchase_order(
     walk.goto(allowance.get_absolute_url())
     with page.expect_download() as download:
         page.get_by_role("link", name="Read the letter (PDF)").click()
-    with open(download.value.path(), "rb") as pdf:
-        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
+    text = pdf_text(download.value.path())
     for expected in ["Your respite allowance", "£2,000.00", person.last_name, "How to arrange respite"]:
         assert expected in text, expected
     form = walk.open_form("Record the letter as sent")

@@ -10,15 +10,14 @@ their home page and approves the funding; the officer commissions it (the packag
 downloads the supported living agreement (PDF). axe-core, the reflow check at 320 px and the Content-Security-Policy
 find nothing wrong on any page."""
 
-import io
 import re
 from datetime import timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from catalogue.codes import ServiceCode
+from core.tests.pdfs import pdf_text
 from dps.models import DPSRequirement
 from dps.tests.factories import PurchasingArrangementFactory, enrol, provider_staff
 from packages.models import CarePackage
@@ -208,8 +207,7 @@ def test_supported_living_from_the_plan_to_an_active_package(
     expect(page.get_by_text("Commissioned: purchase order issued").first).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name=f"Supported living agreement {placement.reference} (PDF)").click()
-    with open(download.value.path(), "rb") as pdf:
-        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages)
+    text = pdf_text(download.value.path())
     for expected in [f"Supported living agreement {placement.reference}", provider, "£1150.00 a week", "Mill Lane"]:
         assert expected in text, expected
 

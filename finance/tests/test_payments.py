@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from pypdf import PdfReader
 
 from core.exceptions import ActionRefused
+from core.tests.pdfs import pdf_text
 from finance.models import CallMonitoringImport, PaymentLine, PaymentRun, ProviderStatement, VisitLine
 from finance.payments import csv_rows, make_payment_run, render_statement
 from finance.reconciliation import decide_exception, reconcile
@@ -116,7 +116,7 @@ def test_the_statement_pdf_lists_the_lines_and_the_total(reconciled, finance_off
     statement = run.statements.get(total_pence=2500)
     assert render_statement(statement.pk) is True or ProviderStatement.objects.get(pk=statement.pk).pdf
     statement.refresh_from_db()
-    text = "".join(page.extract_text() for page in PdfReader(statement.pdf.open("rb")).pages)
+    text = pdf_text(statement.pdf.path)
     assert f"Payment statement {statement.reference}" in text
     assert "£25.00" in text and "£10.00" in text and "£15.00" in text
     assert render_statement(statement.pk) is False  # kept once

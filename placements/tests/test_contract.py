@@ -1,13 +1,10 @@
 """The placement contract: made as a PDF once the placement is commissioned, saying who is placed where, from when
 and at what fee, read back with pypdf; served to those who may see the person."""
 
-import io
-import re
-
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
+from core.tests.pdfs import pdf_text
 from placements.models import Placement
 from placements.pdf import render_contract_pdf
 from placements.services import render_contract
@@ -22,10 +19,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def _text(pdf: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
-
-
 @pytest.fixture
 def case(person, head_of_service, officer_east):
     return f.commissioned(person, head_of_service, officer_east)
@@ -35,7 +28,7 @@ def test_the_contract_states_the_placement(case, person, head_of_service):
     placement = case.placement
     agreement = placement.agreement
     order = agreement.purchase_orders.get()
-    text = _text(render_contract_pdf(placement))
+    text = pdf_text(render_contract_pdf(placement))
     admitted = placement.admission_date
     for expected in [
         f"Placement contract {placement.reference}",
@@ -60,6 +53,6 @@ def test_the_contract_is_made_once_and_served_to_the_team(client, case, officer_
     client.force_login(officer_east)
     response = client.get(reverse("placements:contract", args=[placement.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert placement.reference in _text(b"".join(response.streaming_content))
+    assert placement.reference in pdf_text(b"".join(response.streaming_content))
     client.force_login(officer_west)
     assert client.get(reverse("placements:contract", args=[placement.pk])).status_code == 404

@@ -1,14 +1,12 @@
 """What the purchase order PDF says, read back with pypdf."""
 
-import io
-import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from pypdf import PdfReader
 
+from core.tests.pdfs import pdf_text
 from dps.tests.factories import active
 from packages.selectors import package_for_agreement
 from packages.services import change_terms
@@ -21,11 +19,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def _text(pdf: bytes) -> str:
-    """The PDF's text with runs of whitespace made single spaces."""
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
-
-
 @pytest.fixture
 def case(person, cap_member, officer_east):
     return active(person, cap_member, officer_east, prices=(Decimal("22.40"), Decimal("23.00")))
@@ -33,7 +26,7 @@ def case(person, cap_member, officer_east):
 
 def test_pdf_states_the_order(case, person):
     order = case.order
-    text = _text(render_purchase_order_pdf(order))
+    text = pdf_text(render_purchase_order_pdf(order))
 
     start = case.agreement.start_date
     for expected in [
@@ -54,7 +47,7 @@ def test_pdf_states_the_order(case, person):
 def test_stored_pdf_is_the_rendered_one(case):
     render_purchase_order(case.order.pk)
     case.order.refresh_from_db()
-    assert case.order.number in _text(case.order.pdf.read())
+    assert case.order.number in pdf_text(case.order.pdf.read())
 
 
 def test_revision_says_which_order_it_supersedes(case):
@@ -67,7 +60,7 @@ def test_revision_says_which_order_it_supersedes(case):
         reason="Rate agreed at review",
     ).purchase_order
 
-    text = _text(render_purchase_order_pdf(revision))
+    text = pdf_text(render_purchase_order_pdf(revision))
 
     assert f"Purchase order {first.number} revision 2" in text
     assert f"This revision supersedes {first.number}: Rate agreed at review" in text
@@ -82,7 +75,7 @@ def test_a_packages_order_prints_its_versions_visits(person, cap_member, officer
     new = agreed(person, cap_member, officer_east, start_date=in_days(21), change_of_provider=False).agreement
     order = change_provider(first.package, new, starts_on=in_days(21), acting_user=officer_east).purchase_order
 
-    text = _text(render_purchase_order_pdf(order))
+    text = pdf_text(render_purchase_order_pdf(order))
 
     assert "Visits Tuesday 09:30, 60 minutes, 2 carers Saturday 18:00, 30 minutes, 1 carer" in text
     assert order.visits == [
@@ -106,4 +99,4 @@ def test_an_order_for_a_version_without_visits_prints_none(person, cap_member, o
     ).purchase_order
 
     assert order.visits == []
-    assert "Visits" not in _text(render_purchase_order_pdf(order))
+    assert "Visits" not in pdf_text(render_purchase_order_pdf(order))

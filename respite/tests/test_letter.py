@@ -2,13 +2,11 @@
 how to arrange respite, and nothing that does not belong in it; served only to those who see the person, each
 download audited."""
 
-import io
-
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from audit.models import AuditEvent
+from core.tests.pdfs import pdf_text
 
 from .factories import loaded
 
@@ -20,16 +18,12 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def _text(pdf_bytes: bytes) -> str:
-    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf_bytes)).pages)
-
-
 def test_the_letter_states_the_allowance_its_year_and_how_to_arrange_respite(person, cap_member, officer_east):
     person.nhs_number = "9434765919"
     person.save()
     allowance = loaded(person, cap_member, officer_east)
     with allowance.letter_pdf.open("rb") as handle:
-        text = _text(handle.read())
+        text = pdf_text(handle.read())
     assert f"{person.first_name} {person.last_name}" in text
     assert person.address_line_1 in text and person.postcode in text
     assert "Your annual respite allowance £2,000.00" in text

@@ -2,7 +2,6 @@
 pages: each user is offered the steps the machine allows them now; bad input says why and changes nothing; a
 provider not chosen sees nothing of the person; every view of the person is audited."""
 
-import io
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -10,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from core.tests.forms import date_fields
+from core.tests.pdfs import pdf_text
 from dps.tests.factories import closing_fields, provider_staff
 from people.tests.factories import make_plan
 from supported_living.models import Proposal, SupportedLivingPlacement, SupportedLivingTransition
@@ -29,10 +28,6 @@ pytestmark = pytest.mark.django_db
 def _text(content) -> str:
     content = content.decode() if isinstance(content, bytes) else content
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", content)).replace("&#x27;", "'")
-
-
-def _pdf_text(pdf: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
 
 
 def _step(placement, slug):
@@ -176,7 +171,7 @@ def test_the_agreement_pdf_states_the_agreement(cast, person):
     placement = case.placement
     agreement = placement.agreement
     order = agreement.purchase_orders.get()
-    text = _pdf_text(render_agreement_pdf(placement))
+    text = pdf_text(render_agreement_pdf(placement))
     starts = placement.start_date
     for expected in [
         f"Supported living agreement {placement.reference}",
@@ -206,7 +201,7 @@ def test_the_agreement_is_made_once_and_served_to_those_who_see_the_person(clien
     before = _views(case.officer)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert case.placement.reference in _pdf_text(b"".join(response.streaming_content))
+    assert case.placement.reference in pdf_text(b"".join(response.streaming_content))
     assert _views(case.officer) == before + 1
     client.force_login(officer_west)
     assert client.get(url).status_code == 404
