@@ -54,9 +54,7 @@ def stop(referral, *, acting_user, reason: str) -> Commission | None:
     if commission is None:
         return None
     commission = _locked(commission)
-    requirement = commission.referral.live_requirement
-    if requirement is not None:
-        dps.withdraw_routed_requirement(requirement, acting_user=acting_user, reason=reason)
+    dps.withdraw_live_requirement(commission.referral, acting_user=acting_user, reason=reason)
     return _step(commission, "stop", acting_user=acting_user, note=reason)
 
 

@@ -478,9 +478,13 @@ def end_routed_requirement(requirement: DPSRequirement, *, acting_user, reason: 
 
 
 @transaction.atomic
-def withdraw_routed_requirement(requirement: DPSRequirement, *, acting_user, reason: str) -> DPSRequirement:
-    """Its referral was withdrawn (in this transaction): bidding stops and no bid is awarded. Bidders are told their
-    bid was not successful; the practitioner's reason stays in the council's records, never in what providers see."""
+def withdraw_live_requirement(referral: Referral, *, acting_user, reason: str) -> DPSRequirement | None:
+    """The referral was withdrawn (in this transaction): its requirement still out for bids or under review, if it
+    has one, is withdrawn: bidding stops and no bid is awarded. Bidders are told their bid was not successful; the
+    practitioner's reason stays in the council's records, never in what providers see."""
+    requirement = referral.live_requirement
+    if requirement is None:
+        return None
     requirement = _locked(requirement)
     requirement.selection_reason = "The referral was withdrawn."
     REQUIREMENT_MACHINE.apply(requirement, "withdraw", acting_user=acting_user, note=reason)

@@ -75,9 +75,7 @@ def stop(referral, *, acting_user, reason: str) -> Placement | None:
         return None
     placement = _locked(placement)
     placement.ending_reason = f"The referral was withdrawn: {reason}"
-    requirement = placement.requirement
-    if requirement is not None and requirement.status in (requirement.Status.OPEN, requirement.Status.CLOSED):
-        dps.withdraw_routed_requirement(requirement, acting_user=acting_user, reason=reason)
+    dps.withdraw_live_requirement(placement.referral, acting_user=acting_user, reason=reason)
     return _step(placement, "stop", acting_user=acting_user, note=reason)
 
 
