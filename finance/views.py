@@ -120,6 +120,10 @@ def import_progress(request, import_id: int):
 
 
 # Reconciliation ---------------------------------------------------------------------------------------------------
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _acting_on_a_period(request, action):
     """A page's period form (the days the address shows, to begin with) and, posted valid, the action taken on
     the period it gives: (form, first, last, what the action returned, or None if not taken or refused)."""
@@ -141,8 +145,8 @@ def reconciliation(request):
     if run is not None:
         messages.success(
             request,
-            f"Reconciled {first:%-d %B %Y} to {last:%-d %B %Y}: {run.matched:,} visits matched, "
-            f"{run.exceptions:,} exceptions to decide, {run.kept:,} already decided or paid kept as they were.",
+            f"Reconciled {first:%-d %B %Y} to {last:%-d %B %Y}: {_count(run.matched, 'visit')} matched, "
+            f"{_count(run.exceptions, 'exception')} to decide, {run.kept:,} already decided or paid kept as they were.",
         )
         return redirect(f"{reverse('finance:reconciliation')}?{period_query(first, last)}")
     summaries = selectors.reconciliation_by_provider(first, last)

@@ -60,7 +60,7 @@ def test_finance_reconciles_a_week_works_an_exception_and_pays_it(
     walk.fill_date(page, "First day", monday)
     walk.fill_date(page, "Last day", sunday)
     walk.submit(page, "Reconcile the period")
-    expect(page.get_by_text("1 visits matched, 2 exceptions to decide")).to_be_visible()
+    expect(page.get_by_text("1 visit matched, 2 exceptions to decide")).to_be_visible()
     expect(page.get_by_role("img", name="Matched against planned hours by provider")).to_be_visible()
     expect(page.get_by_role("rowheader", name=provider.name)).to_be_visible()
 

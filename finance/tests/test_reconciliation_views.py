@@ -36,7 +36,7 @@ def test_reconciling_from_the_page_shows_the_chart_and_the_table(client, finance
     client.force_login(finance_officer)
     response = client.post(f"{reverse('finance:reconciliation')}?{WEEK}", period(MONDAY, SUNDAY), follow=True)
     page = response.content.decode()
-    assert "1 visits matched, 1 exceptions to decide" in page
+    assert "1 visit matched, 1 exception to decide" in page
     assert "<svg" in page and "Matched against planned hours by provider" in page
     name = provider_of(week_of_visits).name
     assert f'<th scope="row" class="govuk-table__header">{name}</th>' in page
