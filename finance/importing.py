@@ -20,6 +20,7 @@ from django.utils import timezone
 from brokerage.models import ServiceAgreement
 from core.exceptions import ActionRefused
 from packages.models import CarePackage, PackageAgreement
+from packages.selectors import reference_sql
 from providers.models import Provider
 
 from .models import ActualVisit, CallMonitoringImport, ImportProblem, Method
@@ -250,11 +251,11 @@ def _database_problems_sql(staging: str) -> str:
     SELECT s.line, 'provider_id ' || s.provider_id || ' is not a provider we know' AS reason
     FROM {staging} s WHERE NOT EXISTS (SELECT 1 FROM {provider} p WHERE p.id = s.provider_id)
     UNION ALL
-    SELECT s.line, 'package_reference CP-' || lpad(s.package_id::text, 6, '0') || ' is not a home care package'
+    SELECT s.line, 'package_reference ' || {reference_sql("s.package_id")} || ' is not a home care package'
     FROM {staging} s
     WHERE NOT EXISTS (SELECT 1 FROM {package} c WHERE c.id = s.package_id AND c.service_type = 'home_care')
     UNION ALL
-    SELECT s.line, 'package_reference CP-' || lpad(s.package_id::text, 6, '0') || ' was not delivered by provider '
+    SELECT s.line, 'package_reference ' || {reference_sql("s.package_id")} || ' was not delivered by provider '
         || s.provider_id || ' on ' || to_char((s.check_in AT TIME ZONE 'Europe/London')::date, 'FMDD FMMonth YYYY')
     FROM {staging} s
     WHERE EXISTS (SELECT 1 FROM {provider} p WHERE p.id = s.provider_id)

@@ -16,8 +16,9 @@ from django.utils import timezone
 from audit.services import record_change
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
+from packages.selectors import reference_sql
 
-from .models import PaymentLine, PaymentRun, ProviderStatement, VisitLine
+from .models import PaymentLine, PaymentRun, PlannedVisit, ProviderStatement, VisitLine
 from .selectors import payable_invoices
 from .services import LONGEST_PERIOD, long_date, pounds, refuse_unless_finance
 from .workflows import PAYABLE_STATES
@@ -31,10 +32,10 @@ def _payable_visits_sql() -> str:
     # What the statement says of each visit: the package's reference, its day and planned time, the minutes paid.
     return f"""
         SELECT l.id AS visit_line_id, l.provider_id, l.day, l.amount_pence,
-               'CP-' || lpad(l.package_id::text, 6, '0') || ' ' || to_char(l.day, 'DD/MM/YYYY')
+               {reference_sql("l.package_id")} || ' ' || to_char(l.day, 'DD/MM/YYYY')
                || COALESCE(' ' || to_char(pv.planned_start AT TIME ZONE 'Europe/London', 'HH24:MI'), '')
                || ': ' || l.payable_minutes || ' min, ' || l.outcome AS description
-        FROM {line} l LEFT JOIN finance_plannedvisit pv ON pv.id = l.planned_id
+        FROM {line} l LEFT JOIN {PlannedVisit._meta.db_table} pv ON pv.id = l.planned_id
         WHERE l.day BETWEEN %(first)s AND %(last)s AND l.state IN ({states})
           AND NOT EXISTS (SELECT 1 FROM {paid} p WHERE p.visit_line_id = l.id)
     """

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from audit.services import record_change
 from core.exceptions import ActionRefused
+from packages.selectors import VERSIONS_TABLE, hourly_rate_sql
 
 from .models import ActualVisit, PaymentLine, PlannedVisit, ReconciliationRun, Tolerances, VisitLine
 from .services import LONGEST_PERIOD, VISITS_LOCK, long_date, refuse_unless_finance
@@ -65,6 +66,7 @@ def set_tolerances(*, start_minutes, late_window_minutes, min_duration_percent, 
 
 def _tables() -> dict:
     return {
+        "versions": VERSIONS_TABLE,
         "line": VisitLine._meta.db_table,
         "paid": PaymentLine._meta.db_table,
         "planned": PlannedVisit._meta.db_table,
@@ -72,8 +74,7 @@ def _tables() -> dict:
     }
 
 
-# The hourly rate of a package version's terms: its rate, or its weekly cost over its weekly hours.
-_RATE = "COALESCE(v.hourly_rate, round(v.weekly_cost / NULLIF(v.weekly_hours, 0), 2), 0)"
+_RATE = hourly_rate_sql("v")  # of the package version aliased v
 # Pence for `minutes` at `rate` pounds an hour, rounded half up (numeric, exact): never a float.
 _PENCE = "round({minutes} * {rate} * 100 / 60)::integer"
 
@@ -185,7 +186,7 @@ def reconcile(period_from: date, period_to: date, *, acting_user) -> Reconciliat
                 FROM recon_match m
                 JOIN recon_part p ON p.planned_id = m.planned_id AND p.carer_number = m.carer_number
                 JOIN recon_actual a ON a.id = m.actual_id
-                JOIN packages_packageversion v ON v.id = p.version_id
+                JOIN {t["versions"]} v ON v.id = p.version_id
                 CROSS JOIN LATERAL (SELECT CASE WHEN m.late THEN 'late'
                                                 WHEN a.minutes * 100 < p.minutes * %(percent)s THEN 'short'
                                                 ELSE 'matched' END AS outcome) o
@@ -193,7 +194,7 @@ def reconcile(period_from: date, period_to: date, *, acting_user) -> Reconciliat
                 SELECT %(run)s, p.provider_id, p.package_id, p.person_id, p.day, p.planned_id, p.carer_number,
                        NULL, 'missed', 'open', p.minutes, NULL, NULL, p.minutes, {_RATE},
                        {_PENCE.format(minutes="p.minutes", rate=_RATE)}, ''
-                FROM recon_part p JOIN packages_packageversion v ON v.id = p.version_id
+                FROM recon_part p JOIN {t["versions"]} v ON v.id = p.version_id
                 WHERE NOT EXISTS (SELECT 1 FROM recon_match m
                                   WHERE m.planned_id = p.planned_id AND m.carer_number = p.carer_number)
                 UNION ALL
@@ -210,7 +211,7 @@ def reconcile(period_from: date, period_to: date, *, acting_user) -> Reconciliat
                        {_PENCE.format(minutes="a.minutes", rate="COALESCE(r.rate, 0)")}, ''
                 FROM recon_actual a
                 LEFT JOIN LATERAL (
-                    SELECT {_RATE} AS rate FROM packages_packageversion v
+                    SELECT {_RATE} AS rate FROM {t["versions"]} v
                     WHERE v.package_id = a.package_id AND v.valid_from <= a.day
                       AND (v.valid_to IS NULL OR v.valid_to > a.day)
                     ORDER BY v.valid_from DESC LIMIT 1

@@ -185,3 +185,18 @@ def scheduled_visits_sql(first: date, last: date) -> tuple[str, dict]:
     """SCHEDULED_VISITS_SQL and its parameters for the days `first` to `last`: (package_id, version_id, slot_id,
     agreement_id, provider_id, person_id, day, planned_start, minutes, carers) a row."""
     return SCHEDULED_VISITS_SQL, {"first": first, "last": last, "service_type": ServiceCode.HOME_CARE.value}
+
+
+# Pieces of SQL for an app that reads packages set-based (finance), so it does not spell out packages' own rules.
+VERSIONS_TABLE = PackageVersion._meta.db_table
+
+
+def reference_sql(package_id: str) -> str:
+    """A package's reference as CarePackage.reference writes it (CP-000123), from the column `package_id`."""
+    return f"('CP-' || lpad(({package_id})::text, 6, '0'))"
+
+
+def hourly_rate_sql(version: str) -> str:
+    """The hourly rate of the terms of the version aliased `version`: its rate, or its weekly cost over its weekly
+    hours (to the penny), or 0 when it has neither."""
+    return f"COALESCE({version}.hourly_rate, round({version}.weekly_cost / NULLIF({version}.weekly_hours, 0), 2), 0)"
