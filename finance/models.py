@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 
 from core.workflow import Machine, TransitionRecord
+from packages.models import reference_for
 
 from .workflows import Outcome, VisitLineWorkflow
 
@@ -329,6 +330,10 @@ class VisitLine(VisitLineWorkflow):
     @property
     def paid(self) -> bool:
         return PaymentLine.objects.filter(visit_line=self).exists()
+
+    @property
+    def package_reference(self) -> str:
+        return reference_for(self.package_id)
 
     @property
     def amount(self):

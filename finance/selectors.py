@@ -216,3 +216,9 @@ def payable_by_provider(first: date, last: date) -> list[dict]:
             row[kind] = r["count"]
             row["pence"] += r["pence"] if kind == "visits" else r["total"]
     return sorted(rows.values(), key=lambda row: row["provider__name"])
+
+
+def statements_paying(invoice_ids) -> dict[int, ProviderStatement]:
+    """For each of these invoices a payment run has paid, the statement it was paid on. One query."""
+    lines = PaymentLine.objects.filter(invoice_id__in=list(invoice_ids)).select_related("statement__run")
+    return {line.invoice_id: line.statement for line in lines}

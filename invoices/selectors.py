@@ -4,7 +4,7 @@ finding an order by its number as typed."""
 import re
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from purchase_orders.models import PurchaseOrder
@@ -39,6 +39,20 @@ def approved_for_payment() -> QuerySet[Invoice]:
         Invoice.objects.filter(state=State.APPROVED)
         .select_related("provider", "purchase_order")
         .order_by("decided_at", "id")
+    )
+
+
+def for_provider(provider, limit: int = 50) -> QuerySet[Invoice]:
+    """A provider's own invoices, newest received first, each with what the council last said to it (`council_note`:
+    the note of the latest query or rejection), for its portal. One query."""
+    said = InvoiceTransition.objects.filter(
+        invoice=OuterRef("pk"), target__in=[State.QUERIED, State.REJECTED]
+    ).order_by("-at", "-id")
+    return (
+        Invoice.objects.filter(provider=provider)
+        .select_related("purchase_order")
+        .annotate(council_note=Subquery(said.values("note")[:1]))
+        .order_by("-received_on", "-id")[:limit]
     )
 
 

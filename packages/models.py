@@ -32,6 +32,11 @@ def period(start: str = "valid_from", end: str = "valid_to") -> DateRange:
     return DateRange(start, end, RangeBoundary(inclusive_lower=True, inclusive_upper=False))
 
 
+def reference_for(package_id: int) -> str:
+    """A care package's reference, as its purchase orders and the call monitoring export carry it: CP-000123."""
+    return f"CP-{package_id:06d}"
+
+
 class CarePackage(PackageWorkflow, TimeStampedModel):
     """The service a person receives, from the referral that commissioned it to its end, whichever provider
     delivers it: a change of provider moves the package to a new agreement, it does not start another."""
@@ -63,7 +68,7 @@ class CarePackage(PackageWorkflow, TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        return f"CP-{self.pk:06d}"
+        return reference_for(self.pk)
 
 
 class PackageTransition(TransitionRecord):

@@ -20,6 +20,7 @@ register(
             "supported_living_agreement",
             "reconciliation",
             "statement_pdf",
+            "invoices",
         )
     },
 )

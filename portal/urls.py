@@ -24,4 +24,5 @@ urlpatterns = [
     ),
     path("reconciliation/", finance_views.reconciliation, name="reconciliation"),
     path("statements/<int:statement_id>/pdf/", finance_views.statement_pdf, name="statement_pdf"),
+    path("invoices/", finance_views.invoices, name="invoices"),
 ]

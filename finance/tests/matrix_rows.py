@@ -107,4 +107,5 @@ GET_ROWS |= {
     # The provider's own, in its portal; staff are turned away from the portal (403).
     "portal:reconciliation": (lambda w: [], expect(PROVIDER, other=403)),
     "portal:statement_pdf": (lambda w: [_statement(w).pk], expect(PROVIDER, ok_code=202, other=403)),
+    "portal:invoices": (lambda w: [], expect(PROVIDER, other=403)),
 }

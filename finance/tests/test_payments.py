@@ -50,6 +50,8 @@ def test_a_run_pays_payable_and_accepted_visits_and_totals_reconcile(reconciled,
     for statement in run.statements.all():
         assert statement.total_pence == sum(statement.lines.values_list("amount_pence", flat=True))
     assert not PaymentLine.objects.filter(visit_line__state="rejected").exists()
+    # Each visit named by its package's reference (packages.selectors.reference_sql, as CarePackage.reference).
+    assert PaymentLine.objects.filter(description__startswith=f"{first.reference} 23/08/2027 08:00: 30 min").exists()
 
 
 def test_an_open_exception_waits_for_a_later_run(person, finance_officer, upload):

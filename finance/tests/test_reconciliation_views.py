@@ -158,3 +158,37 @@ def test_the_payable_page_counts_approved_invoices_beside_visits(client, finance
     row = page[page.index(f'<th scope="row" class="govuk-table__header">{provider.name}</th>') :]
     row = row[: row.index("</tr>")]
     assert ">1<" in row and "£133.45" in row  # one visit (£10.00) and one invoice (£123.45)
+
+
+def test_a_provider_sees_its_own_invoices_the_councils_query_and_the_statement_that_paid_one(
+    client, finance_officer, person, west_person
+):
+    from accounts.tests.factories import UserFactory
+    from invoices.services import approve_invoice, query_invoice
+    from invoices.tests.factories import order_for, record
+
+    order = order_for(person, start=MONDAY - timedelta(weeks=4))
+    paid = record(order, finance_officer, number="RH-1", first=MONDAY, last=SUNDAY, amount="700.00", received_on=SUNDAY)
+    approve_invoice(paid, acting_user=finance_officer, note="")
+    queried = record(
+        order, finance_officer, number="RH-2", first=MONDAY, last=SUNDAY, amount="720.00", received_on=SUNDAY
+    )
+    query_invoice(queried, acting_user=finance_officer, note="The order pays £700.00 for the week: why £720.00?")
+    others = record(
+        order_for(west_person, start=MONDAY),
+        finance_officer,
+        number="XX-9",
+        first=MONDAY,
+        last=SUNDAY,
+        amount="100.00",
+        received_on=SUNDAY,
+    )
+    client.force_login(finance_officer)
+    client.post(f"{reverse('finance:payable')}?{WEEK}", period(MONDAY, SUNDAY))
+    statement = ProviderStatement.objects.get(provider=order.provider)
+
+    client.force_login(UserFactory(roles=[Role.PROVIDER_USER], provider=order.provider))
+    page = client.get(reverse("portal:invoices")).content.decode()
+    assert "RH-1" in page and "Paid: statement" in page and statement.reference in page
+    assert "RH-2" in page and "why £720.00?" in page
+    assert others.number not in page
