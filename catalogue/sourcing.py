@@ -53,6 +53,24 @@ def lookups_for(model) -> dict[str, Callable]:
     return {"stage_of": stage_of, "at_stage": at_stage}
 
 
+def work_finder(model) -> Callable:
+    """A route's `work_of` for work kept as `model`, one row per referral: the referral's, or None."""
+
+    def work_of(referral):
+        return model.objects.filter(referral=referral).first()
+
+    return work_of
+
+
+def commissioned_when(model, *states) -> Callable:
+    """A route's `is_commissioned` for work kept as `model`: whether the referral's is in one of these states."""
+
+    def is_commissioned(referral) -> bool:
+        return model.objects.filter(referral=referral, state__in=states).exists()
+
+    return is_commissioned
+
+
 _routes: dict[str, SourcingRoute] = {}
 # A change to a running service (a suspension, say) is worked by the app that changes packages, whatever the
 # service type: keyed by the referral's kind of change.

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.services import record_change
 from brokerage.services import award_agreement
+from catalogue.sourcing import commissioned_when, work_finder
 from concerns.models import Concern
 from concerns.services import raise_concern
 from core.exceptions import ActionRefused
@@ -42,8 +43,7 @@ def start_commission(referral, *, acting_user) -> Commission:
     return commission
 
 
-def is_commissioned(referral) -> bool:
-    return Commission.objects.filter(referral=referral, state=State.COMMISSIONED).exists()
+is_commissioned = commissioned_when(Commission, State.COMMISSIONED)
 
 
 def stop(referral, *, acting_user, reason: str) -> Commission | None:
@@ -58,8 +58,7 @@ def stop(referral, *, acting_user, reason: str) -> Commission | None:
     return _step(commission, "stop", acting_user=acting_user, note=reason)
 
 
-def work_of(referral) -> Commission | None:
-    return Commission.objects.filter(referral=referral).first()
+work_of = work_finder(Commission)
 
 
 def commission_of(referral) -> Commission:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record_change
+from catalogue.sourcing import commissioned_when, work_finder
 from core.exceptions import ActionRefused
 from referrals.services import record_commissioned
 
@@ -50,12 +51,8 @@ def start_direct_payment(referral, *, acting_user) -> DirectPayment:
     return direct_payment
 
 
-def is_commissioned(referral) -> bool:
-    return DirectPayment.objects.filter(referral=referral, state__in=COMMISSIONED_STATES).exists()
-
-
-def work_of(referral) -> DirectPayment | None:
-    return DirectPayment.objects.filter(referral=referral).first()
+is_commissioned = commissioned_when(DirectPayment, *COMMISSIONED_STATES)
+work_of = work_finder(DirectPayment)
 
 
 def stop(referral, *, acting_user, reason: str) -> DirectPayment | None:

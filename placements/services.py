@@ -14,6 +14,7 @@ from approvals.models import Approval
 from approvals.services import decide_approval, request_approval
 from audit.services import record_change
 from brokerage.services import make_routed_agreement
+from catalogue.sourcing import commissioned_when, work_finder
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from dps import services as dps
@@ -59,12 +60,10 @@ def start_placement(referral, *, acting_user) -> Placement:
     return placement
 
 
-def is_commissioned(referral) -> bool:
-    return Placement.objects.filter(referral=referral, state=State.COMMISSIONED).exists()
+is_commissioned = commissioned_when(Placement, State.COMMISSIONED)
 
 
-def work_of(referral) -> Placement | None:
-    return Placement.objects.filter(referral=referral).first()
+work_of = work_finder(Placement)
 
 
 def stop(referral, *, acting_user, reason: str) -> Placement | None:

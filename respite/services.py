@@ -18,6 +18,7 @@ from django.utils import timezone
 from approvals.selectors import approved_allowance
 from audit.services import record_change
 from brokerage.services import end_agreement, make_booked_agreement
+from catalogue.sourcing import commissioned_when, work_finder
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from dps import services as dps
@@ -71,15 +72,9 @@ def start_allowance(referral, *, acting_user) -> RespiteAllowance:
     return allowance
 
 
-def is_commissioned(referral) -> bool:
-    """Brokerage's work is done once the allowance is loaded."""
-    return RespiteAllowance.objects.filter(
-        referral=referral, state__in=[State.LOADED, State.LETTER_SENT, State.ENDED]
-    ).exists()
-
-
-def work_of(referral) -> RespiteAllowance | None:
-    return RespiteAllowance.objects.filter(referral=referral).first()
+# Brokerage's work is done once the allowance is loaded.
+is_commissioned = commissioned_when(RespiteAllowance, State.LOADED, State.LETTER_SENT, State.ENDED)
+work_of = work_finder(RespiteAllowance)
 
 
 def stop(referral, *, acting_user, reason: str) -> RespiteAllowance | None:

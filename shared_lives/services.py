@@ -16,6 +16,7 @@ from approvals.services import decide_approval, request_approval
 from audit.services import record_change
 from brokerage.services import make_routed_agreement
 from catalogue.codes import ServiceCode
+from catalogue.sourcing import commissioned_when, work_finder
 from core.exceptions import ActionRefused
 from packages.services import start_routed_package
 from providers.models import Provider
@@ -303,8 +304,7 @@ def end(arrangement, *, acting_user, reason: str) -> SharedLivesArrangement:
 
 
 # The route (catalogue.sourcing) ----------------------------------------------------------------------------------
-def work_of(referral) -> SharedLivesArrangement | None:
-    return SharedLivesArrangement.objects.filter(referral=referral).first()
+work_of = work_finder(SharedLivesArrangement)
 
 
 def start(referral, *, acting_user) -> SharedLivesArrangement:
@@ -323,8 +323,7 @@ def start(referral, *, acting_user) -> SharedLivesArrangement:
     return arrangement
 
 
-def is_commissioned(referral) -> bool:
-    return SharedLivesArrangement.objects.filter(referral=referral, state=State.COMMISSIONED).exists()
+is_commissioned = commissioned_when(SharedLivesArrangement, State.COMMISSIONED)
 
 
 def stop(referral, *, acting_user, reason: str) -> SharedLivesArrangement | None:

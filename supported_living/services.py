@@ -15,6 +15,7 @@ from approvals.models import Approval
 from approvals.services import decide_approval, request_approval
 from audit.services import record_change
 from brokerage.services import make_routed_agreement
+from catalogue.sourcing import commissioned_when, work_finder
 from core.exceptions import ActionRefused
 from core.tasks import enqueue
 from dps import services as dps
@@ -60,12 +61,10 @@ def start_placement(referral, *, acting_user) -> SupportedLivingPlacement:
     return placement
 
 
-def is_commissioned(referral) -> bool:
-    return SupportedLivingPlacement.objects.filter(referral=referral, state=State.COMMISSIONED).exists()
+is_commissioned = commissioned_when(SupportedLivingPlacement, State.COMMISSIONED)
 
 
-def work_of(referral) -> SupportedLivingPlacement | None:
-    return SupportedLivingPlacement.objects.filter(referral=referral).first()
+work_of = work_finder(SupportedLivingPlacement)
 
 
 def stop(referral, *, acting_user, reason: str) -> SupportedLivingPlacement | None:
