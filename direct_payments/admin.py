@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import DirectPayment, ScheduledPayment
 
 
@@ -14,18 +16,9 @@ class ScheduledPaymentInline(admin.TabularInline):
 
 
 @admin.register(DirectPayment)
-class DirectPaymentAdmin(admin.ModelAdmin):
+class DirectPaymentAdmin(ReadOnlyAdmin):
     """Read only: a direct payment changes only through its steps (direct_payments.services)."""
 
     list_display = ["reference", "person", "state", "recipient_name", "amount", "period", "first_payment_on"]
     list_filter = ["state", "period"]
     inlines = [ScheduledPaymentInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Invoice
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyAdmin):
     """Read only: an invoice is recorded and moves by its services and its machine."""
 
     list_display = [
@@ -18,12 +20,3 @@ class InvoiceAdmin(admin.ModelAdmin):
         "state",
     ]
     list_filter = ["state"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
