@@ -6,10 +6,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from brokerage.models import ServiceAgreement
+from brokerage.tests.factories import spot_agreement
 from catalogue.codes import ServiceCode
 from packages.models import CarePackage, PackageAgreement, PackageSuspension, PackageVersion, VisitSlot
-from providers.tests.factories import ProviderFactory
-from referrals.models import Referral
 
 MONDAY = date(2027, 8, 23)  # a week in British Summer Time: Monday 23 to Sunday 29 August 2027
 SUNDAY = MONDAY + timedelta(days=6)
@@ -33,28 +32,14 @@ def _slots(version, slots):
 
 
 def agreement_for(package_or_person, *, start, provider=None) -> ServiceAgreement:
-    person = getattr(package_or_person, "person", package_or_person)
-    worker = person.allocated_worker
-    referral = Referral.objects.create(
-        person=person,
-        kind=Referral.Kind.SUPPORT_PLAN,
-        service_type_id=ServiceCode.HOME_CARE,
-        details="Home care.",
-        team_id=person.team_id,
-        referred_by=worker,
-        created_by=worker,
-    )
-    return ServiceAgreement.objects.create(
-        referral=referral,
-        person=person,
-        provider=provider or ProviderFactory(),
-        spot_contract_reason="Commissioned for a test.",
-        service_type_id=ServiceCode.HOME_CARE,
-        start_date=start,
+    return spot_agreement(
+        getattr(package_or_person, "person", package_or_person),
+        service_type=ServiceCode.HOME_CARE,
+        start=start,
+        provider=provider,
         weekly_hours=Decimal("7.00"),
         hourly_rate=Decimal("20.00"),
         weekly_cost=Decimal("140.00"),
-        created_by=worker,
     )
 
 

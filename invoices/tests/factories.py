@@ -6,12 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import count
 
-from brokerage.models import ServiceAgreement
+from brokerage.tests.factories import spot_agreement
 from catalogue.codes import ServiceCode
 from packages.models import CarePackage, PackageSuspension
-from providers.tests.factories import ProviderFactory
 from purchase_orders.models import PurchaseOrder
-from referrals.models import Referral
 
 START = date(2027, 3, 1)  # a Monday
 _sequence = count(500)
@@ -27,25 +25,8 @@ def order_for(
     period_end: date | None = None,
 ) -> PurchaseOrder:
     """Revision 1 of a new order to `provider` (a new one by default) from `start`, open-ended."""
-    worker = person.allocated_worker
-    referral = Referral.objects.create(
-        person=person,
-        kind=Referral.Kind.SUPPORT_PLAN,
-        service_type_id=service_type,
-        details="A service.",
-        team_id=person.team_id,
-        referred_by=worker,
-        created_by=worker,
-    )
-    agreement = ServiceAgreement.objects.create(
-        referral=referral,
-        person=person,
-        provider=provider or ProviderFactory(),
-        spot_contract_reason="Commissioned for a test.",
-        service_type_id=service_type,
-        start_date=start,
-        weekly_cost=Decimal(weekly_cost),
-        created_by=worker,
+    agreement = spot_agreement(
+        person, service_type=service_type, start=start, provider=provider, weekly_cost=Decimal(weekly_cost)
     )
     return PurchaseOrder.objects.create(
         agreement=agreement,
@@ -56,7 +37,7 @@ def order_for(
         period_start=start,
         period_end=period_end,
         weekly_cost=Decimal(weekly_cost),
-        issued_by=worker,
+        issued_by=person.allocated_worker,
     )
 
 

@@ -7,12 +7,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from brokerage.models import ServiceAgreement
+from brokerage.tests.factories import spot_agreement
 from catalogue.codes import ServiceCode
 from packages.models import CarePackage, PackageAgreement, PackageVersion
 from packages.workflows import LIVE_STATES
-from providers.tests.factories import ProviderFactory
-from referrals.models import Referral
 
 VISITS = [{"day": "Monday", "time": "08:00", "minutes": 60, "carers": 1}]
 
@@ -24,28 +22,17 @@ def running_package(person, service_type=ServiceCode.HOME_CARE, *, state=CarePac
         return found
     worker = person.allocated_worker
     began = timezone.localdate() - timedelta(weeks=4)
-    referral = Referral.objects.create(
-        person=person,
-        kind=Referral.Kind.SUPPORT_PLAN,
-        service_type_id=service_type,
-        details="The service as first commissioned.",
-        team_id=person.team_id,
-        referred_by=worker,
-        created_by=worker,
-    )
-    agreement = ServiceAgreement.objects.create(
-        referral=referral,
-        person=person,
-        provider=ProviderFactory(),
-        spot_contract_reason="Commissioned before this test began.",
-        service_type_id=service_type,
-        start_date=began,
+    agreement = spot_agreement(
+        person,
+        service_type=service_type,
+        start=began,
+        reason="Commissioned before this test began.",
         weekly_hours=Decimal("10.00"),
         hourly_rate=Decimal("20.00"),
         weekly_cost=Decimal("200.00"),
         visit_schedule=VISITS,
-        created_by=worker,
     )
+    referral = agreement.referral
     package = CarePackage.objects.create(
         person=person, service_type_id=service_type, referral=referral, team_id=person.team_id, state=state
     )
