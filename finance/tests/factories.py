@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from brokerage.models import ServiceAgreement
 from brokerage.tests.factories import spot_agreement
 from catalogue.codes import ServiceCode
-from packages.models import CarePackage, PackageAgreement, PackageSuspension, PackageVersion, VisitSlot
+from packages.models import CarePackage, PackageAgreement, PackageVersion, VisitSlot
 
 MONDAY = date(2027, 8, 23)  # a week in British Summer Time: Monday 23 to Sunday 29 August 2027
 SUNDAY = MONDAY + timedelta(days=6)
@@ -94,16 +94,6 @@ def change_provider(package, *, on, slots) -> PackageVersion:
     PackageAgreement.objects.filter(package=package, valid_to__isnull=True).update(valid_to=on)
     PackageAgreement.objects.create(package=package, agreement=agreement, valid_from=on)
     return new_terms(package, valid_from=on, slots=slots, agreement=agreement)
-
-
-def suspend(package, *, valid_from, valid_to) -> PackageSuspension:
-    return PackageSuspension.objects.create(
-        package=package,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        reason=PackageSuspension.Reason.HOSPITAL,
-        created_by=package.person.allocated_worker,
-    )
 
 
 def provider_of(package):

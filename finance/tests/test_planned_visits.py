@@ -12,6 +12,7 @@ from core.models import BankHoliday
 from finance.models import ActualVisit, CallMonitoringImport, PlannedVisit, VisitLine
 from finance.services import generate_planned_visits
 from packages.models import PackageVersion
+from packages.tests.factories import suspend
 
 from .factories import (
     BANK_HOLIDAY,
@@ -23,7 +24,6 @@ from .factories import (
     home_care,
     new_terms,
     provider_of,
-    suspend,
 )
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from itertools import count
 
 from brokerage.tests.factories import spot_agreement
 from catalogue.codes import ServiceCode
-from packages.models import CarePackage, PackageSuspension
+from packages.models import CarePackage
 from purchase_orders.models import PurchaseOrder
 
 START = date(2027, 3, 1)  # a Monday
@@ -81,16 +81,6 @@ def with_package(order) -> CarePackage:
     PurchaseOrder.objects.filter(year=order.year, sequence=order.sequence).update(care_package_id=package.pk)
     order.care_package_id = package.pk
     return package
-
-
-def suspend(package, *, valid_from: date, valid_to: date | None) -> PackageSuspension:
-    return PackageSuspension.objects.create(
-        package=package,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        reason=PackageSuspension.Reason.HOSPITAL,
-        created_by=package.person.allocated_worker,
-    )
 
 
 def day(n: int) -> date:

@@ -8,8 +8,9 @@ import pytest
 from invoices.checks import days_in_words, flags_in_words
 from invoices.selectors import approved_for_payment
 from invoices.services import approve_invoice
+from packages.tests.factories import suspend
 
-from .factories import close, day, order_for, record, revise, suspend, with_package
+from .factories import close, day, order_for, record, revise, with_package
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from core.exceptions import ActionRefused
 from invoices import services
 from invoices.models import INVOICE_MACHINE, Invoice, InvoiceTransition
 from invoices.workflows import State
+from packages.tests.factories import suspend
 
-from .factories import day, order_for, record, suspend, with_package
+from .factories import day, order_for, record, with_package
 
 pytestmark = pytest.mark.django_db
 

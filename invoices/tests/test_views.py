@@ -9,8 +9,9 @@ from django.urls import reverse
 from invoices import services
 from invoices.models import Invoice, InvoiceTransition
 from invoices.workflows import State
+from packages.tests.factories import suspend
 
-from .factories import day, order_for, record, revise, suspend, with_package
+from .factories import day, order_for, record, revise, with_package
 
 pytestmark = pytest.mark.django_db
 

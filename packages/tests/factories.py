@@ -10,7 +10,7 @@ from django.utils import timezone
 from catalogue.codes import ServiceCode
 from commissioning import services as commissioning
 from dps.tests.factories import PurchasingArrangementFactory, Sourcing
-from packages.models import CarePackage, PackageAgreement, PackageVersion
+from packages.models import CarePackage, PackageAgreement, PackageSuspension, PackageVersion
 from people.tests.factories import make_plan
 from providers.tests.factories import ProviderFactory
 from referrals import services as referral_services
@@ -105,3 +105,15 @@ def pending_package(case) -> CarePackage:
         created_by=case.officer,
     )
     return package
+
+
+def suspend(package, *, valid_from, valid_to) -> PackageSuspension:
+    """A suspension of `package` as a row (a hospital stay), from `valid_from` until the day it recommences
+    (`valid_to`, None while unknown); how one is arranged is changes' tests' business."""
+    return PackageSuspension.objects.create(
+        package=package,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reason=PackageSuspension.Reason.HOSPITAL,
+        created_by=package.person.allocated_worker,
+    )
