@@ -1,7 +1,6 @@
 """One action, one result: a create form sent twice, or three times at once, makes one thing; a plan
 has one live referral of a kind, in the database as well as in the service."""
 
-import threading
 import uuid
 from datetime import timedelta
 
@@ -14,6 +13,7 @@ from django.urls import reverse
 from core.exceptions import ActionRefused
 from core.models import FormSubmission
 from core.once import ALREADY_SENT, EXPIRED
+from core.tests.races import at_once
 from people.models import Person
 from people.tests.factories import make_plan
 from referrals import services as referral_services
@@ -92,27 +92,6 @@ def test_someone_elses_token_is_not_theirs_to_replay(client, social_worker, othe
     assert Person.objects.count() == 1
 
 
-def _at_once(count, request):
-    """Run request() in `count` threads released together; each thread has its own database connection."""
-    barrier, results = threading.Barrier(count), [None] * count
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = request()
-        except Exception as error:  # noqa: BLE001 (a test reports whatever went wrong)
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_same_referral_form_sent_three_times_at_once_makes_one_referral(social_worker, person):
     plan = make_plan(social_worker, person)
@@ -123,7 +102,7 @@ def test_the_same_referral_form_sent_three_times_at_once_makes_one_referral(soci
         client.force_login(social_worker)
         return client.post(new_plan_url(person), data)
 
-    responses = _at_once(3, post)
+    responses = at_once(post, post, post)
     referral = Referral.objects.get()
     assert [r.status_code for r in responses] == [302, 302, 302]
     assert {r["Location"] for r in responses} == {referral.get_absolute_url()}
@@ -145,7 +124,7 @@ def test_two_forms_for_one_plan_at_once_make_one_referral(social_worker, person)
             details="Morning visits",
         )
 
-    results = _at_once(2, create)
+    results = at_once(create, create)
     made = [r for r in results if isinstance(r, Referral)]
     refused = [r for r in results if isinstance(r, ActionRefused)]
     assert len(made) == 1 and len(refused) == 1, results

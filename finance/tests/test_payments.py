@@ -4,14 +4,13 @@ the CSV export."""
 
 import csv
 import io
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from core.exceptions import ActionRefused
 from core.tests.pdfs import pdf_text
+from core.tests.races import at_once
 from finance.models import CallMonitoringImport, PaymentLine, PaymentRun, ProviderStatement, VisitLine
 from finance.payments import csv_rows, make_payment_run, render_statement
 from finance.reconciliation import decide_exception, reconcile
@@ -135,23 +134,11 @@ def test_two_runs_made_at_the_same_moment_pay_once(person, west_person, finance_
     for someone in (person, west_person):
         logged(upload, one_day(someone, finance_officer), at="08:00")
     reconcile(MONDAY, MONDAY, acting_user=finance_officer)
-    barrier = threading.Barrier(2)
-    results: list = [None, None]
 
-    def pay(n):
-        try:
-            barrier.wait(timeout=10)
-            results[n] = make_payment_run(MONDAY, SUNDAY, acting_user=finance_officer)
-        except ActionRefused as refusal:
-            results[n] = refusal
-        finally:
-            connection.close()
+    def pay():
+        return make_payment_run(MONDAY, SUNDAY, acting_user=finance_officer)
 
-    threads = [threading.Thread(target=pay, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = at_once(pay, pay)
 
     won = [r for r in results if isinstance(r, PaymentRun)]
     refused = [r for r in results if isinstance(r, ActionRefused)]

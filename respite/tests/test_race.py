@@ -2,13 +2,13 @@
 released together by a barrier, each try to book more than half of what is left. The allowance row's lock puts one
 after the other: exactly one wins, the other is refused with the balance, and the balance is never below £0."""
 
-import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from core.exceptions import ActionRefused
+from core.tests.races import at_once
 from respite import services
 from respite.models import RespiteAllowance, RespiteBooking
 
@@ -23,33 +23,19 @@ def test_two_bookings_at_the_same_moment_cannot_overdraw_the_allowance(
     allowance = letter_sent(person, cap_member, officer_east)
     providers = [respite_provider(), respite_provider()]
     cost = Decimal("1200.00")  # each alone fits in £2,000; both do not
-    barrier = threading.Barrier(2)
-    results: list = [None, None]
 
     def book(n):
-        from datetime import timedelta
+        start = today() + timedelta(days=10 + 20 * n)
+        return services.book_respite(
+            allowance,
+            acting_user=officer_east,
+            provider=providers[n],
+            start_date=start,
+            end_date=start + timedelta(days=7),
+            cost=cost,
+        )
 
-        try:
-            barrier.wait(timeout=10)
-            start = today() + timedelta(days=10 + 20 * n)
-            results[n] = services.book_respite(
-                allowance,
-                acting_user=officer_east,
-                provider=providers[n],
-                start_date=start,
-                end_date=start + timedelta(days=7),
-                cost=cost,
-            )
-        except ActionRefused as refusal:
-            results[n] = refusal
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=book, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = at_once(lambda: book(0), lambda: book(1))
 
     won = [r for r in results if isinstance(r, RespiteBooking)]
     refused = [r for r in results if isinstance(r, ActionRefused)]
